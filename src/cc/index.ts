@@ -1,0 +1,5 @@
+export * from "./bits.js";
+export * from "./transcript.js";
+export * from "./protocol.js";
+export * from "./problems.js";
+export * from "./fooling.js";
