@@ -1,0 +1,73 @@
+import { BitString } from "../cc/bits.js";
+
+/**
+ * The runtime face of a recurrent model (Sec. 2 of the paper): a fixed initial state h_0, a step h_t = g(x_t, h_{t-1})
+ * and a readout f(h_t). The state is `state.length` values, each sent as `unitBits` bits, so the state's size in bits
+ * is derived from the object and cannot drift from what a protocol sends.
+ * Steps work in place on a caller-owned buffer and allocate nothing.
+ */
+export interface RecurrentModel {
+  readonly vocab: readonly string[];
+  readonly labels: readonly string[];
+  /** Number of values in the state. */
+  readonly stateUnits: number;
+  /** Bits per state value: p for a number format, ceil(log2 states) for a DFA. */
+  readonly unitBits: number;
+  /** Name of the number format ("dfa" for automata). */
+  readonly formatName: string;
+  /** Total bits in all parameters (embedding, recurrences, head): the representation size. */
+  readonly parameterBits: number;
+  newState(): Float64Array;
+  step(state: Float64Array, token: number): void;
+  /** Index of the output label: argmax of the logits, first maximum on ties; NaN logits never win. */
+  readout(state: Float64Array): number;
+  /** The logits, in a buffer the model reuses (copy to keep). DFA: one-hot of the output label. */
+  logits(state: Float64Array): Float64Array;
+  /** The exact bits of one state value. */
+  encodeUnit(value: number): bigint;
+  decodeUnit(code: bigint): number;
+}
+
+export function stateBits(model: RecurrentModel): number {
+  return model.stateUnits * model.unitBits;
+}
+
+/** The state as the message Alice sends in Theorem 2: every value's exact code, in order. */
+export function encodeState(model: RecurrentModel, state: Float64Array): BitString {
+  const codes: bigint[] = [];
+  for (let i = 0; i < state.length; i++) codes.push(model.encodeUnit(state[i]!));
+  return BitString.fromCodes(codes, model.unitBits);
+}
+
+export function decodeState(model: RecurrentModel, bits: BitString): Float64Array {
+  const state = model.newState();
+  if (model.unitBits === 0) return state;
+  const codes = bits.toCodes(model.unitBits);
+  if (codes.length !== state.length) throw new RangeError(`message has ${codes.length} values, state has ${state.length}`);
+  codes.forEach((c, i) => (state[i] = model.decodeUnit(c)));
+  return state;
+}
+
+/** Run tokens from a state, in place. */
+export function feed(model: RecurrentModel, state: Float64Array, tokens: ArrayLike<number>): Float64Array {
+  for (let t = 0; t < tokens.length; t++) model.step(state, tokens[t]!);
+  return state;
+}
+
+/** The forward pass: h_0, every token, then the readout's label index. */
+export function forward(model: RecurrentModel, tokens: ArrayLike<number>): number {
+  return model.readout(feed(model, model.newState(), tokens));
+}
+
+/** First maximum; NaN never wins (all NaN gives 0). */
+export function argmax(v: Float64Array): number {
+  let best = 0;
+  let bestValue = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i]! > bestValue) {
+      bestValue = v[i]!;
+      best = i;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,68 @@
+import { arithFor } from "../numeric/arith.js";
+import { parseFormat } from "../numeric/parse.js";
+import { compileCell, type Cell } from "./cells.js";
+import { argmax, type RecurrentModel } from "./model.js";
+import type { RecurrentModelSpec } from "./spec.js";
+import { flatten, roundedVector } from "./tensors.js";
+
+/** Compile a recurrent model file (embedding -> stacked cells -> linear head) into a runnable model. */
+export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
+  const format = parseFormat(spec.format);
+  const arith = arithFor(format);
+  const d = spec.embedding[0]?.length ?? 0;
+  const embedding = flatten(spec.embedding, spec.vocab.length, d, arith.round);
+
+  const cells: Cell[] = [];
+  const offsets: number[] = [];
+  let units = 0;
+  let inputSize = d;
+  for (const layer of spec.layers) {
+    const cell = compileCell(layer, inputSize, arith);
+    cells.push(cell);
+    offsets.push(units);
+    units += cell.units;
+    inputSize = cell.hidden;
+  }
+  const last = cells.length - 1;
+  const lastHidden = inputSize;
+  const lastOffset = offsets[last]!;
+  const labels = spec.labels.length;
+  const headW = flatten(spec.head.weight, labels, lastHidden, arith.round);
+  const headB = roundedVector(spec.head.bias, arith.round);
+  const logitBuf = new Float64Array(labels);
+  const logits = (state: Float64Array) => {
+    arith.matVec(headW, labels, lastHidden, state, headB, logitBuf, 0, lastOffset);
+    return logitBuf;
+  };
+
+  return {
+    vocab: spec.vocab,
+    labels: spec.labels,
+    stateUnits: units,
+    unitBits: format.bits,
+    formatName: format.name,
+    parameterBits: countParameters(spec) * format.bits,
+    newState: () => new Float64Array(units),
+    step(state, token) {
+      // Layer l reads layer l-1's new h from the state buffer: the stack runs bottom-up within one time step.
+      cells[0]!.step(state, offsets[0]!, embedding, token * d);
+      for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, offsets[l - 1]!);
+    },
+    readout: (state) => argmax(logits(state)),
+    logits,
+    encodeUnit: (v) => format.encode(v),
+    decodeUnit: (c) => format.decode(c),
+  };
+}
+
+function countParameters(spec: RecurrentModelSpec): number {
+  const size = (m: readonly (readonly number[])[]) => m.reduce((s, row) => s + row.length, 0);
+  let total = size(spec.embedding) + size(spec.head.weight) + spec.head.bias.length;
+  for (const layer of spec.layers) {
+    total +=
+      layer.cell === "linear"
+        ? layer.a.length + size(layer.b) + layer.bias.length
+        : size(layer.weight_ih) + size(layer.weight_hh) + layer.bias_ih.length + layer.bias_hh.length;
+  }
+  return total;
+}

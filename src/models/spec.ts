@@ -1,0 +1,81 @@
+/**
+ * The model file, version 1: plain data. The same object runs the forward pass, runs as a protocol and reports its size.
+ * Tensor names and gate orders follow PyTorch (`weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`;
+ * LSTM rows i|f|g|o, GRU rows r|z|n), so a state_dict maps onto it one to one.
+ * Matrices are row-major arrays of rows: `weight_ih[r][c]` multiplies input c into row r.
+ */
+export type Matrix = number[][];
+export type Vector = number[];
+
+export interface ElmanLayer {
+  cell: "elman";
+  nonlinearity: "tanh" | "relu";
+  hidden: number;
+  weight_ih: Matrix; // hidden x input
+  weight_hh: Matrix; // hidden x hidden
+  bias_ih: Vector; // hidden
+  bias_hh: Vector; // hidden
+}
+
+export interface LstmLayer {
+  cell: "lstm";
+  hidden: number;
+  weight_ih: Matrix; // 4*hidden x input, rows i|f|g|o
+  weight_hh: Matrix; // 4*hidden x hidden
+  bias_ih: Vector; // 4*hidden
+  bias_hh: Vector; // 4*hidden
+}
+
+export interface GruLayer {
+  cell: "gru";
+  hidden: number;
+  weight_ih: Matrix; // 3*hidden x input, rows r|z|n
+  weight_hh: Matrix; // 3*hidden x hidden
+  bias_ih: Vector; // 3*hidden
+  bias_hh: Vector; // 3*hidden
+}
+
+/** Diagonal linear recurrence, the state-space family: h' = a ⊙ h + B x + bias. */
+export interface LinearLayer {
+  cell: "linear";
+  hidden: number;
+  a: Vector; // hidden
+  b: Matrix; // hidden x input
+  bias: Vector; // hidden
+}
+
+export type RecurrentLayer = ElmanLayer | LstmLayer | GruLayer | LinearLayer;
+export type CellType = RecurrentLayer["cell"];
+export const CELL_TYPES: readonly CellType[] = ["elman", "lstm", "gru", "linear"];
+
+interface ModelHeader {
+  ccbound: "model";
+  version: 1;
+  name?: string;
+  description?: string;
+  /** Input tokens, in id order. */
+  vocab: string[];
+  /** Output labels, in logit order. */
+  labels: string[];
+}
+
+export interface RecurrentModelSpec extends ModelHeader {
+  arch: "recurrent";
+  /** Number format name, see parseFormat. */
+  format: string;
+  embedding: Matrix; // vocab x d
+  layers: RecurrentLayer[];
+  head: { weight: Matrix; bias: Vector }; // labels x hidden(last layer), labels
+}
+
+/** A deterministic finite automaton; its state is ceil(log2 states) bits. Output label per state. */
+export interface DfaModelSpec extends ModelHeader {
+  arch: "dfa";
+  states: number;
+  start: number;
+  transitions: number[][]; // states x vocab -> next state
+  output: number[]; // states -> label index
+}
+
+export type ModelSpec = RecurrentModelSpec | DfaModelSpec;
+export type Arch = ModelSpec["arch"];
