@@ -1,0 +1,44 @@
+import type { Rng } from "../random.js";
+
+export type TaskName = "index-lookup" | "assoc-recall";
+export const TASK_NAMES: readonly TaskName[] = ["index-lookup", "assoc-recall"];
+
+/**
+ * A sequence task of the paper at a fixed length parameter n: its tokens, its answers (labels), a reference answer,
+ * a seeded generator and, for small n, exhaustive enumeration.
+ */
+export interface Task {
+  readonly name: TaskName;
+  readonly n: number;
+  /** Parameters beyond n that change the task (alphabet size, ...), as stored in certificates. */
+  readonly params: Readonly<Record<string, number>>;
+  /** Every token an input may contain. */
+  readonly vocab: readonly string[];
+  /** Every answer. */
+  readonly labels: readonly string[];
+  /** Tokens in one input. */
+  readonly inputLength: number;
+  /** The reference answer; throws CcboundError("invalid-input") when the tokens are not an instance of the task. */
+  answer(tokens: readonly string[]): string;
+  generate(rng: Rng): string[];
+  /** Number of inputs, for deciding whether enumeration is feasible. */
+  count(): bigint;
+  enumerate(): Iterable<string[]>;
+}
+
+/** Symbols of an alphabet of size k: "0", "1", ..., so binary tasks read naturally. */
+export function alphabet(k: number): string[] {
+  return Array.from({ length: k }, (_, i) => String(i));
+}
+
+/** All strings of length n over an alphabet, in lexicographic order of indices. */
+export function* strings(symbols: readonly string[], n: number): Generator<string[]> {
+  const idx = new Array<number>(n).fill(0);
+  for (;;) {
+    yield idx.map((i) => symbols[i]!);
+    let k = n - 1;
+    while (k >= 0 && idx[k] === symbols.length - 1) idx[k--] = 0;
+    if (k < 0) return;
+    idx[k]!++;
+  }
+}
