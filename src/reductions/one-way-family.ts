@@ -1,0 +1,29 @@
+import type { Task } from "../tasks/task.js";
+
+/**
+ * What a one-way reduction from INDEX fixes about a task: Alice's tokens, position by position (a position with one
+ * choice is fixed), and for each of Alice's positions with a choice, Bob's tokens that ask for it. Two Alice inputs
+ * with one message that differ at position t get one answer to query(t), but the task's answers differ: an error.
+ */
+export interface OneWayFamily {
+  readonly theorem: string;
+  readonly task: Task;
+  /** Alice's tokens at each position 0..cut-1. */
+  readonly choices: readonly (readonly string[])[];
+  /** Bob's tokens asking for Alice's position t; the task's answer is the token Alice has there. */
+  query(t: number): string[];
+}
+
+export function cutOf(family: OneWayFamily): number {
+  return family.choices.length;
+}
+
+/** Alice's positions that carry information (more than one choice). */
+export function queriedPositions(family: OneWayFamily): number[] {
+  return family.choices.flatMap((c, t) => (c.length > 1 ? [t] : []));
+}
+
+/** Number of Alice inputs in the family, exactly. */
+export function familySize(family: OneWayFamily): bigint {
+  return family.choices.reduce((s, c) => s * BigInt(c.length), 1n);
+}
