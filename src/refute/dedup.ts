@@ -1,0 +1,54 @@
+import type { SearchResult } from "./outcome.js";
+import { firstWrongQuery, messageKey, type SearchSpace } from "./search-space.js";
+
+/**
+ * State-deduplicating search. Walk Alice's positions one at a time and keep one prefix per distinct state (message):
+ * the work grows with the number of distinct states, not with |alphabet|^N. Two prefixes that reach one state are a
+ * collision (they differ somewhere, and every continuation, including Bob's query for that position, treats them
+ * alike). If the walk ends without one, every Alice input has a state of its own, and checking Bob's queries on each
+ * final state checks every input of the family: an exhaustive verdict.
+ * Gives up when a level would hold more than `maxStates` states.
+ */
+export function dedupSearch(space: SearchSpace, maxStates: number): SearchResult {
+  const { model, cut, choiceIds } = space;
+  const stats = { runs: 0, steps: 0 };
+  let states: Float64Array[] = [model.newState()];
+  let prefixes: Uint8Array[] = [new Uint8Array(cut)];
+
+  for (let t = 0; t < cut; t++) {
+    const ids = choiceIds[t]!;
+    const seen = new Map<string, number>();
+    const nextStates: Float64Array[] = [];
+    const nextPrefixes: Uint8Array[] = [];
+    for (let e = 0; e < states.length; e++) {
+      for (let c = 0; c < ids.length; c++) {
+        const state = states[e]!.slice();
+        model.step(state, ids[c]!);
+        stats.steps++;
+        stats.runs++;
+        const prefix = prefixes[e]!.slice();
+        prefix[t] = c;
+        const key = messageKey(space, state);
+        const other = seen.get(key);
+        // Positions after t are 0 in both prefixes: one shared continuation keeps the states equal.
+        if (other !== undefined) return { outcome: { kind: "collision", a: nextPrefixes[other]!, b: prefix }, stats };
+        if (nextStates.length >= maxStates) {
+          return { outcome: { kind: "gave-up", reason: `more than ${maxStates} distinct states after ${t + 1} of ${cut} positions` }, stats };
+        }
+        seen.set(key, nextStates.length);
+        nextStates.push(state);
+        nextPrefixes.push(prefix);
+      }
+    }
+    states = nextStates;
+    prefixes = nextPrefixes;
+  }
+
+  const scratch = model.newState();
+  for (let e = 0; e < states.length; e++) {
+    const position = firstWrongQuery(space, states[e]!, prefixes[e]!, scratch);
+    stats.steps += space.queried.length;
+    if (position >= 0) return { outcome: { kind: "wrong-answer", choices: prefixes[e]!, position }, stats };
+  }
+  return { outcome: { kind: "clean", mode: "exhaustive", inputs: BigInt(states.length) * BigInt(space.queried.length) }, stats };
+}
