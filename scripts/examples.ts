@@ -1,0 +1,65 @@
+/**
+ * The bundled examples: each a model file, the task and N it is checked at, and the verdict it must get.
+ * `npx tsx scripts/make-examples.ts` writes them to examples/; a test checks the committed files are what this makes.
+ */
+import { indexLookupDfa } from "../src/models/lookup-dfa.js";
+import { randomModel } from "../src/models/random.js";
+import type { ModelSpec } from "../src/models/spec.js";
+import { assocRecall } from "../src/tasks/assoc-recall.js";
+import { indexLookup } from "../src/tasks/index-lookup.js";
+
+export interface Example {
+  file: string;
+  task: "index-lookup" | "assoc-recall";
+  n: number;
+  expect: "refuted" | "survived";
+  why: string;
+  spec: () => ModelSpec;
+}
+
+const il40 = indexLookup(40);
+const ar12 = assocRecall(12);
+const il16 = indexLookup(16);
+
+export const EXAMPLES: readonly Example[] = [
+  {
+    file: "lstm-fixed1.2-index40.json",
+    task: "index-lookup",
+    n: 40,
+    expect: "refuted",
+    why: "an LSTM with 2 units in fixed:1.2 carries 16 state bits, below Theorem 3's 40",
+    spec: () => randomModel({ arch: "lstm", hidden: 2, format: "fixed:1.2", vocab: il40.vocab, labels: il40.labels, seed: 1 }),
+  },
+  {
+    file: "lookup-dfa-forgets-7.json",
+    task: "index-lookup",
+    n: 10,
+    expect: "refuted",
+    why: "a DFA that stores every symbol but the 7th: right on all but 1/20 of the inputs; a collision finds the rest",
+    spec: () => indexLookupDfa(10, 2, [7]),
+  },
+  {
+    file: "lookup-dfa-10.json",
+    task: "index-lookup",
+    n: 10,
+    expect: "survived",
+    why: "a DFA that stores all 10 symbols (2049 states, 12 bits): the bound is tight, and it is right on every input",
+    spec: () => indexLookupDfa(10),
+  },
+  {
+    file: "gru-float32-index16.json",
+    task: "index-lookup",
+    n: 16,
+    expect: "refuted",
+    why: "a random float32 GRU with 128 state bits is above the bound, but untrained: it is simply wrong",
+    spec: () => randomModel({ arch: "gru", hidden: 4, format: "float32", vocab: il16.vocab, labels: il16.labels, seed: 7 }),
+  },
+  {
+    file: "elman-relu-fixed2.5-recall12.json",
+    task: "assoc-recall",
+    n: 12,
+    expect: "refuted",
+    why: "a ReLU Elman network with 1 unit of 8 bits, below Proposition 9's 12 bits",
+    spec: () => randomModel({ arch: "elman", nonlinearity: "relu", hidden: 1, format: "fixed:2.5", vocab: ar12.vocab, labels: ar12.labels, seed: 3 }),
+  },
+];

@@ -1,0 +1,118 @@
+import type { Command } from "commander";
+import { writeCertificate } from "../../io/certificate.js";
+import { certificateOf, type Certificate } from "../../refute/certificate.js";
+import { DEFAULT_BUDGET, refute, STRATEGIES, type Strategy, type Verdict } from "../../refute/refute.js";
+import { freshSeed } from "../../random.js";
+import { makeTask, TASK_NAMES } from "../../tasks/index.js";
+import { VERSION } from "../../version.js";
+import { EXIT } from "../exit.js";
+import { describeModel, loadModel } from "../load.js";
+import { oneOf, shellQuote, wholeNumber } from "../options.js";
+import { printJson, printRows } from "../print.js";
+
+interface CheckOptions {
+  task: string;
+  n: number;
+  alphabet?: number;
+  strategy: Strategy;
+  budget: number;
+  seed?: number;
+  cert?: string;
+  json?: boolean;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command("check")
+    .description("compare a model's state with the lower bound for a task, then search for an input it gets wrong")
+    .argument("<model>", "model file (JSON)")
+    .requiredOption("--task <task>", `task: ${TASK_NAMES.join(", ")}`, oneOf("--task", TASK_NAMES))
+    .requiredOption("--n <N>", "input length parameter N", wholeNumber("--n", 1, Number.MAX_SAFE_INTEGER))
+    .option("--alphabet <K>", "alphabet size of the task (default 2)", wholeNumber("--alphabet", 2, 256))
+    .option("--strategy <S>", `search: ${STRATEGIES.join(", ")}`, oneOf("--strategy", STRATEGIES), "auto")
+    .option("--budget <R>", "most protocol runs (Alice messages) to compute", wholeNumber("--budget", 1, 1 << 26), DEFAULT_BUDGET)
+    .option("--seed <S>", "seed for sampling (printed either way)", wholeNumber("--seed", 0, 2 ** 32 - 1))
+    .option("--cert <file>", "write the certificate here when the model is refuted")
+    .option("--json", "one JSON object on stdout")
+    .action((modelPath: string, o: CheckOptions) => {
+      process.exitCode = check(modelPath, o);
+    });
+}
+
+function check(modelPath: string, o: CheckOptions): number {
+  const loaded = loadModel(modelPath);
+  const task = makeTask(o.task, o.n, o.alphabet === undefined ? {} : { alphabet: o.alphabet });
+  const seed = o.seed ?? freshSeed();
+  const verdict = refute(loaded.model, task, { strategy: o.strategy, budget: o.budget, seed });
+  const again = [
+    `ccbound check ${shellQuote(modelPath)} --task ${task.name} --n ${task.n}`,
+    o.alphabet === undefined ? "" : ` --alphabet ${o.alphabet}`,
+    ` --strategy ${o.strategy} --budget ${o.budget} --seed ${seed}`,
+  ].join("");
+  let certificate: Certificate | undefined;
+  if (verdict.kind === "refuted") {
+    const replay = o.cert ? `ccbound verify ${shellQuote(o.cert)} --model ${shellQuote(modelPath)}` : again;
+    certificate = certificateOf(verdict, { toolVersion: VERSION, modelSha256: loaded.sha256, task, replay });
+    if (o.cert) writeCertificate(o.cert, certificate);
+  }
+  const replay = certificate?.replay ?? again;
+  if (o.json) printJson(jsonReport(loaded.path, loaded.sha256, verdict, certificate, replay));
+  else printRows(humanReport(loaded.path, describeModel(loaded.spec), verdict, o.cert, replay));
+  return exitCode(verdict);
+}
+
+function exitCode(v: Verdict): number {
+  switch (v.kind) {
+    case "refuted":
+      return EXIT.refuted;
+    case "survived":
+      return EXIT.survived;
+    case "inconclusive":
+      return EXIT.inconclusive;
+  }
+}
+
+function verdictLine(v: Verdict): string {
+  switch (v.kind) {
+    case "refuted": {
+      const how = v.finding.collision
+        ? `two inputs that differ on Alice's side send one ${v.finding.collision.transcriptBits}-bit message`
+        : "a direct wrong answer";
+      return `REFUTED: answers "${v.finding.answer}" where the task says "${v.finding.expected}" (${how})`;
+    }
+    case "survived":
+      return v.mode === "exhaustive"
+        ? `SURVIVED: right on all ${v.inputs} inputs of the reduction's family (exhaustive)`
+        : `SURVIVED: right on ${v.samples} sampled Alice inputs, every query (sampled, seed ${v.seed})`;
+    case "inconclusive":
+      return `INCONCLUSIVE: ${v.reason}`;
+  }
+}
+
+function humanReport(path: string, what: string, v: Verdict, certPath: string | undefined, replay: string): [string, string][] {
+  const below = v.stateBits < v.requiredBits;
+  const rows: [string, string][] = [
+    ["model", `${path} (${what})`],
+    ["state", `${v.stateBits} bits cross the cut (Theorem 2: Alice sends her final state)`],
+    ["bound", `${v.theorem.name}: ${v.theorem.bound}, here ${v.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`],
+    ["search", `${v.strategy}: ${v.stats.runs} protocol runs, ${v.stats.steps} model steps, seed ${v.seed}`],
+    ["verdict", verdictLine(v)],
+  ];
+  if (v.kind === "refuted") rows.push(["input", v.finding.input.join(" ")]);
+  if (v.kind === "refuted" && certPath) rows.push(["certificate", certPath]);
+  rows.push(["replay", replay]);
+  return rows;
+}
+
+function jsonReport(path: string, sha256: string, v: Verdict, certificate: Certificate | undefined, replay: string) {
+  return {
+    verdict: v.kind,
+    ...(v.kind === "survived" && { mode: v.mode, ...(v.mode === "exhaustive" ? { inputs: v.inputs.toString() } : { samples: v.samples }) }),
+    ...(v.kind === "inconclusive" && { reason: v.reason }),
+    model: { path, sha256, stateBits: v.stateBits },
+    bound: { theorem: v.theorem.id, statement: v.theorem.bound, requiredBits: v.requiredBits, below: v.stateBits < v.requiredBits },
+    search: { strategy: v.strategy, runs: v.stats.runs, steps: v.stats.steps, seed: v.seed },
+    ...(certificate && { certificate }),
+    replay,
+  };
+}

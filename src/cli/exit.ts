@@ -1,0 +1,10 @@
+/** Exit codes, the contract scripts depend on (design: Command line). */
+export const EXIT = {
+  ok: 0,
+  survived: 0,
+  valid: 0,
+  refuted: 1,
+  invalid: 1,
+  error: 2,
+  inconclusive: 3,
+} as const;

@@ -1,0 +1,39 @@
+import { Command, CommanderError } from "commander";
+import { CcboundError } from "../errors.js";
+import { VERSION } from "../version.js";
+import { registerCheck } from "./commands/check.js";
+import { registerEval } from "./commands/eval.js";
+import { registerRandomModel } from "./commands/random-model.js";
+import { registerSimulate } from "./commands/simulate.js";
+import { registerVerify } from "./commands/verify.js";
+import { EXIT } from "./exit.js";
+
+export function buildProgram(): Command {
+  const program = new Command("ccbound")
+    .description("Executable communication-complexity lower bounds for sequence models (arXiv 2406.09347)")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`ccbound: ${text.replace(/^error: /, "")}`) });
+  for (const register of [registerCheck, registerVerify, registerEval, registerSimulate, registerRandomModel]) register(program);
+  for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
+  return program;
+}
+
+/** Run the CLI: bad input becomes one line on stderr and exit 2, never a stack trace. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      const informational = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help";
+      return informational ? EXIT.ok : EXIT.error;
+    }
+    if (e instanceof CcboundError) {
+      process.stderr.write(`ccbound: ${e.oneLine()}\n`);
+      return EXIT.error;
+    }
+    throw e;
+  }
+}

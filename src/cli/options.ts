@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from "commander";
+
+/** A whole-number flag within [min, max]; anything else is refused by commander with one line (exit 2). */
+export function wholeNumber(what: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(v)) throw new InvalidArgumentError(`${what} must be a whole number.`);
+    if (v < min || v > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max}.`);
+    return v;
+  };
+}
+
+/** A choice among names. */
+export function oneOf<T extends string>(what: string, names: readonly T[]) {
+  return (raw: string): T => {
+    if (!(names as readonly string[]).includes(raw)) throw new InvalidArgumentError(`${what} must be one of ${names.join(", ")}.`);
+    return raw as T;
+  };
+}
+
+/** Tokens given on the command line: space-separated. */
+export function tokensOf(input: string): string[] {
+  return input.split(/\s+/).filter((t) => t.length > 0);
+}
+
+/** Quote a path for a replay command only when the shell needs it. */
+export function shellQuote(s: string): string {
+  return /^[\w./:@=+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
