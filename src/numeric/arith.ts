@@ -1,0 +1,79 @@
+import { CcboundError } from "../errors.js";
+import type { NumberFormat } from "./format.js";
+import type { IeeeFormat } from "./ieee.js";
+import type { FixedFormat } from "./fixed.js";
+import { float32Arith, float64Arith } from "./arith-binary.js";
+import { emulatedIeeeArith } from "./arith-ieee.js";
+import { fixedArith } from "./arith-fixed.js";
+
+/**
+ * Arithmetic in one number format: every result is the format's rounding of the exact result (tanh and sigmoid:
+ * of the binary64 result, rounded once). Operands are values of the format. The methods never use `this`, so they
+ * can be passed around unbound (`arr.map(arith.round)`).
+ */
+export interface Arith {
+  readonly format: NumberFormat;
+  round(x: number): number;
+  add(a: number, b: number): number;
+  sub(a: number, b: number): number;
+  mul(a: number, b: number): number;
+  /**
+   * Dot product of row r of a row-major matrix (`cols` columns) with v[vOffset ..], rounding after every multiply and
+   * every add, in order from column 0: acc = round(acc + round(w * v)), acc starting at 0.
+   */
+  dotRow(w: Float64Array, r: number, cols: number, v: Float64Array, vOffset?: number): number;
+  /**
+   * out[outOffset + r] = round(dotRow(r) + bias[r]) for every row (no add when bias is null), reading the vector
+   * from v[vOffset ..]. `vOffset` (an addition to the first draft) lets a state or a sequence live in one buffer.
+   */
+  matVec(w: Float64Array, rows: number, cols: number, v: Float64Array, bias: Float64Array | null, out: Float64Array, outOffset?: number, vOffset?: number): void;
+  tanh(x: number): number;
+  /** round(1 / (1 + exp(-x))), computed in binary64. */
+  sigmoid(x: number): number;
+  /** x when x > 0, else +0 (NaN stays NaN). */
+  relu(x: number): number;
+}
+
+const cache = new WeakMap<NumberFormat, Arith>();
+
+/**
+ * The arithmetic of a format built by ieeeFormat or fixedFormat.
+ *
+ * Each family has its own loop kernel (binary64 with no rounding, binary32 with Math.fround inline, emulated IEEE,
+ * fixed point), so no loop ever calls more than one rounder: a loop taking the rounder as a value is a polymorphic
+ * call site, 3-6x slower (bench/numeric-matvec.ts, "polymorphicBaseline"). Within a family the formats differ only
+ * in constants. Giving each format its own closures (a factory per format) does NOT give it its own code in V8:
+ * closures of one function literal share feedback and optimised code, and with a second fixed format in the process
+ * the first one's matVec fell from about 2000/s to 500-650/s (measured, Node 20). So the kernels are module-level
+ * functions that take the format's constants from a Float64Array (ieeeTable, fixedParams); with that, the numbers
+ * with several formats in one process are close to those of a single format (the benchmark's "mixed" vs "isolated").
+ */
+export function arithFor(format: NumberFormat): Arith {
+  let arith = cache.get(format);
+  if (arith === undefined) {
+    arith = build(format);
+    cache.set(format, arith);
+  }
+  return arith;
+}
+
+function build(format: NumberFormat): Arith {
+  if (isIeee(format)) {
+    const { exponentBits: e, mantissaBits: m } = format;
+    if (e === 11 && m === 52) return float64Arith(format);
+    if (e === 8 && m === 23) return float32Arith(format);
+    // An operation done in binary64 then rounded once is correctly rounded when 53 >= 2(m + 1) + 2 (Figueroa 1995).
+    if (m <= 24) return emulatedIeeeArith(format);
+  } else if (isFixed(format)) {
+    return fixedArith(format);
+  }
+  throw new CcboundError("invalid-format", `no exact arithmetic for number format ${format.name}`, undefined, "use float64, float32, an IEEE format with at most 24 mantissa bits, or fixed:I.F");
+}
+
+function isIeee(f: NumberFormat): f is IeeeFormat {
+  return f.kind === "ieee" && typeof (f as Partial<IeeeFormat>).mantissaBits === "number";
+}
+
+function isFixed(f: NumberFormat): f is FixedFormat {
+  return f.kind === "fixed" && typeof (f as Partial<FixedFormat>).fracBits === "number";
+}
