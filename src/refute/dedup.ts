@@ -7,9 +7,9 @@ import { firstWrongQuery, messageKey, type SearchSpace } from "./search-space.js
  * collision (they differ somewhere, and every continuation, including Bob's query for that position, treats them
  * alike). If the walk ends without one, every Alice input has a state of its own, and checking Bob's queries on each
  * final state checks every input of the family: an exhaustive verdict.
- * Gives up when a level would hold more than `maxStates` states.
+ * Gives up after `maxRuns` messages (prefix states) without a verdict; that also bounds the memory it keeps.
  */
-export function dedupSearch(space: SearchSpace, maxStates: number): SearchResult {
+export function dedupSearch(space: SearchSpace, maxRuns: number): SearchResult {
   const { model, cut, choiceIds } = space;
   const stats = { runs: 0, steps: 0 };
   let states: Float64Array[] = [model.newState()];
@@ -22,6 +22,9 @@ export function dedupSearch(space: SearchSpace, maxStates: number): SearchResult
     const nextPrefixes: Uint8Array[] = [];
     for (let e = 0; e < states.length; e++) {
       for (let c = 0; c < ids.length; c++) {
+        if (stats.runs >= maxRuns) {
+          return { outcome: { kind: "gave-up", reason: `${maxRuns} protocol runs (the budget) reached ${nextStates.length} distinct states at position ${t + 1} of ${cut}` }, stats };
+        }
         const state = states[e]!.slice();
         model.step(state, ids[c]!);
         stats.steps++;
@@ -32,9 +35,6 @@ export function dedupSearch(space: SearchSpace, maxStates: number): SearchResult
         const other = seen.get(key);
         // Positions after t are 0 in both prefixes: one shared continuation keeps the states equal.
         if (other !== undefined) return { outcome: { kind: "collision", a: nextPrefixes[other]!, b: prefix }, stats };
-        if (nextStates.length >= maxStates) {
-          return { outcome: { kind: "gave-up", reason: `more than ${maxStates} distinct states after ${t + 1} of ${cut} positions` }, stats };
-        }
         seen.set(key, nextStates.length);
         nextStates.push(state);
         nextPrefixes.push(prefix);

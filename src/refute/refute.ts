@@ -15,7 +15,7 @@ export const STRATEGIES: readonly Strategy[] = ["auto", "exhaustive", "dedup", "
 
 export interface RefuteOptions {
   strategy?: Strategy;
-  /** Most Alice messages to compute (protocol runs); also the most states a dedup level may hold. */
+  /** Most Alice messages to compute (protocol runs), for every strategy; it also bounds the memory a search keeps. */
   budget?: number;
   seed?: number;
 }
@@ -50,6 +50,7 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
   const { theorem, family } = recurrentBound(task);
   const space = searchSpace(model, family);
   const budget = options.budget ?? DEFAULT_BUDGET;
+  if (!Number.isSafeInteger(budget) || budget < 1) fail("invalid-flag", `the budget must be a whole number >= 1, got ${budget}`, "--budget");
   const seed = options.seed ?? 0;
   const strategy = options.strategy ?? "auto";
   const base = { theorem, stateBits: stateBits(model), requiredBits: theorem.requiredStateBits!(task.n), seed };
@@ -99,23 +100,26 @@ function search(space: Space, strategy: Strategy, budget: number, seed: number, 
 /**
  * Below the bound, the theorem's own argument comes first: the dedup walk must end in a collision. At or above it,
  * a short probe finds the plain errors of untrained models at once (dedup checks answers only after the last
- * position). Then dedup, then sampling with what is left of the budget when dedup runs out of room.
+ * position). Then dedup with half of what is left of the budget, and seeded sampling with the rest if dedup runs
+ * out of room: the whole search stays within the budget.
  */
 function autoSearch(space: Space, budget: number, seed: number, below: boolean): { result: SearchResult; used: string } {
-  const steps: string[] = [];
+  const names: string[] = [];
   const total = { runs: 0, steps: 0 };
+  let last: SearchResult | undefined;
   const attempt = (name: string, f: () => SearchResult) => {
-    const r = f();
-    steps.push(name);
-    total.runs += r.stats.runs;
-    total.steps += r.stats.steps;
-    return { result: { outcome: r.outcome, stats: { ...total } }, used: steps.join("+") };
+    last = f();
+    names.push(name);
+    total.runs += last.stats.runs;
+    total.steps += last.stats.steps;
+    return last.outcome.kind;
   };
-  if (!below) {
-    const probe = attempt("probe", () => sampleSearch(space, Math.min(PROBE_SAMPLES, budget), seed));
-    if (probe.result.outcome.kind !== "clean") return probe;
-  }
-  const dedup = attempt("dedup", () => dedupSearch(space, budget));
-  if (dedup.result.outcome.kind !== "gave-up") return dedup;
-  return attempt("sample", () => sampleSearch(space, Math.max(1, budget - total.runs), seed));
+  const done = () => ({ result: { outcome: last!.outcome, stats: { ...total } }, used: names.join("+") });
+
+  if (!below && attempt("probe", () => sampleSearch(space, Math.min(PROBE_SAMPLES, budget), seed)) !== "clean") return done();
+  const half = Math.floor((budget - total.runs) / 2);
+  if (half >= 1 && attempt("dedup", () => dedupSearch(space, half)) !== "gave-up") return done();
+  const rest = budget - total.runs;
+  if (rest >= 1) attempt("sample", () => sampleSearch(space, rest, seed));
+  return done();
 }

@@ -123,3 +123,17 @@ describe("survival", () => {
     expect(() => refute(model, task, { strategy: "exhaustive" })).toThrow(/exhaustive search over 1073741824 inputs is over the limit/);
   });
 });
+
+describe("the budget bounds the protocol runs of every strategy", () => {
+  it("dedup, sample and auto never compute more Alice messages than --budget", () => {
+    const task = indexLookup(20);
+    const model = compileModel(randomModel({ arch: "lstm", hidden: 4, format: "float32", vocab: task.vocab, labels: task.labels, seed: 1 }));
+    const right = compileModel(indexLookupDfa(14));
+    const t14 = indexLookup(14);
+    for (const strategy of ["dedup", "sample", "auto"] as Strategy[])
+      for (const budget of [1, 100, 5000]) {
+        expect(refute(model, task, { strategy, budget, seed: 2 }).stats.runs).toBeLessThanOrEqual(budget);
+        expect(refute(right, t14, { strategy, budget, seed: 2 }).stats.runs).toBeLessThanOrEqual(budget);
+      }
+  });
+});
