@@ -1,26 +1,22 @@
-import { comap, mapOutput, type Protocol } from "../cc/protocol.js";
+import type { Protocol } from "../cc/protocol.js";
 import type { Bits } from "../cc/problems.js";
 import type { RecurrentModel } from "../models/model.js";
 import { keyToken } from "../tasks/assoc-recall.js";
 import type { Task } from "../tasks/task.js";
-import { bind } from "./bind.js";
+import { fromIndex } from "./from-index.js";
 import type { OneWayFamily } from "./one-way-family.js";
-import { theorem2Protocol } from "./theorem2.js";
 
 /**
  * Proposition 9: INDEX_N reduces to single-query associative recall. With keys k1..kN fixed in order, Alice feeds
  * k1, σ_{a_1}, ..., kN, σ_{a_N} and Bob queries k_i; the answer is σ_{a_i}. Cost: the state's bits, so mp >= N.
  */
 export function indexToAssocRecall(model: RecurrentModel, task: Task): Protocol<Bits, number, 0 | 1> {
-  const b = bind(model, task);
-  const sigma = [b.tokenId.get(task.labels[0]!)!, b.tokenId.get(task.labels[1]!)!];
-  const one = b.labelId.get(task.labels[1]!)!;
-  const pulled = comap(
-    theorem2Protocol(model),
-    (a: Bits) => Int32Array.from({ length: 2 * a.length }, (_, t) => (t % 2 === 0 ? b.tokenId.get(keyToken(t / 2 + 1))! : sigma[a[(t - 1) / 2]!]!)),
-    (i: number) => Int32Array.of(b.tokenId.get(keyToken(i + 1))!),
+  return fromIndex(
+    model,
+    task,
+    (a, sigma, id) => Int32Array.from({ length: 2 * a.length }, (_, t) => (t % 2 === 0 ? id(keyToken(t / 2 + 1)) : sigma[a[(t - 1) / 2] as 0 | 1])),
+    (i, id) => Int32Array.of(id(keyToken(i + 1))),
   );
-  return mapOutput(pulled, (label) => (label === one ? 1 : 0));
 }
 
 /** The search family of Proposition 9: keys fixed in order, values free over the alphabet, Bob asks for a key. */
