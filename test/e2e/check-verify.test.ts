@@ -108,3 +108,12 @@ describe("eval and simulate", () => {
     expect(r.stdout).toMatch(/cost\s+16 bits/);
   });
 });
+
+describe("pipes", () => {
+  it("a reader that closes the pipe early (megabytes unread) gets no stack trace and exit 0", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const r = spawnSync("bash", ["-c", "node bin/ccbound.js random-model --arch lstm --hidden 256 --vocab 4 | head -c 1 >/dev/null; echo ${PIPESTATUS[0]}"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("0");
+  });
+});
