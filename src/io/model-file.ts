@@ -47,7 +47,12 @@ export function modelSha256(spec: ModelSpec): string {
   return sha256Hex(canonicalJson(spec));
 }
 
-/** Validates, then writes atomically in the schema's key order, one matrix row per line. */
+/** The text ccbound writes for a model: validated, in the schema's key order, one matrix row per line. */
+export function modelFileText(spec: ModelSpec, where: string): string {
+  return `${prettyJson(validateModel(spec, where))}\n`;
+}
+
+/** Validates, then writes atomically. */
 export function writeModelFile(path: string, spec: ModelSpec): void {
-  writeFileAtomic(path, `${prettyJson(validateModel(spec, path))}\n`);
+  writeFileAtomic(path, modelFileText(spec, path));
 }

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
-import { canonicalJson } from "../../io/canonical.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
+import { modelFileText, writeModelFile } from "../../io/model-file.js";
 import { randomModel } from "../../models/random.js";
 import { CELL_TYPES } from "../../models/spec.js";
 import { parseFormat } from "../../numeric/parse.js";
@@ -47,9 +46,8 @@ export function registerRandomModel(program: Command): void {
       const { vocab, labels } = vocabulary(o);
       parseFormat(o.format); // one clear line for a bad format before anything is built
       const spec = randomModel({ ...o, vocab, labels, ...(o.embed !== undefined && { embed: o.embed }) });
-      const text = `${JSON.stringify(JSON.parse(canonicalJson(spec)))}\n`;
-      if (o.out) writeFileAtomic(o.out, text);
-      else process.stdout.write(text);
+      if (o.out) writeModelFile(o.out, spec);
+      else process.stdout.write(modelFileText(spec, "random-model"));
     });
 }
 
