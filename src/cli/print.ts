@@ -8,7 +8,12 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
 }
 
-/** Progress and notes for people: stderr, and only on a terminal. */
-export function progress(line: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`${line}\n`);
-}
+/** A progress line for people: stderr, and only on a terminal, rewritten in place; `done` clears it. */
+export const progress = {
+  show(line: string): void {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+  },
+  done(): void {
+    if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
+  },
+};

@@ -1,4 +1,4 @@
-import type { SearchResult } from "./outcome.js";
+import { Counter, type ProgressListener, type SearchResult } from "./outcome.js";
 import { firstWrongQuery, messageKey, type SearchSpace } from "./search-space.js";
 
 /**
@@ -9,9 +9,9 @@ import { firstWrongQuery, messageKey, type SearchSpace } from "./search-space.js
  * final state checks every input of the family: an exhaustive verdict.
  * Gives up after `maxRuns` messages (prefix states) without a verdict; that also bounds the memory it keeps.
  */
-export function dedupSearch(space: SearchSpace, maxRuns: number): SearchResult {
+export function dedupSearch(space: SearchSpace, maxRuns: number, progress?: ProgressListener): SearchResult {
   const { model, cut, choiceIds } = space;
-  const stats = { runs: 0, steps: 0 };
+  const stats = new Counter(progress);
   let states: Float64Array[] = [model.newState()];
   let prefixes: Uint8Array[] = [new Uint8Array(cut)];
 
@@ -23,18 +23,17 @@ export function dedupSearch(space: SearchSpace, maxRuns: number): SearchResult {
     for (let e = 0; e < states.length; e++) {
       for (let c = 0; c < ids.length; c++) {
         if (stats.runs >= maxRuns) {
-          return { outcome: { kind: "gave-up", reason: `${maxRuns} protocol runs (the budget) reached ${nextStates.length} distinct states at position ${t + 1} of ${cut}` }, stats };
+          return { outcome: { kind: "gave-up", reason: `${maxRuns} protocol runs (the budget) reached ${nextStates.length} distinct states at position ${t + 1} of ${cut}` }, stats: stats.snapshot() };
         }
         const state = states[e]!.slice();
         model.step(state, ids[c]!);
-        stats.steps++;
-        stats.runs++;
+        stats.run(1);
         const prefix = prefixes[e]!.slice();
         prefix[t] = c;
         const key = messageKey(space, state);
         const other = seen.get(key);
         // Positions after t are 0 in both prefixes: one shared continuation keeps the states equal.
-        if (other !== undefined) return { outcome: { kind: "collision", a: nextPrefixes[other]!, b: prefix }, stats };
+        if (other !== undefined) return { outcome: { kind: "collision", a: nextPrefixes[other]!, b: prefix }, stats: stats.snapshot() };
         seen.set(key, nextStates.length);
         nextStates.push(state);
         nextPrefixes.push(prefix);
@@ -48,7 +47,7 @@ export function dedupSearch(space: SearchSpace, maxRuns: number): SearchResult {
   for (let e = 0; e < states.length; e++) {
     const position = firstWrongQuery(space, states[e]!, prefixes[e]!, scratch);
     stats.steps += space.queried.length;
-    if (position >= 0) return { outcome: { kind: "wrong-answer", choices: prefixes[e]!, position }, stats };
+    if (position >= 0) return { outcome: { kind: "wrong-answer", choices: prefixes[e]!, position }, stats: stats.snapshot() };
   }
-  return { outcome: { kind: "clean", mode: "exhaustive", inputs: BigInt(states.length) * BigInt(space.queried.length) }, stats };
+  return { outcome: { kind: "clean", mode: "exhaustive", inputs: BigInt(states.length) * BigInt(space.queried.length) }, stats: stats.snapshot() };
 }

@@ -1,5 +1,5 @@
 import { feed } from "../models/model.js";
-import type { SearchOutcome, SearchStats } from "./outcome.js";
+import { Counter, type ProgressListener, type SearchOutcome } from "./outcome.js";
 import { aliceIds, firstWrongQuery, messageKey, type SearchSpace } from "./search-space.js";
 
 /**
@@ -7,12 +7,16 @@ import { aliceIds, firstWrongQuery, messageKey, type SearchSpace } from "./searc
  * input is a collision), then check Bob's queries on its state. Shared by the exhaustive and the sampled search.
  */
 export class MessageTable {
-  readonly stats: SearchStats = { runs: 0, steps: 0 };
+  readonly stats: Counter;
   private readonly seen = new Map<string, Uint8Array>();
   private readonly state: Float64Array;
   private readonly scratch: Float64Array;
 
-  constructor(private readonly space: SearchSpace) {
+  constructor(
+    private readonly space: SearchSpace,
+    progress?: ProgressListener,
+  ) {
+    this.stats = new Counter(progress);
     this.state = space.model.newState();
     this.scratch = space.model.newState();
   }
@@ -22,8 +26,7 @@ export class MessageTable {
     const { space, state, stats } = this;
     state.set(space.model.newState());
     feed(space.model, state, aliceIds(space, choices));
-    stats.runs++;
-    stats.steps += space.cut;
+    stats.run(space.cut);
     const key = messageKey(space, state);
     const other = this.seen.get(key);
     if (other !== undefined && !other.every((c, t) => c === choices[t])) return { kind: "collision", a: other, b: choices.slice() };

@@ -12,6 +12,28 @@ export interface SearchStats {
   steps: number;
 }
 
+/** Told the number of runs so far, every PROGRESS_EVERY runs of a search: for a progress line, nothing else. */
+export type ProgressListener = (runs: number) => void;
+export const PROGRESS_EVERY = 1 << 16;
+
+/** Counts a search's work and tells a listener how far it is. */
+export class Counter implements SearchStats {
+  runs = 0;
+  steps = 0;
+  constructor(private readonly onProgress?: ProgressListener) {}
+
+  /** One more Alice message, after `steps` model steps. */
+  run(steps: number): void {
+    this.runs++;
+    this.steps += steps;
+    if (this.onProgress && this.runs % PROGRESS_EVERY === 0) this.onProgress(this.runs);
+  }
+
+  snapshot(): SearchStats {
+    return { runs: this.runs, steps: this.steps };
+  }
+}
+
 export interface SearchResult {
   readonly outcome: SearchOutcome;
   readonly stats: SearchStats;

@@ -18,6 +18,8 @@ export interface RefuteOptions {
   /** Most Alice messages to compute (protocol runs), for every strategy; it also bounds the memory a search keeps. */
   budget?: number;
   seed?: number;
+  /** Told how far the search is (phase name and runs so far), for a progress line. */
+  onProgress?: (phase: string, runs: number) => void;
 }
 
 export const DEFAULT_BUDGET = 1 << 20;
@@ -55,7 +57,7 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
   const strategy = options.strategy ?? "auto";
   const base = { theorem, stateBits: stateBits(model), requiredBits: theorem.requiredStateBits!(task.n), seed };
 
-  const { result, used } = search(space, strategy, budget, seed, base.stateBits < base.requiredBits);
+  const { result, used } = search(space, strategy, budget, seed, base.stateBits < base.requiredBits, options.onProgress);
   const stats = result.stats;
   const outcome = result.outcome;
   switch (outcome.kind) {
@@ -79,21 +81,24 @@ type Space = ReturnType<typeof searchSpace>;
 /** Samples a model at or above the bound gets before the dedup walk: untrained models are wrong almost anywhere. */
 export const PROBE_SAMPLES = 64;
 
-function search(space: Space, strategy: Strategy, budget: number, seed: number, below: boolean): { result: SearchResult; used: string } {
+type Progress = RefuteOptions["onProgress"];
+
+function search(space: Space, strategy: Strategy, budget: number, seed: number, below: boolean, progress: Progress): { result: SearchResult; used: string } {
+  const tell = (phase: string) => progress && ((runs: number) => progress(phase, runs));
   switch (strategy) {
     case "exhaustive": {
       const size = familySize(space.family);
       if (size > EXHAUSTIVE_LIMIT) {
         fail("too-large", `exhaustive search over ${size} inputs is over the limit of 2^24`, "--strategy", "use --strategy dedup or sample");
       }
-      return { result: exhaustiveSearch(space), used: "exhaustive" };
+      return { result: exhaustiveSearch(space, tell("exhaustive")), used: "exhaustive" };
     }
     case "dedup":
-      return { result: dedupSearch(space, budget), used: "dedup" };
+      return { result: dedupSearch(space, budget, tell("dedup")), used: "dedup" };
     case "sample":
-      return { result: sampleSearch(space, budget, seed), used: "sample" };
+      return { result: sampleSearch(space, budget, seed, tell("sample")), used: "sample" };
     case "auto":
-      return autoSearch(space, budget, seed, below);
+      return autoSearch(space, budget, seed, below, tell);
   }
 }
 
@@ -103,7 +108,13 @@ function search(space: Space, strategy: Strategy, budget: number, seed: number, 
  * position). Then dedup with half of what is left of the budget, and seeded sampling with the rest if dedup runs
  * out of room: the whole search stays within the budget.
  */
-function autoSearch(space: Space, budget: number, seed: number, below: boolean): { result: SearchResult; used: string } {
+function autoSearch(
+  space: Space,
+  budget: number,
+  seed: number,
+  below: boolean,
+  tell: (phase: string) => ((runs: number) => void) | undefined,
+): { result: SearchResult; used: string } {
   const names: string[] = [];
   const total = { runs: 0, steps: 0 };
   let last: SearchResult | undefined;
@@ -118,8 +129,8 @@ function autoSearch(space: Space, budget: number, seed: number, below: boolean):
 
   if (!below && attempt("probe", () => sampleSearch(space, Math.min(PROBE_SAMPLES, budget), seed)) !== "clean") return done();
   const half = Math.floor((budget - total.runs) / 2);
-  if (half >= 1 && attempt("dedup", () => dedupSearch(space, half)) !== "gave-up") return done();
+  if (half >= 1 && attempt("dedup", () => dedupSearch(space, half, tell("dedup"))) !== "gave-up") return done();
   const rest = budget - total.runs;
-  if (rest >= 1) attempt("sample", () => sampleSearch(space, rest, seed));
+  if (rest >= 1) attempt("sample", () => sampleSearch(space, rest, seed, tell("sample")));
   return done();
 }

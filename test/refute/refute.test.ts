@@ -137,3 +137,16 @@ describe("the budget bounds the protocol runs of every strategy", () => {
       }
   });
 });
+
+describe("progress", () => {
+  it("is told every 65536 runs with the phase, and does not change the verdict", () => {
+    const task = indexLookup(17);
+    const model = compileModel(indexLookupDfa(17));
+    const told: string[] = [];
+    const quiet = refute(model, task, { strategy: "dedup" });
+    const loud = refute(model, task, { strategy: "dedup", onProgress: (phase, runs) => told.push(`${phase} ${runs}`) });
+    expect(loud).toEqual(quiet);
+    expect(loud.stats.runs).toBe(2 ** 18 - 2);
+    expect(told).toEqual([1, 2, 3].map((k) => `dedup ${k * 65536}`));
+  });
+});

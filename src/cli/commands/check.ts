@@ -8,7 +8,7 @@ import { VERSION } from "../../version.js";
 import { EXIT } from "../exit.js";
 import { describeModel, loadModel } from "../load.js";
 import { oneOf, shellQuote, wholeNumber } from "../options.js";
-import { printJson, printRows } from "../print.js";
+import { printJson, printRows, progress } from "../print.js";
 
 interface CheckOptions {
   task: string;
@@ -43,7 +43,9 @@ function check(modelPath: string, o: CheckOptions): number {
   const loaded = loadModel(modelPath);
   const task = makeTask(o.task, o.n, o.alphabet === undefined ? {} : { alphabet: o.alphabet });
   const seed = o.seed ?? freshSeed();
-  const verdict = refute(loaded.model, task, { strategy: o.strategy, budget: o.budget, seed });
+  const onProgress = (phase: string, runs: number) => progress.show(`${phase}: ${runs.toLocaleString("en")} protocol runs`);
+  const verdict = refute(loaded.model, task, { strategy: o.strategy, budget: o.budget, seed, onProgress });
+  progress.done();
   const again = [
     `ccbound check ${shellQuote(modelPath)} --task ${task.name} --n ${task.n}`,
     o.alphabet === undefined ? "" : ` --alphabet ${o.alphabet}`,
