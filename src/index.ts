@@ -14,3 +14,7 @@ export { refute, STRATEGIES, DEFAULT_BUDGET, type Strategy, type RefuteOptions, 
 export type { Finding } from "./refute/finding.js";
 export { certificateOf, type Certificate } from "./refute/certificate.js";
 export { verifyCertificate, type CertificateCheck } from "./refute/verify.js";
+export { indexLookupDfa } from "./models/lookup-dfa.js";
+export { readModelFile, parseModelJson, validateModel, modelSha256, modelFileText, writeModelFile } from "./io/model-file.js";
+export { readCertificateFile, parseCertificateJson, writeCertificate } from "./io/certificate.js";
+export { canonicalJson } from "./io/canonical.js";
