@@ -23,7 +23,8 @@ export function dedupSearch(space: SearchSpace, maxRuns: number, progress?: Prog
     for (let e = 0; e < states.length; e++) {
       for (let c = 0; c < ids.length; c++) {
         if (stats.runs >= maxRuns) {
-          return { outcome: { kind: "gave-up", reason: `${maxRuns} protocol runs (the budget) reached ${nextStates.length} distinct states at position ${t + 1} of ${cut}` }, stats: stats.snapshot() };
+          const reason = `the budget of ${maxRuns} protocol runs ran out at position ${t + 1} of ${cut}, with no two prefixes in one state so far`;
+          return { outcome: { kind: "gave-up", reason }, stats: stats.snapshot() };
         }
         const state = states[e]!.slice();
         model.step(state, ids[c]!);
