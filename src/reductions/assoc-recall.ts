@@ -26,5 +26,6 @@ export function assocRecallFamily(task: Task): OneWayFamily {
     task,
     choices: Array.from({ length: 2 * task.n }, (_, t) => (t % 2 === 0 ? [keyToken(t / 2 + 1)] : task.labels)),
     query: (t) => [keyToken((t - 1) / 2 + 1)],
+    coversTask: false,
   };
 }

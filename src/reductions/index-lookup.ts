@@ -27,5 +27,6 @@ export function indexLookupFamily(task: Task): OneWayFamily {
     task,
     choices: Array.from({ length: task.n }, () => task.labels),
     query: (t) => [positionToken(t + 1)],
+    coversTask: true,
   };
 }

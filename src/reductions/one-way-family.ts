@@ -12,6 +12,11 @@ export interface OneWayFamily {
   readonly choices: readonly (readonly string[])[];
   /** Bob's tokens asking for Alice's position t; the task's answer is the token Alice has there. */
   query(t: number): string[];
+  /**
+   * Whether Alice's inputs with every query are all of the task's inputs. Only then does a clean walk of the family
+   * check the whole task (index lookup: yes; associative recall fixes the order of the keys: no).
+   */
+  readonly coversTask: boolean;
 }
 
 export function cutOf(family: OneWayFamily): number {

@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import { stateBits, type RecurrentModel } from "../models/model.js";
-import { familySize } from "../reductions/one-way-family.js";
+import { familySize, type OneWayFamily } from "../reductions/one-way-family.js";
 import { recurrentBound, type Theorem } from "../reductions/theorems.js";
 import type { Task } from "../tasks/task.js";
 import { dedupSearch } from "./dedup.js";
@@ -9,6 +9,7 @@ import { findingOf, type Finding } from "./finding.js";
 import type { SearchResult, SearchStats } from "./outcome.js";
 import { sampleSearch } from "./sample.js";
 import { searchSpace } from "./search-space.js";
+import { sweepTask, SWEEP_LIMIT } from "./sweep.js";
 
 export type Strategy = "auto" | "exhaustive" | "dedup" | "sample";
 export const STRATEGIES: readonly Strategy[] = ["auto", "exhaustive", "dedup", "sample"];
@@ -42,7 +43,8 @@ interface VerdictBase {
 export type Verdict = VerdictBase &
   (
     | { readonly kind: "refuted"; readonly finding: Finding }
-    | { readonly kind: "survived"; readonly mode: "exhaustive"; readonly inputs: bigint }
+    /** `scope` "task": every input of the task was checked; "family": every input of the reduction's family only. */
+    | { readonly kind: "survived"; readonly mode: "exhaustive"; readonly scope: "task" | "family"; readonly inputs: bigint; readonly taskInputs: bigint }
     | { readonly kind: "survived"; readonly mode: "sampled"; readonly samples: number }
     | { readonly kind: "inconclusive"; readonly reason: string }
   );
@@ -65,7 +67,7 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
     case "wrong-answer":
       return { ...base, strategy: used, stats, kind: "refuted", finding: findingOf(space, outcome)! };
     case "clean":
-      if (outcome.mode === "exhaustive") return { ...base, strategy: used, stats, kind: "survived", mode: "exhaustive", inputs: outcome.inputs };
+      if (outcome.mode === "exhaustive") return exhaustiveVerdict({ ...base, strategy: used, stats }, model, family, outcome.inputs);
       if (base.stateBits < base.requiredBits) {
         const reason = `${theorem.name} guarantees an error (state ${base.stateBits} bits < ${base.requiredBits}), but ${outcome.samples} samples found none; raise --budget`;
         return { ...base, strategy: used, stats, kind: "inconclusive", reason };
@@ -77,6 +79,22 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
 }
 
 type Space = ReturnType<typeof searchSpace>;
+
+/**
+ * A clean walk of the family covers the task only when the family is the whole task; otherwise the task is swept
+ * input by input when it is small enough, and the verdict says which it checked.
+ */
+function exhaustiveVerdict(base: VerdictBase, model: RecurrentModel, family: OneWayFamily, inputs: bigint): Verdict {
+  const task = family.task;
+  const taskInputs = task.count();
+  if (family.coversTask) return { ...base, kind: "survived", mode: "exhaustive", scope: "task", inputs, taskInputs };
+  if (taskInputs > SWEEP_LIMIT) return { ...base, kind: "survived", mode: "exhaustive", scope: "family", inputs, taskInputs };
+  const sweep = sweepTask(model, task);
+  const stats = { runs: base.stats.runs, steps: base.stats.steps + sweep.steps };
+  const strategy = `${base.strategy}+sweep`;
+  if (sweep.finding) return { ...base, stats, strategy, kind: "refuted", finding: sweep.finding };
+  return { ...base, stats, strategy, kind: "survived", mode: "exhaustive", scope: "task", inputs: taskInputs, taskInputs };
+}
 
 /** Samples a model at or above the bound gets before the dedup walk: untrained models are wrong almost anywhere. */
 export const PROBE_SAMPLES = 64;

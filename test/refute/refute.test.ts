@@ -11,6 +11,7 @@ import { verifyCertificate } from "../../src/refute/verify.js";
 import { arbitraryFixedFormat } from "../../src/testing/arbitraries.js";
 import { assocRecall } from "../../src/tasks/assoc-recall.js";
 import { indexLookup } from "../../src/tasks/index-lookup.js";
+import { trieDfa } from "./trie-dfa.js";
 import type { Task } from "../../src/tasks/task.js";
 
 const SEED = 1337;
@@ -150,3 +151,65 @@ describe("progress", () => {
     expect(told).toEqual([1, 2, 3].map((k) => `dedup ${k * 65536}`));
   });
 });
+
+describe("associative recall: a clean walk of Proposition 9's family is not the whole task", () => {
+  const task = assocRecall(2);
+  const reference = (tokens: string[]) => {
+    try {
+      return task.answer(tokens);
+    } catch {
+      return "0"; // not an instance of the task: any answer
+    }
+  };
+
+  it("a model right on every input survives with scope task (all 2!·2^2·2 = 16 inputs swept)", () => {
+    const model = compileModel(trieDfa(task.vocab, task.labels, 5, reference));
+    const v = refute(model, task, { strategy: "dedup" });
+    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", scope: "task", inputs: 16n, taskInputs: 16n });
+  });
+
+  it("a model right only when the keys come in order k1, k2 is refuted by the sweep, not passed as exhaustive", () => {
+    const inOrderOnly = (tokens: string[]) => {
+      const right = reference(tokens);
+      return tokens[0] === "k1" ? right : right === "0" ? "1" : "0";
+    };
+    const model = compileModel(trieDfa(task.vocab, task.labels, 5, inOrderOnly));
+    for (const strategy of ["dedup", "exhaustive", "auto"] as Strategy[]) {
+      const v = refute(model, task, { strategy });
+      expect(v.kind).toBe("refuted");
+      if (v.kind === "refuted") {
+        expect(v.finding.input[0]).toBe("k2");
+        expect(confirmWrong(model, task, v.finding.input)).toBe(true);
+      }
+    }
+  });
+
+  it("past the sweep's limit the verdict says it covered only the family (n = 9: 9!·2^9·9 inputs)", () => {
+    const big = assocRecall(9);
+    const v = refute(compileModel(inOrderRecallDfa(9)), big, { strategy: "dedup" });
+    expect(big.count()).toBe(362880n * 512n * 9n);
+    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", scope: "family", inputs: 512n * 9n, taskInputs: big.count() });
+  });
+});
+
+/** Associative recall with the keys assumed in order k1..kn: keys are skipped, values stored; right on the family only. */
+function inOrderRecallDfa(n: number) {
+  const task = assocRecall(n);
+  const keys = task.vocab.filter((t) => t.startsWith("k"));
+  const level = (depth: number) => 2 ** depth - 1; // first state of a depth in the trie of value bits
+  const answers = level(n + 1);
+  const transitions: number[][] = [];
+  for (let depth = 0; depth <= n; depth++)
+    for (let v = 0; v < 2 ** depth; v++)
+      transitions.push(
+        task.vocab.map((t) => {
+          const key = keys.indexOf(t);
+          if (key < 0) return depth < n ? level(depth + 1) + 2 * v + Number(t) : answers;
+          return depth < n ? level(depth) + v : answers + (Math.floor(v / 2 ** (n - 1 - key)) % 2);
+        }),
+      );
+  transitions.push(task.vocab.map(() => answers), task.vocab.map(() => answers + 1));
+  const states = transitions.length;
+  const output = Array.from({ length: states }, (_, s) => (s >= answers ? s - answers : 0));
+  return { ccbound: "model" as const, version: 1 as const, arch: "dfa" as const, vocab: [...task.vocab], labels: [...task.labels], states, start: 0, transitions, output };
+}

@@ -83,8 +83,9 @@ function verdictLine(v: Verdict): string {
       return `REFUTED: answers "${v.finding.answer}" where the task says "${v.finding.expected}" (${how})`;
     }
     case "survived":
+      if (v.mode === "exhaustive" && v.scope === "task") return `SURVIVED: right on all ${v.inputs} inputs of the task (exhaustive)`;
       return v.mode === "exhaustive"
-        ? `SURVIVED: right on all ${v.inputs} inputs of the reduction's family (exhaustive)`
+        ? `SURVIVED: right on all ${v.inputs} inputs of ${v.theorem.name}'s family (exhaustive there), which is not all ${v.taskInputs} inputs of the task`
         : `SURVIVED: right on ${v.samples} sampled Alice inputs, every query (sampled, seed ${v.seed})`;
     case "inconclusive":
       return `INCONCLUSIVE: ${v.reason}`;
@@ -109,7 +110,10 @@ function humanReport(path: string, what: string, v: Verdict, certPath: string | 
 function jsonReport(path: string, sha256: string, v: Verdict, certificate: Certificate | undefined, replay: string) {
   return {
     verdict: v.kind,
-    ...(v.kind === "survived" && { mode: v.mode, ...(v.mode === "exhaustive" ? { inputs: v.inputs.toString() } : { samples: v.samples }) }),
+    ...(v.kind === "survived" && {
+      mode: v.mode,
+      ...(v.mode === "exhaustive" ? { scope: v.scope, inputs: v.inputs.toString(), taskInputs: v.taskInputs.toString() } : { samples: v.samples }),
+    }),
     ...(v.kind === "inconclusive" && { reason: v.reason }),
     model: { path, sha256, stateBits: v.stateBits },
     bound: { theorem: v.theorem.id, statement: v.theorem.bound, requiredBits: v.requiredBits, below: v.stateBits < v.requiredBits },
