@@ -14,8 +14,9 @@ export interface ProtocolError<X, Y> {
  * The fooling-set lemma (Fact 4) as code. Two distinct elements of a two-way fooling set with one transcript t: the
  * crossed inputs also have transcript t (inputs with one transcript form a rectangle), and the party that outputs
  * sees its own input and t, so the protocol answers `value` on both crossings. One crossing has f != value: that is
- * the error returned. Throws if the premise (one transcript) does not hold, or if the rectangle property fails,
- * which would mean the protocol is not deterministic.
+ * the error returned. If the protocol is already wrong on a or b, that element is the error. Throws if the premise
+ * (one transcript) does not hold, or if the rectangle property fails, which would mean the protocol is not
+ * deterministic.
  */
 export function crossedError<X, Y>(
   problem: Problem<X, Y>,
@@ -27,6 +28,10 @@ export function crossedError<X, Y>(
   const ra = run(protocol, a[0], a[1]);
   const rb = run(protocol, b[0], b[1]);
   if (!sameTranscript(ra.transcript, rb.transcript)) throw new RangeError("the two elements have different transcripts");
+  // The lemma's premise is a protocol that is right on S; one that is wrong on an element is refuted there already.
+  for (const [e, r] of [[a, ra], [b, rb]] as const) {
+    if (r.output !== fooling.value) return { x: e[0], y: e[1], expected: fooling.value, run: r };
+  }
   const [x, y] = fooling.cross(a, b);
   const crossed = run(protocol, x, y);
   if (!sameTranscript(crossed.transcript, ra.transcript)) throw new Error("rectangle property failed: protocol is not deterministic");

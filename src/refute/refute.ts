@@ -10,6 +10,7 @@ import type { SearchResult, SearchStats } from "./outcome.js";
 import { sampleSearch } from "./sample.js";
 import { searchSpace } from "./search-space.js";
 import { sweepTask, SWEEP_LIMIT } from "./sweep.js";
+import { bytesPerRun, MEMORY_LIMIT } from "./memory.js";
 
 export type Strategy = "auto" | "exhaustive" | "dedup" | "sample";
 export const STRATEGIES: readonly Strategy[] = ["auto", "exhaustive", "dedup", "sample"];
@@ -52,11 +53,12 @@ export type Verdict = VerdictBase &
 /** size -> bound -> search -> finding: check a recurrent model against the lower bound for a task. */
 export function refute(model: RecurrentModel, task: Task, options: RefuteOptions = {}): Verdict {
   const { theorem, family } = recurrentBound(task);
-  const space = searchSpace(model, family);
-  const budget = options.budget ?? DEFAULT_BUDGET;
-  if (!Number.isSafeInteger(budget) || budget < 1) fail("invalid-flag", `the budget must be a whole number >= 1, got ${budget}`, "--budget");
-  const seed = options.seed ?? 0;
   const strategy = options.strategy ?? "auto";
+  const asked = options.budget ?? DEFAULT_BUDGET;
+  if (!Number.isSafeInteger(asked) || asked < 1) fail("invalid-flag", `the budget must be a whole number >= 1, got ${asked}`, "--budget");
+  const space = searchSpace(model, family);
+  const budget = fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
+  const seed = options.seed ?? 0;
   const base = { theorem, stateBits: stateBits(model), requiredBits: theorem.requiredStateBits!(task.n), seed };
 
   const { result, used } = search(space, strategy, budget, seed, base.stateBits < base.requiredBits, options.onProgress);
@@ -79,6 +81,19 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
 }
 
 type Space = ReturnType<typeof searchSpace>;
+
+/**
+ * The budget, within MEMORY_LIMIT: a budget the user chose that would not fit is bad input (with the largest that
+ * fits); the default budget is lowered to fit. (Exhaustive search ignores the budget; EXHAUSTIVE_LIMIT bounds it.)
+ */
+function fitBudget(space: Space, kind: "dedup" | "table", budget: number, chosen: boolean): number {
+  const perRun = bytesPerRun(space, kind);
+  const fits = Math.max(1, Math.floor(MEMORY_LIMIT / perRun));
+  if (budget <= fits) return budget;
+  if (!chosen) return fits;
+  const gb = ((budget * perRun) / 2 ** 30).toFixed(1);
+  return fail("too-large", `a budget of ${budget} runs would keep about ${gb} GiB (${perRun} bytes a run), over the ${MEMORY_LIMIT / 2 ** 30} GiB limit`, "--budget", `use --budget ${fits} or less`);
+}
 
 /**
  * A clean walk of the family covers the task only when the family is the whole task; otherwise the task is swept

@@ -5,6 +5,8 @@ import { forward, type RecurrentModel } from "../models/model.js";
 import { bind } from "../reductions/bind.js";
 import { theorem2Protocol } from "../reductions/theorem2.js";
 import { makeTask } from "../tasks/index.js";
+import type { Task } from "../tasks/task.js";
+import { recurrentBound } from "../reductions/theorems.js";
 import type { Certificate } from "./certificate.js";
 
 export type CertificateCheck =
@@ -14,13 +16,15 @@ export type CertificateCheck =
 /**
  * Re-check a certificate by recomputation only: the model's hash, the task's reference answer, one forward pass, and
  * (when the certificate claims a collision) Theorem 2's protocol on both colliding inputs. Nothing the search said
- * is trusted. Bad task parameters are bad input (thrown); everything the certificate claims wrongly is `invalid`.
+ * is trusted. Everything the certificate claims wrongly, its task and theorem included, is `invalid`.
  */
 export function verifyCertificate(cert: Certificate, model: RecurrentModel, modelSha256: string): CertificateCheck {
   const invalid = (reason: string): CertificateCheck => ({ valid: false, reason });
   if (cert.model.sha256 !== modelSha256) return invalid(`certificate is for model ${cert.model.sha256.slice(0, 12)}…, this model is ${modelSha256.slice(0, 12)}…`);
-  const alphabet = cert.task.params.alphabet;
-  const task = makeTask(cert.task.name, cert.task.n, typeof alphabet === "number" ? { alphabet } : {});
+  const task = taskOf(cert);
+  if (typeof task === "string") return invalid(task);
+  const theorem = recurrentBound(task).theorem.id;
+  if (cert.theorem !== theorem) return invalid(`the certificate cites "${cert.theorem}", but the bound for ${task.name} is "${theorem}"`);
   try {
     const b = bind(model, task);
     const expected = task.answer(cert.input);
@@ -55,4 +59,19 @@ function checkCollision(
   if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different messages";
   if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex) return "collision: the recorded transcript is not the one sent";
   return undefined;
+}
+
+/** The certificate's task, or why it names none: parameters are exactly those the task takes, with their types. */
+function taskOf(cert: Certificate): Task | string {
+  const { name, n, params } = cert.task;
+  const unknown = Object.keys(params).find((k) => k !== "alphabet");
+  if (unknown !== undefined) return `task parameter "${unknown}" is not a parameter of ${name}`;
+  const alphabet = params.alphabet;
+  if (alphabet !== undefined && typeof alphabet !== "number") return `task parameter "alphabet" is ${JSON.stringify(alphabet)}, not a number`;
+  try {
+    return makeTask(name, n, alphabet === undefined ? {} : { alphabet });
+  } catch (e) {
+    if (e instanceof CcboundError) return `the certificate's task: ${e.message}`;
+    throw e;
+  }
 }

@@ -84,6 +84,18 @@ describe("the fooling-set lemma as code", () => {
     expect(err.run.output).toBe(0);
   });
 
+  it("a protocol wrong on a fooling-set element itself is refuted on that element", () => {
+    const eq = eqProblem(3);
+    const fs = eq.foolingSet;
+    if (fs.kind !== "two-way") throw new Error("two-way");
+    const constantZero: Protocol<Bits, Bits, 0 | 1> = { kind: "output", value: 0 };
+    const err = crossedError(eq, fs, constantZero, fs.at(1n), fs.at(2n));
+    expect(err.x).toEqual(fs.at(1n)[0]);
+    expect(err.y).toEqual(fs.at(1n)[1]);
+    expect(eq.evaluate(err.x, err.y)).toBe(1);
+    expect(err.run.output).toBe(0);
+  });
+
   it("refuses elements whose transcripts differ", () => {
     const eq = eqProblem(3);
     const fs = eq.foolingSet;

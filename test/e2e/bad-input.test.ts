@@ -54,6 +54,8 @@ describe("bad input: one clear line, exit 2 (issue 2, command line)", () => {
   it("huge N", () => expectBadInput(check("examples/lstm-fixed1.2-index40.json").map((a) => (a === "40" ? "1000000000" : a)), /n = 1000000000 is over/));
   it("N too large for the chosen strategy", () =>
     expectBadInput(check("examples/lstm-fixed1.2-index40.json", "--strategy", "exhaustive"), /exhaustive search over \d+ inputs is over the limit/));
+  it("a budget whose search would not fit in memory, with the largest that fits", () =>
+    expectBadInput(check("examples/lstm-fixed1.2-index40.json", "--strategy", "dedup", "--budget", "67108864"), /--budget: a budget of 67108864 runs would keep about [\d.]+ GiB.*use --budget \d+ or less/));
   it("an unknown strategy", () => expectBadInput(check("examples/lstm-fixed1.2-index40.json", "--strategy", "magic"), /--strategy must be one of/));
   it("an unknown option", () => expectBadInput(check("examples/lstm-fixed1.2-index40.json", "--frobnicate"), /unknown option/));
   it("an unknown command", () => expectBadInput(["frobnicate"], /unknown command/));

@@ -25,9 +25,7 @@ describe("random model -> check -> verify (issue 2, done-when 2 and 3)", () => {
     }
 
   it("verify rejects the certificate for another model, and after its input is edited (exit 1)", () => {
-    const model = join(dir, "lstm-1.json");
-    const other = join(dir, "gru-1.json");
-    const cert = join(dir, "lstm-1.cert.json");
+    const { model, other, cert } = freshCertificate(dir, "rejects");
     const wrongModel = ccbound("verify", cert, "--model", other);
     expect(wrongModel.status).toBe(1);
     expect(wrongModel.stdout).toMatch(/INVALID\s+certificate is for model/);
@@ -41,15 +39,52 @@ describe("random model -> check -> verify (issue 2, done-when 2 and 3)", () => {
     writeFileSync(edited, JSON.stringify(c));
     const r = ccbound("verify", edited, "--model", model);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/INVALID/);
+    expect(r.stdout).toMatch(/INVALID\s+the task's answer is/);
+  });
 
-    // An edit that keeps the answer but breaks the collision is caught too.
-    const c2 = JSON.parse(readFileSync(cert, "utf8"));
-    c2.collision.transcriptHex = c2.collision.transcriptHex.replace(/^./, (d: string) => (d === "0" ? "1" : "0"));
-    writeFileSync(edited, JSON.stringify(c2));
-    expect(ccbound("verify", edited, "--model", model).status).toBe(1);
+  it("verify rejects every claim it can recompute when it is edited: transcript, theorem, task parameters", () => {
+    const { model, cert } = freshCertificate(dir, "claims");
+    const edits: [string, (c: any) => void, RegExp][] = [
+      ["transcript", (c) => (c.collision.transcriptHex = c.collision.transcriptHex.replace(/^./, (d: string) => (d === "0" ? "1" : "0"))), /recorded transcript/],
+      ["theorem", (c) => (c.theorem = "prop9"), /cites "prop9", but the bound for index-lookup is "thm3"/],
+      ["alphabet type", (c) => (c.task.params.alphabet = "7"), /"alphabet" is "7", not a number/],
+      ["extra parameter", (c) => (c.task.params.foo = 1), /"foo" is not a parameter/],
+      ["bad alphabet", (c) => (c.task.params.alphabet = 1), /the certificate's task: alphabet size must be 2..256/],
+    ];
+    for (const [what, edit, message] of edits) {
+      const c = JSON.parse(readFileSync(cert, "utf8"));
+      edit(c);
+      const edited = join(dir, `edited-${what.replace(/ /g, "-")}.json`);
+      writeFileSync(edited, JSON.stringify(c));
+      const r = ccbound("verify", edited, "--model", model);
+      expect(r.status, what).toBe(1);
+      expect(r.stdout, what).toMatch(message);
+    }
+  });
+
+  it("check refuses a --cert path that would overwrite the model", () => {
+    const { model } = freshCertificate(dir, "overwrite");
+    const before = readFileSync(model, "utf8");
+    // Another spelling of the same path must be caught too.
+    const r = ccbound("check", model, "--task", "index-lookup", "--n", "40", "--cert", `${dir}/./overwrite-lstm.json`);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--cert: the certificate would overwrite the model file/);
+    expect(readFileSync(model, "utf8")).toBe(before);
   });
 });
+
+/** A refuted LSTM, a second model, and the LSTM's certificate, made afresh in `dir` for one test. */
+function freshCertificate(dir: string, name: string): { model: string; other: string; cert: string } {
+  const model = join(dir, `${name}-lstm.json`);
+  const other = join(dir, `${name}-gru.json`);
+  const cert = join(dir, `${name}.cert.json`);
+  for (const [arch, path] of [["lstm", model], ["gru", other]] as const) {
+    const made = ccbound("random-model", "--arch", arch, "--hidden", "2", "--format", "fixed:1.2", "--task", "index-lookup", "--n", "40", "--seed", "1", "--out", path);
+    expect(made.status).toBe(0);
+  }
+  expect(ccbound("check", model, "--task", "index-lookup", "--n", "40", "--cert", cert, "--seed", "1").status).toBe(1);
+  return { model, other, cert };
+}
 
 describe("survival and the other verdicts", () => {
   it("a DFA that stores all N symbols survives check with mode exhaustive (done-when 4)", () => {

@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import { fail } from "../../errors.js";
 import { writeCertificate } from "../../io/certificate.js";
 import { certificateOf, type Certificate } from "../../refute/certificate.js";
 import { DEFAULT_BUDGET, refute, STRATEGIES, type Strategy, type Verdict } from "../../refute/refute.js";
@@ -40,6 +42,7 @@ export function registerCheck(program: Command): void {
 }
 
 function check(modelPath: string, o: CheckOptions): number {
+  if (o.cert !== undefined && resolve(o.cert) === resolve(modelPath)) fail("invalid-flag", "the certificate would overwrite the model file", "--cert");
   const loaded = loadModel(modelPath);
   const task = makeTask(o.task, o.n, o.alphabet === undefined ? {} : { alphabet: o.alphabet });
   const seed = o.seed ?? freshSeed();
