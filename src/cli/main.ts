@@ -12,11 +12,10 @@ export function buildProgram(): Command {
   const program = new Command("ccbound")
     .description("Executable communication-complexity lower bounds for sequence models (arXiv 2406.09347)")
     .version(VERSION)
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`ccbound: ${text.replace(/^error: /, "")}`) });
   for (const register of [registerCheck, registerVerify, registerEval, registerSimulate, registerRandomModel]) register(program);
-  for (const c of program.commands) c.exitOverride().showHelpAfterError("(run with --help for usage)");
+  for (const c of program.commands) c.exitOverride();
   return program;
 }
 
@@ -27,7 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      const informational = e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help";
+      // --help and --version succeed; help shown because no command was given ("commander.help") is a usage error.
+      const informational = e.code === "commander.helpDisplayed" || e.code === "commander.version";
       return informational ? EXIT.ok : EXIT.error;
     }
     if (e instanceof CcboundError) {

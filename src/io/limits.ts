@@ -11,7 +11,7 @@ export const MAX_NUMBERS = 1_000_000;
 /** JSON values of any kind in one file; bounds the work (and the issue list) of validating junk. */
 export const MAX_VALUES = 2 * MAX_NUMBERS;
 /** Rows and columns of any matrix, and the length of any vector or list. */
-export const MAX_DIM = 4096;
+export { MAX_DIM } from "../limits.js";
 
 /**
  * Throws "too-large" when `value` holds more numbers or values than the limits allow.

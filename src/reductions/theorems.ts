@@ -18,8 +18,17 @@ export interface Theorem {
   readonly reducesFrom?: "INDEX" | "EQ" | "DISJ";
   /** The bound as people write it. */
   readonly bound: string;
-  /** For recurrent lower bounds: the least mp that can solve the task at length n. */
-  readonly requiredStateBits?: (n: number) => number;
+  /** For recurrent lower bounds: the least mp that can solve the task at length n over an alphabet of k symbols. */
+  readonly requiredStateBits?: (n: number, k: number) => number;
+}
+
+/**
+ * Bits a one-way message needs so that Bob can answer every query: Alice's k^n strings must get distinct messages,
+ * so mp >= ceil(log2 k^n), computed exactly. For k = 2 this is the paper's N (Fact 3); for larger alphabets the same
+ * counting argument gives N log2 k, which is what the search's pigeonhole guarantee rests on.
+ */
+export function indexBits(n: number, k: number): number {
+  return (BigInt(k) ** BigInt(n) - 1n).toString(2).length;
 }
 
 export const THEOREMS: readonly Theorem[] = [
@@ -39,8 +48,8 @@ export const THEOREMS: readonly Theorem[] = [
     arch: "recurrent",
     reducesFrom: "INDEX",
     statement: "Any recurrent model with width m and p bits of precision that solves index lookup on all sequences of length N has m >= N/p.",
-    bound: "mp >= N",
-    requiredStateBits: (n) => n,
+    bound: "mp >= N log2|Σ|",
+    requiredStateBits: indexBits,
   },
   {
     id: "prop9",
@@ -50,8 +59,8 @@ export const THEOREMS: readonly Theorem[] = [
     arch: "recurrent",
     reducesFrom: "INDEX",
     statement: "Any recurrent model with width m and p bits of precision that solves single-query associative recall on all sequences of length N has m >= N/p.",
-    bound: "mp >= N",
-    requiredStateBits: (n) => n,
+    bound: "mp >= N log2|Σ|",
+    requiredStateBits: indexBits,
   },
 ];
 

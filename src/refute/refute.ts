@@ -59,7 +59,7 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
   const space = searchSpace(model, family);
   const budget = fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
   const seed = options.seed ?? 0;
-  const base = { theorem, stateBits: stateBits(model), requiredBits: theorem.requiredStateBits!(task.n), seed };
+  const base = { theorem, stateBits: stateBits(model), requiredBits: theorem.requiredStateBits!(task.n, task.labels.length), seed };
 
   const { result, used } = search(space, strategy, budget, seed, base.stateBits < base.requiredBits, options.onProgress);
   const stats = result.stats;

@@ -1,14 +1,15 @@
 import { fail } from "../errors.js";
 import { assocRecall } from "./assoc-recall.js";
 import { indexLookup } from "./index-lookup.js";
-import { TASK_NAMES, type Task, type TaskName } from "./task.js";
+import { MAX_DIM } from "../limits.js";
+import { TASK_NAMES, type Task } from "./task.js";
 
 export * from "./task.js";
 export { indexLookup, positionToken } from "./index-lookup.js";
 export { assocRecall, keyToken } from "./assoc-recall.js";
 
-/** Largest n a task is built for: the vocabulary grows with n, and a model file is at most 4096 wide. */
-export const MAX_N = 4096;
+/** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_DIM tokens). */
+export const MAX_N = MAX_DIM;
 
 export interface TaskOptions {
   alphabet?: number;
@@ -23,10 +24,9 @@ export function makeTask(name: string, n: number, options: TaskOptions = {}): Ta
   if (n > MAX_N) fail("too-large", `n = ${n} is over the largest supported n (${MAX_N})`, "--n");
   const k = options.alphabet ?? 2;
   if (!Number.isInteger(k) || k < 2 || k > 256) fail("invalid-flag", `alphabet size must be 2..256, got ${k}`, "--alphabet");
-  switch (name as TaskName) {
-    case "index-lookup":
-      return indexLookup(n, k);
-    case "assoc-recall":
-      return assocRecall(n, k);
+  const task = name === "index-lookup" ? indexLookup(n, k) : assocRecall(n, k);
+  if (task.vocab.length > MAX_DIM) {
+    fail("too-large", `${name} at n = ${n} needs ${task.vocab.length} tokens, more than a model can have (${MAX_DIM})`, "--n");
   }
+  return task;
 }

@@ -107,7 +107,7 @@ describe("survival and the other verdicts", () => {
     const r = ccbound("check", "examples/lstm-fixed1.2-index40.json", "--task", "index-lookup", "--n", "40", "--seed", "1");
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/state\s+16 bits/);
-    expect(r.stdout).toMatch(/Theorem 3: mp >= N, here 40 bits/);
+    expect(r.stdout).toMatch(/Theorem 3: mp >= N log2\|Σ\|, here 40 bits/);
     expect(r.stdout).toMatch(/dedup: \d+ protocol runs/);
     expect(r.stdout).toMatch(/REFUTED/);
     expect(r.stdout).toMatch(/replay\s+ccbound check/);

@@ -9,8 +9,11 @@ export function referenceForward(spec: RecurrentModelSpec, fmt: NumberFormat, to
   const r = (x: number) => fmt.round(x);
   const dot = (row: readonly number[], v: readonly number[]) => row.reduce((acc, w, j) => r(acc + r(r(w) * v[j]!)), 0);
   const affine = (m: readonly (readonly number[])[], v: readonly number[], b: readonly number[]) => m.map((row, i) => r(dot(row, v) + r(b[i]!)));
-  const sig = (x: number) => r(1 / (1 + Math.exp(-x)));
-  const tanh = (x: number) => r(Math.tanh(x));
+  // The exact tanh and sigmoid of a finite x are below 1; where binary64 says 1, rounding down must see "just below".
+  const floors = fmt.kind === "fixed" && !fmt.name.endsWith(":nearest");
+  const below1 = (y: number) => (floors && y === 1 ? 1 - 2 ** -53 : y);
+  const sig = (x: number) => r(below1(1 / (1 + Math.exp(-x))));
+  const tanh = (x: number) => r(below1(Math.tanh(x)));
   const states = spec.layers.map((l) => ({ h: new Array<number>(l.hidden).fill(0), c: new Array<number>(l.hidden).fill(0) }));
   for (const tok of tokens) {
     let x = spec.embedding[tok]!.map(r);

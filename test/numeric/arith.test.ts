@@ -5,6 +5,7 @@ import { fixedFormat, type FixedFormat } from "../../src/numeric/fixed.js";
 import { bfloat16, float16, float32, float64, ieeeFormat, type IeeeFormat } from "../../src/numeric/ieee.js";
 import type { NumberFormat } from "../../src/numeric/format.js";
 import { CcboundError } from "../../src/errors.js";
+import { parseFormat } from "../../src/numeric/parse.js";
 import { valueOf } from "./arbitraries.js";
 import { bigOf, exactAdd, exactMul, exactOf, refFixed, refRoundIeee } from "./reference.js";
 
@@ -101,17 +102,34 @@ describe("activations", () => {
   const all: NumberFormat[] = [...IEEE, ...FIXED];
   it.each(all.map((f) => [f.name, f] as const))("%s: tanh, sigmoid and relu round the binary64 result once", (_n, f) => {
     const arith = arithFor(f);
+    // Under floor rounding, a binary64 1 from tanh or sigmoid stands for the exact value, which is just below 1.
+    const floors = f.kind === "fixed" && (f as FixedFormat).rounding === "floor";
+    const below1 = (y: number) => (floors && y === 1 ? 1 - 2 ** -53 : y);
     fc.assert(
       fc.property(fc.double({ min: -40, max: 40, noNaN: true }), (x) => {
         return (
-          same(arith.tanh(x), f.round(Math.tanh(x))) &&
-          same(arith.sigmoid(x), f.round(1 / (1 + Math.exp(-x)))) &&
+          same(arith.tanh(x), f.round(below1(Math.tanh(x)))) &&
+          same(arith.sigmoid(x), f.round(below1(1 / (1 + Math.exp(-x))))) &&
           same(arith.relu(f.round(x)), f.round(x) > 0 ? f.round(x) : 0)
         );
       }),
       { seed: SEED, numRuns: 300 },
     );
     expect(Object.is(arith.relu(-0), 0)).toBe(true);
+  });
+});
+
+describe("saturating activations round the exact value, not binary64's 1", () => {
+  it("fixed:5.2 floor: tanh(20) and sigmoid(40) are 0.75 (exact values are below 1); tanh(-20) is -1; nearest gives 1", () => {
+    const floor = arithFor(parseFormat("fixed:5.2"));
+    expect(floor.tanh(20)).toBe(0.75);
+    expect(floor.sigmoid(40)).toBe(0.75);
+    expect(floor.tanh(-20)).toBe(-1);
+    expect(floor.tanh(0.5)).toBe(0.25); // tanh(0.5) = 0.46...
+    const nearest = arithFor(parseFormat("fixed:5.2:nearest"));
+    expect(nearest.tanh(20)).toBe(1);
+    expect(nearest.sigmoid(40)).toBe(1);
+    expect(arithFor(parseFormat("fixed:3.0")).tanh(20)).toBe(0); // integer grid: the exact value 0.99... rounds down to 0
   });
 });
 

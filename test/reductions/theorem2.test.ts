@@ -88,3 +88,15 @@ describe("Theorem 3 and Proposition 9 as pulled-back protocols", () => {
     expect(() => bind(model, indexLookup(4))).toThrow(/no token "@1"/);
   });
 });
+
+describe("the recurrent bound counts the alphabet", () => {
+  it("indexBits(n, k) = ceil(n log2 k), exactly: the paper's N for k = 2", async () => {
+    const { indexBits } = await import("../../src/reductions/theorems.js");
+    expect(indexBits(40, 2)).toBe(40);
+    expect(indexBits(1, 2)).toBe(1);
+    expect(indexBits(10, 3)).toBe(16); // 3^10 = 59049 <= 2^16
+    expect(indexBits(4, 4)).toBe(8);
+    expect(indexBits(5, 5)).toBe(12); // 5^5 = 3125 <= 2^12
+    for (let n = 1; n <= 30; n++) for (const k of [2, 3, 5, 7]) expect(indexBits(n, k)).toBe(Math.ceil(n * Math.log2(k) - 1e-9));
+  });
+});

@@ -213,3 +213,15 @@ function inOrderRecallDfa(n: number) {
   const output = Array.from({ length: states }, (_, s) => (s >= answers ? s - answers : 0));
   return { ccbound: "model" as const, version: 1 as const, arch: "dfa" as const, vocab: [...task.vocab], labels: [...task.labels], states, start: 0, transitions, output };
 }
+
+describe("larger alphabets", () => {
+  it("a DFA with 12 state bits is below the bound for n = 10 over 3 symbols (16 bits) and is refuted by a collision", () => {
+    const task = indexLookup(10, 3);
+    const model = compileModel(randomModel({ arch: "dfa", hidden: 4096, format: "float32", vocab: task.vocab, labels: task.labels, seed: 5 }));
+    const v = refute(model, task, { strategy: "dedup" });
+    expect(v.requiredBits).toBe(16);
+    expect(v.stateBits).toBe(12);
+    expect(v.kind).toBe("refuted");
+    if (v.kind === "refuted") expect(confirmWrong(model, task, v.finding.input)).toBe(true);
+  });
+});

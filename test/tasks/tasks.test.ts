@@ -89,3 +89,11 @@ describe("makeTask refuses bad parameters with typed errors", () => {
     expect(makeTask("assoc-recall", 4, { alphabet: 3 }).labels).toEqual(["0", "1", "2"]);
   });
 });
+
+describe("every n makeTask accepts fits a model file", () => {
+  it("index lookup up to n = 4094 with a binary alphabet; n = 4095 needs 4097 tokens and is refused", () => {
+    expect(makeTask("index-lookup", 4094).vocab.length).toBe(4096);
+    expect(() => makeTask("index-lookup", 4095)).toThrow(/needs 4097 tokens, more than a model can have \(4096\)/);
+    expect(() => makeTask("assoc-recall", 4095)).toThrow(/needs 4097 tokens/);
+  });
+});
