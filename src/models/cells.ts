@@ -1,5 +1,5 @@
 import type { Arith } from "../numeric/arith.js";
-import type { RecurrentLayer } from "./spec.js";
+import type { GateTensors, LinearLayer, RecurrentLayer } from "./spec.js";
 import { flatten, roundedVector } from "./tensors.js";
 
 /**
@@ -32,15 +32,8 @@ export function compileCell(layer: RecurrentLayer, inputSize: number, arith: Ari
   }
 }
 
-interface GateWeights {
-  weight_ih: number[][];
-  weight_hh: number[][];
-  bias_ih: number[];
-  bias_hh: number[];
-}
-
 /** Rounded, flattened gate weights and the two scratch vectors (input part, hidden part) of G*hidden rows. */
-function gates(w: GateWeights, rows: number, inputSize: number, hidden: number, arith: Arith) {
+function gates(w: GateTensors, rows: number, inputSize: number, hidden: number, arith: Arith) {
   return {
     wih: flatten(w.weight_ih, rows, inputSize, arith.round),
     whh: flatten(w.weight_hh, rows, hidden, arith.round),
@@ -51,7 +44,7 @@ function gates(w: GateWeights, rows: number, inputSize: number, hidden: number, 
   };
 }
 
-function elman(hidden: number, inputSize: number, w: GateWeights, nonlinearity: "tanh" | "relu", arith: Arith): Cell {
+function elman(hidden: number, inputSize: number, w: GateTensors, nonlinearity: "tanh" | "relu", arith: Arith): Cell {
   const g = gates(w, hidden, inputSize, hidden, arith);
   const act = nonlinearity === "tanh" ? arith.tanh : arith.relu;
   return {
@@ -65,7 +58,7 @@ function elman(hidden: number, inputSize: number, w: GateWeights, nonlinearity: 
   };
 }
 
-function lstm(hidden: number, inputSize: number, w: GateWeights, arith: Arith): Cell {
+function lstm(hidden: number, inputSize: number, w: GateTensors, arith: Arith): Cell {
   const g = gates(w, 4 * hidden, inputSize, hidden, arith);
   return {
     hidden,
@@ -88,7 +81,7 @@ function lstm(hidden: number, inputSize: number, w: GateWeights, arith: Arith): 
   };
 }
 
-function gru(hidden: number, inputSize: number, w: GateWeights, arith: Arith): Cell {
+function gru(hidden: number, inputSize: number, w: GateTensors, arith: Arith): Cell {
   const g = gates(w, 3 * hidden, inputSize, hidden, arith);
   return {
     hidden,
@@ -107,14 +100,8 @@ function gru(hidden: number, inputSize: number, w: GateWeights, arith: Arith): C
   };
 }
 
-interface DiagonalWeights {
-  a: number[];
-  b: number[][];
-  bias: number[];
-}
-
 /** h' = a ⊙ h + (B x + bias): the diagonal state-space recurrence. */
-function diagonalLinear(hidden: number, inputSize: number, w: DiagonalWeights, arith: Arith): Cell {
+function diagonalLinear(hidden: number, inputSize: number, w: LinearLayer, arith: Arith): Cell {
   const a = roundedVector(w.a, arith.round);
   const b = flatten(w.b, hidden, inputSize, arith.round);
   const bias = roundedVector(w.bias, arith.round);

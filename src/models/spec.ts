@@ -7,32 +7,28 @@
 export type Matrix = number[][];
 export type Vector = number[];
 
-export interface ElmanLayer {
+/** The tensors of a gated cell, as in PyTorch: G*hidden rows, G = 1 (Elman), 4 (LSTM) or 3 (GRU). */
+export interface GateTensors {
+  hidden: number;
+  weight_ih: Matrix; // G*hidden x input
+  weight_hh: Matrix; // G*hidden x hidden
+  bias_ih: Vector; // G*hidden
+  bias_hh: Vector; // G*hidden
+}
+
+export interface ElmanLayer extends GateTensors {
   cell: "elman";
   nonlinearity: "tanh" | "relu";
-  hidden: number;
-  weight_ih: Matrix; // hidden x input
-  weight_hh: Matrix; // hidden x hidden
-  bias_ih: Vector; // hidden
-  bias_hh: Vector; // hidden
 }
 
-export interface LstmLayer {
+/** Gate rows i|f|g|o. */
+export interface LstmLayer extends GateTensors {
   cell: "lstm";
-  hidden: number;
-  weight_ih: Matrix; // 4*hidden x input, rows i|f|g|o
-  weight_hh: Matrix; // 4*hidden x hidden
-  bias_ih: Vector; // 4*hidden
-  bias_hh: Vector; // 4*hidden
 }
 
-export interface GruLayer {
+/** Gate rows r|z|n. */
+export interface GruLayer extends GateTensors {
   cell: "gru";
-  hidden: number;
-  weight_ih: Matrix; // 3*hidden x input, rows r|z|n
-  weight_hh: Matrix; // 3*hidden x hidden
-  bias_ih: Vector; // 3*hidden
-  bias_hh: Vector; // 3*hidden
 }
 
 /** Diagonal linear recurrence, the state-space family: h' = a ⊙ h + B x + bias. */
