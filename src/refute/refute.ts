@@ -34,7 +34,7 @@ interface VerdictBase {
   readonly stateBits: number;
   /** Bits the theorem requires at this n. */
   readonly requiredBits: number;
-  /** The strategy that produced the verdict ("dedup+sample" when auto fell back). */
+  /** The strategies that ran, in order: "dedup", or for auto e.g. "probe+dedup+sample"; "+sweep" when the task was swept. */
   readonly strategy: string;
   readonly stats: SearchStats;
   readonly seed: number;
