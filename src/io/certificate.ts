@@ -4,12 +4,11 @@
  * which trusts nothing written here.
  */
 import * as z from "zod";
-import { checkValueCount } from "./limits.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { parseJsonText } from "./json-text.js";
 import { prettyJson } from "./pretty-json.js";
 import { readTextFile } from "./read-file.js";
-import { checkFileKind, validateWith, type ValidationContext } from "./validate.js";
+import { validateFile, type ValidationContext } from "./validate.js";
 import type { Certificate } from "../refute/certificate.js";
 
 // The type lives in the core (src/refute/certificate.ts); this file only reads and writes it.
@@ -67,9 +66,7 @@ function context(where: string): ValidationContext {
 }
 
 export function validateCertificate(value: unknown, where: string): Certificate {
-  checkValueCount(value, where);
-  checkFileKind(value, "certificate", 1, context(where));
-  return validateWith(certificateSchema, value, context(where));
+  return validateFile(certificateSchema, "certificate", value, context(where));
 }
 
 export function parseCertificateJson(text: string, where: string): Certificate {

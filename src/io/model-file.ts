@@ -4,11 +4,10 @@ import { CcboundError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { canonicalJson, sha256Hex } from "./canonical.js";
 import { parseJsonText } from "./json-text.js";
-import { checkValueCount } from "./limits.js";
 import { modelSchema } from "./model-schema.js";
 import { prettyJson } from "./pretty-json.js";
 import { readTextFile } from "./read-file.js";
-import { checkFileKind, validateWith, type ValidationContext } from "./validate.js";
+import { validateFile, type ValidationContext } from "./validate.js";
 
 export interface LoadedModelFile {
   readonly spec: ModelSpec;
@@ -25,9 +24,7 @@ function context(where: string): ValidationContext {
 
 /** Checks a parsed JSON value (or an object built in memory) against the model file format, reporting every problem. */
 export function validateModel(value: unknown, where: string): ModelSpec {
-  checkValueCount(value, where);
-  checkFileKind(value, "model", 1, context(where));
-  return validateWith(modelSchema, value, context(where));
+  return validateFile(modelSchema, "model", value, context(where));
 }
 
 export function parseModelJson(text: string, where: string): ModelSpec {

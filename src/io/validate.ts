@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import { CcboundError, type ErrorCode, type Issue } from "../errors.js";
+import { checkValueCount } from "./limits.js";
 import { closest, fieldNames } from "./suggest.js";
 
 export interface ValidationContext {
@@ -173,4 +174,11 @@ export function checkFileKind(value: unknown, kind: "model" | "certificate", ver
     const message = `${kind} file version ${v} is not supported, this ccbound reads version ${version}`;
     throw issuesError([{ path: "/version", message }], context);
   }
+}
+
+/** A ccbound file of one kind: size bounded first, then its kind and version, then every problem the schema finds. */
+export function validateFile<S extends z.ZodType>(schema: S, kind: "model" | "certificate", value: unknown, context: ValidationContext): z.output<S> {
+  checkValueCount(value, context.where);
+  checkFileKind(value, kind, 1, context);
+  return validateWith(schema, value, context);
 }
