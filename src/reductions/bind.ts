@@ -20,14 +20,16 @@ export function bind(model: RecurrentModel, task: Task): Binding {
   if (missingLabel !== undefined) {
     fail("task-mismatch", `the model has no output label "${missingLabel}", which ${task.name} answers`, "/labels", `${task.name} needs labels ${describe(task.labels)}`);
   }
-  return { tokenId, labelId, ids: (tokens) => Int32Array.from(tokens, (t) => idOf(tokenId, t)) };
+  return { tokenId, labelId, ids: (tokens) => idsIn(tokenId, tokens) };
 }
 
-/** Ids of arbitrary user tokens (eval, simulate): an unknown token is bad input. */
-export function idOf(tokenId: ReadonlyMap<string, number>, token: string): number {
-  const id = tokenId.get(token);
-  if (id === undefined) fail("invalid-input", `token "${token}" is not in the model's vocabulary`, "--input");
-  return id;
+/** Ids of tokens a user typed (eval, simulate): an unknown token is bad input. */
+export function inputIds(model: RecurrentModel, tokens: readonly string[]): Int32Array {
+  return idsIn(new Map(model.vocab.map((t, i) => [t, i] as const)), tokens, "--input");
+}
+
+function idsIn(tokenId: ReadonlyMap<string, number>, tokens: readonly string[], where?: string): Int32Array {
+  return Int32Array.from(tokens, (token) => tokenId.get(token) ?? fail("invalid-input", `token "${token}" is not in the model's vocabulary`, where));
 }
 
 function describe(items: readonly string[]): string {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { encodeState, feed } from "../../models/model.js";
-import { idOf } from "../../reductions/bind.js";
+import { inputIds } from "../../reductions/bind.js";
 import { loadModel } from "../load.js";
 import { tokensOf } from "../options.js";
 import { printJson, printRows } from "../print.js";
@@ -14,9 +14,7 @@ export function registerEval(program: Command): void {
     .option("--json", "add the logits and the final state")
     .action((modelPath: string, o: { input: string; json?: boolean }) => {
       const { model } = loadModel(modelPath);
-      const tokenId = new Map(model.vocab.map((t, i) => [t, i] as const));
-      const tokens = tokensOf(o.input);
-      const state = feed(model, model.newState(), tokens.map((t) => idOf(tokenId, t)));
+      const state = feed(model, model.newState(), inputIds(model, tokensOf(o.input)));
       const label = model.labels[model.readout(state)]!;
       if (o.json) {
         const logits = Object.fromEntries(Array.from(model.logits(state), (v, i) => [model.labels[i]!, v]));

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { run } from "../../cc/protocol.js";
 import { fail } from "../../errors.js";
 import { forward } from "../../models/model.js";
-import { idOf } from "../../reductions/bind.js";
+import { inputIds } from "../../reductions/bind.js";
 import { theorem2Cost, theorem2Protocol } from "../../reductions/theorem2.js";
 import { makeTask, TASK_NAMES } from "../../tasks/index.js";
 import { loadModel } from "../load.js";
@@ -36,8 +36,7 @@ function simulate(modelPath: string, o: SimulateOptions): void {
   if (o.split > tokens.length) fail("invalid-flag", `split ${o.split} is past the input's ${tokens.length} tokens`, "--split");
   if (o.task !== undefined && o.n === undefined) fail("invalid-flag", "--task needs --n", "--n");
   const expected = o.task === undefined ? undefined : makeTask(o.task, o.n!).answer(tokens);
-  const tokenId = new Map(model.vocab.map((t, i) => [t, i] as const));
-  const ids = Int32Array.from(tokens, (t) => idOf(tokenId, t));
+  const ids = inputIds(model, tokens);
   const result = run(theorem2Protocol(model), ids.subarray(0, o.split), ids.subarray(o.split));
   const output = model.labels[result.output]!;
   const forwardOutput = model.labels[forward(model, ids)]!;
