@@ -1,7 +1,6 @@
 import { run } from "../cc/protocol.js";
 import { sameTranscript, transcriptBits } from "../cc/transcript.js";
 import { forward } from "../models/model.js";
-import { bind } from "../reductions/bind.js";
 import { theorem2Protocol } from "../reductions/theorem2.js";
 import type { SearchOutcome } from "./outcome.js";
 import { aliceTokens, firstDifference, type SearchSpace } from "./search-space.js";
@@ -22,8 +21,7 @@ export interface Finding {
 
 /** The model's answer on tokens, and the task's. */
 export function judge(space: SearchSpace, input: string[]): { expected: string; answer: string } {
-  const b = bind(space.model, space.family.task);
-  return { expected: space.family.task.answer(input), answer: space.model.labels[forward(space.model, b.ids(input))]! };
+  return { expected: space.family.task.answer(input), answer: space.model.labels[forward(space.model, space.binding.ids(input))]! };
 }
 
 export function findingOf(space: SearchSpace, outcome: SearchOutcome): Finding | undefined {
@@ -49,9 +47,8 @@ function collisionFinding(space: SearchSpace, a: Uint8Array, b: Uint8Array): Fin
     [...aliceTokens(space, a), ...query],
     [...aliceTokens(space, b), ...query],
   ];
-  const bound = bind(space.model, space.family.task);
   const protocol = theorem2Protocol(space.model);
-  const runs = inputs.map((input) => run(protocol, bound.ids(input.slice(0, space.cut)), bound.ids(query)));
+  const runs = inputs.map((input) => run(protocol, space.binding.ids(input.slice(0, space.cut)), space.binding.ids(query)));
   if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript)) throw new Error("search reported a collision that the protocol does not reproduce");
   const judged = inputs.map((input) => judge(space, input));
   // One answer for both, two different expected answers: at least one is wrong.

@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import { stateBits, type RecurrentModel } from "../models/model.js";
-import { familySize, type OneWayFamily } from "../reductions/one-way-family.js";
+import { familySize } from "../reductions/one-way-family.js";
 import { recurrentBound, type Theorem } from "../reductions/theorems.js";
 import type { Task } from "../tasks/task.js";
 import { dedupSearch } from "./dedup.js";
@@ -69,7 +69,7 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
     case "wrong-answer":
       return { ...base, strategy: used, stats, kind: "refuted", finding: findingOf(space, outcome)! };
     case "clean":
-      if (outcome.mode === "exhaustive") return exhaustiveVerdict({ ...base, strategy: used, stats }, model, family, outcome.inputs);
+      if (outcome.mode === "exhaustive") return exhaustiveVerdict({ ...base, strategy: used, stats }, space, outcome.inputs);
       if (base.stateBits < base.requiredBits) {
         const reason = `${theorem.name} guarantees an error (state ${base.stateBits} bits < ${base.requiredBits}), but ${outcome.samples} samples found none; raise --budget`;
         return { ...base, strategy: used, stats, kind: "inconclusive", reason };
@@ -99,12 +99,13 @@ function fitBudget(space: Space, kind: "dedup" | "table", budget: number, chosen
  * A clean walk of the family covers the task only when the family is the whole task; otherwise the task is swept
  * input by input when it is small enough, and the verdict says which it checked.
  */
-function exhaustiveVerdict(base: VerdictBase, model: RecurrentModel, family: OneWayFamily, inputs: bigint): Verdict {
+function exhaustiveVerdict(base: VerdictBase, space: Space, inputs: bigint): Verdict {
+  const { family } = space;
   const task = family.task;
   const taskInputs = task.count();
   if (family.coversTask) return { ...base, kind: "survived", mode: "exhaustive", scope: "task", inputs, taskInputs };
   if (taskInputs > SWEEP_LIMIT) return { ...base, kind: "survived", mode: "exhaustive", scope: "family", inputs, taskInputs };
-  const sweep = sweepTask(model, task);
+  const sweep = sweepTask(space);
   const stats = { runs: base.stats.runs, steps: base.stats.steps + sweep.steps };
   const strategy = `${base.strategy}+sweep`;
   if (sweep.finding) return { ...base, stats, strategy, kind: "refuted", finding: sweep.finding };

@@ -1,5 +1,5 @@
 import { encodeState, feed, type RecurrentModel } from "../models/model.js";
-import { bind } from "../reductions/bind.js";
+import { bind, type Binding } from "../reductions/bind.js";
 import { queriedPositions, type OneWayFamily } from "../reductions/one-way-family.js";
 
 /**
@@ -9,6 +9,8 @@ import { queriedPositions, type OneWayFamily } from "../reductions/one-way-famil
 export interface SearchSpace {
   readonly model: RecurrentModel;
   readonly family: OneWayFamily;
+  /** The task's tokens and labels in the model's vocabulary. */
+  readonly binding: Binding;
   readonly cut: number;
   readonly choiceIds: readonly Int32Array[];
   /** Positions with a choice, and for each the query's token ids. */
@@ -24,7 +26,7 @@ export function searchSpace(model: RecurrentModel, family: OneWayFamily): Search
   const queried = queriedPositions(family);
   const queryIds = new Map(queried.map((t) => [t, b.ids(family.query(t))] as const));
   const answerLabel = new Map(queried.map((t) => [t, Int32Array.from(family.choices[t]!, (c) => b.labelId.get(c)!)] as const));
-  return { model, family, cut: family.choices.length, choiceIds, queried, queryIds, answerLabel };
+  return { model, family, binding: b, cut: family.choices.length, choiceIds, queried, queryIds, answerLabel };
 }
 
 /** Alice's tokens for choice indices. */
