@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | "malformed-json"
+  | "malformed-safetensors"
   | "invalid-model"
   | "invalid-certificate"
   | "invalid-format"
@@ -11,6 +12,7 @@ export type ErrorCode =
   | "invalid-input"
   | "task-mismatch"
   | "too-large"
+  | "unsupported"
   | "io";
 
 export interface Issue {

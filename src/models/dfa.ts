@@ -15,6 +15,7 @@ export function compileDfa(spec: DfaModelSpec): RecurrentModel {
     return logitBuf;
   };
   return {
+    kind: "recurrent",
     vocab: spec.vocab,
     labels: spec.labels,
     stateUnits: 1,

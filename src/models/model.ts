@@ -7,6 +7,7 @@ import { BitString } from "../cc/bits.js";
  * Steps work in place on a caller-owned buffer and allocate nothing.
  */
 export interface RecurrentModel {
+  readonly kind: "recurrent";
   readonly vocab: readonly string[];
   readonly labels: readonly string[];
   /** Number of values in the state. */

@@ -1,6 +1,6 @@
 import { parseFormat } from "../numeric/parse.js";
 import { Rng } from "../random.js";
-import type { CellType, DfaModelSpec, Matrix, ModelSpec, RecurrentLayer, RecurrentModelSpec, Vector } from "./spec.js";
+import type { CellType, DfaModelSpec, Matrix, RecurrentLayer, RecurrentModelSpec, Vector } from "./spec.js";
 
 export interface RandomModelOptions {
   arch: CellType | "dfa";
@@ -21,7 +21,7 @@ export interface RandomModelOptions {
  * A random model file: weights uniform in [-k, k] with PyTorch's k = 1/sqrt(hidden), then rounded to the format so
  * the file holds exactly the values the model computes with. Same options and seed, same file.
  */
-export function randomModel(o: RandomModelOptions): ModelSpec {
+export function randomModel(o: RandomModelOptions): RecurrentModelSpec | DfaModelSpec {
   const rng = new Rng(o.seed);
   const header = {
     ccbound: "model" as const,

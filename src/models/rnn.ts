@@ -36,6 +36,7 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
   };
 
   return {
+    kind: "recurrent",
     vocab: spec.vocab,
     labels: spec.labels,
     stateUnits: units,

@@ -73,5 +73,46 @@ export interface DfaModelSpec extends ModelHeader {
   output: number[]; // states -> label index
 }
 
-export type ModelSpec = RecurrentModelSpec | DfaModelSpec;
+/** One softmax attention head (paper Sec. 2): Q(x) = W_Q x, K(x) = W_K x, V(x) = W_V x, each m x d. */
+export interface AttentionHead {
+  query: Matrix; // m x d
+  key: Matrix; // m x d
+  value: Matrix; // m x d
+}
+
+/** Layer norm over the d features: (x - mean) / sqrt(variance + eps) * weight + bias. */
+export interface LayerNorm {
+  weight: Vector; // d
+  bias: Vector; // d
+  eps: number;
+}
+
+/**
+ * One Transformer layer, post-norm: a = x + W_O [head_1; ...; head_H] (then norm1), y = a + FFN(a) (then norm2),
+ * with FFN(a) = W_2 relu(W_1 a + b_1) + b_2. Attention has no 1/sqrt(m) scaling, as in the paper.
+ */
+export interface TransformerLayer {
+  heads: AttentionHead[];
+  /** W_O as a d x (m H) matrix (PyTorch's Linear layout; the paper writes its transpose). */
+  output: Matrix;
+  ffn: { weight1: Matrix; bias1: Vector; weight2: Matrix; bias2: Vector } | null; // f x d, f, d x f, d
+  norm1?: LayerNorm;
+  norm2?: LayerNorm;
+}
+
+/**
+ * A Transformer as in the paper: token plus absolute position embeddings, L layers of H heads, a linear head read at
+ * the last position. `causal` masks attention to earlier positions (it makes no difference to the last position).
+ */
+export interface TransformerModelSpec extends ModelHeader {
+  arch: "transformer";
+  format: string;
+  tokenEmbedding: Matrix; // vocab x d
+  positionEmbedding: Matrix; // maxLength x d: inputs are at most this long
+  causal: boolean;
+  layers: TransformerLayer[];
+  head: { weight: Matrix; bias: Vector }; // labels x d, labels
+}
+
+export type ModelSpec = RecurrentModelSpec | DfaModelSpec | TransformerModelSpec;
 export type Arch = ModelSpec["arch"];

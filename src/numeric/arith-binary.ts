@@ -38,6 +38,9 @@ export function float64Arith(format: IeeeFormat): Arith {
     tanh: Math.tanh,
     sigmoid: (x) => 1 / (1 + Math.exp(-x)),
     relu: (x) => (x > 0 ? x : x === x ? 0 : NaN),
+    exp: Math.exp,
+    div: (a, b) => a / b,
+    sqrt: Math.sqrt,
   };
 }
 
@@ -67,5 +70,9 @@ export function float32Arith(format: IeeeFormat): Arith {
     tanh: (x) => f(Math.tanh(x)),
     sigmoid: (x) => f(1 / (1 + Math.exp(-x))),
     relu: (x) => (x > 0 ? f(x) : x === x ? 0 : NaN),
+    exp: (x) => f(Math.exp(x)),
+    // Correctly rounded: binary64's quotient and root of binary32 values round once more exactly (53 >= 2 * 24 + 2).
+    div: (a, b) => f(a / b),
+    sqrt: (x) => f(Math.sqrt(x)),
   };
 }

@@ -96,5 +96,45 @@ export function fixedArith(format: FixedFormat): Arith {
     tanh: (x) => roundWith(belowOne(Math.tanh(x), p), p),
     sigmoid: (x) => roundWith(belowOne(1 / (1 + Math.exp(-x)), p), p),
     relu: (x) => (x > 0 ? roundWith(x, p) : x === x ? 0 : NaN),
+    exp: (x) => roundWith(Math.exp(x), p),
+    div: (a, b) => divFixed(a, b, p),
+    sqrt: (x) => sqrtFixed(x, p),
   };
+}
+
+/**
+ * a / b for a = A 2^-F and b = B 2^-F is A / B, so the code is floor(A 2^F / B) (or the nearest, ties to even), in
+ * integers: exact, where binary64's quotient could round onto a grid point from below. Division by zero saturates
+ * by the sign of a (0 / 0 is 0): fixed point has no infinities.
+ */
+function divFixed(a: number, b: number, p: Float64Array): number {
+  const kmin = p[KMIN]!;
+  const kmax = p[KMAX]!;
+  if (b === 0) return a > 0 ? kmax * p[DOWN]! : a < 0 ? kmin * p[DOWN]! : 0;
+  let num = BigInt(a * p[UP]!) * BigInt(p[UP]!);
+  let den = BigInt(b * p[UP]!);
+  if (den < 0n) {
+    num = -num;
+    den = -den;
+  }
+  let k = num / den; // truncates toward zero
+  let rest = num - k * den;
+  if (rest < 0n) {
+    k -= 1n; // floor
+    rest += den;
+  }
+  if (p[NEAREST] === 1 && (2n * rest > den || (2n * rest === den && (k & 1n) === 1n))) k += 1n;
+  const code = Math.min(Math.max(Number(k), kmin), kmax);
+  return code * p[DOWN]! + 0;
+}
+
+/** sqrt(A 2^-F) = sqrt(A 2^F) 2^-F: the code is the integer square root of A 2^F (rounded up past k + 1/2 for nearest). */
+function sqrtFixed(x: number, p: Float64Array): number {
+  if (!(x > 0)) return 0; // negative or zero: the square root of a variance is never asked of a negative
+  const n = BigInt(x * p[UP]!) * BigInt(p[UP]!);
+  let k = BigInt(Math.floor(Math.sqrt(Number(n))));
+  while (k * k > n) k -= 1n;
+  while ((k + 1n) * (k + 1n) <= n) k += 1n;
+  if (p[NEAREST] === 1 && n - k * k > k) k += 1n; // n >= (k + 1/2)^2 = k^2 + k + 1/4, and n is an integer
+  return Math.min(Number(k), p[KMAX]!) * p[DOWN]!;
 }

@@ -40,5 +40,8 @@ export function emulatedIeeeArith(format: IeeeFormat): Arith {
     tanh: (x) => round(Math.tanh(x), table),
     sigmoid: (x) => round(1 / (1 + Math.exp(-x)), table),
     relu: (x) => (x > 0 ? round(x, table) : x === x ? 0 : NaN),
+    exp: (x) => round(Math.exp(x), table),
+    div: (a, b) => round(a / b, table),
+    sqrt: (x) => round(Math.sqrt(x), table),
   };
 }

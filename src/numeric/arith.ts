@@ -32,6 +32,12 @@ export interface Arith {
   sigmoid(x: number): number;
   /** x when x > 0, else +0 (NaN stays NaN). */
   relu(x: number): number;
+  /** round(exp(x)), computed in binary64 (softmax's exponentials). */
+  exp(x: number): number;
+  /** round(a / b): correctly rounded (fixed point: exactly, in integers; division by zero saturates). */
+  div(a: number, b: number): number;
+  /** round(sqrt(x)), computed in binary64 (layer norm). */
+  sqrt(x: number): number;
 }
 
 const cache = new WeakMap<NumberFormat, Arith>();

@@ -1,5 +1,4 @@
 import { fail } from "../errors.js";
-import type { RecurrentModel } from "../models/model.js";
 import type { Task } from "../tasks/task.js";
 
 /** Token and label ids of a task in a model's vocabulary: the check that the model can express the task at all. */
@@ -9,7 +8,13 @@ export interface Binding {
   ids(tokens: readonly string[]): Int32Array;
 }
 
-export function bind(model: RecurrentModel, task: Task): Binding {
+/** What binding reads of a model: its tokens and its labels, in id order (any architecture). */
+export interface Vocabulary {
+  readonly vocab: readonly string[];
+  readonly labels: readonly string[];
+}
+
+export function bind(model: Vocabulary, task: Task): Binding {
   const tokenId = new Map(model.vocab.map((t, i) => [t, i] as const));
   const labelId = new Map(model.labels.map((t, i) => [t, i] as const));
   const missingToken = task.vocab.find((t) => !tokenId.has(t));
@@ -24,7 +29,7 @@ export function bind(model: RecurrentModel, task: Task): Binding {
 }
 
 /** Ids of tokens a user typed (eval, simulate): an unknown token is bad input. */
-export function inputIds(model: RecurrentModel, tokens: readonly string[]): Int32Array {
+export function inputIds(model: Vocabulary, tokens: readonly string[]): Int32Array {
   return idsIn(new Map(model.vocab.map((t, i) => [t, i] as const)), tokens, "--input");
 }
 

@@ -18,7 +18,7 @@ const SEED = 1337;
 const SHA = "0".repeat(64);
 
 /** A plain forward pass on the finding's input: the model must be wrong there. */
-function confirmWrong(model: ReturnType<typeof compileModel>, task: Task, input: string[]): boolean {
+function confirmWrong(model: { readonly vocab: readonly string[]; readonly labels: readonly string[] } & Parameters<typeof forward>[0], task: Task, input: string[]): boolean {
   const b = bind(model, task);
   return model.labels[forward(model, b.ids(input))] !== task.answer(input);
 }

@@ -1,0 +1,73 @@
+import type { Arith } from "../numeric/arith.js";
+import type { Accumulator } from "../numeric/exact-sum.js";
+
+/**
+ * One softmax attention head at one query, in the steps of the paper's App. D (notes §4.6), over any set of key
+ * positions. The forward pass runs the steps over all positions; Theorem 4's protocol runs them over each party's
+ * positions and combines the exchanged maxima and exact sums. Both call these functions, so they compute the same
+ * numbers by construction, and the exact accumulators make the combined sums equal to the whole ones.
+ *
+ * Rounding, in the model's format: every logit (a rounded dot product), every s - M, every exponential, the
+ * normaliser Z (an exact sum, rounded once), every weight e / Z, every weight x value product, and each output
+ * coordinate (an exact sum, rounded once). The maximum needs no rounding. Positions are listed in an Int32Array;
+ * per-position buffers are indexed by position.
+ */
+export interface CompiledHead {
+  /** Head width m and model width d. */
+  readonly m: number;
+  readonly d: number;
+  readonly query: Float64Array; // m x d, rounded
+  readonly key: Float64Array;
+  readonly value: Float64Array;
+}
+
+/** out[j*m ..] = W x_j for each listed position j, with x_j = X[j*d ..]. */
+export function project(arith: Arith, w: Float64Array, head: CompiledHead, X: Float64Array, positions: Int32Array, count: number, out: Float64Array): void {
+  for (let i = 0; i < count; i++) {
+    const j = positions[i]!;
+    arith.matVec(w, head.m, head.d, X, null, out, j * head.m, j * head.d);
+  }
+}
+
+/**
+ * Step 2-3: logits s_j = <q, k_j> (rounded dot products) into s[j], and their maximum (NaN if any is NaN; +0 above
+ * -0). Math.max is commutative and associative on all of these, so the parties' maxima combine to the whole one.
+ */
+export function logitsAndMax(arith: Arith, q: Float64Array, K: Float64Array, m: number, positions: Int32Array, count: number, s: Float64Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const j = positions[i]!;
+    const v = arith.dotRow(K, j, m, q);
+    s[j] = v;
+    max = Math.max(max, v);
+  }
+  return max;
+}
+
+/** Step 4: e_j = exp(s_j - M) in place of s_j, each at most 1, and their exact sum into z. */
+export function exponentials(arith: Arith, s: Float64Array, positions: Int32Array, count: number, max: number, z: Accumulator): void {
+  for (let i = 0; i < count; i++) {
+    const j = positions[i]!;
+    const e = arith.exp(arith.sub(s[j]!, max));
+    s[j] = e;
+    z.add(e);
+  }
+}
+
+/** Steps 5-6: weights a_j = e_j / Z and the exact sums of a_j * v_j, one accumulator per output coordinate. */
+export function weightedValues(
+  arith: Arith,
+  e: Float64Array,
+  V: Float64Array,
+  m: number,
+  positions: Int32Array,
+  count: number,
+  Z: number,
+  u: readonly Accumulator[],
+): void {
+  for (let i = 0; i < count; i++) {
+    const j = positions[i]!;
+    const a = arith.div(e[j]!, Z);
+    for (let c = 0; c < m; c++) u[c]!.add(arith.mul(a, V[j * m + c]!));
+  }
+}

@@ -1,0 +1,58 @@
+import { parseFormat } from "../numeric/parse.js";
+import { Rng } from "../random.js";
+import type { Matrix, TransformerLayer, TransformerModelSpec, Vector } from "./spec.js";
+
+export interface RandomTransformerOptions {
+  /** Embedding width d and head width m (m defaults to d). */
+  width: number;
+  headWidth?: number;
+  heads: number;
+  layers: number;
+  /** Longest input (rows of the position embedding). */
+  maxLength: number;
+  format: string;
+  vocab: readonly string[];
+  labels: readonly string[];
+  seed: number;
+  /** FFN hidden width; 0 for none. Defaults to 2d. */
+  ffn?: number;
+  causal?: boolean;
+  layerNorm?: boolean;
+}
+
+/**
+ * A random Transformer file: weights uniform in [-k, k] with k = 1/sqrt(d), rounded to the format so the file holds
+ * exactly the values the model computes with. Same options and seed, same file.
+ */
+export function randomTransformer(o: RandomTransformerOptions): TransformerModelSpec {
+  const rng = new Rng(o.seed);
+  const round = parseFormat(o.format).round;
+  const d = o.width;
+  const m = o.headWidth ?? d;
+  const f = o.ffn ?? 2 * d;
+  const k = 1 / Math.sqrt(d);
+  const uniform = () => round((2 * rng.float() - 1) * k);
+  const vec = (n: number): Vector => Array.from({ length: n }, uniform);
+  const mat = (r: number, c: number): Matrix => Array.from({ length: r }, () => vec(c));
+  const norm = () => ({ weight: Array.from({ length: d }, () => round(1)), bias: new Array<number>(d).fill(0), eps: round(2 ** -10) });
+  const layer = (): TransformerLayer => ({
+    heads: Array.from({ length: o.heads }, () => ({ query: mat(m, d), key: mat(m, d), value: mat(m, d) })),
+    output: mat(d, m * o.heads),
+    ffn: f > 0 ? { weight1: mat(f, d), bias1: vec(f), weight2: mat(d, f), bias2: vec(d) } : null,
+    ...(o.layerNorm && { norm1: norm(), norm2: norm() }),
+  });
+  return {
+    ccbound: "model",
+    version: 1,
+    name: `random transformer d=${d} m=${m} H=${o.heads} L=${o.layers} ${o.format} seed=${o.seed}`,
+    vocab: [...o.vocab],
+    labels: [...o.labels],
+    arch: "transformer",
+    format: o.format,
+    tokenEmbedding: mat(o.vocab.length, d),
+    positionEmbedding: mat(o.maxLength, d),
+    causal: o.causal ?? true,
+    layers: Array.from({ length: o.layers }, layer),
+    head: { weight: mat(o.labels.length, d), bias: vec(o.labels.length) },
+  };
+}

@@ -1,0 +1,239 @@
+import type { NumberFormat } from "./format.js";
+import type { FixedFormat } from "./fixed.js";
+import type { IeeeFormat } from "./ieee.js";
+
+/**
+ * Exact sums of values of a number format, rounded once (paper App. D). Attention adds up to N values; with an exact
+ * accumulator the sum over any partition of the positions, added up, is the sum over all of them, so Alice's and
+ * Bob's partial sums combine to the model's own value bit for bit (footnote 4 of App. D, for any format).
+ *
+ * Every value of a format is an integer multiple of its smallest quantum q (2^-F for fixed:I.F, the least subnormal
+ * for IEEE formats), so a sum is an integer number of quanta: `units`. A partial sum of `count` values fits
+ * 1 + magnitudeBits + ceil(log2 count) bits in two's complement, which is the message that carries it. For
+ * fixed:I.F that is p + ceil(log2 count), the paper's p + log N. For IEEE formats the exact sum spans the whole
+ * exponent range (277 + ceil(log2 count) bits for float32, 40 + ... for float16): the price of exactness with
+ * floating point, which the paper (fixed point throughout) does not pay. IEEE sums carry two more bits for the
+ * special values: a NaN, or an infinity, among the addends decides the sum as IEEE addition would.
+ */
+export interface Accumulator {
+  clear(): void;
+  /** Add a value of the format (exactly). */
+  add(x: number): void;
+  /** Add another accumulator's exact sum. */
+  merge(other: Accumulator): void;
+  /** The exact sum rounded once to the format (an empty sum is +0). */
+  rounded(): number;
+  /** The exact sum divided by a whole number k >= 1, rounded once (layer norm's mean and variance). */
+  roundedQuotient(k: number): number;
+  /** The exact sum as a message for a partial sum of `count` values (count >= 1). */
+  encode(count: number): { code: bigint; width: number };
+  /** Replace the sum by the one a message carries. */
+  decode(code: bigint, count: number): void;
+}
+
+export interface ExactSum {
+  readonly format: NumberFormat;
+  /** Bits of the message for a partial sum of `count` >= 1 values. */
+  messageBits(count: number): number;
+  accumulator(): Accumulator;
+}
+
+const cache = new WeakMap<NumberFormat, ExactSum>();
+
+/** The exact summation of a format (fixed point, or IEEE with at most 24 fraction bits, or binary64). */
+export function exactSumFor(format: NumberFormat): ExactSum {
+  let s = cache.get(format);
+  if (s === undefined) {
+    s = format.kind === "fixed" ? fixedSum(format as FixedFormat) : ieeeSum(format as IeeeFormat);
+    cache.set(format, s);
+  }
+  return s;
+}
+
+/** ceil(log2 count): the extra bits a sum of `count` values needs. */
+export function log2Ceil(count: number): number {
+  if (!Number.isInteger(count) || count < 1 || count > 2 ** 31) throw new RangeError(`a partial sum needs 1 <= count <= 2^31, got ${count}`);
+  return 32 - Math.clz32(count - 1);
+}
+
+function twosComplement(units: bigint, width: number): bigint {
+  if (units >= 1n << BigInt(width - 1) || units < -(1n << BigInt(width - 1))) {
+    throw new RangeError(`a sum of ${units} quanta does not fit its ${width}-bit message`);
+  }
+  return units < 0n ? units + (1n << BigInt(width)) : units;
+}
+
+function fromTwosComplement(code: bigint, width: number): bigint {
+  if (code < 0n || code >> BigInt(width) !== 0n) throw new RangeError(`${code} is not a ${width}-bit code`);
+  return code >> BigInt(width - 1) === 1n ? code - (1n << BigInt(width)) : code;
+}
+
+/*
+ * Fixed point: every value is k * 2^-F with |k| <= 2^(I+F), so units are integers. While they stay below 2^53 a
+ * binary64 holds them exactly, which is the fast path; longer sums switch to a bigint (the check is one compare).
+ * The exact sum is already on the grid, so rounding it once only saturates.
+ */
+function fixedSum(format: FixedFormat): ExactSum {
+  const up = 2 ** format.fracBits;
+  const down = 2 ** -format.fracBits;
+  const kmax = BigInt(2 ** (format.intBits + format.fracBits) - 1);
+  const kmin = -kmax - 1n;
+  const magnitude = format.intBits + format.fracBits;
+  const SAFE = 2 ** 53;
+  class FixedAccumulator implements Accumulator {
+    small = 0;
+    big = 0n;
+    clear(): void {
+      this.small = 0;
+      this.big = 0n;
+    }
+    add(x: number): void {
+      const s = this.small + x * up;
+      if (s < SAFE && s > -SAFE) this.small = s;
+      else this.spill(x * up);
+    }
+    private spill(k: number): void {
+      this.big += BigInt(this.small) + BigInt(k);
+      this.small = 0;
+    }
+    merge(other: Accumulator): void {
+      const o = other as FixedAccumulator;
+      this.big += o.big + BigInt(o.small);
+    }
+    units(): bigint {
+      return this.big + BigInt(this.small);
+    }
+    rounded(): number {
+      if (this.big === 0n) return clampNumber(this.small, Number(kmin), Number(kmax)) * down + 0;
+      const u = this.units();
+      return Number(u > kmax ? kmax : u < kmin ? kmin : u) * down + 0;
+    }
+    roundedQuotient(k: number): number {
+      const d = BigInt(k);
+      const u = this.units();
+      let q = u / d;
+      let rest = u - q * d;
+      if (rest < 0n) {
+        q -= 1n; // floor
+        rest += d;
+      }
+      if (format.rounding === "nearest" && (2n * rest > d || (2n * rest === d && (q & 1n) === 1n))) q += 1n;
+      return Number(q > kmax ? kmax : q < kmin ? kmin : q) * down + 0;
+    }
+    encode(count: number) {
+      const width = 1 + magnitude + log2Ceil(count);
+      return { code: twosComplement(this.units(), width), width };
+    }
+    decode(code: bigint, count: number): void {
+      this.big = fromTwosComplement(code, 1 + magnitude + log2Ceil(count));
+      this.small = 0;
+    }
+  }
+  return { format, messageBits: (count) => 1 + magnitude + log2Ceil(count), accumulator: () => new FixedAccumulator() };
+}
+
+function clampNumber(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
+/** Special-value classes of an IEEE sum, sent as 2 bits before the units. */
+const FINITE = 0, NAN = 1, POS_INF = 2, NEG_INF = 3;
+
+/*
+ * IEEE formats: units of the least subnormal 2^qmin, in a bigint. The exact sum is rounded once, to nearest even, in
+ * integer arithmetic (roundUnits), then scaled by a power of two, which is exact; the format's own rounding then only
+ * decides overflow.
+ */
+function ieeeSum(format: IeeeFormat): ExactSum {
+  const m = format.mantissaBits;
+  const bias = 2 ** (format.exponentBits - 1) - 1;
+  const qmin = 1 - bias - m;
+  const magnitude = bias + 1 - qmin;
+  const toUnits = m === 52 ? binary64Units : (x: number) => BigInt(x * 2 ** -qmin); // exact: below 2^1024 for m <= 24
+  class IeeeAccumulator implements Accumulator {
+    units = 0n;
+    special = FINITE;
+    clear(): void {
+      this.units = 0n;
+      this.special = FINITE;
+    }
+    add(x: number): void {
+      if (x - x === 0) this.units += toUnits(x);
+      else this.addSpecial(x !== x ? NAN : x > 0 ? POS_INF : NEG_INF);
+    }
+    private addSpecial(s: number): void {
+      if (this.special === NAN || s === NAN) this.special = NAN;
+      else if (this.special === FINITE) this.special = s;
+      else if (this.special !== s) this.special = NAN; // +inf + -inf
+    }
+    merge(other: Accumulator): void {
+      const o = other as IeeeAccumulator;
+      this.units += o.units;
+      if (o.special !== FINITE) this.addSpecial(o.special);
+    }
+    rounded(): number {
+      if (this.special !== FINITE) return this.special === NAN ? NaN : this.special === POS_INF ? Infinity : -Infinity;
+      return format.round(roundUnits(this.units, m + 1, qmin, qmin));
+    }
+    roundedQuotient(k: number): number {
+      if (this.special !== FINITE) return this.rounded();
+      // units / k to m + 3 or more significant bits, the last one sticky (round to odd): rounding that once more to
+      // m + 1 bits is the correct rounding of the exact quotient.
+      const shift = m + 3 + bitLength(BigInt(k));
+      const negative = this.units < 0n;
+      const scaled = (negative ? -this.units : this.units) << BigInt(shift);
+      let q = scaled / BigInt(k);
+      if (q * BigInt(k) !== scaled) q |= 1n;
+      return format.round(roundUnits(negative ? -q : q, m + 1, qmin - shift, qmin));
+    }
+    encode(count: number) {
+      const width = 1 + magnitude + log2Ceil(count);
+      return { code: (BigInt(this.special) << BigInt(width)) | twosComplement(this.units, width), width: width + 2 };
+    }
+    decode(code: bigint, count: number): void {
+      const width = 1 + magnitude + log2Ceil(count);
+      this.special = Number(code >> BigInt(width));
+      this.units = fromTwosComplement(code & ((1n << BigInt(width)) - 1n), width);
+    }
+  }
+  return { format, messageBits: (count) => 3 + magnitude + log2Ceil(count), accumulator: () => new IeeeAccumulator() };
+}
+
+/**
+ * units * 2^unitExp rounded to nearest (ties to even) with `precision` significant bits and no finer quantum than
+ * 2^minExp (the format's subnormals), in integers, then scaled by a power of two: exact, precision <= 53.
+ */
+export function roundUnits(units: bigint, precision: number, unitExp: number, minExp: number): number {
+  if (units === 0n) return 0;
+  const negative = units < 0n;
+  const a = negative ? -units : units;
+  const shift = Math.max(bitLength(a) - precision, minExp - unitExp);
+  let top = a;
+  if (shift > 0) {
+    const s = BigInt(shift);
+    top = a >> s;
+    const rest = a - (top << s);
+    const half = 1n << (s - 1n);
+    if (rest > half || (rest === half && (top & 1n) === 1n)) top += 1n;
+  }
+  const value = Number(top) * 2 ** (shift + unitExp);
+  return negative ? -value : value;
+}
+
+function bitLength(a: bigint): number {
+  const hex = a.toString(16);
+  return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0]!, 16)));
+}
+
+const F64 = new Float64Array(1);
+const U64 = new BigUint64Array(F64.buffer);
+
+/** A finite binary64 in units of 2^-1074: its 53-bit significand shifted by its exponent. */
+function binary64Units(x: number): bigint {
+  F64[0] = x;
+  const bits = U64[0]!;
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & 0xfffffffffffffn;
+  const mag = exp === 0 ? frac : (frac | 0x10000000000000n) << BigInt(exp - 1);
+  return bits >> 63n === 1n ? -mag : mag;
+}

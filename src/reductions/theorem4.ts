@@ -1,0 +1,258 @@
+import { BitString } from "../cc/bits.js";
+import { mapOutput, swap, type Protocol } from "../cc/protocol.js";
+import { CcboundError } from "../errors.js";
+import { exponentials, logitsAndMax, project, weightedValues } from "../models/attention.js";
+import { argmax } from "../models/model.js";
+import type { CompiledLayer, TransformerModel } from "../models/transformer.js";
+import type { Accumulator } from "../numeric/exact-sum.js";
+import { holderOfLast, type Split } from "./split.js";
+
+/**
+ * Theorem 4 (paper App. D, notes §4.6): a one-layer Transformer gives a protocol for ANY split of the positions.
+ * Only the last position's output matters. The party holding the last token (the "holder") sends it; then, for
+ * every head at once, each party sends the maximum of its logits, the exact sum of its exponentials, and the exact
+ * sums of its weighted values; both combine them and finish the layer and the readout. The answer is the model's
+ * label, equal to its forward pass bit for bit, because every number is computed by the forward pass's own functions
+ * and the exact sums of the two parties add up to the whole sums before the one rounding.
+ *
+ * Message sizes (counted from the bits sent; theorem4Cost gives the closed form):
+ * - the last token: ceil(log2 |V|) bits. The paper sends x_N, d*p bits; the token determines it, since the position
+ *   is public, so the token is enough and shorter.
+ * - the local maxima: p bits per head and party (the paper's 2p), skipped by a party with no positions.
+ * - the normalisers: one exact partial sum per head and party, 1 + magnitude + ceil(log2 c) bits for c positions
+ *   (exact-sum.ts; for fixed:I.F that is p + ceil(log2 c), the paper's p + log N).
+ * - the weighted values: m exact partial sums per head and party, each of the same width. The paper sends them at
+ *   2p bits (products of two p-bit numbers); here each product is rounded to p bits and the sum of c of them needs
+ *   p + ceil(log2 c) bits for fixed point.
+ * Total for fixed point: ceil(log2|V|) + H [ 2p + (m + 1)(2p + ceil(log2 c_A) + ceil(log2 c_B)) ], about
+ * 2(m + 1)(p + log N) H, within the paper's 3m(p + log N) H for m >= 2. IEEE formats pay for exactness: an exact sum
+ * of float32 values spans the exponent range, 279 + ceil(log2 c) bits (exact-sum.ts), and the bound is then larger.
+ */
+export function theorem4Protocol(model: TransformerModel, split: Split): Protocol<Int32Array, Int32Array, number> {
+  return mapOutput(theorem4VectorProtocol(model, split), (y) => argmax(model.readoutLogits(y, 0)));
+}
+
+/** The same protocol with the final vector at the last position as its output (for bit-for-bit comparisons). */
+export function theorem4VectorProtocol(model: TransformerModel, split: Split): Protocol<Int32Array, Int32Array, Float64Array> {
+  const layer = onlyLayer(model);
+  checkSplit(model, split);
+  const holderIsAlice = holderOfLast(split) === "alice";
+  const holder = holderIsAlice ? split.alice : split.bob;
+  const other = holderIsAlice ? split.bob : split.alice;
+  const protocol = holderFirst(model, layer, split.n, holder, other);
+  return holderIsAlice ? protocol : swap(protocol);
+}
+
+/** The closed-form cost of the protocol for a model and a split (the property tests compare it with the count). */
+export function theorem4Cost(model: TransformerModel, split: Split): number {
+  const layer = onlyLayer(model);
+  const H = layer.heads.length;
+  let total = tokenBits(model);
+  for (const c of [split.alice.length, split.bob.length]) {
+    if (c > 0) total += H * model.unitBits + H * (layer.m + 1) * model.sums.messageBits(c);
+  }
+  return total;
+}
+
+/** The paper's bound on the protocol's cost, 3m(p + log2 N)H, for comparison (not a count). */
+export function paperTheorem4Bits(model: TransformerModel, n: number): number {
+  return 3 * model.headWidth * (model.unitBits + Math.log2(n)) * model.heads;
+}
+
+function onlyLayer(model: TransformerModel): CompiledLayer {
+  if (model.layers.length !== 1) {
+    throw new CcboundError("unsupported", `Theorem 4's protocol is for one-layer Transformers; this model has ${model.layers.length} layers`, undefined, "no protocol of this kind exists for two layers (Corollary 13.1)");
+  }
+  return model.layers[0]!;
+}
+
+function checkSplit(model: TransformerModel, split: Split): void {
+  if (split.n > model.maxLength) throw new CcboundError("invalid-input", `the split covers ${split.n} positions, the model takes at most ${model.maxLength}`, "--split");
+  if (split.alice.length + split.bob.length !== split.n) throw new RangeError("a split must partition 0..n-1");
+}
+
+function tokenBits(model: TransformerModel): number {
+  return Math.ceil(Math.log2(Math.max(1, model.vocab.length)));
+}
+
+/**
+ * What each party computes from its own tokens and what it has heard: its embeddings, keys and values, logits,
+ * exponentials and partial sums, head by head. Pure: a party's messages depend only on its input and the transcript.
+ */
+class Party {
+  readonly x: Float64Array;
+  readonly keys: Float64Array[];
+  readonly values: Float64Array[];
+  readonly s: Float64Array[];
+  readonly count: number;
+
+  constructor(
+    readonly model: TransformerModel,
+    readonly layer: CompiledLayer,
+    readonly positions: Int32Array,
+    tokens: Int32Array,
+    n: number,
+  ) {
+    const { d } = model;
+    const m = layer.m;
+    this.count = positions.length;
+    if (tokens.length !== positions.length) throw new RangeError(`a party holding ${positions.length} positions got ${tokens.length} tokens`);
+    this.x = new Float64Array(n * d);
+    positions.forEach((p, i) => model.embed(tokens[i]!, p, this.x, p * d));
+    this.keys = layer.heads.map((h) => projected(model, h.key, h, this.x, positions, n * m));
+    this.values = layer.heads.map((h) => projected(model, h.value, h, this.x, positions, n * m));
+    this.s = layer.heads.map(() => new Float64Array(n));
+  }
+
+  /** Step 3: the local maximum of each head's logits for the query q_h. */
+  maxima(queries: readonly Float64Array[]): number[] {
+    return this.layer.heads.map((_, h) => logitsAndMax(this.model.arith, queries[h]!, this.keys[h]!, this.layer.m, this.positions, this.count, this.s[h]!));
+  }
+
+  /** Step 4: the exact sums of exp(s_j - M_h), given the global maxima (after maxima()). */
+  normalisers(max: readonly number[]): Accumulator[] {
+    return this.layer.heads.map((_, h) => {
+      const z = this.model.sums.accumulator();
+      exponentials(this.model.arith, this.s[h]!, this.positions, this.count, max[h]!, z);
+      return z;
+    });
+  }
+
+  /** Steps 5-6: the exact sums of the weighted values, given the normalisers (after normalisers()). */
+  weighted(Z: readonly number[]): Accumulator[][] {
+    return this.layer.heads.map((_, h) => {
+      const u = Array.from({ length: this.layer.m }, () => this.model.sums.accumulator());
+      weightedValues(this.model.arith, this.s[h]!, this.values[h]!, this.layer.m, this.positions, this.count, Z[h]!, u);
+      return u;
+    });
+  }
+}
+
+function projected(model: TransformerModel, w: Float64Array, head: CompiledLayer["heads"][number], x: Float64Array, positions: Int32Array, size: number): Float64Array {
+  const out = new Float64Array(size);
+  project(model.arith, w, head, x, positions, positions.length, out);
+  return out;
+}
+
+/** The queries q_h = W_Q x_last of every head, from the last token (public once the holder has sent it). */
+function queriesOf(model: TransformerModel, layer: CompiledLayer, token: number, n: number): Float64Array[] {
+  const x = new Float64Array(model.d);
+  model.embed(token, n - 1, x, 0);
+  return layer.heads.map((h) => {
+    const q = new Float64Array(layer.m);
+    model.arith.matVec(h.query, layer.m, model.d, x, null, q);
+    return q;
+  });
+}
+
+/**
+ * The protocol with the holder of the last token as Alice ("first") and the other party as Bob ("second").
+ * Rounds: token; maxima (holder, then other); normalisers; weighted values; then both know the output.
+ */
+function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, holder: Int32Array, other: Int32Array): Protocol<Int32Array, Int32Array, Float64Array> {
+  const H = layer.heads.length;
+  const m = layer.m;
+  const p = model.unitBits;
+  const format = model.format;
+  const sums = model.sums;
+  const last = holder.indexOf(n - 1);
+  const parties = { first: holder, second: other };
+  const party = (positions: Int32Array, tokens: Int32Array) => new Party(model, layer, positions, tokens, n);
+
+  // Each round: the holder sends, then the other party (when it holds any position). `then` gets both messages.
+  const round = (
+    label: string,
+    send: (positions: Int32Array, tokens: Int32Array) => BitString,
+    then: (first: BitString, second: BitString | null) => Protocol<Int32Array, Int32Array, Float64Array>,
+  ): Protocol<Int32Array, Int32Array, Float64Array> => ({
+    kind: "alice",
+    label: `${label} (holder of the last token)`,
+    send: (x) => send(parties.first, x),
+    next: (a) =>
+      other.length === 0
+        ? then(a, null)
+        : { kind: "bob", label: `${label} (other party)`, send: (y) => send(parties.second, y), next: (b) => then(a, b) },
+  });
+
+  return {
+    kind: "alice",
+    label: `last token: ${tokenBits(model)} bits`,
+    send: (x) => BitString.fromCode(BigInt(x[last]!), tokenBits(model)),
+    next: (tokenMessage) => {
+      const token = Number(tokenMessage.readCode(0, tokenMessage.length));
+      const queries = queriesOf(model, layer, token, n);
+      const local = (positions: Int32Array, tokens: Int32Array) => {
+        const me = party(positions, tokens);
+        return { me, maxima: me.maxima(queries) };
+      };
+      return round(
+        `maxima: ${H} x ${p} bits`,
+        (positions, tokens) => BitString.fromCodes(local(positions, tokens).maxima.map((v) => format.encode(v)), p),
+        (ma, mb) => {
+          const max = combineMaxima(ma, mb, H, p, format.decode);
+          return round(
+            `normalisers: ${H} exact sums`,
+            (positions, tokens) => encodeSums(local(positions, tokens).me.normalisers(max), positions.length),
+            (za, zb) => {
+              const Z = combineSums([za, zb], [holder.length, other.length], H, sums).map((z) => z.rounded());
+              return round(
+                `weighted values: ${H} x ${m} exact sums`,
+                (positions, tokens) => {
+                  const { me } = local(positions, tokens);
+                  me.normalisers(max);
+                  return encodeSums(me.weighted(Z).flat(), positions.length);
+                },
+                (ua, ub) => {
+                  const u = combineSums([ua, ub], [holder.length, other.length], H * m, sums);
+                  return { kind: "output", value: finish(model, layer, token, n, u) };
+                },
+              );
+            },
+          );
+        },
+      );
+    },
+  };
+}
+
+function combineMaxima(a: BitString, b: BitString | null, H: number, p: number, decode: (c: bigint) => number): number[] {
+  return Array.from({ length: H }, (_, h) => {
+    const mine = decode(a.readCode(h * p, p));
+    return b === null ? mine : Math.max(mine, decode(b.readCode(h * p, p)));
+  });
+}
+
+function encodeSums(accs: readonly Accumulator[], count: number): BitString {
+  let out = BitString.empty;
+  for (const acc of accs) {
+    const { code, width } = acc.encode(count);
+    out = out.concat(BitString.fromCode(code, width));
+  }
+  return out;
+}
+
+/** Decode both parties' partial sums (k of them each) and add them exactly. */
+function combineSums(messages: readonly (BitString | null)[], counts: readonly number[], k: number, sums: TransformerModel["sums"]): Accumulator[] {
+  const total = Array.from({ length: k }, () => sums.accumulator());
+  messages.forEach((message, party) => {
+    if (message === null) return;
+    const count = counts[party]!;
+    const width = sums.messageBits(count);
+    const part = sums.accumulator();
+    for (let i = 0; i < k; i++) {
+      part.decode(message.readCode(i * width, width), count);
+      total[i]!.merge(part);
+    }
+  });
+  return total;
+}
+
+/** Both parties: the head outputs rounded once, then the rest of the layer at the last position. */
+function finish(model: TransformerModel, layer: CompiledLayer, token: number, n: number, u: readonly Accumulator[]): Float64Array {
+  const x = new Float64Array(model.d);
+  model.embed(token, n - 1, x, 0);
+  const heads = Float64Array.from(u, (acc) => acc.rounded());
+  const y = new Float64Array(model.d);
+  model.finishLayer(layer, x, 0, heads, 0, y, 0);
+  return y;
+}

@@ -1,0 +1,76 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { run } from "../../src/cc/protocol.js";
+import { compileModel } from "../../src/models/compile.js";
+import { randomTransformer } from "../../src/models/random-transformer.js";
+import { cutSplit, oddEvenSplit, partitionSplit, tokensOf, type Split } from "../../src/reductions/split.js";
+import { theorem4Cost, theorem4Protocol, theorem4VectorProtocol } from "../../src/reductions/theorem4.js";
+
+const SEED = 20240613;
+const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:1.2", "fixed:2.5", "fixed:3.4:nearest", "fixed:0.3"];
+const VOCAB = ["a", "b", "c", "d", "e"];
+
+const transformerArb = (maxLength: number) =>
+  fc
+    .record({
+      format: fc.constantFrom(...FORMATS),
+      width: fc.integer({ min: 1, max: 4 }),
+      headWidth: fc.integer({ min: 1, max: 3 }),
+      heads: fc.integer({ min: 1, max: 3 }),
+      ffn: fc.integer({ min: 0, max: 4 }),
+      causal: fc.boolean(),
+      layerNorm: fc.boolean(),
+      seed: fc.nat(),
+    })
+    .map((o) => ({ ...o, layers: 1, maxLength, vocab: VOCAB, labels: ["0", "1", "2"] }));
+
+/** A split of n positions: a cut, odd/even, or any partition (from a bit mask). */
+const splitArb = (n: number): fc.Arbitrary<Split> =>
+  fc.oneof(
+    fc.integer({ min: 1, max: n - 1 }).map((k) => cutSplit(n, k)),
+    fc.constant(oddEvenSplit(n)),
+    fc.array(fc.boolean(), { minLength: n, maxLength: n }).map((mask) => partitionSplit(n, mask.flatMap((b, i) => (b ? [i] : [])))),
+  );
+
+const caseArb = fc.integer({ min: 2, max: 40 }).chain((n) =>
+  fc.record({
+    model: transformerArb(40),
+    split: splitArb(n),
+    tokens: fc.array(fc.integer({ min: 0, max: VOCAB.length - 1 }), { minLength: n, maxLength: n }),
+  }),
+);
+
+describe("Theorem 4's protocol is the forward pass (one layer, any split)", () => {
+  it("for random models in 8 formats, random cuts, odd/even and arbitrary partitions of 2..40 positions: output === forward, cost === closed form", () => {
+    fc.assert(
+      fc.property(caseArb, ({ model: options, split, tokens }) => {
+        const model = compileModel(randomTransformer(options));
+        const input = Int32Array.from(tokens);
+        const r = run(theorem4Protocol(model, split), tokensOf(input, split.alice), tokensOf(input, split.bob));
+        expect(r.output).toBe(model.forward(input));
+        // Bit for bit: the final vector at the last position, every coordinate (Object.is: -0 and NaN too).
+        const y = run(theorem4VectorProtocol(model, split), tokensOf(input, split.alice), tokensOf(input, split.bob)).output;
+        const expected = Array.from(model.finalVector(input));
+        expect(Array.from(y).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+        expect(r.cost).toBe(theorem4Cost(model, split));
+        // The holder of the last token speaks first.
+        expect(r.transcript[0]!.from).toBe(split.alice.includes(split.n - 1) ? "alice" : "bob");
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it("the closed form for fixed point: ceil(log2|V|) + H[2p + (m+1)(2p + ceil(log2 c_A) + ceil(log2 c_B))]", () => {
+    const model = compileModel(randomTransformer({ width: 3, headWidth: 2, heads: 2, layers: 1, maxLength: 16, format: "fixed:2.5", vocab: VOCAB, labels: ["0", "1"], seed: 7 }));
+    const p = 8;
+    // Cut at 5 of 16: c_A = 5 (3 bits), c_B = 11 (4 bits).
+    expect(theorem4Cost(model, cutSplit(16, 5))).toBe(3 + 2 * (2 * p + 3 * (2 * p + 3 + 4)));
+    // Odd/even of 16: 8 and 8 (3 bits each).
+    expect(theorem4Cost(model, oddEvenSplit(16))).toBe(3 + 2 * (2 * p + 3 * (2 * p + 3 + 3)));
+  });
+
+  it("refuses models with more than one layer (Corollary 13.1: no such protocol exists)", () => {
+    const model = compileModel(randomTransformer({ width: 2, heads: 1, layers: 2, maxLength: 4, format: "float32", vocab: VOCAB, labels: ["0", "1"], seed: 1 }));
+    expect(() => theorem4Protocol(model, cutSplit(4, 2))).toThrow(/one-layer/);
+  });
+});
