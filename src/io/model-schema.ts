@@ -8,7 +8,7 @@ import { CcboundError } from "../errors.js";
 import type { ModelSpec } from "../models/spec.js";
 import { parseFormat } from "../numeric/parse.js";
 import { MAX_DIM } from "./limits.js";
-import { checkDfaShapes, checkRecurrentShapes } from "./model-shapes.js";
+import { checkDfaShapes, checkRecurrentShapes, checkTransformerShapes } from "./model-shapes.js";
 
 // zod 4's z.number() already rejects NaN and ±Infinity (JSON.parse turns 1e999 into Infinity).
 const vector = z.array(z.number()).max(MAX_DIM);
@@ -97,7 +97,38 @@ export const dfaModelSchema = z
   })
   .superRefine(checkDfaShapes, always);
 
-export const modelSchema = z.discriminatedUnion("arch", [recurrentModelSchema, dfaModelSchema]);
+const layerNorm = z.strictObject({
+  weight: vector.describe("d"),
+  bias: vector.describe("d"),
+  eps: z.number().min(0).describe("added to the variance"),
+});
+
+export const transformerLayerSchema = z.strictObject({
+  heads: z.array(z.strictObject({ query: matrix.describe("m x d: W_Q"), key: matrix.describe("m x d: W_K"), value: matrix.describe("m x d: W_V") })).min(1).max(MAX_DIM),
+  output: matrix.describe("d x (m H): W_O"),
+  ffn: z
+    .strictObject({ weight1: matrix.describe("f x d"), bias1: vector.describe("f"), weight2: matrix.describe("d x f"), bias2: vector.describe("d") })
+    .nullable()
+    .describe("the ReLU feed-forward network, or null for none"),
+  norm1: layerNorm.optional().describe("layer norm after the attention residual"),
+  norm2: layerNorm.optional().describe("layer norm after the FFN residual"),
+});
+
+export const transformerModelSchema = z
+  .strictObject({
+    ...header,
+    arch: z.literal("transformer"),
+    format: formatName.describe('number format name, e.g. "float32", "fixed:8.8"'),
+    ...names,
+    tokenEmbedding: matrix.describe("vocab x d"),
+    positionEmbedding: matrix.describe("maxLength x d: one row per position; inputs are at most maxLength tokens"),
+    causal: z.boolean().describe("attend only to earlier positions (the last position sees all either way)"),
+    layers: z.array(transformerLayerSchema).min(1).max(64),
+    head: z.strictObject({ weight: matrix.describe("labels x d"), bias: vector.describe("labels") }),
+  })
+  .superRefine(checkTransformerShapes, always);
+
+export const modelSchema = z.discriminatedUnion("arch", [recurrentModelSchema, dfaModelSchema, transformerModelSchema]);
 
 // Compile-time proof that the schema and src/models/spec.ts describe the same objects, both ways.
 type Parsed = z.output<typeof modelSchema>;

@@ -94,6 +94,57 @@ export function checkDfaShapes(value: unknown, ctx: z.RefinementCtx): void {
   });
 }
 
+/** Transformer shapes: embeddings d wide, every head m x d (m the first head's), W_O d x mH, FFN f, norms d. */
+export function checkTransformerShapes(value: unknown, ctx: z.RefinementCtx): void {
+  const t = asRecord(value);
+  if (!t) return;
+  const report = reporter(ctx);
+  const vocab = listLength(t["vocab"]);
+  const labels = listLength(t["labels"]);
+  const w = checkMatrix(t["tokenEmbedding"], ["tokenEmbedding"], vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" }, undefined, report);
+  if (w === 0) report(["tokenEmbedding"], "rows are empty, the embedding width d must be at least 1");
+  const d: Dim | undefined = w ? { n: w, why: "the embedding width d" } : undefined;
+  checkMatrix(t["positionEmbedding"], ["positionEmbedding"], undefined, d, report);
+  if (asArray(t["positionEmbedding"])?.length === 0) report(["positionEmbedding"], "has no rows: the model must take at least one position");
+  asArray(t["layers"])?.forEach((layer, i) => checkTransformerLayer(layer, ["layers", i], d, report));
+  const head = asRecord(t["head"]);
+  if (!head) return;
+  const perLabel = labels === undefined ? undefined : { n: labels, why: "one per label" };
+  checkMatrix(head["weight"], ["head", "weight"], perLabel, d, report);
+  checkVector(head["bias"], ["head", "bias"], perLabel, report);
+}
+
+function checkTransformerLayer(value: unknown, path: Path, d: Dim | undefined, report: Report): void {
+  const layer = asRecord(value);
+  if (!layer) return;
+  const at = (...keys: (string | number)[]): Path => [...path, ...keys];
+  const heads = asArray(layer["heads"]) ?? [];
+  const firstQuery = asArray(asRecord(heads[0])?.["query"]);
+  const m: Dim | undefined = firstQuery && firstQuery.length > 0 ? { n: firstQuery.length, why: "the head width m of head 0" } : undefined;
+  if (firstQuery?.length === 0) report(at("heads", 0, "query"), "has no rows: the head width m must be at least 1");
+  heads.forEach((head, h) => {
+    const r = asRecord(head);
+    if (!r) return;
+    for (const key of ["query", "key", "value"]) checkMatrix(r[key], at("heads", h, key), m, d, report);
+  });
+  const mH = m && { n: m.n * heads.length, why: `m ${m.n} x ${heads.length} heads` };
+  checkMatrix(layer["output"], at("output"), d, mH, report);
+  const ffn = asRecord(layer["ffn"]);
+  if (ffn) {
+    const f = asArray(ffn["bias1"])?.length;
+    const hidden = f === undefined ? undefined : { n: f, why: "the FFN width f (length of bias1)" };
+    checkMatrix(ffn["weight1"], at("ffn", "weight1"), hidden, d, report);
+    checkMatrix(ffn["weight2"], at("ffn", "weight2"), d, hidden, report);
+    checkVector(ffn["bias2"], at("ffn", "bias2"), d, report);
+  }
+  for (const key of ["norm1", "norm2"]) {
+    const norm = asRecord(layer[key]);
+    if (!norm) continue;
+    checkVector(norm["weight"], at(key, "weight"), d, report);
+    checkVector(norm["bias"], at(key, "bias"), d, report);
+  }
+}
+
 /**
  * Checks row count and row widths; returns the width (the expected one, or the first row's when none is expected).
  * When every row has the same wrong width (a transposed matrix, a wrong hidden) that is one problem, not one per row.

@@ -64,7 +64,7 @@ const SHAPE_CASES: BadCase[] = [
 ];
 
 const VALUE_CASES: BadCase[] = [
-  { name: "unknown arch", make: broken(elmanModel, (m) => (m.arch = "transformer")), path: "/arch", message: /unknown arch "transformer", expected "recurrent" or "dfa"/ },
+  { name: "unknown arch", make: broken(elmanModel, (m) => (m.arch = "transformr")), path: "/arch", message: /unknown arch "transformr", expected "recurrent", "dfa" or "transformer"/ },
   { name: "missing arch", make: broken(elmanModel, (m) => delete m.arch), path: "/arch", message: /missing required field "arch"/ },
   { name: "unknown cell", make: broken(lstmModel, (m) => (m.layers[0].cell = "lstn")), path: "/layers/0/cell", message: /unknown cell "lstn".*did you mean "lstm"/ },
   { name: "unknown format name", make: broken(elmanModel, (m) => (m.format = "float8")), path: "/format", message: /unknown number format "float8"/ },
