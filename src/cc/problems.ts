@@ -4,7 +4,8 @@
  * DISJ follows the paper: DISJ(x, y) = 1 when the sets intersect.
  */
 export type Bits = Uint8Array;
-export type ProblemName = "INDEX" | "EQ" | "DISJ";
+/** DYCK: Lemma 1's odd/even Dyck-(2,2) problem, in src/cc/dyck-problem.ts. */
+export type ProblemName = "INDEX" | "EQ" | "DISJ" | "DYCK";
 
 /** Two-way fooling set (Definition 1): f = value on S, and two distinct elements have a crossed input with f != value. */
 export interface FoolingSet<X, Y> {

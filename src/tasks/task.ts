@@ -1,7 +1,7 @@
 import type { Rng } from "../random.js";
 
-export type TaskName = "index-lookup" | "assoc-recall";
-export const TASK_NAMES: readonly TaskName[] = ["index-lookup", "assoc-recall"];
+export type TaskName = "index-lookup" | "assoc-recall" | "equality" | "disjointness" | "dyck" | "nearest-neighbor";
+export const TASK_NAMES: readonly TaskName[] = ["index-lookup", "assoc-recall", "equality", "disjointness", "dyck", "nearest-neighbor"];
 
 /**
  * A sequence task of the paper at a fixed length parameter n: its tokens, its answers (labels), a reference answer,
@@ -41,4 +41,9 @@ export function* strings(symbols: readonly string[], n: number): Generator<strin
     if (k < 0) return;
     idx[k]!++;
   }
+}
+
+/** Tasks made of two halves (or of balanced brackets) need an even n; makeTask turns this into a flag error first. */
+export function evenLength(task: string, n: number): void {
+  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) throw new RangeError(`${task} needs an even n >= 2, got ${n}`);
 }
