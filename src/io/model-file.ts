@@ -1,4 +1,5 @@
 /** Model files: read, validate, name by hash, write. */
+import { closeSync, openSync, readSync } from "node:fs";
 import type { ModelSpec } from "../models/spec.js";
 import { CcboundError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -6,12 +7,18 @@ import { canonicalJson, sha256Hex } from "./canonical.js";
 import { parseJsonText } from "./json-text.js";
 import { modelSchema } from "./model-schema.js";
 import { prettyJson } from "./pretty-json.js";
+import { exportPytorchModel } from "./pytorch-export.js";
+import { readPytorchModel, type ImportFlags } from "./pytorch-import.js";
 import { readTextFile } from "./read-file.js";
+import { looksLikeSafetensors } from "./safetensors.js";
 import { validateFile, type ValidationContext } from "./validate.js";
 
 export interface LoadedModelFile {
   readonly spec: ModelSpec;
-  /** SHA-256 of the canonical serialisation: the name certificates use. */
+  /**
+   * SHA-256 of the canonical serialisation of `spec`: the name certificates use. For safetensors it is the hash of the
+   * imported model, not of the file's bytes, so a model converted between JSON and safetensors keeps its name.
+   */
   readonly sha256: string;
   readonly path: string;
 }
@@ -31,12 +38,34 @@ export function parseModelJson(text: string, where: string): ModelSpec {
   return validateModel(parseJsonText(text, where), where);
 }
 
-export function readModelFile(path: string): LoadedModelFile {
-  if (/\.safetensors$/i.test(path)) {
-    throw new CcboundError("invalid-model", "safetensors model files cannot be read yet", path, "safetensors import is not supported yet; use the JSON model format (docs/model-format.md)");
+/**
+ * A JSON model file or a PyTorch state_dict in safetensors (by its extension or its first bytes).
+ * `flags` name what a safetensors file may leave unsaid (docs/safetensors.md); a JSON file says it all itself.
+ */
+export function readModelFile(path: string, flags: ImportFlags = {}): LoadedModelFile {
+  if (isSafetensorsPath(path)) {
+    const spec = validateModel(readPytorchModel(path, flags), path);
+    return { spec, sha256: modelSha256(spec), path };
   }
+  const flag = Object.keys(flags).find((k) => flags[k as keyof ImportFlags] !== undefined);
+  if (flag !== undefined) throw new CcboundError("invalid-flag", "applies to safetensors model files only; a JSON model file states it itself", `--${flag}`);
   const spec = parseModelJson(readTextFile(path), path);
   return { spec, sha256: modelSha256(spec), path };
+}
+
+/** `.safetensors`, or a file whose first bytes are a safetensors header length and "{" (JSON text never is). */
+export function isSafetensorsPath(path: string): boolean {
+  if (/\.safetensors$/i.test(path)) return true;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const head = new Uint8Array(9);
+    return readSync(fd, head, 0, 9, 0) === 9 && looksLikeSafetensors(head);
+  } catch {
+    return false; // unreadable: the JSON reader reports why, as it always has
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Hex SHA-256 of canonicalJson(spec): independent of key order and whitespace in the file. */
@@ -49,7 +78,8 @@ export function modelFileText(spec: ModelSpec, where: string): string {
   return `${prettyJson(validateModel(spec, where))}\n`;
 }
 
-/** Validates, then writes atomically. */
+/** Validates, then writes atomically: safetensors when the path ends in `.safetensors` (PyTorch names), JSON otherwise. */
 export function writeModelFile(path: string, spec: ModelSpec): void {
-  writeFileAtomic(path, modelFileText(spec, path));
+  if (/\.safetensors$/i.test(path)) writeFileAtomic(path, exportPytorchModel(validateModel(spec, path), path).bytes);
+  else writeFileAtomic(path, modelFileText(spec, path));
 }

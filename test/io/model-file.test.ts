@@ -57,10 +57,11 @@ describe("readModelFile", () => {
     expect(error.where).toBe(path);
   });
 
-  it("safetensors is not supported yet, with a hint", () => {
-    const error = errorOf(() => readModelFile(join(dir, "model.safetensors")));
-    expect(error.code).toBe("invalid-model");
-    expect(error.hint).toMatch(/safetensors import is not supported yet/);
+  it("a .safetensors path is read as safetensors: a missing one is an io error naming the path", () => {
+    const path = join(dir, "model.safetensors");
+    const error = errorOf(() => readModelFile(path));
+    expect(error.code).toBe("io");
+    expect(error.oneLine()).toBe(`${path}: cannot read: no such file or directory`);
   });
 
   it("malformed JSON names the file, line and column in one line", () => {

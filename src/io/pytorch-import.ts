@@ -1,0 +1,400 @@
+/**
+ * A PyTorch sequence classifier's state_dict, saved as safetensors, as a ccbound model:
+ *
+ *   nn.Embedding -> nn.RNN (tanh | relu) | nn.LSTM | nn.GRU, num_layers >= 1 -> nn.Linear on the last step's output
+ *
+ * Tensors are found by PyTorch's names under any prefix (`<p>weight_ih_l0`, ..., `<x>.weight`, `<y>.weight`,
+ * `<y>.bias`), or named in the settings below. Each layer's cell follows from its shapes (weight_hh is G*h x h with
+ * G = 1, 3, 4 for RNN, GRU, LSTM); what shapes cannot say (an nn.RNN's nonlinearity, token and label names, the
+ * number format) comes from settings: the file's `__metadata__`, then a sidecar `<model>.ccbound.json`, then flags,
+ * a later source overriding an earlier one. Any tensor left over is an error, so a model of another shape (an extra
+ * Linear layer, a bidirectional RNN) is refused instead of silently misread. See docs/safetensors.md.
+ */
+import { existsSync } from "node:fs";
+import { CcboundError, type ErrorCode } from "../errors.js";
+import type { Matrix, RecurrentLayer, RecurrentModelSpec, Vector } from "../models/spec.js";
+import { parseFormat } from "../numeric/parse.js";
+import { parseJsonText } from "./json-text.js";
+import { readTextFile } from "./read-file.js";
+import { isFloatDtype, readSafetensorsFile, type Dtype, type SafetensorsFile, type SafetensorsTensor } from "./safetensors.js";
+import { closest } from "./suggest.js";
+
+export type Nonlinearity = "tanh" | "relu";
+export type PytorchArch = "rnn" | "lstm" | "gru";
+
+/** The settings, by their key in `__metadata__` and in the sidecar. */
+const KEYS = {
+  "ccbound.embedding": "embedding",
+  "ccbound.rnn": "rnn",
+  "ccbound.head": "head",
+  "ccbound.arch": "arch",
+  "ccbound.nonlinearity": "nonlinearity",
+  "ccbound.vocab": "vocab",
+  "ccbound.labels": "labels",
+  "ccbound.format": "format",
+  "ccbound.name": "name",
+  "ccbound.description": "description",
+} as const;
+type Key = (typeof KEYS)[keyof typeof KEYS];
+
+interface Values {
+  embedding: string;
+  rnn: string;
+  head: string;
+  arch: PytorchArch;
+  nonlinearity: Nonlinearity;
+  vocab: string[];
+  labels: string[];
+  format: string;
+  name: string;
+  description: string;
+}
+
+/** One setting and where it came from ("__metadata__", "m.ccbound.json" or "--vocab"), for messages. */
+interface Setting<T> {
+  readonly value: T;
+  readonly from: string;
+}
+export type ImportSettings = { [K in Key]?: Setting<Values[K]> };
+
+/** The flags a user can give on the command line; they override the file and the sidecar. */
+export interface ImportFlags {
+  nonlinearity?: Nonlinearity;
+  vocab?: string[];
+  labels?: string[];
+}
+
+const HINT = "see docs/safetensors.md";
+
+function fail(message: string, where: string, code: ErrorCode = "invalid-model"): never {
+  throw new CcboundError(code, message, where, HINT);
+}
+
+/** Reads a safetensors file with its sidecar (if any) and imports it; the result is not validated yet. */
+export function readPytorchModel(path: string, flags: ImportFlags = {}): RecurrentModelSpec {
+  const file = readSafetensorsFile(path);
+  const settings = {
+    ...settingsOf(file.metadata, "__metadata__", path, false),
+    ...readSidecar(sidecarPath(path)),
+    ...flagSettings(flags),
+  };
+  return importPytorchModel(file, settings, path);
+}
+
+/** `model.safetensors` -> `model.ccbound.json`. */
+export function sidecarPath(path: string): string {
+  return `${path.replace(/\.safetensors$/i, "")}.ccbound.json`;
+}
+
+function readSidecar(path: string): ImportSettings {
+  if (!existsSync(path)) return {};
+  const value = parseJsonText(readTextFile(path), path);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) fail("a sidecar file must hold one JSON object of ccbound.* settings", path);
+  return settingsOf(value as Record<string, unknown>, path, path, true);
+}
+
+function flagSettings(flags: ImportFlags): ImportSettings {
+  const out: ImportSettings = {};
+  if (flags.nonlinearity !== undefined) out.nonlinearity = { value: flags.nonlinearity, from: "--nonlinearity" };
+  if (flags.vocab !== undefined) out.vocab = { value: distinct(flags.vocab, "", "--vocab", "invalid-flag"), from: "--vocab" };
+  if (flags.labels !== undefined) out.labels = { value: distinct(flags.labels, "", "--labels", "invalid-flag"), from: "--labels" };
+  return out;
+}
+
+/**
+ * The ccbound.* settings in a record. In `__metadata__` other keys belong to other tools and are left alone; in the
+ * sidecar (`strict`) every key must be ours. A misspelt ccbound.* key is an error either way, never ignored.
+ */
+export function settingsOf(record: Readonly<Record<string, unknown>>, from: string, where: string, strict: boolean): ImportSettings {
+  const out: Record<string, Setting<unknown>> = {};
+  for (const [key, raw] of Object.entries(record)) {
+    const name = (KEYS as Record<string, Key>)[key];
+    if (name === undefined) {
+      if (strict || key.startsWith("ccbound.")) unknownKey(key, from, where);
+      continue;
+    }
+    out[name] = { value: settingValue(name, raw, `${JSON.stringify(key)} in ${from}`, where), from };
+  }
+  return out as ImportSettings;
+}
+
+function unknownKey(key: string, from: string, where: string): never {
+  const near = closest(key, Object.keys(KEYS));
+  const hint = near === undefined ? `known keys: ${Object.keys(KEYS).join(", ")}` : `did you mean ${JSON.stringify(near)}?`;
+  return fail(`unknown setting ${JSON.stringify(key)} in ${from} (${hint})`, where);
+}
+
+function settingValue(name: Key, raw: unknown, what: string, where: string): unknown {
+  switch (name) {
+    case "vocab":
+    case "labels":
+      return stringList(raw, what, where);
+    case "arch":
+      return oneOf(raw === "elman" ? "rnn" : raw, ["rnn", "lstm", "gru"], what, where);
+    case "nonlinearity":
+      return oneOf(raw, ["tanh", "relu"], what, where);
+    case "format":
+      return parseFormat(text(raw, what, where), where).name;
+    default:
+      return text(raw, what, where);
+  }
+}
+
+function text(raw: unknown, what: string, where: string): string {
+  if (typeof raw !== "string") fail(`${what}: expected a string, got ${JSON.stringify(raw)}`, where);
+  return raw;
+}
+
+function oneOf<T extends string>(raw: unknown, options: readonly T[], what: string, where: string): T {
+  if (!(options as readonly unknown[]).includes(raw)) fail(`${what}: expected ${options.join(" or ")}, got ${JSON.stringify(raw)}`, where);
+  return raw as T;
+}
+
+/** A token or label list: a JSON list of strings, or (metadata values are strings) a string holding one. */
+function stringList(raw: unknown, what: string, where: string): string[] {
+  let list = raw;
+  if (typeof raw === "string") {
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      list = undefined;
+    }
+  }
+  if (!Array.isArray(list) || !list.every((t) => typeof t === "string")) fail(`${what}: expected a JSON list of strings`, where);
+  return distinct(list as string[], what, where);
+}
+
+function distinct(list: string[], what: string, where: string, code: ErrorCode = "invalid-model"): string[] {
+  const at = what === "" ? "" : `${what}: `;
+  if (list.length === 0) fail(`${at}must not be empty`, where, code);
+  const seen = new Set<string>();
+  for (const t of list) {
+    if (seen.has(t)) fail(`${at}${JSON.stringify(t)} appears twice`, where, code);
+    seen.add(t);
+  }
+  return list;
+}
+
+/** The import proper: tensors and settings to a model. `where` is the file, for messages. */
+export function importPytorchModel(file: SafetensorsFile, settings: ImportSettings, where: string): RecurrentModelSpec {
+  const reader = new TensorReader(file, where);
+  const rnn = rnnPrefix(file, settings, where);
+  const layers = readLayers(reader, rnn, settings, where);
+  const d = reader.get(`${rnn}weight_ih_l0`).shape[1]!;
+  const hidden = layers.at(-1)!.hidden;
+  const ends = findEnds(file, reader.used, d, hidden, settings, where);
+  const embedding = reader.matrix(ends.embedding, undefined, d, `the input width of ${rnn}weight_ih_l0`);
+  const head = reader.matrix(ends.head, undefined, hidden, `the hidden size of layer ${layers.length - 1}`);
+  const bias = ends.bias === undefined ? zeros(head.length) : reader.vector(ends.bias, head.length, `the rows of ${ends.head}`);
+  const named = settings.embedding !== undefined && settings.rnn !== undefined && settings.head !== undefined;
+  if (!named) refuseLeftovers(file, reader.used, where);
+  return {
+    ccbound: "model",
+    version: 1,
+    ...(settings.name && { name: settings.name.value }),
+    ...(settings.description && { description: settings.description.value }),
+    arch: "recurrent",
+    format: settings.format?.value ?? formatOf(reader.dtypes),
+    vocab: names(settings.vocab, "vocab", embedding.length, `the embedding "${ends.embedding}" has ${embedding.length} rows`, where),
+    labels: names(settings.labels, "labels", head.length, `the head "${ends.head}" has ${head.length} rows`, where),
+    embedding,
+    layers,
+    head: { weight: head, bias },
+  };
+}
+
+/** Reads float tensors by name, checks their shapes, and records which were used and their dtypes. */
+class TensorReader {
+  readonly used = new Set<string>();
+  readonly dtypes = new Set<Dtype>();
+  constructor(
+    private readonly file: SafetensorsFile,
+    private readonly where: string,
+  ) {}
+
+  has(name: string): boolean {
+    return this.file.tensors.has(name);
+  }
+
+  get(name: string): SafetensorsTensor & { values: Float64Array } {
+    const t = this.file.tensors.get(name) ?? fail(`no tensor ${JSON.stringify(name)}`, this.where);
+    if (!isFloatDtype(t.dtype) || t.values === undefined) fail(`tensor ${JSON.stringify(name)} has dtype ${t.dtype}; weights must be F64, F32, F16 or BF16`, this.where);
+    this.used.add(name);
+    this.dtypes.add(t.dtype);
+    return t as SafetensorsTensor & { values: Float64Array };
+  }
+
+  /** A 2-D tensor as rows; `rows`/`cols` are checked when given, with the reason for the expected size. */
+  matrix(name: string, rows: number | undefined, cols: number | undefined, why: string): Matrix {
+    const t = this.get(name);
+    const [r, c] = t.shape;
+    if (t.shape.length !== 2 || (rows !== undefined && r !== rows) || (cols !== undefined && c !== cols)) {
+      const want = `[${rows ?? "rows"}, ${cols ?? "columns"}]`;
+      fail(`tensor ${JSON.stringify(name)} has shape [${t.shape.join(", ")}], expected ${want} (${why})`, this.where);
+    }
+    return Array.from({ length: r! }, (_, i) => Array.from(t.values.subarray(i * c!, (i + 1) * c!)));
+  }
+
+  vector(name: string, length: number, why: string): Vector {
+    const t = this.get(name);
+    if (t.shape.length !== 1 || t.shape[0] !== length) fail(`tensor ${JSON.stringify(name)} has shape [${t.shape.join(", ")}], expected [${length}] (${why})`, this.where);
+    return Array.from(t.values);
+  }
+}
+
+const WEIGHT_IH_L0 = /^(.*\.)?weight_ih_l0$/;
+
+/** The recurrent module's prefix ("rnn." for `rnn.weight_ih_l0`; "" for a bare module's state_dict). */
+function rnnPrefix(file: SafetensorsFile, settings: ImportSettings, where: string): string {
+  const given = settings.rnn;
+  let prefix: string;
+  if (given !== undefined) {
+    prefix = given.value === "" || given.value.endsWith(".") ? given.value : `${given.value}.`;
+    if (!file.tensors.has(`${prefix}weight_ih_l0`)) fail(`"ccbound.rnn" (from ${given.from}) is ${JSON.stringify(given.value)}, but there is no tensor "${prefix}weight_ih_l0"`, where);
+  } else {
+    const found = [...file.tensors.keys()].flatMap((n) => {
+      const m = WEIGHT_IH_L0.exec(n);
+      return m ? [m[1] ?? ""] : [];
+    });
+    if (found.length === 0) fail(`no recurrent layer: no tensor named <module>.weight_ih_l0 (nn.RNN, nn.LSTM or nn.GRU)${nameIt("ccbound.rnn", where)}`, where);
+    if (found.length > 1) fail(`${found.length} recurrent modules (${found.map((p) => JSON.stringify(p.slice(0, -1))).join(", ")}), ccbound imports one${nameIt("ccbound.rnn", where)}`, where);
+    prefix = found[0]!;
+  }
+  if (file.tensors.has(`${prefix}weight_ih_l0_reverse`)) fail(`"${prefix}weight_ih_l0_reverse": bidirectional recurrent layers are not supported`, where);
+  if (file.tensors.has(`${prefix}weight_hr_l0`)) fail(`"${prefix}weight_hr_l0": LSTM projections (proj_size > 0) are not supported`, where);
+  return prefix;
+}
+
+function nameIt(key: string, where: string): string {
+  return `; name the module with "${key}" in the file's __metadata__ or in ${sidecarPath(where)}`;
+}
+
+const CELLS = { 1: "elman", 3: "gru", 4: "lstm" } as const;
+const ARCH_OF = { elman: "rnn", gru: "gru", lstm: "lstm" } as const;
+const GATE_NAMES = { elman: "", gru: " (r|z|n)", lstm: " (i|f|g|o)" } as const;
+
+function readLayers(reader: TensorReader, prefix: string, settings: ImportSettings, where: string): RecurrentLayer[] {
+  const layers: RecurrentLayer[] = [];
+  const first = reader.get(`${prefix}weight_ih_l0`);
+  if (first.shape.length !== 2) fail(`tensor "${prefix}weight_ih_l0" has shape [${first.shape.join(", ")}], expected a matrix [G*h, input width]`, where);
+  let input = { n: first.shape[1]!, why: "the embedding width" };
+  for (let k = 0; reader.has(`${prefix}weight_ih_l${k}`); k++) {
+    const layer = readLayer(reader, prefix, k, input, settings, where);
+    layers.push(layer);
+    input = { n: layer.hidden, why: `the hidden size of layer ${k}` };
+  }
+  return layers;
+}
+
+function readLayer(reader: TensorReader, prefix: string, k: number, input: { n: number; why: string }, settings: ImportSettings, where: string): RecurrentLayer {
+  const name = (what: string) => `${prefix}${what}_l${k}`;
+  if (!reader.has(name("weight_hh"))) fail(`there is ${name("weight_ih")} but no tensor "${name("weight_hh")}"`, where);
+  const hh = reader.get(name("weight_hh"));
+  const [rows, hidden] = hh.shape;
+  const gates = hh.shape.length === 2 && hidden! > 0 ? rows! / hidden! : 0;
+  const cell = CELLS[gates as keyof typeof CELLS];
+  if (cell === undefined) fail(`tensor "${name("weight_hh")}" has shape [${hh.shape.join(", ")}], expected [G*h, h] with G = 1 (nn.RNN), 3 (nn.GRU) or 4 (nn.LSTM)`, where);
+  const arch = settings.arch;
+  if (arch !== undefined && arch.value !== ARCH_OF[cell]) {
+    fail(`"ccbound.arch" (from ${arch.from}) is ${arch.value}, but "${name("weight_hh")}" has shape [${rows}, ${hidden}]: ${gates} x hidden ${hidden} rows, an nn.${ARCH_OF[cell].toUpperCase()}`, where);
+  }
+  const why = `${gates === 1 ? "" : `${gates} gates${GATE_NAMES[cell]} x `}hidden ${hidden}`;
+  const weights = {
+    hidden: hidden!,
+    weight_ih: reader.matrix(name("weight_ih"), rows, input.n, `${why}, by ${input.why} ${input.n}`),
+    weight_hh: reader.matrix(name("weight_hh"), rows, hidden, why),
+    ...biases(reader, name("bias_ih"), name("bias_hh"), rows!, why, where),
+  };
+  if (cell !== "elman") return { cell, ...weights };
+  return { cell, nonlinearity: nonlinearityOf(settings, where), ...weights };
+}
+
+/** bias=False leaves both biases out: zeros. One without the other is not a PyTorch module. */
+function biases(reader: TensorReader, ih: string, hh: string, rows: number, why: string, where: string): { bias_ih: Vector; bias_hh: Vector } {
+  const hasIh = reader.has(ih);
+  if (hasIh !== reader.has(hh)) fail(`there is "${hasIh ? ih : hh}" but no tensor "${hasIh ? hh : ih}"`, where);
+  if (!hasIh) return { bias_ih: zeros(rows), bias_hh: zeros(rows) };
+  return { bias_ih: reader.vector(ih, rows, why), bias_hh: reader.vector(hh, rows, why) };
+}
+
+function nonlinearityOf(settings: ImportSettings, where: string): Nonlinearity {
+  const given = settings.nonlinearity;
+  if (given === undefined) {
+    fail(`the nonlinearity of an nn.RNN (tanh or relu) cannot be read from its weights: give it with --nonlinearity tanh|relu, or as "ccbound.nonlinearity" in the file's __metadata__ or in ${sidecarPath(where)}`, where);
+  }
+  return given.value;
+}
+
+/** Common module names, to tell the embedding from the head when their shapes cannot (d = hidden, no head bias). */
+const EMBEDDING_NAMES = /(^|\.)(embed|embedding|embeddings|emb|embedder|encoder|word_embeddings|tok_embeddings|wte)\.weight$/;
+const HEAD_NAMES = /(^|\.)(head|fc|linear|out|output|classifier|decoder|proj|lm_head|dense)\.weight$/;
+
+interface Ends {
+  embedding: string;
+  head: string;
+  bias: string | undefined;
+}
+
+/** The embedding's and the head's tensors: named in the settings, or the one pair of 2-D `.weight` tensors that fits. */
+function findEnds(file: SafetensorsFile, used: ReadonlySet<string>, d: number, hidden: number, settings: ImportSettings, where: string): Ends {
+  const weights = [...file.tensors.values()].filter((t) => !used.has(t.name) && t.shape.length === 2 && /(^|\.)weight$/.test(t.name)).map((t) => t.name);
+  const cols = (n: string) => file.tensors.get(n)?.shape[1];
+  const biasOf = (n: string) => n.replace(/weight$/, "bias");
+  const hasBias = (n: string) => file.tensors.get(biasOf(n))?.shape.length === 1;
+  const embeddings = settings.embedding ? [namedTensor(file, settings.embedding, "ccbound.embedding", where)] : weights.filter((n) => cols(n) === d && !hasBias(n));
+  let heads = settings.head ? [namedTensor(file, settings.head, "ccbound.head", where)] : weights.filter((n) => cols(n) === hidden);
+  if (heads.some(hasBias)) heads = heads.filter(hasBias); // an nn.Linear usually has a bias, an nn.Embedding never
+  let pairs = embeddings.flatMap((e) => heads.filter((h) => h !== e).map((h) => [e, h] as const));
+  if (pairs.length > 1) pairs = pairs.filter(([e, h]) => EMBEDDING_NAMES.test(e) && HEAD_NAMES.test(h));
+  if (pairs.length !== 1) endsProblem(embeddings, heads, d, hidden, where);
+  const [embedding, head] = pairs[0]!;
+  return { embedding, head, bias: file.tensors.has(biasOf(head)) ? biasOf(head) : undefined };
+}
+
+/** A module ("embed") or tensor ("embed.weight") named in the settings, as the tensor's name. */
+function namedTensor(file: SafetensorsFile, setting: Setting<string>, key: string, where: string): string {
+  if (file.tensors.has(setting.value) && /(^|\.)weight$/.test(setting.value)) return setting.value;
+  const name = setting.value === "" ? "weight" : `${setting.value.replace(/\.$/, "")}.weight`;
+  if (!file.tensors.has(name)) fail(`"${key}" (from ${setting.from}) is ${JSON.stringify(setting.value)}, but there is no tensor "${name}"`, where);
+  return name;
+}
+
+function endsProblem(embeddings: string[], heads: string[], d: number, hidden: number, where: string): never {
+  const list = (names: string[]) => names.map((n) => JSON.stringify(n)).join(", ");
+  if (embeddings.length === 1 && heads.length === 1 && embeddings[0] === heads[0]) {
+    fail(`only one 2-D weight tensor, "${embeddings[0]}", fits the embedding and the head; expected one of each`, where);
+  }
+  if (embeddings.length === 0) fail(`no embedding: no 2-D tensor <module>.weight with ${d} columns (the input width of the recurrent layer)${nameIt("ccbound.embedding", where)}`, where);
+  if (heads.length === 0) fail(`no head: no 2-D tensor <module>.weight with ${hidden} columns (the hidden size of the last layer)${nameIt("ccbound.head", where)}`, where);
+  const which = embeddings.length > 1 ? `the embedding among ${list(embeddings)}` : `the head among ${list(heads)}`;
+  return fail(`cannot tell ${which}; name the modules with "ccbound.embedding" and "ccbound.head" in the file's __metadata__ or in ${sidecarPath(where)}`, where);
+}
+
+function refuseLeftovers(file: SafetensorsFile, used: ReadonlySet<string>, where: string): void {
+  const left = [...file.tensors.keys()].filter((n) => !used.has(n));
+  if (left.length === 0) return;
+  const shown = left.slice(0, 3).map((n) => JSON.stringify(n)).join(", ") + (left.length > 3 ? ` and ${left.length - 3} more` : "");
+  fail(`tensor${left.length > 1 ? "s" : ""} ${shown} ${left.length > 1 ? "are" : "is"} not part of Embedding -> RNN/LSTM/GRU -> Linear, the one shape ccbound imports (to use only part of the file, name all three modules: "ccbound.embedding", "ccbound.rnn" and "ccbound.head")`, where);
+}
+
+/** Token or label names: given (and as many as the rows), or the ids "0".."n-1". */
+function names(setting: Setting<string[]> | undefined, key: "vocab" | "labels", n: number, rows: string, where: string): string[] {
+  if (setting === undefined) return Array.from({ length: n }, (_, i) => String(i));
+  if (setting.value.length !== n) {
+    const count = `${setting.value.length} ${key === "vocab" ? "tokens" : "labels"}`;
+    if (setting.from.startsWith("--")) fail(`gives ${count}, but ${rows}`, setting.from, "invalid-flag");
+    fail(`"ccbound.${key}" in ${setting.from} names ${count}, but ${rows}`, where);
+  }
+  return setting.value;
+}
+
+/** The number format of the stored weights: one dtype gives its format; mixed dtypes, the narrowest that holds them all. */
+function formatOf(dtypes: ReadonlySet<Dtype>): string {
+  if (dtypes.has("F64")) return "float64";
+  if (dtypes.has("F32") || (dtypes.has("F16") && dtypes.has("BF16"))) return "float32";
+  return dtypes.has("F16") ? "float16" : "bfloat16";
+}
+
+function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
+}
