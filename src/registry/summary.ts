@@ -1,0 +1,61 @@
+/** The paper's summary table (notes §3 "Summary table"): for each task and architecture, the results that bound it. */
+import type { Evaluation, Params, RegistryTask, TableArch } from "./types.js";
+import type { RegistryResult } from "./types.js";
+import { RESULTS } from "./results.js";
+
+export interface TableCell {
+  readonly task: RegistryTask;
+  readonly arch: TableArch;
+  /** Ids of the registry's results for this cell (lower bound and/or construction). */
+  readonly ids: readonly string[];
+  /** What the cell says when it is not (only) a result of the paper: "open", a cited construction, "via Theorem 7". */
+  readonly note?: string;
+  /** Parameters the cell fixes: DISJ is THRES with 2-sparse features. */
+  readonly fixed?: Partial<Params>;
+}
+
+/** The table row by row, as in the notes; cells marked "–" there are left out. */
+export const SUMMARY_TABLE: readonly TableCell[] = [
+  { task: "index-lookup", arch: "transformer-1", ids: ["thm1"] },
+  { task: "index-lookup", arch: "recurrent", ids: ["thm3"] },
+  { task: "assoc-recall", arch: "transformer-1", ids: [], note: "open (App. C.2): no small one-layer construction and no lower bound is known" },
+  { task: "assoc-recall", arch: "transformer-2", ids: ["thm7"], note: "via Theorem 7: associative recall is nearest neighbour with exact matches" },
+  { task: "assoc-recall", arch: "recurrent", ids: ["prop9"] },
+  { task: "dyck", arch: "transformer-1", ids: ["thm5"] },
+  { task: "dyck", arch: "transformer-2", ids: [], note: "sublinear size [Yao et al. 2021, ref 65]: cited by the paper, not one of its results" },
+  { task: "dyck", arch: "recurrent", ids: ["dyck-rnn"] },
+  { task: "equality", arch: "transformer-1", ids: ["thm12"] },
+  { task: "equality", arch: "transformer-2", ids: ["thm6"] },
+  { task: "equality", arch: "recurrent", ids: ["thm11"] },
+  { task: "disjointness", arch: "transformer-1", ids: ["disj-tf1"] },
+  { task: "disjointness", arch: "transformer-2", ids: ["thm13"], note: "Theorem 13 with 2-sparse features (g = AND)", fixed: { sparsity: 2n } },
+  { task: "disjointness", arch: "recurrent", ids: ["disj-rnn"] },
+  { task: "threshold", arch: "transformer-2", ids: ["thm13"] },
+  { task: "nearest-neighbor", arch: "transformer-2", ids: ["thm7"] },
+  { task: "nearest-neighbor", arch: "recurrent", ids: ["thm8"] },
+];
+
+export interface EvaluatedResult {
+  readonly result: RegistryResult;
+  readonly evaluation: Evaluation;
+}
+
+export interface TableRow {
+  readonly task: RegistryTask;
+  readonly arch: TableArch;
+  readonly note?: string;
+  readonly results: readonly EvaluatedResult[];
+}
+
+/** The table at these parameters, filtered by task and architecture. */
+export function summaryTable(params: Params, filter: { task?: RegistryTask; arch?: TableArch } = {}): TableRow[] {
+  return SUMMARY_TABLE.filter((c) => (filter.task === undefined || c.task === filter.task) && (filter.arch === undefined || c.arch === filter.arch)).map((cell) => {
+    const at = { ...params, ...cell.fixed };
+    const results = cell.ids.map((id) => {
+      const result = RESULTS.find((r) => r.id === id);
+      if (!result?.evaluate) throw new Error(`summary table: ${id} has no evaluation`);
+      return { result, evaluation: result.evaluate(at) };
+    });
+    return { task: cell.task, arch: cell.arch, ...(cell.note !== undefined && { note: cell.note }), results };
+  });
+}
