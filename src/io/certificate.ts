@@ -20,7 +20,8 @@ const tokens = z.array(z.string());
 
 const collisionSchema = z
   .strictObject({
-    cut: count,
+    cut: count.optional().describe("Theorem 2: Alice holds the tokens before the cut; the inputs share Bob's part"),
+    split: z.string().regex(/^(\d+|odd-even)$/, 'must be a cut point K or "odd-even"').optional().describe("Theorem 4: the split of the two colliding fooling-set elements"),
     inputs: z.tuple([tokens, tokens]),
     transcriptBits: count,
     transcriptHex: z.string().regex(/^[0-9a-f]*$/, "must be lowercase hex digits"),
@@ -35,8 +36,9 @@ const collisionSchema = z
     } else if (top >= 2 ** (4 - spare)) {
       ctx.addIssue({ code: "custom", path: ["transcriptHex"], message: `is more than ${c.transcriptBits} bits long` });
     }
+    if ((c.cut === undefined) === (c.split === undefined)) ctx.addIssue({ code: "custom", path: [], message: "a collision names either a cut or a split" });
     const shortest = Math.min(c.inputs[0].length, c.inputs[1].length);
-    if (c.cut > shortest) ctx.addIssue({ code: "custom", path: ["cut"], message: `cut ${c.cut} is beyond the end of an input (length ${shortest})` });
+    if (c.cut !== undefined && c.cut > shortest) ctx.addIssue({ code: "custom", path: ["cut"], message: `cut ${c.cut} is beyond the end of an input (length ${shortest})` });
   });
 
 /** Field order is the order of the written file. */

@@ -1,6 +1,6 @@
 import type { Task } from "../tasks/task.js";
 import type { Finding } from "./finding.js";
-import type { Verdict } from "./refute.js";
+import type { Verdict } from "./verdict.js";
 
 /**
  * A certificate: an input on which a model is wrong, with everything needed to re-check it by one forward pass and
@@ -17,7 +17,8 @@ export interface Certificate {
   expected: string;
   answer: string;
   collision?: {
-    cut: number;
+    cut?: number;
+    split?: string;
     inputs: [string[], string[]];
     transcriptBits: number;
     transcriptHex: string;

@@ -11,8 +11,10 @@ export interface Finding {
   readonly expected: string;
   readonly answer: string;
   readonly collision?: {
-    /** Alice holds tokens [0, cut). */
-    readonly cut: number;
+    /** Alice holds tokens [0, cut): Theorem 2's one-way collision (the inputs share Bob's part). */
+    readonly cut?: number;
+    /** Or the split ("K" or "odd-even") of Theorem 4's two-way collision: two fooling-set elements, one transcript. */
+    readonly split?: string;
     readonly inputs: readonly [string[], string[]];
     readonly transcriptBits: number;
     readonly transcriptHex: string;

@@ -1,67 +1,30 @@
 import { fail } from "../errors.js";
 import { stateBits, type RecurrentModel } from "../models/model.js";
 import { familySize } from "../reductions/one-way-family.js";
-import { recurrentBound, type Theorem } from "../reductions/theorems.js";
+import { recurrentBound } from "../reductions/theorems.js";
 import type { Task } from "../tasks/task.js";
 import { dedupSearch } from "./dedup.js";
 import { exhaustiveSearch } from "./exhaustive.js";
-import { findingOf, type Finding } from "./finding.js";
-import type { SearchResult, SearchStats } from "./outcome.js";
+import { findingOf } from "./finding.js";
+import type { SearchResult } from "./outcome.js";
 import { sampleSearch } from "./sample.js";
 import { searchSpace } from "./search-space.js";
 import { sweepTask, SWEEP_LIMIT } from "./sweep.js";
 import { bytesPerRun, MEMORY_LIMIT } from "./memory.js";
-
-export type Strategy = "auto" | "exhaustive" | "dedup" | "sample";
-export const STRATEGIES: readonly Strategy[] = ["auto", "exhaustive", "dedup", "sample"];
-
-export interface RefuteOptions {
-  strategy?: Strategy;
-  /** Most Alice messages to compute (protocol runs), for every strategy; it also bounds the memory a search keeps. */
-  budget?: number;
-  seed?: number;
-  /** Told how far the search is (phase name and runs so far), for a progress line. */
-  onProgress?: (phase: string, runs: number) => void;
-}
-
-export const DEFAULT_BUDGET = 1 << 20;
-/** Largest family plain enumeration takes on. */
-export const EXHAUSTIVE_LIMIT = 1n << 24n;
-
-interface VerdictBase {
-  readonly theorem: Theorem;
-  /** Bits the model carries across the cut: its state. */
-  readonly stateBits: number;
-  /** Bits the theorem requires at this n. */
-  readonly requiredBits: number;
-  /** The strategies that ran, in order: "dedup", or for auto e.g. "probe+dedup+sample"; "+sweep" when the task was swept. */
-  readonly strategy: string;
-  readonly stats: SearchStats;
-  readonly seed: number;
-}
-
-/** The verdict: refuted with a finding, survived (with how), or inconclusive (with why). */
-export type Verdict = VerdictBase &
-  (
-    | { readonly kind: "refuted"; readonly finding: Finding }
-    /** `scope` "task": every input of the task was checked; "family": every input of the reduction's family only. */
-    | { readonly kind: "survived"; readonly mode: "exhaustive"; readonly scope: "task" | "family"; readonly inputs: bigint; readonly taskInputs: bigint }
-    | { readonly kind: "survived"; readonly mode: "sampled"; readonly samples: number }
-    | { readonly kind: "inconclusive"; readonly reason: string }
-  );
+import { DEFAULT_BUDGET, EXHAUSTIVE_LIMIT, type RefuteOptions, type Strategy, type Verdict, type VerdictBase } from "./verdict.js";
 
 /** size -> bound -> search -> finding: check a recurrent model against the lower bound for a task. */
-export function refute(model: RecurrentModel, task: Task, options: RefuteOptions = {}): Verdict {
-  const { theorem, family } = recurrentBound(task);
+export function refuteOneWay(model: RecurrentModel, task: Task, options: RefuteOptions = {}): Verdict {
+  const { theorem, family, requiredBits } = recurrentBound(task);
   const strategy = options.strategy ?? "auto";
   const asked = options.budget ?? DEFAULT_BUDGET;
   if (!Number.isSafeInteger(asked) || asked < 1) fail("invalid-flag", `the budget must be a whole number >= 1, got ${asked}`, "--budget");
   const space = searchSpace(model, family);
   const budget = fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
   const seed = options.seed ?? 0;
-  const base = { theorem, stateBits: stateBits(model), requiredBits: theorem.requiredStateBits!(task.n, task.labels.length), seed };
+  const base = { theorem, messageBits: stateBits(model), requiredBits, seed, split: String(space.cut) };
 
-  const { result, used } = search(space, strategy, budget, seed, base.stateBits < base.requiredBits, options.onProgress);
+  const { result, used } = search(space, strategy, budget, seed, base.messageBits < base.requiredBits, options.onProgress);
   const stats = result.stats;
   const outcome = result.outcome;
   switch (outcome.kind) {
@@ -70,8 +33,8 @@ export function refute(model: RecurrentModel, task: Task, options: RefuteOptions
       return { ...base, strategy: used, stats, kind: "refuted", finding: findingOf(space, outcome)! };
     case "clean":
       if (outcome.mode === "exhaustive") return exhaustiveVerdict({ ...base, strategy: used, stats }, space, outcome.inputs);
-      if (base.stateBits < base.requiredBits) {
-        const reason = `${theorem.name} guarantees an error (state ${base.stateBits} bits < ${base.requiredBits}), but ${outcome.samples} samples found none; raise --budget`;
+      if (base.messageBits < base.requiredBits) {
+        const reason = `${theorem.name} guarantees an error (state ${base.messageBits} bits < ${base.requiredBits}), but ${outcome.samples} samples found none; raise --budget`;
         return { ...base, strategy: used, stats, kind: "inconclusive", reason };
       }
       return { ...base, strategy: used, stats, kind: "survived", mode: "sampled", samples: outcome.samples };

@@ -220,7 +220,7 @@ describe("larger alphabets", () => {
     const model = compileModel(randomModel({ arch: "dfa", hidden: 4096, format: "float32", vocab: task.vocab, labels: task.labels, seed: 5 }));
     const v = refute(model, task, { strategy: "dedup" });
     expect(v.requiredBits).toBe(16);
-    expect(v.stateBits).toBe(12);
+    expect(v.messageBits).toBe(12);
     expect(v.kind).toBe("refuted");
     if (v.kind === "refuted") expect(confirmWrong(model, task, v.finding.input)).toBe(true);
   });

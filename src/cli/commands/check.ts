@@ -5,17 +5,16 @@ import { writeCertificate } from "../../io/certificate.js";
 import { certificateOf, type Certificate } from "../../refute/certificate.js";
 import { DEFAULT_BUDGET, refute, STRATEGIES, type Strategy, type Verdict } from "../../refute/refute.js";
 import { freshSeed } from "../../random.js";
-import { makeTask, TASK_NAMES } from "../../tasks/index.js";
+import type { Model } from "../../models/compile.js";
 import { VERSION } from "../../version.js";
 import { EXIT } from "../exit.js";
-import { describeModel, loadModel } from "../load.js";
+import { describeModel, loadModel, modelArgs, modelOptions, type ModelOptions } from "../load.js";
 import { oneOf, shellQuote, wholeNumber } from "../options.js";
+import { taskArgs, taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
 import { printJson, printRows, progress } from "../print.js";
 
-interface CheckOptions {
-  task: string;
-  n: number;
-  alphabet?: number;
+interface CheckOptions extends ModelOptions, TaskFlags {
+  split?: string;
   strategy: Strategy;
   budget: number;
   seed?: number;
@@ -24,18 +23,16 @@ interface CheckOptions {
 }
 
 export function registerCheck(program: Command): void {
-  program
+  modelOptions(taskFlags(program
     .command("check")
-    .description("compare a model's state with the lower bound for a task, then search for an input it gets wrong")
-    .argument("<model>", "model file (JSON)")
-    .requiredOption("--task <task>", `task: ${TASK_NAMES.join(", ")}`, oneOf("--task", TASK_NAMES))
-    .requiredOption("--n <N>", "input length parameter N", wholeNumber("--n", 1, Number.MAX_SAFE_INTEGER))
-    .option("--alphabet <K>", "alphabet size of the task (default 2)", wholeNumber("--alphabet", 2, 256))
-    .option("--strategy <S>", `search: ${STRATEGIES.join(", ")}`, oneOf("--strategy", STRATEGIES), "auto")
+    .description("compare what a model sends across a split with the lower bound for a task, then search for an input it gets wrong")
+    .argument("<model>", "model file (JSON or safetensors)")
+    .option("--split <K|odd-even>", "where Alice's part ends (a cut K) or odd-even; default: the reduction's own split")
+    .option("--strategy <S>", `recurrent models on INDEX tasks: ${STRATEGIES.join(", ")}`, oneOf("--strategy", STRATEGIES), "auto")
     .option("--budget <R>", "most protocol runs (Alice messages) to compute", wholeNumber("--budget", 1, 1 << 26), DEFAULT_BUDGET)
     .option("--seed <S>", "seed for sampling (printed either way)", wholeNumber("--seed", 0, 2 ** 32 - 1))
     .option("--cert <file>", "write the certificate here when the model is refuted")
-    .option("--json", "one JSON object on stdout")
+    .option("--json", "one JSON object on stdout")))
     .action((modelPath: string, o: CheckOptions) => {
       process.exitCode = check(modelPath, o);
     });
@@ -43,26 +40,27 @@ export function registerCheck(program: Command): void {
 
 function check(modelPath: string, o: CheckOptions): number {
   if (o.cert !== undefined && resolve(o.cert) === resolve(modelPath)) fail("invalid-flag", "the certificate would overwrite the model file", "--cert");
-  const loaded = loadModel(modelPath);
-  const task = makeTask(o.task, o.n, o.alphabet === undefined ? {} : { alphabet: o.alphabet });
+  const loaded = loadModel(modelPath, o);
+  const task = taskOf(o);
   const seed = o.seed ?? freshSeed();
   const onProgress = (phase: string, runs: number) => progress.show(`${phase}: ${runs.toLocaleString("en")} protocol runs`);
-  const verdict = refute(loaded.model, task, { strategy: o.strategy, budget: o.budget, seed, onProgress });
+  const verdict = refute(loaded.model, task, { strategy: o.strategy, budget: o.budget, seed, onProgress, ...(o.split !== undefined && { split: o.split }) });
   progress.done();
   const again = [
-    `ccbound check ${shellQuote(modelPath)} --task ${task.name} --n ${task.n}`,
-    o.alphabet === undefined ? "" : ` --alphabet ${o.alphabet}`,
-    ` --strategy ${o.strategy} --budget ${o.budget} --seed ${seed}`,
+    `ccbound check ${modelArgs(modelPath, o)} ${taskArgs(o)}`,
+    o.split === undefined ? "" : ` --split ${o.split}`,
+    loaded.model.kind === "recurrent" ? ` --strategy ${o.strategy}` : "",
+    ` --budget ${o.budget} --seed ${seed}`,
   ].join("");
   let certificate: Certificate | undefined;
   if (verdict.kind === "refuted") {
-    const replay = o.cert ? `ccbound verify ${shellQuote(o.cert)} --model ${shellQuote(modelPath)}` : again;
+    const replay = o.cert ? `ccbound verify ${shellQuote(o.cert)} --model ${modelArgs(modelPath, o)}` : again;
     certificate = certificateOf(verdict, { toolVersion: VERSION, modelSha256: loaded.sha256, task, replay });
     if (o.cert) writeCertificate(o.cert, certificate);
   }
   const replay = certificate?.replay ?? again;
-  if (o.json) printJson(jsonReport(loaded.path, loaded.sha256, verdict, certificate, replay));
-  else printRows(humanReport(loaded.path, describeModel(loaded.spec), verdict, o.cert, replay));
+  if (o.json) printJson(jsonReport(loaded.path, loaded.sha256, loaded.model.kind, verdict, certificate, replay));
+  else printRows(humanReport(loaded.path, describeModel(loaded.spec), loaded.model.kind, verdict, o.cert, replay));
   return exitCode(verdict);
 }
 
@@ -80,26 +78,33 @@ function exitCode(v: Verdict): number {
 function verdictLine(v: Verdict): string {
   switch (v.kind) {
     case "refuted": {
-      const how = v.finding.collision
-        ? `two inputs that differ on Alice's side send one ${v.finding.collision.transcriptBits}-bit message`
-        : "a direct wrong answer";
+      const c = v.finding.collision;
+      const how = !c
+        ? "a direct wrong answer"
+        : c.split !== undefined
+          ? `two fooling-set inputs share one ${c.transcriptBits}-bit transcript at split ${c.split}; the input crosses them`
+          : `two inputs that differ on Alice's side send one ${c.transcriptBits}-bit message`;
       return `REFUTED: answers "${v.finding.answer}" where the task says "${v.finding.expected}" (${how})`;
     }
     case "survived":
       if (v.mode === "exhaustive" && v.scope === "task") return `SURVIVED: right on all ${v.inputs} inputs of the task (exhaustive)`;
       return v.mode === "exhaustive"
         ? `SURVIVED: right on all ${v.inputs} inputs of ${v.theorem.name}'s family (exhaustive there), which is not all ${v.taskInputs} inputs of the task`
-        : `SURVIVED: right on ${v.samples} sampled Alice inputs, every query (sampled, seed ${v.seed})`;
+        : `SURVIVED: right on ${v.samples} sampled inputs of ${v.theorem.name}'s reduction, with no collision (sampled, seed ${v.seed})`;
     case "inconclusive":
       return `INCONCLUSIVE: ${v.reason}`;
   }
 }
 
-function humanReport(path: string, what: string, v: Verdict, certPath: string | undefined, replay: string): [string, string][] {
-  const below = v.stateBits < v.requiredBits;
+function humanReport(path: string, what: string, kind: Model["kind"], v: Verdict, certPath: string | undefined, replay: string): [string, string][] {
+  const below = v.messageBits < v.requiredBits;
+  const sent =
+    kind === "recurrent"
+      ? ["state", `${v.messageBits} bits cross the cut at ${v.split} (Theorem 2: Alice sends her final state)`]
+      : ["protocol", `${v.messageBits} bits cross the split ${v.split} (Theorem 4: the last token, maxima, normalisers and weighted sums)`];
   const rows: [string, string][] = [
     ["model", `${path} (${what})`],
-    ["state", `${v.stateBits} bits cross the cut (Theorem 2: Alice sends her final state)`],
+    sent as [string, string],
     ["bound", `${v.theorem.name}: ${v.theorem.bound}, here ${v.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`],
     ["search", `${v.strategy}: ${v.stats.runs} protocol runs, ${v.stats.steps} model steps, seed ${v.seed}`],
     ["verdict", verdictLine(v)],
@@ -110,7 +115,7 @@ function humanReport(path: string, what: string, v: Verdict, certPath: string | 
   return rows;
 }
 
-function jsonReport(path: string, sha256: string, v: Verdict, certificate: Certificate | undefined, replay: string) {
+function jsonReport(path: string, sha256: string, kind: Model["kind"], v: Verdict, certificate: Certificate | undefined, replay: string) {
   return {
     verdict: v.kind,
     ...(v.kind === "survived" && {
@@ -118,8 +123,9 @@ function jsonReport(path: string, sha256: string, v: Verdict, certificate: Certi
       ...(v.mode === "exhaustive" ? { scope: v.scope, inputs: v.inputs.toString(), taskInputs: v.taskInputs.toString() } : { samples: v.samples }),
     }),
     ...(v.kind === "inconclusive" && { reason: v.reason }),
-    model: { path, sha256, stateBits: v.stateBits },
-    bound: { theorem: v.theorem.id, statement: v.theorem.bound, requiredBits: v.requiredBits, below: v.stateBits < v.requiredBits },
+    model: { path, sha256, messageBits: v.messageBits, ...(kind === "recurrent" && { stateBits: v.messageBits }) },
+    split: v.split,
+    bound: { theorem: v.theorem.id, statement: v.theorem.bound, requiredBits: v.requiredBits, below: v.messageBits < v.requiredBits },
     search: { strategy: v.strategy, runs: v.stats.runs, steps: v.stats.steps, seed: v.seed },
     ...(certificate && { certificate }),
     replay,

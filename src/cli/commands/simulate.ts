@@ -4,53 +4,70 @@ import { fail } from "../../errors.js";
 import { forward } from "../../models/model.js";
 import { inputIds } from "../../reductions/bind.js";
 import { theorem2Cost, theorem2Protocol } from "../../reductions/theorem2.js";
+import { theorem4Cost, theorem4Protocol } from "../../reductions/theorem4.js";
+import { parseSplit, tokensOf } from "../../reductions/split.js";
+import type { Model } from "../../models/compile.js";
 import { makeTask, TASK_NAMES } from "../../tasks/index.js";
-import { loadModel } from "../load.js";
-import { oneOf, tokensOf, wholeNumber } from "../options.js";
+import { loadModel, modelOptions, type ModelOptions } from "../load.js";
+import { oneOf, tokensOf as splitWords, wholeNumber } from "../options.js";
 import { printJson, printRows } from "../print.js";
 
-interface SimulateOptions {
+interface SimulateOptions extends ModelOptions {
   input: string;
-  split: number;
+  split: string;
   task?: string;
   n?: number;
   json?: boolean;
 }
 
 export function registerSimulate(program: Command): void {
-  program
+  modelOptions(program
     .command("simulate")
-    .description("run Theorem 2's protocol on one input split at K and print the transcript with bit counts")
-    .argument("<model>", "model file (JSON)")
+    .description("run the model's protocol on one input (Theorem 2 for recurrent models, Theorem 4 for one-layer Transformers) and print the transcript with bit counts")
+    .argument("<model>", "model file (JSON or safetensors)")
     .requiredOption("--input <tokens>", "space-separated tokens")
-    .requiredOption("--split <K>", "Alice holds the first K tokens, Bob the rest", wholeNumber("--split", 0))
+    .requiredOption("--split <K|odd-even>", "Alice holds the first K tokens (or, for Transformers, the odd positions 1, 3, ...), Bob the rest")
     .option("--task <task>", `also give the task's answer: ${TASK_NAMES.join(", ")}`, oneOf("--task", TASK_NAMES))
     .option("--n <N>", "N for --task", wholeNumber("--n", 1))
-    .option("--json", "one JSON object on stdout")
+    .option("--json", "one JSON object on stdout"))
     .action((modelPath: string, o: SimulateOptions) => simulate(modelPath, o));
 }
 
 function simulate(modelPath: string, o: SimulateOptions): void {
-  const { model } = loadModel(modelPath);
-  const tokens = tokensOf(o.input);
-  if (o.split > tokens.length) fail("invalid-flag", `split ${o.split} is past the input's ${tokens.length} tokens`, "--split");
+  const { model } = loadModel(modelPath, o);
+  const tokens = splitWords(o.input);
   if (o.task !== undefined && o.n === undefined) fail("invalid-flag", "--task needs --n", "--n");
   const expected = o.task === undefined ? undefined : makeTask(o.task, o.n!).answer(tokens);
   const ids = inputIds(model, tokens);
-  const result = run(theorem2Protocol(model), ids.subarray(0, o.split), ids.subarray(o.split));
+  const { result, closedForm, forwardLabel, alice, bob } = runProtocol(model, ids, o.split);
   const output = model.labels[result.output]!;
-  const forwardOutput = model.labels[forward(model, ids)]!;
+  const forwardOutput = model.labels[forwardLabel]!;
   const messages = result.transcript.map((m) => ({ from: m.from, label: m.label, bits: m.bits.length, hex: m.bits.toHex() }));
   if (o.json) {
-    printJson({ split: o.split, messages, cost: result.cost, closedForm: theorem2Cost(model), output, forward: forwardOutput, ...(expected !== undefined && { expected }) });
+    printJson({ split: o.split, messages, cost: result.cost, closedForm, output, forward: forwardOutput, ...(expected !== undefined && { expected }) });
     return;
   }
   printRows([
-    ["alice", tokens.slice(0, o.split).join(" ") || "(nothing)"],
-    ["bob", tokens.slice(o.split).join(" ") || "(nothing)"],
+    ["alice", Array.from(alice, (p) => tokens[p]).join(" ") || "(nothing)"],
+    ["bob", Array.from(bob, (p) => tokens[p]).join(" ") || "(nothing)"],
     ...messages.map((m, i): [string, string] => [`message ${i + 1}`, `${m.from} -> ${m.from === "alice" ? "bob" : "alice"}: ${m.label}: ${m.bits} bits 0x${m.hex}`]),
-    ["cost", `${result.cost} bits (Theorem 2's closed form: ${theorem2Cost(model)})`],
-    ["output", `${output} (bob); forward pass: ${forwardOutput}${output === forwardOutput ? ", equal" : ", DIFFERENT"}`],
+    ["cost", `${result.cost} bits (${model.kind === "recurrent" ? "Theorem 2" : "Theorem 4"}'s closed form: ${closedForm})`],
+    ["output", `${output} (${model.kind === "recurrent" ? "bob" : "both"}); forward pass: ${forwardOutput}${output === forwardOutput ? ", equal" : ", DIFFERENT"}`],
     ...(expected === undefined ? [] : [["task", `${expected}${expected === output ? " (right)" : " (WRONG)"}`] as [string, string]]),
   ]);
+}
+
+/** The model's protocol at the split: Theorem 2 at a cut for recurrent models, Theorem 4 at any split for Transformers. */
+function runProtocol(model: Model, ids: Int32Array, splitText: string) {
+  if (model.kind === "transformer") {
+    const split = parseSplit(splitText, ids.length);
+    const result = run(theorem4Protocol(model, split), tokensOf(ids, split.alice), tokensOf(ids, split.bob));
+    return { result, closedForm: theorem4Cost(model, split), forwardLabel: model.forward(ids), alice: split.alice, bob: split.bob };
+  }
+  if (!/^\d+$/.test(splitText)) fail("invalid-flag", `a recurrent model's protocol (Theorem 2) needs a cut K, got "${splitText}"`, "--split");
+  const k = Number(splitText);
+  if (k > ids.length) fail("invalid-flag", `split ${k} is past the input's ${ids.length} tokens`, "--split");
+  const result = run(theorem2Protocol(model), ids.subarray(0, k), ids.subarray(k));
+  const positions = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
+  return { result, closedForm: theorem2Cost(model), forwardLabel: forward(model, ids), alice: positions(0, k), bob: positions(k, ids.length) };
 }

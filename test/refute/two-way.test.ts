@@ -1,0 +1,105 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compileModel } from "../../src/models/compile.js";
+import { randomTransformer } from "../../src/models/random-transformer.js";
+import type { TransformerModelSpec } from "../../src/models/spec.js";
+import { bind } from "../../src/reductions/bind.js";
+import { certificateOf } from "../../src/refute/certificate.js";
+import { answerOf } from "../../src/refute/refute-two-way.js";
+import { refute } from "../../src/refute/refute.js";
+import { verifyCertificate } from "../../src/refute/verify.js";
+import { makeTask } from "../../src/tasks/index.js";
+import type { Task } from "../../src/tasks/task.js";
+import { quotientDfa, trieDfa } from "./trie-dfa.js";
+
+const SEED = 4242;
+const SHA = "0".repeat(64);
+
+/** A one-layer Transformer whose every weight is zero and whose head prefers `label`: a constant model. */
+function constantTransformer(task: Task, label: string): TransformerModelSpec {
+  const spec = randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: task.inputLength, format: "fixed:3.4", vocab: task.vocab, labels: task.labels, seed: 1 });
+  const zero = (m: number[][]) => m.map((row) => row.map(() => 0));
+  return {
+    ...spec,
+    tokenEmbedding: zero(spec.tokenEmbedding),
+    positionEmbedding: zero(spec.positionEmbedding),
+    head: { weight: zero(spec.head.weight), bias: task.labels.map((l) => (l === label ? 1 : 0)) },
+  };
+}
+
+function certify(model: ReturnType<typeof compileModel>, task: Task, v: ReturnType<typeof refute>) {
+  if (v.kind !== "refuted") throw new Error(`expected refuted, got ${v.kind}`);
+  const cert = certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" });
+  return { cert, check: verifyCertificate(cert, model, SHA) };
+}
+
+describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for RNNs)", () => {
+  it("a constant one-layer Transformer on Dyck-(2,2), n = 8, odd/even: the second element collides, the crossed input is the error, the certificate re-checks", () => {
+    const task = makeTask("dyck", 8);
+    const model = compileModel(constantTransformer(task, "1"));
+    const v = refute(model, task, { seed: 1 });
+    expect(v.kind).toBe("refuted");
+    expect(v.split).toBe("odd-even");
+    expect(v.theorem.id).toBe("thm5");
+    expect(v.requiredBits).toBe(7);
+    expect(v.stats.runs).toBe(2);
+    const { cert, check } = certify(model, task, v);
+    expect(cert.collision?.split).toBe("odd-even");
+    expect(check).toMatchObject({ valid: true, collisionChecked: true });
+    // A tampered transcript no longer verifies.
+    const tampered = { ...cert, collision: { ...cert.collision!, transcriptHex: cert.collision!.transcriptHex.replace(/.$/, (c) => (c === "0" ? "1" : "0")) } };
+    expect(verifyCertificate(tampered, model, SHA).valid).toBe(false);
+  });
+
+  it("random one-layer Transformers on equality (EQ/INEQ, with and without separator), disjointness and dyck at n = 4..10: refuted, a forward pass confirms, the certificate verifies", () => {
+    const taskArb = fc.oneof(
+      fc.record({ name: fc.constant("equality"), n: fc.constantFrom(4, 6, 8, 10), variant: fc.constantFrom("eq", "ineq"), separator: fc.boolean() }),
+      fc.record({ name: fc.constant("disjointness"), n: fc.constantFrom(4, 6, 8, 10) }),
+      fc.record({ name: fc.constant("dyck"), n: fc.constantFrom(4, 6, 8, 10) }),
+    );
+    fc.assert(
+      fc.property(taskArb, fc.nat(), fc.constantFrom("fixed:2.5", "float16", "float32"), ({ name, n, ...options }, seed, format) => {
+        const task = makeTask(name, n, options as never);
+        const model = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: task.inputLength, format, vocab: task.vocab, labels: task.labels, seed }));
+        const v = refute(model, task, { seed: 1 });
+        expect(v.kind).toBe("refuted");
+        if (v.kind !== "refuted") return;
+        expect(answerOf(model, bind(model, task), v.finding.input)).not.toBe(task.answer(v.finding.input));
+        expect(certify(model, task, v).check.valid).toBe(true);
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+  });
+
+  it("a recurrent model that is exactly right on EQ at n = 8 survives, checked on the whole task (256 inputs)", () => {
+    const task = makeTask("equality", 8);
+    const model = compileModel(trieDfa(task.vocab, task.labels, task.inputLength, (t) => task.answer(t)));
+    const v = refute(model, task, { seed: 1 });
+    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", scope: "task", inputs: 256n });
+    expect(v.theorem.id).toBe("thm11");
+  });
+
+  it("a recurrent model that forgets the first bit on EQ at n = 10: a one-way collision and a certificate Theorem 2's verifier accepts", () => {
+    const task = makeTask("equality", 10);
+    // Right except that it compares only bits 2..5 with 7..10.
+    const model = compileModel(quotientDfa(task.vocab, task.labels, task.inputLength, (p) => p.slice(1).join(""), (t) => (t.slice(1, 5).join("") === t.slice(6).join("") ? "1" : "0")));
+    const v = refute(model, task, { seed: 1 });
+    const { cert, check } = certify(model, task, v);
+    expect(cert.collision?.cut).toBe(5);
+    expect(check).toMatchObject({ valid: true, collisionChecked: true });
+  });
+
+  it("bad requests get one clear error: a two-layer Transformer, an odd/even split for a recurrent model, a wrong split", () => {
+    const dyck = makeTask("dyck", 6);
+    const two = compileModel(randomTransformer({ width: 2, heads: 1, layers: 2, maxLength: 6, format: "float32", vocab: dyck.vocab, labels: dyck.labels, seed: 1 }));
+    expect(() => refute(two, dyck)).toThrow(/one-layer/);
+    const rnn = compileModel(trieDfa(dyck.vocab, dyck.labels, 6, (t) => dyck.answer(t)));
+    expect(() => refute(rnn, dyck)).toThrow(/odd\/even split says nothing about recurrent models/);
+    const eq = makeTask("equality", 8);
+    const tf = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: 8, format: "float32", vocab: eq.vocab, labels: eq.labels, seed: 1 }));
+    expect(() => refute(tf, eq, { split: "odd-even" })).toThrow(/splits the input at "4"/);
+    const lookup = makeTask("index-lookup", 4);
+    const tfLookup = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: 5, format: "float32", vocab: lookup.vocab, labels: lookup.labels, seed: 1 }));
+    expect(() => refute(tfLookup, lookup)).toThrow(/no lower bound for Transformers on index-lookup/);
+  });
+});
