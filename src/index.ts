@@ -15,6 +15,28 @@ export type { Finding } from "./refute/finding.js";
 export { certificateOf, type Certificate } from "./refute/certificate.js";
 export { verifyCertificate, type CertificateCheck } from "./refute/verify.js";
 export { indexLookupDfa } from "./models/lookup-dfa.js";
+export { dyckDfa } from "./models/dyck-dfa.js";
 export { readModelFile, parseModelJson, validateModel, modelSha256, modelFileText, writeModelFile } from "./io/model-file.js";
 export { readCertificateFile, parseCertificateJson, writeCertificate } from "./io/certificate.js";
+export { parseSafetensors, readSafetensorsFile, safetensorsBytes, type SafetensorsFile, type SafetensorsTensor, type TensorToWrite } from "./io/safetensors.js";
+export { readPytorchModel, importPytorchModel, type ImportFlags } from "./io/pytorch-import.js";
+export { exportPytorchModel } from "./io/pytorch-export.js";
 export { canonicalJson } from "./io/canonical.js";
+export {
+  RESULTS,
+  RESULT_IDS,
+  findResult,
+  boundParams,
+  summaryTable,
+  SUMMARY_TABLE,
+  lemma4Bits,
+  PAPER,
+  type RegistryResult,
+  type Params as BoundParams,
+  type Evaluation,
+  type Quantity,
+  type CodeLink,
+  type TableRow,
+} from "./registry/index.js";
+export { parseWriteup, checkedOutputsSha256, type Writeup, type RecordedCommand } from "./report/writeup.js";
+export { prove as proveWriteups, type WriteupReport, type Drift } from "./report/prove.js";

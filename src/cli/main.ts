@@ -1,8 +1,12 @@
 import { Command, CommanderError } from "commander";
 import { CcboundError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { registerBounds } from "./commands/bounds.js";
 import { registerCheck } from "./commands/check.js";
+import { registerCite } from "./commands/cite.js";
+import { registerConvert } from "./commands/convert.js";
 import { registerEval } from "./commands/eval.js";
+import { registerProve } from "./commands/prove.js";
 import { registerRandomModel } from "./commands/random-model.js";
 import { registerSimulate } from "./commands/simulate.js";
 import { registerVerify } from "./commands/verify.js";
@@ -14,7 +18,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`ccbound: ${text.replace(/^error: /, "")}`) });
-  for (const register of [registerCheck, registerVerify, registerEval, registerSimulate, registerRandomModel]) register(program);
+  for (const register of [registerCheck, registerVerify, registerEval, registerSimulate, registerRandomModel, registerConvert, registerBounds, registerCite, registerProve]) register(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
