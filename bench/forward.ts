@@ -24,7 +24,7 @@ function stepsPerSecond(cell: (typeof CELLS)[number], hidden: number, format: st
   const budgetMs = quick ? 100 : 400;
   const start = performance.now();
   while (performance.now() - start < budgetMs) {
-    for (let i = 0; i < 64; i++) model.step(state, i & 3);
+    for (let i = 0; i < 64; i++) model.step(state, i & 3, i);
     steps += 64;
   }
   return Math.round((steps * 1000) / (performance.now() - start));

@@ -61,7 +61,7 @@ export function inFormat(spec: ModelSpec, name: string): ModelSpec {
       : { ...l, weight_ih: round(l.weight_ih), weight_hh: round(l.weight_hh), bias_ih: l.bias_ih.map(format.round), bias_hh: l.bias_hh.map(format.round) },
   );
   const head = { weight: round(spec.head.weight), bias: spec.head.bias.map(format.round) };
-  return { ...spec, format: format.name, embedding: round(spec.embedding), layers, head };
+  return { ...spec, format: format.name, embedding: round(spec.embedding), ...(spec.positionEmbedding && { positionEmbedding: round(spec.positionEmbedding) }), layers, head };
 }
 
 function transformerInFormat(spec: TransformerModelSpec, format: string, round: (m: number[][]) => number[][], vec: (v: number[]) => number[]): TransformerModelSpec {

@@ -80,6 +80,7 @@ export const recurrentModelSchema = z
     format: formatName.describe('number format name, e.g. "float32", "bfloat16", "fixed:1.2"'),
     ...names,
     embedding: matrix.describe("vocab x d"),
+    positionEmbedding: matrix.optional().describe("maxLength x d: added to the token's embedding at each position"),
     layers: z.array(layerSchema).min(1),
     head: z.strictObject({ weight: matrix.describe("labels x hidden of the last layer"), bias: vector.describe("labels") }),
   })

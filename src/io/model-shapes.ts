@@ -28,6 +28,7 @@ export function checkRecurrentShapes(value: unknown, ctx: z.RefinementCtx): void
   const labels = listLength(m["labels"]);
   const d = checkMatrix(m["embedding"], ["embedding"], vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" }, undefined, report);
   if (d === 0) report(["embedding"], "rows are empty, the embedding width d must be at least 1");
+  if (d) checkMatrix(m["positionEmbedding"], ["positionEmbedding"], undefined, { n: d, why: "the embedding width d" }, report);
   let input: Dim | undefined = d ? { n: d, why: "the embedding width d" } : undefined;
   const layers = asArray(m["layers"]) ?? [];
   layers.forEach((layer, i) => {

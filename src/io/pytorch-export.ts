@@ -60,6 +60,7 @@ export function exportPytorchModel(spec: ModelSpec, where: string): ExportedMode
 /** The layers as one PyTorch module holds them: one cell type, one nonlinearity, one hidden size. */
 function gateLayers(spec: RecurrentModelSpec, where: string): GateTensors[] {
   const first = spec.layers[0]!;
+  if (spec.positionEmbedding !== undefined) refuse("the model has position embeddings, which nn.Embedding -> nn.RNN -> nn.Linear does not", where);
   return spec.layers.map((layer, k) => {
     if (layer.cell === "linear") refuse(`layer ${k} is a diagonal linear recurrence ("linear" cell), which has no PyTorch module`, where);
     if (layer.cell !== first.cell) refuse(`layer ${k} is ${layer.cell} but layer 0 is ${first.cell}; one PyTorch module has one cell type`, where);

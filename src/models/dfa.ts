@@ -25,6 +25,7 @@ export function compileDfa(spec: DfaModelSpec): RecurrentModel {
     parameterBits: spec.states * vocab * bits + spec.states * Math.ceil(Math.log2(Math.max(2, spec.labels.length))),
     newState: () => Float64Array.of(spec.start),
     step(state, token) {
+      // Time-invariant (Lemma 4): the position is not read.
       state[0] = table[state[0]! * vocab + token]!;
     },
     readout: (state) => argmax(logits(state)),

@@ -19,7 +19,11 @@ export interface RecurrentModel {
   /** Total bits in all parameters (embedding, recurrences, head): the representation size. */
   readonly parameterBits: number;
   newState(): Float64Array;
-  step(state: Float64Array, token: number): void;
+  /**
+   * One step at a 0-based position: the position matters only to a model with position embeddings (the paper lets
+   * recurrent models have arbitrary ones, Sec. 2), and a protocol's Bob continues at Alice's cut.
+   */
+  step(state: Float64Array, token: number, position: number): void;
   /** Index of the output label: argmax of the logits, first maximum on ties; NaN logits never win. */
   readout(state: Float64Array): number;
   /** The logits, in a buffer the model reuses (copy to keep). DFA: one-hot of the output label. */
@@ -49,9 +53,9 @@ export function decodeState(model: RecurrentModel, bits: BitString): Float64Arra
   return state;
 }
 
-/** Run tokens from a state, in place. */
-export function feed(model: RecurrentModel, state: Float64Array, tokens: ArrayLike<number>): Float64Array {
-  for (let t = 0; t < tokens.length; t++) model.step(state, tokens[t]!);
+/** Run tokens from a state, in place; the first token is at position `start`. */
+export function feed(model: RecurrentModel, state: Float64Array, tokens: ArrayLike<number>, start = 0): Float64Array {
+  for (let t = 0; t < tokens.length; t++) model.step(state, tokens[t]!, start + t);
   return state;
 }
 

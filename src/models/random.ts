@@ -15,6 +15,8 @@ export interface RandomModelOptions {
   /** Embedding width; defaults to the hidden size. */
   embed?: number;
   nonlinearity?: "tanh" | "relu";
+  /** Random position embeddings for this many positions (drawn after everything else, so other weights keep the seed's values). */
+  positions?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export function randomModel(o: RandomModelOptions): RecurrentModelSpec | DfaMode
     layers,
     head: { weight: mat(o.labels.length, o.hidden), bias: vec(o.labels.length) },
   };
+  if (o.positions !== undefined) spec.positionEmbedding = Array.from({ length: o.positions }, () => Array.from({ length: d }, () => round(2 * rng.float() - 1)));
   return spec;
 }
 

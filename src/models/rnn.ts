@@ -1,4 +1,4 @@
-import { arithFor } from "../numeric/arith.js";
+import { arithFor, type Arith } from "../numeric/arith.js";
 import { parseFormat } from "../numeric/parse.js";
 import { compileCell, type Cell } from "./cells.js";
 import { argmax, type RecurrentModel } from "./model.js";
@@ -11,6 +11,7 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
   const arith = arithFor(format);
   const d = spec.embedding[0]?.length ?? 0;
   const embedding = flatten(spec.embedding, spec.vocab.length, d, arith.round);
+  const input = inputOf(spec, d, embedding, arith);
 
   const cells: Cell[] = [];
   const offsets: number[] = [];
@@ -44,9 +45,10 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
     formatName: format.name,
     parameterBits: countParameters(spec) * format.bits,
     newState: () => new Float64Array(units),
-    step(state, token) {
+    step(state, token, position) {
       // Layer l reads layer l-1's new h from the state buffer: the stack runs bottom-up within one time step.
-      cells[0]!.step(state, offsets[0]!, embedding, token * d);
+      const offset = input.at(token, position);
+      cells[0]!.step(state, offsets[0]!, input.buffer, offset);
       for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, offsets[l - 1]!);
     },
     readout: (state) => argmax(logits(state)),
@@ -56,9 +58,28 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
   };
 }
 
+/**
+ * Where the first layer reads its input: the token's embedding row, or with position embeddings the rounded sum
+ * of the token's and the position's rows, written into one scratch row (no allocation per step).
+ */
+function inputOf(spec: RecurrentModelSpec, d: number, embedding: Float64Array, arith: Arith): { buffer: Float64Array; at(token: number, position: number): number } {
+  if (spec.positionEmbedding === undefined) return { buffer: embedding, at: (token) => token * d };
+  const maxLength = spec.positionEmbedding.length;
+  const positions = flatten(spec.positionEmbedding, maxLength, d, arith.round);
+  const row = new Float64Array(d);
+  return {
+    buffer: row,
+    at(token, position) {
+      if (!(position >= 0 && position < maxLength)) throw new RangeError(`position ${position} is outside the model's ${maxLength} position embeddings`);
+      for (let c = 0; c < d; c++) row[c] = arith.add(embedding[token * d + c]!, positions[position * d + c]!);
+      return 0;
+    },
+  };
+}
+
 function countParameters(spec: RecurrentModelSpec): number {
   const size = (m: readonly (readonly number[])[]) => m.reduce((s, row) => s + row.length, 0);
-  let total = size(spec.embedding) + size(spec.head.weight) + spec.head.bias.length;
+  let total = size(spec.embedding) + size(spec.positionEmbedding ?? []) + size(spec.head.weight) + spec.head.bias.length;
   for (const layer of spec.layers) {
     total +=
       layer.cell === "linear"

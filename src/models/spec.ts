@@ -60,6 +60,11 @@ export interface RecurrentModelSpec extends ModelHeader {
   /** Number format name, see parseFormat. */
   format: string;
   embedding: Matrix; // vocab x d
+  /**
+   * Optional position embeddings (maxLength x d), added to the token's embedding at each step; the model then takes
+   * at most maxLength tokens. The paper's lower bounds hold even with arbitrary ones (Sec. 2).
+   */
+  positionEmbedding?: Matrix;
   layers: RecurrentLayer[];
   head: { weight: Matrix; bias: Vector }; // labels x hidden(last layer), labels
 }

@@ -15,10 +15,11 @@ export function fromIndex(
   alice: (a: Bits, sigma: readonly [number, number], id: (token: string) => number) => Int32Array,
   bob: (i: number, id: (token: string) => number) => Int32Array,
 ): Protocol<Bits, number, 0 | 1> {
+  // Bob's part is the one query token at the end.
   const b = bind(model, task);
   const id = (token: string) => b.tokenId.get(token)!;
   const sigma = [id(task.labels[0]!), id(task.labels[1]!)] as const;
   const one = b.labelId.get(task.labels[1]!)!;
-  const pulled = comap(theorem2Protocol(model), (a: Bits) => alice(a, sigma, id), (i: number) => bob(i, id));
+  const pulled = comap(theorem2Protocol(model, task.inputLength - 1), (a: Bits) => alice(a, sigma, id), (i: number) => bob(i, id));
   return mapOutput(pulled, (label) => (label === one ? 1 : 0));
 }

@@ -28,7 +28,7 @@ export function dedupSearch(space: SearchSpace, maxRuns: number, progress?: Prog
           return { outcome: { kind: "gave-up", reason }, stats: stats.snapshot() };
         }
         const state = states[e]!.slice();
-        model.step(state, ids[c]!);
+        model.step(state, ids[c]!, t);
         stats.run(1);
         const key = messageKey(space, state);
         const other = seen.get(key);

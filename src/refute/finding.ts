@@ -49,7 +49,7 @@ function collisionFinding(space: SearchSpace, a: Uint8Array, b: Uint8Array): Fin
     [...aliceTokens(space, a), ...query],
     [...aliceTokens(space, b), ...query],
   ];
-  const protocol = theorem2Protocol(space.model);
+  const protocol = theorem2Protocol(space.model, space.cut);
   const runs = inputs.map((input) => run(protocol, space.binding.ids(input.slice(0, space.cut)), space.binding.ids(query)));
   if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript)) throw new Error("search reported a collision that the protocol does not reproduce");
   const judged = inputs.map((input) => judge(space, input));

@@ -81,7 +81,7 @@ function protocolFor(model: Model, family: TwoWayFamily): { protocol: SplitProto
 
 /** Theorem 2's protocol on a cut split: Alice's tokens first, Bob's after. */
 function recurrentAtCut(model: RecurrentModel, split: Split): SplitProtocol {
-  const protocol: Protocol<ArrayLike<number>, ArrayLike<number>, number> = theorem2Protocol(model);
+  const protocol: Protocol<ArrayLike<number>, ArrayLike<number>, number> = theorem2Protocol(model, split.alice.length);
   if (split.alice.some((p, i) => p !== i)) throw new Error("Theorem 2 needs Alice to hold a prefix");
   return comap(protocol, (x: Int32Array) => x, (y: Int32Array) => y);
 }

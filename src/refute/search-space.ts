@@ -51,7 +51,7 @@ export function messageKey(space: SearchSpace, state: Float64Array): string {
 export function firstWrongQuery(space: SearchSpace, state: Float64Array, choices: Uint8Array, scratch: Float64Array): number {
   for (const t of space.queried) {
     scratch.set(state);
-    const label = space.model.readout(feed(space.model, scratch, space.queryIds.get(t)!));
+    const label = space.model.readout(feed(space.model, scratch, space.queryIds.get(t)!, space.cut));
     if (label !== space.answerLabel.get(t)![choices[t]!]) return t;
   }
   return -1;

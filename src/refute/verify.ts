@@ -60,7 +60,7 @@ function checkCollision(
   if (x.slice(0, c.cut).join(" ") === y.slice(0, c.cut).join(" ")) return "collision: the two inputs are the same on Alice's side";
   if (answer(x) === answer(y)) return "collision: the task answers both inputs alike, so the collision shows nothing";
   if (![x, y].some((z) => z.join(" ") === input.join(" "))) return "collision: the certificate's input is neither colliding input";
-  const protocol = theorem2Protocol(model as RecurrentModel);
+  const protocol = theorem2Protocol(model as RecurrentModel, c.cut);
   const sent = [x, y].map((z) => transcriptBits(run(protocol, ids(z.slice(0, c.cut)), ids(z.slice(c.cut))).transcript));
   if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different messages";
   if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex) return "collision: the recorded transcript is not the one sent";

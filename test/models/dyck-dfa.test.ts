@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileDfa } from "../../src/models/dfa.js";
 import { dyckDfa } from "../../src/models/dyck-dfa.js";
+import { feed } from "../../src/models/model.js";
 import { dyck, dyckVocab, isDyck } from "../../src/tasks/dyck.js";
 import { strings } from "../../src/tasks/task.js";
 
@@ -81,8 +82,7 @@ describe("the minimal DFA of Dyck-(k, m)", () => {
       expect(model.vocab).toEqual(task.vocab);
       let wrong = 0;
       for (const x of task.enumerate()) {
-        const state = model.newState();
-        for (const tok of x) model.step(state, task.vocab.indexOf(tok));
+        const state = feed(model, model.newState(), x.map((tok) => task.vocab.indexOf(tok)));
         if (model.labels[model.readout(state)] !== task.answer(x)) wrong++;
       }
       expect(wrong).toBe(0);

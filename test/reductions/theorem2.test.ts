@@ -19,16 +19,16 @@ const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:1.2", "fixe
 
 const modelArb = (vocab: readonly string[], labels: readonly string[]) =>
   fc
-    .record({ arch: fc.constantFrom(...ARCHS), format: fc.constantFrom(...FORMATS), hidden: fc.integer({ min: 1, max: 4 }), layers: fc.integer({ min: 1, max: 2 }), seed: fc.nat() })
-    .map((o) => compileModel(randomModel({ ...o, hidden: o.arch === "dfa" ? 1 + 3 * o.hidden : o.hidden, vocab, labels })));
+    .record({ arch: fc.constantFrom(...ARCHS), format: fc.constantFrom(...FORMATS), hidden: fc.integer({ min: 1, max: 4 }), layers: fc.integer({ min: 1, max: 2 }), seed: fc.nat(), withPositions: fc.boolean() })
+    .map(({ withPositions, ...o }) => compileModel(randomModel({ ...o, hidden: o.arch === "dfa" ? 1 + 3 * o.hidden : o.hidden, vocab, labels, ...(withPositions && { positions: 16 }) })));
 
 describe("Theorem 2's protocol is the forward pass", () => {
-  it("for every cell, format, cut and input: output equals the forward pass, cost equals the state's bits", () => {
+  it("for every cell, format, cut and input, with and without position embeddings: output equals the forward pass, cost equals the state's bits", () => {
     const vocab = ["a", "b", "c", "d"];
     fc.assert(
       fc.property(modelArb(vocab, ["0", "1", "2"]), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 16 }), fc.nat(), (model, tokens, k) => {
         const cut = k % (tokens.length + 1);
-        const r = run(theorem2Protocol(model), tokens.slice(0, cut), tokens.slice(cut));
+        const r = run(theorem2Protocol(model, cut), tokens.slice(0, cut), tokens.slice(cut));
         expect(r.output).toBe(forward(model, tokens));
         expect(r.cost).toBe(theorem2Cost(model));
         expect(r.cost).toBe(stateBits(model));

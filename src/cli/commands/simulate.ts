@@ -67,7 +67,7 @@ function runProtocol(model: Model, ids: Int32Array, splitText: string) {
   if (!/^\d+$/.test(splitText)) fail("invalid-flag", `a recurrent model's protocol (Theorem 2) needs a cut K, got "${splitText}"`, "--split");
   const k = Number(splitText);
   if (k > ids.length) fail("invalid-flag", `split ${k} is past the input's ${ids.length} tokens`, "--split");
-  const result = run(theorem2Protocol(model), ids.subarray(0, k), ids.subarray(k));
+  const result = run(theorem2Protocol(model, k), ids.subarray(0, k), ids.subarray(k));
   const positions = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
   return { result, closedForm: theorem2Cost(model), forwardLabel: forward(model, ids), alice: positions(0, k), bob: positions(k, ids.length) };
 }
