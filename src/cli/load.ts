@@ -89,6 +89,8 @@ export function describeModel(spec: ModelSpec): string {
     return `transformer, ${spec.layers.length} layer${spec.layers.length > 1 ? "s" : ""}, d ${spec.tokenEmbedding[0]?.length ?? 0}, m ${m}, heads ${heads}, ${spec.format}`;
   }
   const cells = spec.layers.map((l) => (l.cell === "elman" ? `elman(${l.nonlinearity})` : l.cell));
-  const layers = spec.layers.length > 1 ? ` x${spec.layers.length}` : "";
-  return `${cells[0]}${layers}, hidden ${spec.layers.map((l) => l.hidden).join("/")}, ${spec.format}`;
+  const same = cells.every((c) => c === cells[0]);
+  const layers = same ? `${cells[0]}${cells.length > 1 ? ` x${cells.length}` : ""}` : cells.join("/");
+  const positions = spec.positionEmbedding ? `, ${spec.positionEmbedding.length} positions` : "";
+  return `${layers}, hidden ${spec.layers.map((l) => l.hidden).join("/")}${positions}, ${spec.format}`;
 }

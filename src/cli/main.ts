@@ -10,6 +10,7 @@ import { registerProve } from "./commands/prove.js";
 import { registerRandomModel } from "./commands/random-model.js";
 import { registerSimulate } from "./commands/simulate.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerZoo } from "./commands/zoo.js";
 import { EXIT } from "./exit.js";
 
 export function buildProgram(): Command {
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`ccbound: ${text.replace(/^error: /, "")}`) });
-  for (const register of [registerCheck, registerVerify, registerEval, registerSimulate, registerRandomModel, registerConvert, registerBounds, registerCite, registerProve]) register(program);
+  for (const register of [registerCheck, registerVerify, registerEval, registerSimulate, registerRandomModel, registerConvert, registerZoo, registerBounds, registerCite, registerProve]) register(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
