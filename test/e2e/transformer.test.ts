@@ -1,0 +1,87 @@
+// The command line with Transformers, the new tasks and the zoo, as a user runs it.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ccbound, tempDir } from "./cli.js";
+
+const dir = tempDir();
+const at = (name: string) => join(dir, name);
+
+function expectOneLine(args: string[], pattern: RegExp): void {
+  const r = ccbound(...args);
+  expect(r.status, r.stderr + r.stdout).toBe(2);
+  const lines = r.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^ccbound: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stdout).toBe("");
+}
+
+describe("Transformers on the command line", () => {
+  const model = at("tf-dyck8.json");
+  it("random-model --arch transformer writes a one-layer model for dyck; check refutes it through Lemma 1 and Theorem 4; verify accepts", () => {
+    const made = ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--heads", "2", "--format", "fixed:2.5", "--task", "dyck", "--n", "8", "--seed", "3", "--out", model);
+    expect(made.status, made.stderr).toBe(0);
+    const cert = at("tf-dyck8.cert.json");
+    const r = ccbound("check", model, "--task", "dyck", "--n", "8", "--seed", "1", "--cert", cert, "--json");
+    expect(r.status, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ verdict: "refuted", split: "odd-even", bound: { theorem: "thm5", requiredBits: 7 } });
+    expect(report.model.messageBits).toBeGreaterThan(0);
+    expect(report.model.stateBits).toBeUndefined();
+    expect(existsSync(cert)).toBe(true);
+    const v = ccbound("verify", cert, "--model", model);
+    expect(v.status, v.stdout + v.stderr).toBe(0);
+  });
+
+  it("simulate --split odd-even prints Theorem 4's transcript; its cost is the closed form and its output the forward pass", () => {
+    const r = ccbound("simulate", model, "--input", "( [ ] ) [ ] ( )", "--split", "odd-even", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.cost).toBe(out.closedForm);
+    expect(out.output).toBe(out.forward);
+    expect(out.messages[0]).toMatchObject({ from: "bob", bits: 2 }); // Bob holds the last (even) position: the token, 2 bits
+    expect(out.messages).toHaveLength(7);
+  });
+
+  it("eval --json gives the label, the logits and the final vector", () => {
+    const r = ccbound("eval", model, "--input", "( ) [ ]", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out.logits)).toEqual(["0", "1"]);
+    expect(out.finalVector).toHaveLength(2);
+  });
+
+  it("bad requests: one line, exit 2", () => {
+    expectOneLine(["check", model, "--task", "dyck", "--n", "8", "--split", "4"], /splits the input at "odd-even", not "4"/);
+    expectOneLine(["check", model, "--task", "dyck", "--n", "7"], /even/);
+    expectOneLine(["check", model, "--task", "equality", "--n", "8"], /vocabulary has no token "0"/);
+    expectOneLine(["simulate", model, "--input", "( ) [ ]", "--split", "9"], /cut must be 1..3/);
+    expectOneLine(["random-model", "--arch", "transformer", "--hidden", "2", "--vocab", "3"], /--max-length/);
+    const two = at("tf2.json");
+    expect(ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--layers", "2", "--task", "dyck", "--n", "6", "--out", two).status).toBe(0);
+    expectOneLine(["check", two, "--task", "dyck", "--n", "6"], /one-layer Transformers.*Corollary 13.1/);
+    expectOneLine(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
+  });
+});
+
+describe("the zoo", () => {
+  it("zoo hash-equality writes a model that check refutes on equality (Theorem 11), and verify accepts the certificate", () => {
+    const m = at("hash.json");
+    expect(ccbound("zoo", "hash-equality", "--n", "32", "--bits", "12", "--seed", "2", "--out", m).status).toBe(0);
+    const spec = JSON.parse(readFileSync(m, "utf8"));
+    expect(spec.positionEmbedding).toHaveLength(32);
+    const cert = at("hash.cert.json");
+    const r = ccbound("check", m, "--task", "equality", "--n", "32", "--seed", "1", "--cert", cert);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/Theorem 11/);
+    expect(ccbound("verify", cert, "--model", m).status).toBe(0);
+  });
+
+  it("bad zoo requests: unknown name, a parameter the model does not take, an odd n", () => {
+    expectOneLine(["zoo", "hash-equalty", "--n", "8"], /no zoo model "hash-equalty"/);
+    expectOneLine(["zoo", "hash-equality", "--n", "8", "--forget", "2"], /takes no --forget/);
+    expectOneLine(["zoo", "hash-equality", "--n", "7"], /even n/);
+    expectOneLine(["zoo", "hash-equality", "--n", "64", "--bits", "3"], /--bits must be 6..48/);
+  });
+});
