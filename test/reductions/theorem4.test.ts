@@ -69,6 +69,18 @@ describe("Theorem 4's protocol is the forward pass (one layer, any split)", () =
     expect(theorem4Cost(model, oddEvenSplit(16))).toBe(3 + 2 * (2 * p + 3 * (2 * p + 3 + 3)));
   });
 
+  it("for fixed point and m >= 4, the counted cost without the token is at most the paper's 3m(p + ceil(log2 N))H (random widths, heads, splits of 4..64 positions)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4, max: 8 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom("fixed:1.2", "fixed:4.11", "fixed:8.8"), fc.integer({ min: 4, max: 64 }).chain((n) => splitArb(n)), (m, H, format, split) => {
+        const model = compileModel(randomTransformer({ width: 2, headWidth: m, heads: H, layers: 1, maxLength: 64, format, vocab: VOCAB, labels: ["0", "1"], seed: 1 }));
+        const tokenBits = Math.ceil(Math.log2(VOCAB.length));
+        const paper = 3 * m * (model.unitBits + Math.ceil(Math.log2(split.n))) * H;
+        expect(theorem4Cost(model, split) - tokenBits).toBeLessThanOrEqual(paper);
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
   it("refuses models with more than one layer (Corollary 13.1: no such protocol exists)", () => {
     const model = compileModel(randomTransformer({ width: 2, heads: 1, layers: 2, maxLength: 4, format: "float32", vocab: VOCAB, labels: ["0", "1"], seed: 1 }));
     expect(() => theorem4Protocol(model, cutSplit(4, 2))).toThrow(/one-layer/);

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/models/compile.js";
 import { randomTransformer } from "../../src/models/random-transformer.js";
+import { randomModel } from "../../src/models/random.js";
 import type { TransformerModelSpec } from "../../src/models/spec.js";
 import { bind } from "../../src/reductions/bind.js";
 import { certificateOf } from "../../src/refute/certificate.js";
@@ -101,5 +102,22 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
     const lookup = makeTask("index-lookup", 4);
     const tfLookup = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: 5, format: "float32", vocab: lookup.vocab, labels: lookup.labels, seed: 1 }));
     expect(() => refute(tfLookup, lookup)).toThrow(/no lower bound for Transformers on index-lookup/);
+  });
+});
+
+describe("nearest neighbour for recurrent models (Theorem 8, through INDEX)", () => {
+  it("random recurrent models with fewer state bits than n pairs are refuted on nearest-neighbor (n = 6..12), and the certificate verifies", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 6, max: 12 }), fc.nat(), fc.constantFrom("lstm", "gru", "elman") as fc.Arbitrary<"lstm" | "gru" | "elman">, (n, seed, arch) => {
+        const task = makeTask("nearest-neighbor", n);
+        const model = compileModel(randomModel({ arch, hidden: 1, format: "fixed:1.1", vocab: task.vocab, labels: task.labels, seed }));
+        const v = refute(model, task, { seed: 1 });
+        expect(v.theorem.id).toBe("thm8");
+        expect(v.requiredBits).toBe(n);
+        expect(v.kind).toBe("refuted");
+        expect(certify(model, task, v).check.valid).toBe(true);
+      }),
+      { seed: SEED, numRuns: 30 },
+    );
   });
 });

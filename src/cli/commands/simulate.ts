@@ -4,7 +4,7 @@ import { fail } from "../../errors.js";
 import { forward } from "../../models/model.js";
 import { inputIds } from "../../reductions/bind.js";
 import { theorem2Cost, theorem2Protocol } from "../../reductions/theorem2.js";
-import { theorem4Cost, theorem4Protocol } from "../../reductions/theorem4.js";
+import { paperTheorem4Bits, theorem4Cost, theorem4Protocol } from "../../reductions/theorem4.js";
 import { parseSplit, tokensOf } from "../../reductions/split.js";
 import type { Model } from "../../models/compile.js";
 import { makeTask, TASK_NAMES } from "../../tasks/index.js";
@@ -51,7 +51,7 @@ function simulate(modelPath: string, o: SimulateOptions): void {
     ["alice", Array.from(alice, (p) => tokens[p]).join(" ") || "(nothing)"],
     ["bob", Array.from(bob, (p) => tokens[p]).join(" ") || "(nothing)"],
     ...messages.map((m, i): [string, string] => [`message ${i + 1}`, `${m.from} -> ${m.from === "alice" ? "bob" : "alice"}: ${m.label}: ${m.bits} bits 0x${m.hex}`]),
-    ["cost", `${result.cost} bits (${model.kind === "recurrent" ? "Theorem 2" : "Theorem 4"}'s closed form: ${closedForm})`],
+    ["cost", `${result.cost} bits (${model.kind === "recurrent" ? "Theorem 2" : "Theorem 4"}'s closed form: ${closedForm}${model.kind === "transformer" ? `; the paper's 3m(p + log N)H: ${paperTheorem4Bits(model, ids.length)}` : ""})`],
     ["output", `${output} (${model.kind === "recurrent" ? "bob" : "both"}); forward pass: ${forwardOutput}${output === forwardOutput ? ", equal" : ", DIFFERENT"}`],
     ...(expected === undefined ? [] : [["task", `${expected}${expected === output ? " (right)" : " (WRONG)"}`] as [string, string]]),
   ]);
