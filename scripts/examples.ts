@@ -5,12 +5,16 @@
 import { indexLookupDfa } from "../src/models/lookup-dfa.js";
 import { randomModel } from "../src/models/random.js";
 import type { ModelSpec } from "../src/models/spec.js";
+import { randomTransformer } from "../src/models/random-transformer.js";
 import { assocRecall } from "../src/tasks/assoc-recall.js";
+import { dyck } from "../src/tasks/dyck.js";
 import { indexLookup } from "../src/tasks/index-lookup.js";
+import type { TaskName } from "../src/tasks/task.js";
+import { hashEquality } from "../src/zoo/hash-equality.js";
 
 export interface Example {
   file: string;
-  task: "index-lookup" | "assoc-recall";
+  task: TaskName;
   n: number;
   expect: "refuted" | "survived";
   why: string;
@@ -20,6 +24,7 @@ export interface Example {
 const il40 = indexLookup(40);
 const ar12 = assocRecall(12);
 const il16 = indexLookup(16);
+const dyck8 = dyck(8);
 
 export const EXAMPLES: readonly Example[] = [
   {
@@ -61,5 +66,21 @@ export const EXAMPLES: readonly Example[] = [
     expect: "refuted",
     why: "a ReLU Elman network with 1 unit of 8 bits, below Proposition 9's 12 bits",
     spec: () => randomModel({ arch: "elman", nonlinearity: "relu", hidden: 1, format: "fixed:2.5", vocab: ar12.vocab, labels: ar12.labels, seed: 3 }),
+  },
+  {
+    file: "transformer-fixed2.5-dyck8.json",
+    task: "dyck",
+    n: 8,
+    expect: "refuted",
+    why: "a random one-layer Transformer (d = 2, 2 heads) on Dyck-(2,2): its 154-bit Theorem 4 transcript is above Lemma 1's 7 bits, every fooling-set word gets its own, and a sweep of all 4^8 inputs finds where it is wrong",
+    spec: () => randomTransformer({ width: 2, heads: 2, layers: 1, maxLength: 8, format: "fixed:2.5", vocab: dyck8.vocab, labels: dyck8.labels, seed: 3 }),
+  },
+  {
+    file: "hash-equality-64-c16.json",
+    task: "equality",
+    n: 64,
+    expect: "refuted",
+    why: "an RNN that compares 16-bit hashes of the halves (zoo): wrong only on hash collisions, which random testing rarely meets; the fooling set (x, x) of EQ finds one",
+    spec: () => hashEquality({ n: 64, bits: 16, seed: 1 }),
   },
 ];
