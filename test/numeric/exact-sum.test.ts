@@ -130,6 +130,17 @@ describe("exact sums, rounded once", () => {
     }
   });
 
+  it("long sums pass the chunks' carry point exactly: 600000 additions in float32 and float64, with cancellation", () => {
+    const f32 = parseFormat("float32");
+    const x = 1 - 2 ** -24;
+    const xs = new Array<number>(600000).fill(x);
+    expect(sumOf(f32, xs)).toBe(Math.fround(600000 * x)); // exact in binary64: 600000 x needs 44 bits
+    const f64 = parseFormat("float64");
+    const ys = Array.from({ length: 600000 }, (_, i) => (i % 2 === 0 ? 2 ** 600 : -(2 ** 600)));
+    ys.push(2 ** -1074);
+    expect(sumOf(f64, ys)).toBe(2 ** -1074);
+  });
+
   it("log2Ceil on 1..2^20 against the definition", () => {
     for (let c = 1, bits = 0; c <= 1 << 20; c++) {
       while (2 ** bits < c) bits++;
