@@ -18,7 +18,7 @@ export type FoolingOutcome =
 /**
  * Run the protocol on elements of the fooling set and hash their transcripts. An element the model answers wrongly
  * is a finding by itself; two elements with one transcript are a collision (Fact 4's argument). All elements when
- * the set has at most `budget` of them (exhaustive), else `budget` seeded uniform draws (birthday: about
+ * the set has at most `budget` of them or `mode` is "exhaustive", else `budget` seeded uniform draws (birthday: about
  * 2^(c/2) runs for c bits of spread-out transcript). Memory: one 16-byte digest per run.
  */
 export function foolingSearch(
@@ -28,11 +28,12 @@ export function foolingSearch(
   budget: number,
   seed: number,
   onProgress?: ProgressListener,
+  mode: "auto" | "exhaustive" | "sample" = "auto",
 ): { outcome: FoolingOutcome; runs: number } {
   const counter = new Counter(onProgress);
   const value = binding.labelId.get(family.value)!;
   const seen = new Map<string, bigint>();
-  const exhaustive = family.size <= BigInt(budget);
+  const exhaustive = mode === "exhaustive" || (mode === "auto" && family.size <= BigInt(budget));
   const rng = new Rng(seed);
   const total = exhaustive ? Number(family.size) : budget;
   for (let k = 0; k < total; k++) {

@@ -13,7 +13,7 @@ import type { Task } from "../tasks/task.js";
 import type { Finding } from "./finding.js";
 import { foolingSearch, runOn, type SplitProtocol } from "./fooling-search.js";
 import { MEMORY_LIMIT } from "./memory.js";
-import { DEFAULT_BUDGET, type RefuteOptions, type Verdict } from "./verdict.js";
+import { DEFAULT_BUDGET, EXHAUSTIVE_LIMIT, type RefuteOptions, type Strategy, type Verdict } from "./verdict.js";
 import { SWEEP_LIMIT } from "./sweep.js";
 
 /** Bytes the fooling-set search keeps per run: a digest and a bigint index in a Map entry (measured order). */
@@ -50,7 +50,8 @@ export function refuteTwoWay(model: Model, task: Task, options: RefuteOptions & 
   const budget = budgetOf(options.budget);
   const seed = options.seed ?? 0;
   const base = { theorem: thm, messageBits, requiredBits: family.boundBits, seed, split: family.split.name };
-  const { outcome, runs } = foolingSearch(protocol, family, binding, budget, seed, options.onProgress && ((r) => options.onProgress!("fooling-set", r)));
+  const mode = searchMode(options.strategy ?? "auto", family);
+  const { outcome, runs } = foolingSearch(protocol, family, binding, budget, seed, options.onProgress && ((r) => options.onProgress!("fooling-set", r)), mode);
   const stats = { runs, steps: runs * family.split.n };
   const strategy = `fooling-set(${family.problem})`;
   switch (outcome.kind) {
@@ -84,6 +85,20 @@ function recurrentAtCut(model: RecurrentModel, split: Split): SplitProtocol {
   const protocol: Protocol<ArrayLike<number>, ArrayLike<number>, number> = theorem2Protocol(model, split.alice.length);
   if (split.alice.some((p, i) => p !== i)) throw new Error("Theorem 2 needs Alice to hold a prefix");
   return comap(protocol, (x: Int32Array) => x, (y: Int32Array) => y);
+}
+
+/** --strategy for a fooling-set search: all elements, seeded draws, or all when they fit the budget (auto). */
+function searchMode(strategy: Strategy, family: TwoWayFamily): "auto" | "exhaustive" | "sample" {
+  switch (strategy) {
+    case "auto":
+    case "sample":
+      return strategy;
+    case "exhaustive":
+      if (family.size > EXHAUSTIVE_LIMIT) fail("too-large", `the fooling set has ${family.size} elements, over the limit of 2^24 for --strategy exhaustive`, "--strategy", "use --strategy sample or auto");
+      return "exhaustive";
+    case "dedup":
+      return fail("invalid-flag", `--strategy dedup walks the states of a one-way protocol; ${family.task.name} is searched through its fooling set`, "--strategy", "use auto, exhaustive or sample");
+  }
 }
 
 function budgetOf(asked: number | undefined): number {

@@ -121,3 +121,13 @@ describe("nearest neighbour for recurrent models (Theorem 8, through INDEX)", ()
     );
   });
 });
+
+describe("--strategy for fooling-set searches", () => {
+  const task = makeTask("dyck", 8);
+  const model = compileModel(constantTransformer(task, "1"));
+  it("sample draws elements (the constant model still collides at once); exhaustive enumerates; dedup is refused", () => {
+    expect(refute(model, task, { seed: 3, strategy: "sample", budget: 50 }).kind).toBe("refuted");
+    expect(refute(model, task, { strategy: "exhaustive" }).stats.runs).toBe(2);
+    expect(() => refute(model, task, { strategy: "dedup" })).toThrow(/fooling set/);
+  });
+});

@@ -28,7 +28,7 @@ export function registerCheck(program: Command): void {
     .description("compare what a model sends across a split with the lower bound for a task, then search for an input it gets wrong")
     .argument("<model>", "model file (JSON or safetensors)")
     .option("--split <K|odd-even>", "where Alice's part ends (a cut K) or odd-even; default: the reduction's own split")
-    .option("--strategy <S>", `recurrent models on INDEX tasks: ${STRATEGIES.join(", ")}`, oneOf("--strategy", STRATEGIES), "auto")
+    .option("--strategy <S>", `search: ${STRATEGIES.join(", ")} (dedup: INDEX tasks only)`, oneOf("--strategy", STRATEGIES), "auto")
     .option("--budget <R>", "most protocol runs (Alice messages) to compute", wholeNumber("--budget", 1, 1 << 26), DEFAULT_BUDGET)
     .option("--seed <S>", "seed for sampling (printed either way)", wholeNumber("--seed", 0, 2 ** 32 - 1))
     .option("--cert <file>", "write the certificate here when the model is refuted")
@@ -49,7 +49,7 @@ function check(modelPath: string, o: CheckOptions): number {
   const again = [
     `ccbound check ${modelArgs(modelPath, o)} ${taskArgs(o)}`,
     o.split === undefined ? "" : ` --split ${o.split}`,
-    loaded.model.kind === "recurrent" ? ` --strategy ${o.strategy}` : "",
+    ` --strategy ${o.strategy}`,
     ` --budget ${o.budget} --seed ${seed}`,
   ].join("");
   let certificate: Certificate | undefined;
