@@ -23,18 +23,26 @@ const BYTES_PER_RUN = 160;
 export const TWO_WAY_TASKS: readonly string[] = ["equality", "disjointness", "dyck"];
 
 /** The lower bound a two-way reduction proves, by task and architecture (registry ids). */
-const THEOREM_BY_TASK: Readonly<Record<string, { recurrent: string; transformer: string }>> = {
+const THEOREM_BY_TASK: Readonly<Record<string, { recurrent?: string; transformer: string }>> = {
   equality: { recurrent: "thm11", transformer: "thm12" },
   disjointness: { recurrent: "disj-rnn", transformer: "disj-tf1" },
-  dyck: { recurrent: "lemma1", transformer: "thm5" },
+  dyck: { transformer: "thm5" },
 };
 
 /** The lower bound ccbound checks a model against on a task (the theorem a certificate cites). */
 export function theoremFor(model: Model, task: Task): Theorem {
   const ids = THEOREM_BY_TASK[task.name];
-  if (ids) return theorem(model.kind === "transformer" ? ids.transformer : ids.recurrent);
-  if (model.kind === "transformer") return fail("unsupported", `the paper proves no lower bound for Transformers on ${task.name}`, "--task");
-  return recurrentBound(task).theorem;
+  if (model.kind === "transformer") return ids ? theorem(ids.transformer) : noTransformerBound(task);
+  if (ids && ids.recurrent === undefined) {
+    return fail("unsupported", `the paper proves no lower bound for recurrent models on ${task.name}: Lemma 1's odd/even split needs no contiguous cut, and a 7-state DFA recognises Dyck-(2,2)`, "--task", "check a one-layer Transformer on dyck");
+  }
+  return ids ? theorem(ids.recurrent!) : recurrentBound(task).theorem;
+}
+
+/** Index lookup and the other INDEX tasks have no lower bound for Transformers in the paper: one clear error. */
+export function noTransformerBound(task: Task): never {
+  const hint = task.name === "index-lookup" ? "one layer of width O(log N) solves it (Theorem 1)" : "Transformer bounds: equality, disjointness, dyck";
+  return fail("unsupported", `the paper proves no lower bound for Transformers on ${task.name}`, "--task", hint);
 }
 
 /**
@@ -67,17 +75,12 @@ export function refuteTwoWay(model: Model, task: Task, options: RefuteOptions & 
 }
 
 function protocolFor(model: Model, family: TwoWayFamily): { protocol: SplitProtocol; messageBits: number; thm: Theorem } {
-  const ids = THEOREM_BY_TASK[family.task.name]!;
-  if (model.kind === "transformer") {
-    if (model.layers.length !== 1) {
-      fail("unsupported", `the lower bounds for ${family.task.name} hold for one-layer Transformers; this model has ${model.layers.length} layers`, "--task", "no such bound exists for two layers (Corollary 13.1)");
-    }
-    return { protocol: theorem4Protocol(model, family.split), messageBits: theorem4Cost(model, family.split), thm: theorem(ids.transformer) };
+  const thm = theoremFor(model, family.task);
+  if (model.kind === "recurrent") return { protocol: recurrentAtCut(model, family.split), messageBits: stateBits(model), thm };
+  if (model.layers.length !== 1) {
+    fail("unsupported", `the lower bounds for ${family.task.name} hold for one-layer Transformers; this model has ${model.layers.length} layers`, "--task", "no such bound exists for two layers (Corollary 13.1)");
   }
-  if (family.split.name === "odd-even") {
-    fail("unsupported", "Lemma 1's odd/even split says nothing about recurrent models (Theorem 2 needs a contiguous cut)", "--task", "a constant-size RNN recognises Dyck-(2,2): try the dyck task with a Transformer");
-  }
-  return { protocol: recurrentAtCut(model, family.split), messageBits: stateBits(model), thm: theorem(ids.recurrent) };
+  return { protocol: theorem4Protocol(model, family.split), messageBits: theorem4Cost(model, family.split), thm };
 }
 
 /** Theorem 2's protocol on a cut split: Alice's tokens first, Bob's after. */

@@ -4,7 +4,7 @@ import { cutOf } from "../reductions/one-way-family.js";
 import { recurrentBound } from "../reductions/theorems.js";
 import type { Task } from "../tasks/task.js";
 import { refuteOneWay } from "./one-way.js";
-import { refuteTwoWay, TWO_WAY_TASKS } from "./refute-two-way.js";
+import { noTransformerBound, refuteTwoWay, TWO_WAY_TASKS } from "./refute-two-way.js";
 import type { RefuteOptions, Verdict } from "./verdict.js";
 
 export * from "./verdict.js";
@@ -18,9 +18,7 @@ export { PROBE_SAMPLES } from "./one-way.js";
  */
 export function refute(model: Model, task: Task, options: RefuteOptions & { split?: string } = {}): Verdict {
   if (TWO_WAY_TASKS.includes(task.name)) return refuteTwoWay(model, task, options);
-  if (model.kind === "transformer") {
-    return fail("unsupported", `the paper proves no lower bound for Transformers on ${task.name}`, "--task", task.name === "index-lookup" ? "one layer of width O(log N) solves it (Theorem 1)" : "Transformer bounds: equality, disjointness, dyck");
-  }
+  if (model.kind === "transformer") return noTransformerBound(task);
   const cut = cutOf(recurrentBound(task).family);
   if (options.split !== undefined && options.split !== String(cut)) {
     fail("invalid-flag", `the INDEX reduction for ${task.name} cuts after Alice's ${cut} tokens, not at "${options.split}"`, "--split", `use --split ${cut} or leave it out`);
