@@ -160,7 +160,13 @@ function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, h
   const sums = model.sums;
   const last = holder.indexOf(n - 1);
   const parties = { first: holder, second: other };
-  const party = (positions: Int32Array, tokens: Int32Array) => new Party(model, layer, positions, tokens, n);
+  // A party's embeddings, keys and values depend on its own tokens only: computed once per input, not once per round.
+  const parties_ = new WeakMap<Int32Array, Party>();
+  const party = (positions: Int32Array, tokens: Int32Array) => {
+    let p = parties_.get(tokens);
+    if (p === undefined || p.positions !== positions) parties_.set(tokens, (p = new Party(model, layer, positions, tokens, n)));
+    return p;
+  };
 
   // Each round: the holder sends, then the other party (when it holds any position). `then` gets both messages.
   const round = (
