@@ -2,17 +2,10 @@ import type { Command } from "commander";
 import { makeTask, TASK_NAMES, type Task, type TaskOptions } from "../tasks/index.js";
 import { oneOf, wholeNumber } from "./options.js";
 
-/** The flags that pick a task: --task, --n and the task's own parameters (makeTask refuses those it does not take). */
-export interface TaskFlags {
+/** The flags that pick a task: --task, --n and the task's own parameters, named as TaskOptions names them. */
+export interface TaskFlags extends TaskOptions {
   task: string;
   n: number;
-  alphabet?: number;
-  variant?: string;
-  separator?: boolean;
-  pairs?: number;
-  depth?: number;
-  dim?: number;
-  mqar?: boolean;
 }
 
 export function taskFlags(command: Command, required = true): Command {

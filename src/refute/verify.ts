@@ -1,3 +1,4 @@
+import type { BitString } from "../cc/bits.js";
 import { run } from "../cc/protocol.js";
 import { transcriptBits } from "../cc/transcript.js";
 import { CcboundError } from "../errors.js";
@@ -61,8 +62,12 @@ function checkCollision(
   if (answer(x) === answer(y)) return "collision: the task answers both inputs alike, so the collision shows nothing";
   if (![x, y].some((z) => z.join(" ") === input.join(" "))) return "collision: the certificate's input is neither colliding input";
   const protocol = theorem2Protocol(model as RecurrentModel, c.cut);
-  const sent = [x, y].map((z) => transcriptBits(run(protocol, ids(z.slice(0, c.cut)), ids(z.slice(c.cut))).transcript));
-  if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different messages";
+  return sameRecordedTranscript(c, [x, y].map((z) => transcriptBits(run(protocol, ids(z.slice(0, c.cut)), ids(z.slice(c.cut))).transcript)));
+}
+
+/** Both colliding inputs sent one transcript, and it is the one the certificate records. */
+function sameRecordedTranscript(c: NonNullable<Certificate["collision"]>, sent: readonly BitString[]): string | undefined {
+  if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different transcripts";
   if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex) return "collision: the recorded transcript is not the one sent";
   return undefined;
 }
@@ -91,9 +96,7 @@ function checkTwoWayCollision(
     const all = ids(z);
     return transcriptBits(run(protocol, tokensOf(all, split.alice), tokensOf(all, split.bob)).transcript);
   });
-  if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different transcripts";
-  if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex) return "collision: the recorded transcript is not the one sent";
-  return undefined;
+  return sameRecordedTranscript(c, sent);
 }
 
 /** The certificate's task, or why it names none: parameters are exactly those the task takes, with their types. */

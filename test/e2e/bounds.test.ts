@@ -1,18 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ccbound, tempDir } from "./cli.js";
+import { ccbound, expectBadInput, tempDir } from "./cli.js";
 
-/** Exit 2 and exactly one line on stderr, matching, with nothing on stdout (as test/e2e/bad-input.test.ts). */
-function expectBadInput(args: string[], pattern: RegExp): void {
-  const r = ccbound(...args);
-  expect(r.status, r.stderr + r.stdout).toBe(2);
-  const lines = r.stderr.trim().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^ccbound: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stdout).toBe("");
-}
 
 interface Row {
   task: string;

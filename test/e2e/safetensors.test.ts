@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ccbound, tempDir } from "./cli.js";
+import { ccbound, expectBadInput, tempDir } from "./cli.js";
 
 const F = "test/fixtures/pytorch";
 const expected = JSON.parse(readFileSync(`${F}/expected.json`, "utf8")) as {
@@ -147,17 +147,6 @@ function stFile(name: string, header: unknown, data: Uint8Array, headerText = JS
 const f32 = (...v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 const lstm = readFileSync(`${F}/lstm-1.safetensors`);
 
-/** Exit 2, one line on stderr that matches, no stack trace, nothing on stdout. */
-function expectBadInput(args: string[], pattern: RegExp): void {
-  const r = ccbound(...args);
-  expect(r.status, r.stderr + r.stdout).toBe(2);
-  const lines = r.stderr.trim().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^ccbound: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stdout).toBe("");
-}
 
 describe("malformed safetensors files: exit 2 and one line (done when 3)", () => {
   const bad: [string, () => string, RegExp][] = [

@@ -2,20 +2,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ccbound, tempDir } from "./cli.js";
+import { ccbound, expectBadInput, tempDir } from "./cli.js";
 
 const dir = tempDir();
 const at = (name: string) => join(dir, name);
 
-function expectOneLine(args: string[], pattern: RegExp): void {
-  const r = ccbound(...args);
-  expect(r.status, r.stderr + r.stdout).toBe(2);
-  const lines = r.stderr.trim().split("\n");
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^ccbound: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stdout).toBe("");
-}
 
 describe("Transformers on the command line", () => {
   const model = at("tf-dyck8.json");
@@ -53,15 +44,15 @@ describe("Transformers on the command line", () => {
   });
 
   it("bad requests: one line, exit 2", () => {
-    expectOneLine(["check", model, "--task", "dyck", "--n", "8", "--split", "4"], /splits the input at "odd-even", not "4"/);
-    expectOneLine(["check", model, "--task", "dyck", "--n", "7"], /even/);
-    expectOneLine(["check", model, "--task", "equality", "--n", "8"], /vocabulary has no token "0"/);
-    expectOneLine(["simulate", model, "--input", "( ) [ ]", "--split", "9"], /cut must be 1..3/);
-    expectOneLine(["random-model", "--arch", "transformer", "--hidden", "2", "--vocab", "3"], /--max-length/);
+    expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--split", "4"], /splits the input at "odd-even", not "4"/);
+    expectBadInput(["check", model, "--task", "dyck", "--n", "7"], /even/);
+    expectBadInput(["check", model, "--task", "equality", "--n", "8"], /vocabulary has no token "0"/);
+    expectBadInput(["simulate", model, "--input", "( ) [ ]", "--split", "9"], /cut must be 1..3/);
+    expectBadInput(["random-model", "--arch", "transformer", "--hidden", "2", "--vocab", "3"], /--max-length/);
     const two = at("tf2.json");
     expect(ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--layers", "2", "--task", "dyck", "--n", "6", "--out", two).status).toBe(0);
-    expectOneLine(["check", two, "--task", "dyck", "--n", "6"], /one-layer Transformers.*Corollary 13.1/);
-    expectOneLine(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
+    expectBadInput(["check", two, "--task", "dyck", "--n", "6"], /one-layer Transformers.*Corollary 13.1/);
+    expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
   });
 });
 
@@ -79,9 +70,9 @@ describe("the zoo", () => {
   });
 
   it("bad zoo requests: unknown name, a parameter the model does not take, an odd n", () => {
-    expectOneLine(["zoo", "hash-equalty", "--n", "8"], /no zoo model "hash-equalty"/);
-    expectOneLine(["zoo", "hash-equality", "--n", "8", "--forget", "2"], /takes no --forget/);
-    expectOneLine(["zoo", "hash-equality", "--n", "7"], /even n/);
-    expectOneLine(["zoo", "hash-equality", "--n", "64", "--bits", "3"], /--bits must be 6..48/);
+    expectBadInput(["zoo", "hash-equalty", "--n", "8"], /no zoo model "hash-equalty"/);
+    expectBadInput(["zoo", "hash-equality", "--n", "8", "--forget", "2"], /takes no --forget/);
+    expectBadInput(["zoo", "hash-equality", "--n", "7"], /even n/);
+    expectBadInput(["zoo", "hash-equality", "--n", "64", "--bits", "3"], /--bits must be 6..48/);
   });
 });
