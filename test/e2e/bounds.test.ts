@@ -201,11 +201,18 @@ describe("ccbound cite", () => {
     expect(checkedOutputsSha256(parseWriteup(text.replace(/here 12 bits/, "here 13 bits"), "x"))).not.toBe(hash);
   });
 
-  it("aliases and results without a writeup yet: the paper's entry, and a note on stderr", () => {
-    const r = ccbound("cite", "thm10");
+  it("results without a writeup yet: the paper's entry, and a note on stderr", () => {
+    const r = ccbound("cite", "thm6");
     expect(r.status).toBe(0);
     expect(parseBibtex(r.stdout).map((e) => e.key)).toEqual(["bhattamishra2024separations"]);
-    expect(r.stderr).toMatch(/Theorem 5 has no writeup yet \(proofs\/thm5\.md\)/);
+    expect(r.stderr).toMatch(/Theorem 6 has no writeup yet \(proofs\/thm6\.md\)/);
+  });
+
+  it("an alias cites its result: thm10 is Theorem 5, with its writeup", () => {
+    const r = ccbound("cite", "thm10");
+    expect(r.status, r.stderr).toBe(0);
+    expect(parseBibtex(r.stdout)).toHaveLength(2);
+    expect(r.stdout).toMatch(/proofs\/thm5\.md/);
   });
 
   it("an unknown id: one line, exit 2, with a did-you-mean", () => {
