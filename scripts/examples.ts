@@ -10,6 +10,7 @@ import { assocRecall } from "../src/tasks/assoc-recall.js";
 import { dyck } from "../src/tasks/dyck.js";
 import { indexLookup } from "../src/tasks/index-lookup.js";
 import type { TaskName } from "../src/tasks/task.js";
+import { countingDyck } from "../src/zoo/counting-dyck.js";
 import { hashEquality } from "../src/zoo/hash-equality.js";
 
 export interface Example {
@@ -82,5 +83,13 @@ export const EXAMPLES: readonly Example[] = [
     expect: "refuted",
     why: "an RNN that compares 16-bit hashes of the halves (zoo): wrong only on hash collisions, which random testing rarely meets; the fooling set (x, x) of EQ finds one",
     spec: () => hashEquality({ n: 64, bits: 16, seed: 1 }),
+  },
+  {
+    file: "counting-dyck-32.json",
+    task: "dyck",
+    n: 32,
+    expect: "refuted",
+    why: "a one-layer Transformer that checks one position-weighted count (zoo): right on every Dyck-(2,2) word and wrong on about 0.4% of the task's inputs; two of Lemma 1's words share its transcript, and the crossed word is the error",
+    spec: () => countingDyck({ n: 32 }),
   },
 ];

@@ -2,6 +2,7 @@ import { fail } from "../errors.js";
 import { indexLookupDfa } from "../models/lookup-dfa.js";
 import type { ModelSpec } from "../models/spec.js";
 import { makeTask, type Task } from "../tasks/index.js";
+import { countingDyck } from "./counting-dyck.js";
 import { hashEquality } from "./hash-equality.js";
 
 /** The parameters a zoo model takes (each entry reads the ones it needs). */
@@ -33,6 +34,13 @@ export const ZOO: readonly ZooEntry[] = [
     takes: ["bits", "seed", "separator"],
     build: (p) => hashEquality({ n: p.n, bits: p.bits ?? 16, seed: p.seed ?? 0, separator: p.separator ?? false }),
     task: (p) => makeTask("equality", p.n, { separator: p.separator ?? false }),
+  },
+  {
+    name: "counting-dyck",
+    summary: "a one-layer Transformer that sums position-weighted bracket counts (Dyck-(2,2)): right on every member, wrong on a few others",
+    takes: [],
+    build: (p) => countingDyck({ n: p.n }),
+    task: (p) => makeTask("dyck", p.n),
   },
   {
     name: "forgetful-lookup",

@@ -74,5 +74,6 @@ describe("the zoo", () => {
     expectBadInput(["zoo", "hash-equality", "--n", "8", "--forget", "2"], /takes no --forget/);
     expectBadInput(["zoo", "hash-equality", "--n", "7"], /even n/);
     expectBadInput(["zoo", "hash-equality", "--n", "64", "--bits", "3"], /--bits must be 6..48/);
+    expectBadInput(["zoo", "counting-dyck", "--n", "7"], /even length/);
   });
 });
