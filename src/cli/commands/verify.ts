@@ -20,7 +20,7 @@ export function registerVerify(program: Command): void {
       else if (check.valid) {
         printRows([
           ["valid", `the model answers "${check.answer}" on the certificate's input; the task's answer is "${check.expected}"`],
-          ["collision", check.collisionChecked ? "re-run through Theorem 2's protocol: one shared message, as recorded" : "none recorded"],
+          ["collision", !check.collisionChecked ? "none recorded" : cert.collision?.split !== undefined ? `re-run through Theorem 4's protocol at split ${cert.collision.split}: one shared transcript, as recorded` : "re-run through Theorem 2's protocol: one shared message, as recorded"],
         ]);
       } else printRows([["INVALID", check.reason]]);
       process.exitCode = check.valid ? EXIT.valid : EXIT.invalid;
