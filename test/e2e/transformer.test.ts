@@ -69,6 +69,18 @@ describe("the zoo", () => {
     expect(ccbound("verify", cert, "--model", m).status).toBe(0);
   });
 
+  it("zoo counting-dyck is refuted through a Theorem 4 collision at the odd/even split, and verify re-runs that protocol", () => {
+    const m = at("counting.json");
+    expect(ccbound("zoo", "counting-dyck", "--n", "16", "--out", m).status).toBe(0);
+    const cert = at("counting.cert.json");
+    const r = ccbound("check", m, "--task", "dyck", "--n", "16", "--seed", "1", "--cert", cert);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/share one \d+-bit transcript at split odd-even/);
+    const v = ccbound("verify", cert, "--model", m);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/Theorem 4's protocol at split odd-even/);
+  });
+
   it("bad zoo requests: unknown name, a parameter the model does not take, an odd n", () => {
     expectBadInput(["zoo", "hash-equalty", "--n", "8"], /no zoo model "hash-equalty"/);
     expectBadInput(["zoo", "hash-equality", "--n", "8", "--forget", "2"], /takes no --forget/);
