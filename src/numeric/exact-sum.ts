@@ -11,7 +11,7 @@ import type { IeeeFormat } from "./ieee.js";
  * for IEEE formats), so a sum is an integer number of quanta: `units`. A partial sum of `count` values fits
  * 1 + magnitudeBits + ceil(log2 count) bits in two's complement, which is the message that carries it. For
  * fixed:I.F that is p + ceil(log2 count), the paper's p + log N. For IEEE formats the exact sum spans the whole
- * exponent range (277 + ceil(log2 count) bits for float32, 40 + ... for float16): the price of exactness with
+ * exponent range (280 + ceil(log2 count) bits for float32 and 43 + ceil(log2 count) for float16, counting the sign and the two bits for special values): the price of exactness with
  * floating point, which the paper (fixed point throughout) does not pay. IEEE sums carry two more bits for the
  * special values: a NaN, or an infinity, among the addends decides the sum as IEEE addition would.
  */

@@ -29,7 +29,7 @@ import { holderOfLast, type Split } from "./split.js";
  * m >= 4 (then (4 - m)p + (2 - m) log N <= 0); for m < 4 it is larger, because the maxima and the normalisers,
  * 2p + 2(p + log N) bits a head, are not lower-order when m is small (the notes observe that the paper's itemised
  * costs do not sum to its headline constant either). A property test checks the m >= 4 claim. IEEE formats pay for
- * exactness: an exact sum of float32 values spans the exponent range, 279 + ceil(log2 c) bits (exact-sum.ts).
+ * exactness: an exact sum of float32 values spans the exponent range, 280 + ceil(log2 c) bits a sum (277 of magnitude, a sign and two for the special values; exact-sum.ts).
  */
 export function theorem4Protocol(model: TransformerModel, split: Split): Protocol<Int32Array, Int32Array, number> {
   return mapOutput(theorem4VectorProtocol(model, split), (y) => argmax(model.readoutLogits(y, 0)));

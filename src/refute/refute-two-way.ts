@@ -129,7 +129,9 @@ function collisionFinding(model: Model, family: TwoWayFamily, binding: Binding, 
   const answer = answerOf(model, binding, input);
   if (answer === expected) throw new Error("a transcript collision whose crossed input the model answers right: the protocol is not faithful");
   const [first, second] = [family.element(a), family.element(b)];
-  const pair: [string[], string[]] = model.kind === "transformer" ? [first, second] : [second, input];
+  // One-way: the element that gave the crossed input its Bob part (DISJ crosses either way round), then the input.
+  const bobPart = (tokens: readonly string[]) => tokens.slice(family.split.alice.length).join(" ");
+  const pair: [string[], string[]] = model.kind === "transformer" ? [first, second] : [bobPart(second) === bobPart(input) ? second : first, input];
   const runs = pair.map((tokens) => runOn(protocol, family, binding, tokens));
   if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript)) throw new Error("search reported a collision that the protocol does not reproduce");
   const shared = transcriptBits(runs[0]!.transcript);

@@ -280,7 +280,7 @@ export const RESULTS: readonly RegistryResult[] = [
     bound: "cost <= 3m(p + log N)H",
     where: "Sec. 4, App. D (notes §4.6)",
     evaluate: (p) => ok("paper", [atMost("cost", "cost <= 3m(p + log N)H bits", rational(3n * (p.p + logN(p))), "mH bits")], [LOG_N_NOTE]),
-    code: [link("src/reductions/theorem4.ts", false, "the protocol"), link("src/numeric/exact-sum.ts", true, "exact partial sums Alice's and Bob's messages carry")],
+    code: [link("src/reductions/theorem4.ts", true, "the protocol"), link("src/numeric/exact-sum.ts", true, "exact partial sums Alice's and Bob's messages carry")],
     writeup: writeup("thm4"),
   },
   {
@@ -296,7 +296,7 @@ export const RESULTS: readonly RegistryResult[] = [
     bound: "bits >= N - 1",
     where: "Sec. 4.1, App. E (notes §4.7)",
     evaluate: (p) => needsEven(p, "Dyck-(2,2)") ?? ok("paper", [atLeast("bits", "bits >= N - 1", rational(p.n - 1n))]),
-    code: [link("src/tasks/dyck.ts", true, "the task"), link("src/cc/dyck.ts", false, "the fooling set")],
+    code: [link("src/tasks/dyck.ts", true, "the task"), link("src/cc/dyck-problem.ts", true, "the fooling set"), link("src/reductions/two-way-family.ts", true, "the fooling set pulled back to the task")],
     writeup: writeup("lemma1"),
   },
   {
@@ -317,7 +317,7 @@ export const RESULTS: readonly RegistryResult[] = [
         "the numerator N - 1 is reconstructed (garbled in the source) from Lemma 1 and Theorem 4: 3m(p + log N)H >= N - 1",
         LOG_N_NOTE,
       ]),
-    code: [link("src/reductions/theorem4.ts", false, "the protocol"), link("src/tasks/dyck.ts", true, "the task")],
+    code: [link("src/reductions/theorem4.ts", true, "the protocol"), link("src/tasks/dyck.ts", true, "the task")],
     writeup: writeup("thm5"),
   },
   {
@@ -366,7 +366,7 @@ export const RESULTS: readonly RegistryResult[] = [
     where: "Sec. 4.2, App. F",
     requiredStateBits: (n) => Math.ceil(n / 2),
     evaluate: (p) => halvesRecurrent(p, "INEQ", "paper"),
-    code: [link("src/reductions/equality.ts", false, "EQ -> INEQ"), link("src/tasks/equality.ts", true, "the task"), link("src/cc/problems.ts", true, "EQ (eqProblem)")],
+    code: [link("src/reductions/two-way-family.ts", true, "EQ -> INEQ (the fooling set pulled back)"), link("src/tasks/equality.ts", true, "the task"), link("src/cc/problems.ts", true, "EQ (eqProblem)")],
     writeup: writeup("thm11"),
   },
   {
@@ -383,7 +383,7 @@ export const RESULTS: readonly RegistryResult[] = [
     paperBound: "mpH = Ω(N)",
     where: "Sec. 4.2, App. F",
     evaluate: (p) => halvesOneLayer(p, "INEQ", "Fact 2 (EQ)"),
-    code: [link("src/reductions/theorem4.ts", false, "the protocol"), link("src/tasks/equality.ts", true, "the task")],
+    code: [link("src/reductions/theorem4.ts", true, "the protocol"), link("src/tasks/equality.ts", true, "the task")],
     writeup: writeup("thm12"),
   },
   {
@@ -401,7 +401,7 @@ export const RESULTS: readonly RegistryResult[] = [
     where: "Sec. 4.2",
     requiredStateBits: (n) => Math.ceil(n / 2),
     evaluate: (p) => halvesRecurrent(p, "DISJ", "derived", ["the paper states Ω(N); Theorem 2's one-way protocol against Fact 1 on N/2-bit halves gives mp >= N/2 exactly"]),
-    code: [link("src/reductions/disjointness.ts", false, "DISJ -> the task"), link("src/tasks/disjointness.ts", true, "the task"), link("src/cc/problems.ts", true, "DISJ (disjProblem)")],
+    code: [link("src/reductions/two-way-family.ts", true, "DISJ -> the task (the fooling set pulled back)"), link("src/tasks/disjointness.ts", true, "the task"), link("src/cc/problems.ts", true, "DISJ (disjProblem)")],
     writeup: writeup("disj-rnn"),
   },
   {
@@ -418,7 +418,7 @@ export const RESULTS: readonly RegistryResult[] = [
     paperBound: "Ω(N)",
     where: "Sec. 4.2",
     evaluate: (p) => halvesOneLayer(p, "DISJ", "Fact 1 (DISJ)"),
-    code: [link("src/reductions/theorem4.ts", false, "the protocol"), link("src/tasks/disjointness.ts", true, "the task")],
+    code: [link("src/reductions/theorem4.ts", true, "the protocol"), link("src/tasks/disjointness.ts", true, "the task")],
     writeup: writeup("disj-tf1"),
   },
   {
@@ -520,7 +520,7 @@ export const RESULTS: readonly RegistryResult[] = [
         LN_NOTE,
       ]);
     },
-    code: [link("src/constructions/nearest-neighbor.ts", false, "the construction"), link("src/tasks/nearest-neighbor.ts", false, "the task")],
+    code: [link("src/constructions/nearest-neighbor.ts", false, "the construction"), link("src/tasks/nearest-neighbor.ts", true, "the task")],
     writeup: writeup("thm7"),
   },
   {
@@ -541,7 +541,7 @@ export const RESULTS: readonly RegistryResult[] = [
       const e = halvesRecurrent(p, "the DISJ reduction (N/2 pairs)", "paper");
       return e.applicable ? { ...e, quantities: [...e.quantities].reverse() } : e;
     },
-    code: [link("src/reductions/nearest-neighbor.ts", false, "DISJ -> nearest neighbour"), link("src/tasks/nearest-neighbor.ts", false, "the task")],
+    code: [link("src/reductions/nearest-neighbor.ts", true, "INDEX -> nearest neighbour (one query; the paper asks every key, DISJ)"), link("src/tasks/nearest-neighbor.ts", true, "the task")],
     writeup: writeup("thm8"),
   },
 ];

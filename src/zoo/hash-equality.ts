@@ -26,7 +26,7 @@ export interface HashEqualityOptions {
  * The head answers "1" (logit 1/2 - relu(D) - relu(-D) against 0) exactly when D = 0.
  *
  * A one-bit difference changes D by some w_j >= 1, so the errors are rare under random testing (the task's own
- * generator flips one bit in a quarter of its negatives, and the rest must hit D = 0 exactly), while two first halves
+ * generator flips one bit in half of its negatives, a quarter of all inputs, and the rest must hit D = 0 exactly), while two first halves
  * with one hash leave the same state when their last bits agree, which the fooling-set search finds in about
  * 2^(c/2) runs.
  */

@@ -7,29 +7,25 @@ import { theorem2Cost, theorem2Protocol } from "../../reductions/theorem2.js";
 import { paperTheorem4Bits, theorem4Cost, theorem4Protocol } from "../../reductions/theorem4.js";
 import { parseSplit, tokensOf } from "../../reductions/split.js";
 import type { Model } from "../../models/compile.js";
-import { makeTask, TASK_NAMES } from "../../tasks/index.js";
 import { loadModel, modelOptions, type ModelOptions } from "../load.js";
-import { oneOf, tokensOf as splitWords, wholeNumber } from "../options.js";
+import { tokensOf as splitWords } from "../options.js";
+import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
 import { printJson, printRows } from "../print.js";
 
-interface SimulateOptions extends ModelOptions {
+interface SimulateOptions extends ModelOptions, Partial<TaskFlags> {
   input: string;
   split: string;
-  task?: string;
-  n?: number;
   json?: boolean;
 }
 
 export function registerSimulate(program: Command): void {
-  modelOptions(program
+  modelOptions(taskFlags(program
     .command("simulate")
     .description("run the model's protocol on one input (Theorem 2 for recurrent models, Theorem 4 for one-layer Transformers) and print the transcript with bit counts")
     .argument("<model>", "model file (JSON or safetensors)")
     .requiredOption("--input <tokens>", "space-separated tokens")
     .requiredOption("--split <K|odd-even>", "Alice holds the first K tokens (or, for Transformers, the odd positions 1, 3, ...), Bob the rest")
-    .option("--task <task>", `also give the task's answer: ${TASK_NAMES.join(", ")}`, oneOf("--task", TASK_NAMES))
-    .option("--n <N>", "N for --task", wholeNumber("--n", 1))
-    .option("--json", "one JSON object on stdout"))
+    .option("--json", "one JSON object on stdout"), false))
     .action((modelPath: string, o: SimulateOptions) => simulate(modelPath, o));
 }
 
@@ -37,7 +33,7 @@ function simulate(modelPath: string, o: SimulateOptions): void {
   const { model } = loadModel(modelPath, o);
   const tokens = splitWords(o.input);
   if (o.task !== undefined && o.n === undefined) fail("invalid-flag", "--task needs --n", "--n");
-  const expected = o.task === undefined ? undefined : makeTask(o.task, o.n!).answer(tokens);
+  const expected = o.task === undefined ? undefined : taskOf(o as TaskFlags).answer(tokens);
   const ids = inputIds(model, tokens);
   const { result, closedForm, forwardLabel, alice, bob } = runProtocol(model, ids, o.split);
   const output = model.labels[result.output]!;
