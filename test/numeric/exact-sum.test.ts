@@ -17,11 +17,8 @@ function exactBig(x: number): Big {
     m *= 2; // exact
     e++;
   }
-  const saved = Big.DP;
-  Big.DP = 1200; // 2^-e has e <= 1074 decimal digits: the division is exact
-  const v = new Big(BigInt(m).toString()).div(new Big(2).pow(e));
-  Big.DP = saved;
-  return v;
+  // x = m / 2^e = m 5^e / 10^e: an exact decimal, no division.
+  return new Big(`${(BigInt(m) * 5n ** BigInt(e)).toString()}e-${e}`);
 }
 
 /** The exact sum of binary values as a decimal (big.js adds exactly). */

@@ -106,10 +106,11 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
     }
   });
 
-  it("no false negatives, and some false positives: every one of the 4^n strings for n <= 10, every member for n <= 16", () => {
-    // Wrong inputs among all 4^n strings (all of them non-members accepted): 0, 10, 124, 1720, 19730 for n = 2..10.
+  it("no false negatives, and some false positives: every one of the 4^n strings for n <= 8, every member for n <= 16", () => {
+    // Wrong inputs among all 4^n strings (all of them non-members accepted): 0, 10, 124, 1720 for n = 2..8 (and
+    // 19730 of the 4^10 at n = 10, measured once; left out of CI for time, 15 s).
     const wrongByN: Record<number, number> = {};
-    for (const n of [2, 4, 6, 8, 10]) {
+    for (const n of [2, 4, 6, 8]) {
       const model = modelAt(n);
       let falseNegatives = 0;
       let falsePositives = 0;
@@ -122,7 +123,7 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
       expect(falseNegatives).toBe(0);
       wrongByN[n] = falsePositives;
     }
-    expect(wrongByN).toEqual({ 2: 0, 4: 10, 6: 124, 8: 1720, 10: 19730 });
+    expect(wrongByN).toEqual({ 2: 0, 4: 10, 6: 124, 8: 1720 });
     for (const n of [12, 14, 16]) {
       const model = modelAt(n);
       for (let i = 0n; i < 1n << BigInt(n - 1); i++) expect(model.forward(dyckFoolingWord(i, n))).toBe(1);
