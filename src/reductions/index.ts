@@ -5,3 +5,7 @@ export * from "./one-way-family.js";
 export * from "./index-lookup.js";
 export * from "./assoc-recall.js";
 export * from "./theorems.js";
+export * from "./split.js";
+export * from "./theorem4.js";
+export * from "./two-way-family.js";
+export * from "./nearest-neighbor.js";

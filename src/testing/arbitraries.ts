@@ -7,7 +7,9 @@ import fc from "fast-check";
 import type { RecurrentModel } from "../models/model.js";
 import { compileModel } from "../models/compile.js";
 import { randomModel } from "../models/random.js";
-import type { CellType, ModelSpec } from "../models/spec.js";
+import { randomTransformer } from "../models/random-transformer.js";
+import type { TransformerModel } from "../models/transformer.js";
+import type { CellType, ModelSpec, TransformerModelSpec } from "../models/spec.js";
 import type { NumberFormat } from "../numeric/format.js";
 import { parseFormat } from "../numeric/parse.js";
 import { Rng } from "../random.js";
@@ -69,6 +71,37 @@ export function arbitraryRecurrentModel(c: RecurrentModelConstraints): fc.Arbitr
       return { spec, model: compileModel(spec) };
     })
     .filter(({ model }) => c.maxStateBits === undefined || model.stateUnits * model.unitBits < c.maxStateBits);
+}
+
+export interface TransformerConstraints {
+  /** The model's vocabulary, labels and length fit this task. */
+  task: Task;
+  layers?: number;
+  maxWidth?: number;
+  maxHeads?: number;
+  formats?: fc.Arbitrary<NumberFormat>;
+}
+
+/** A Transformer model file and its compiled model. */
+export interface GeneratedTransformer {
+  readonly spec: TransformerModelSpec;
+  readonly model: TransformerModel;
+}
+
+/** Random Transformers (one layer unless asked) that fit a task: width d and head width m up to maxWidth, 1..maxHeads heads. */
+export function arbitraryTransformer(c: TransformerConstraints): fc.Arbitrary<GeneratedTransformer> {
+  return fc
+    .record({
+      width: fc.integer({ min: 1, max: c.maxWidth ?? 4 }),
+      headWidth: fc.integer({ min: 1, max: c.maxWidth ?? 4 }),
+      heads: fc.integer({ min: 1, max: c.maxHeads ?? 2 }),
+      format: c.formats ?? arbitraryFixedFormat({ minBits: 4, maxBits: 10 }),
+      seed: fc.nat({ max: 2 ** 32 - 1 }),
+    })
+    .map(({ format, ...o }) => {
+      const spec = randomTransformer({ ...o, layers: c.layers ?? 1, maxLength: c.task.inputLength, format: format.name, vocab: c.task.vocab, labels: c.task.labels });
+      return { spec, model: compileModel(spec) };
+    });
 }
 
 /** Inputs of a task, drawn by the task's own seeded generator. */
