@@ -1,3 +1,4 @@
+import { fail } from "../errors.js";
 import { arithFor, type Arith } from "../numeric/arith.js";
 import { parseFormat } from "../numeric/parse.js";
 import { compileCell, type Cell } from "./cells.js";
@@ -70,7 +71,7 @@ function inputOf(spec: RecurrentModelSpec, d: number, embedding: Float64Array, a
   return {
     buffer: row,
     at(token, position) {
-      if (!(position >= 0 && position < maxLength)) throw new RangeError(`position ${position} is outside the model's ${maxLength} position embeddings`);
+      if (!(position >= 0 && position < maxLength)) fail("invalid-input", `the model takes at most ${maxLength} tokens (its position embeddings); position ${position + 1} is past them`);
       for (let c = 0; c < d; c++) row[c] = arith.add(embedding[token * d + c]!, positions[position * d + c]!);
       return 0;
     },

@@ -1,3 +1,4 @@
+import { fail } from "../errors.js";
 import { arithFor, type Arith } from "../numeric/arith.js";
 import { exactSumFor, type Accumulator, type ExactSum } from "../numeric/exact-sum.js";
 import type { NumberFormat } from "../numeric/format.js";
@@ -219,7 +220,7 @@ function runForward(model: TransformerModel, tokens: ArrayLike<number>): Float64
 
 function forwardVectors(model: TransformerModel, tokens: ArrayLike<number>): { x: Float64Array; offset: number } {
   const n = tokens.length;
-  if (n < 1 || n > model.maxLength) throw new RangeError(`the model takes 1 to ${model.maxLength} tokens, got ${n}`);
+  if (n < 1 || n > model.maxLength) fail("invalid-input", `the model takes 1 to ${model.maxLength} tokens (its position embeddings), got ${n}`);
   const sc = scratchFor(model, n);
   const { d } = model;
   let x = sc.x;

@@ -53,6 +53,10 @@ describe("Transformers on the command line", () => {
     expect(ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--layers", "2", "--task", "dyck", "--n", "6", "--out", two).status).toBe(0);
     expectBadInput(["check", two, "--task", "dyck", "--n", "6"], /one-layer Transformers.*Corollary 13.1/);
     expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
+    expectBadInput(["eval", model, "--input", "( ) ( ) ( ) ( ) ( )"], /takes 1 to 8 tokens/);
+    const hash = at("hash-short.json");
+    expect(ccbound("zoo", "hash-equality", "--n", "32", "--bits", "12", "--out", hash).status).toBe(0);
+    expectBadInput(["eval", hash, "--input", Array(40).fill("0").join(" ")], /at most 32 tokens/);
   });
 });
 
