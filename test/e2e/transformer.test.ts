@@ -49,6 +49,7 @@ describe("Transformers on the command line", () => {
     expectBadInput(["check", model, "--task", "equality", "--n", "8"], /vocabulary has no token "0"/);
     expectBadInput(["simulate", model, "--input", "( ) [ ]", "--split", "9"], /cut must be 1..3/);
     expectBadInput(["random-model", "--arch", "transformer", "--hidden", "2", "--vocab", "3"], /--max-length/);
+    expectBadInput(["random-model", "--arch", "transformer", "--hidden", "4096", "--heads", "64", "--vocab", "3", "--max-length", "8"], /more than a model file holds/);
     const two = at("tf2.json");
     expect(ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--layers", "2", "--task", "dyck", "--n", "6", "--out", two).status).toBe(0);
     expectBadInput(["check", two, "--task", "dyck", "--n", "6"], /one-layer Transformers.*Corollary 13.1/);

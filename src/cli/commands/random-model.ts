@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
+import { MAX_NUMBERS } from "../../io/limits.js";
 import { modelFileText, writeModelFile } from "../../io/model-file.js";
 import { randomModel } from "../../models/random.js";
 import { CELL_TYPES } from "../../models/spec.js";
@@ -52,6 +53,7 @@ export function registerRandomModel(program: Command): void {
     .action((o: RandomModelFlags) => {
       const { vocab, labels, length } = vocabulary(o);
       parseFormat(o.format); // one clear line for a bad format before anything is built
+      checkSize(o, vocab.length, labels.length, length);
       const spec = o.arch === "transformer" ? transformerOf(o, vocab, labels, length) : randomModel({ ...o, arch: o.arch, vocab, labels, ...(o.embed !== undefined && { embed: o.embed }) });
       if (o.out) writeModelFile(o.out, spec);
       else process.stdout.write(modelFileText(spec, "random-model"));
@@ -81,4 +83,22 @@ function transformerOf(o: RandomModelFlags, vocab: string[], labels: string[], l
     ...(o.ffn !== undefined && { ffn: o.ffn }),
     ...(o.layerNorm && { layerNorm: true }),
   });
+}
+
+/** Refuse, before building it, a model with more numbers than a model file may hold (it would not be readable). */
+function checkSize(o: RandomModelFlags, vocab: number, labels: number, length: number | undefined): void {
+  const h = o.hidden;
+  let numbers: number;
+  if (o.arch === "dfa") numbers = h * (vocab + 1);
+  else if (o.arch === "transformer") {
+    const m = o.headWidth ?? h;
+    const f = o.ffn ?? 2 * h;
+    const perLayer = 3 * o.heads * m * h + h * m * o.heads + 2 * f * h + f + h + (o.layerNorm ? 4 * h + 2 : 0);
+    numbers = (vocab + (o.maxLength ?? length ?? 0)) * h + o.layers * perLayer + labels * (h + 1);
+  } else {
+    const gates = o.arch === "lstm" ? 4 : o.arch === "gru" ? 3 : 1;
+    const d = o.embed ?? h;
+    numbers = vocab * d + o.layers * gates * h * (d + h + 2) + labels * (h + 1);
+  }
+  if (numbers > MAX_NUMBERS) fail("too-large", `the model would have about ${numbers.toLocaleString("en")} numbers, more than a model file holds (${MAX_NUMBERS.toLocaleString("en")})`, "--hidden", "use a smaller --hidden, --heads or --layers");
 }
