@@ -70,7 +70,7 @@ function onlyLayer(model: TransformerModel): CompiledLayer {
 }
 
 function checkSplit(model: TransformerModel, split: Split): void {
-  if (split.n > model.maxLength) throw new CcboundError("invalid-input", `the split covers ${split.n} positions, the model takes at most ${model.maxLength}`, "--split");
+  if (split.n > model.maxLength) throw new CcboundError("invalid-input", `inputs of ${split.n} tokens are longer than the model's ${model.maxLength} positions (its position embeddings)`);
   if (split.alice.length + split.bob.length !== split.n) throw new RangeError("a split must partition 0..n-1");
 }
 
