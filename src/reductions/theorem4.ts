@@ -159,12 +159,11 @@ function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, h
   const format = model.format;
   const sums = model.sums;
   const last = holder.indexOf(n - 1);
-  const parties = { first: holder, second: other };
   // A party's embeddings, keys and values depend on its own tokens only: computed once per input, not once per round.
-  const parties_ = new WeakMap<Int32Array, Party>();
+  const computed = new WeakMap<Int32Array, Party>();
   const party = (positions: Int32Array, tokens: Int32Array) => {
-    let p = parties_.get(tokens);
-    if (p === undefined || p.positions !== positions) parties_.set(tokens, (p = new Party(model, layer, positions, tokens, n)));
+    let p = computed.get(tokens);
+    if (p === undefined || p.positions !== positions) computed.set(tokens, (p = new Party(model, layer, positions, tokens, n)));
     return p;
   };
 
@@ -176,11 +175,11 @@ function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, h
   ): Protocol<Int32Array, Int32Array, Float64Array> => ({
     kind: "alice",
     label: `${label} (holder of the last token)`,
-    send: (x) => send(parties.first, x),
+    send: (x) => send(holder, x),
     next: (a) =>
       other.length === 0
         ? then(a, null)
-        : { kind: "bob", label: `${label} (other party)`, send: (y) => send(parties.second, y), next: (b) => then(a, b) },
+        : { kind: "bob", label: `${label} (other party)`, send: (y) => send(other, y), next: (b) => then(a, b) },
   });
 
   return {
