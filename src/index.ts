@@ -14,7 +14,7 @@ export { exactSumFor, type ExactSum, type Accumulator } from "./numeric/exact-su
 export * from "./tasks/index.js";
 export * from "./reductions/index.js";
 export { refute, STRATEGIES, DEFAULT_BUDGET, type Strategy, type RefuteOptions, type Verdict } from "./refute/refute.js";
-export { theoremFor } from "./refute/refute-two-way.js";
+export { theoremFor } from "./refute/bound-for.js";
 export { foolingSearch, type FoolingOutcome, type SplitProtocol } from "./refute/fooling-search.js";
 export { ZOO, zooEntry, type ZooEntry, type ZooParams } from "./zoo/index.js";
 export { hashEquality, type HashEqualityOptions } from "./zoo/hash-equality.js";

@@ -4,7 +4,8 @@ import { cutOf } from "../reductions/one-way-family.js";
 import { recurrentBound } from "../reductions/theorems.js";
 import type { Task } from "../tasks/task.js";
 import { refuteOneWay } from "./one-way.js";
-import { noTransformerBound, refuteTwoWay, TWO_WAY_TASKS } from "./refute-two-way.js";
+import { noTransformerBound, TWO_WAY_TASKS } from "./bound-for.js";
+import { refuteTwoWay } from "./refute-two-way.js";
 import type { RefuteOptions, Verdict } from "./verdict.js";
 
 export * from "./verdict.js";
