@@ -17,7 +17,7 @@ import { DEFAULT_BUDGET, EXHAUSTIVE_LIMIT, type RefuteOptions, type Strategy, ty
 import { SWEEP_LIMIT } from "./sweep.js";
 import { theoremFor } from "./bound-for.js";
 
-/** Bytes the fooling-set search keeps per run: a digest and a bigint index in a Map entry (measured order). */
+/** Bytes the fooling-set search keeps per run: a 22-character digest and a bigint index in a Map entry (measured: about 150 with 500,000 entries, Node 20). */
 const BYTES_PER_RUN = 160;
 
 /**
