@@ -22,7 +22,7 @@ export function refuteOneWay(model: RecurrentModel, task: Task, options: RefuteO
   const space = searchSpace(model, family);
   const budget = fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
   const seed = options.seed ?? 0;
-  const base = { theorem, messageBits: stateBits(model), requiredBits, seed, split: String(space.cut) };
+  const base = { theorem, messageBits: stateBits(model), requiredBits, seed, split: String(space.cut), reduction: { problem: "INDEX" as const, inputs: familySize(family) } };
 
   const { result, used } = search(space, strategy, budget, seed, base.messageBits < base.requiredBits, options.onProgress);
   const stats = result.stats;

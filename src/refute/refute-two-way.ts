@@ -32,7 +32,7 @@ export function refuteTwoWay(model: Model, task: Task, options: RefuteOptions & 
   const binding = bind(model, task);
   const budget = budgetOf(options.budget);
   const seed = options.seed ?? 0;
-  const base = { theorem: thm, messageBits, requiredBits: family.boundBits, seed, split: family.split.name };
+  const base = { theorem: thm, messageBits, requiredBits: family.boundBits, seed, split: family.split.name, reduction: { problem: family.problem, inputs: family.size } };
   const mode = searchMode(options.strategy ?? "auto", family);
   const { outcome, runs } = foolingSearch(protocol, family, binding, budget, seed, options.onProgress && ((r) => options.onProgress!("fooling-set", r)), mode);
   const stats = { runs, steps: runs * family.split.n };

@@ -1,3 +1,4 @@
+import type { ProblemName } from "../cc/problems.js";
 import type { Theorem } from "../reductions/theorems.js";
 import type { Finding } from "./finding.js";
 import type { SearchStats } from "./outcome.js";
@@ -27,6 +28,12 @@ export interface VerdictBase {
   readonly messageBits: number;
   /** The split: the cut K, or "odd-even". */
   readonly split: string;
+  /**
+   * The communication problem the bound reduces from, and the inputs its argument ranges over: Alice's strings of
+   * the INDEX family (one-way), or the fooling set (two-way). Fewer message bits than log2 of that count force two of
+   * them to share a transcript.
+   */
+  readonly reduction: { readonly problem: ProblemName; readonly inputs: bigint };
   /** Bits the theorem requires at this n. */
   readonly requiredBits: number;
   /** The strategies that ran, in order: "dedup", or for auto e.g. "probe+dedup+sample"; "+sweep" when the task was swept. */

@@ -106,6 +106,7 @@ function humanReport(path: string, what: string, kind: Model["kind"], v: Verdict
     ["model", `${path} (${what})`],
     sent as [string, string],
     ["bound", `${v.theorem.name}: ${v.theorem.bound}, here ${v.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`],
+    ["reduction", reductionLine(v)],
     ["search", `${v.strategy}: ${v.stats.runs} protocol runs, ${v.stats.steps} model steps, seed ${v.seed}`],
     ["verdict", verdictLine(v)],
   ];
@@ -113,6 +114,21 @@ function humanReport(path: string, what: string, kind: Model["kind"], v: Verdict
   if (v.kind === "refuted" && certPath) rows.push(["certificate", certPath]);
   rows.push(["replay", replay]);
   return rows;
+}
+
+/** What the bound's argument ranges over, and what a collision among those inputs means. */
+function reductionLine(v: Verdict): string {
+  const { problem, inputs } = v.reduction;
+  const count = countText(inputs);
+  return problem === "INDEX"
+    ? `from INDEX: ${count} strings of Alice's; two in one state get one answer to the query where they differ, so one is wrong`
+    : `from ${problem}: a fooling set of ${count} inputs at split ${v.split}; two with one transcript give a crossed input the model must answer wrongly`;
+}
+
+/** 1024 as "2^10", other counts in digits. */
+function countText(n: bigint): string {
+  const bits = n.toString(2);
+  return /^10*$/.test(bits) && bits.length > 4 ? `2^${bits.length - 1}` : n.toLocaleString("en");
 }
 
 function jsonReport(path: string, sha256: string, kind: Model["kind"], v: Verdict, certificate: Certificate | undefined, replay: string) {
@@ -125,6 +141,7 @@ function jsonReport(path: string, sha256: string, kind: Model["kind"], v: Verdic
     ...(v.kind === "inconclusive" && { reason: v.reason }),
     model: { path, sha256, messageBits: v.messageBits, ...(kind === "recurrent" && { stateBits: v.messageBits }) },
     split: v.split,
+    reduction: { problem: v.reduction.problem, inputs: v.reduction.inputs.toString() },
     bound: { theorem: v.theorem.id, statement: v.theorem.bound, requiredBits: v.requiredBits, below: v.messageBits < v.requiredBits },
     search: { strategy: v.strategy, runs: v.stats.runs, steps: v.stats.steps, seed: v.seed },
     ...(certificate && { certificate }),
