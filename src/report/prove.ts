@@ -58,10 +58,12 @@ function fileSha256(path: string): string | undefined {
  */
 export function checkPinsCover(w: Writeup, root: string = PACKAGE_ROOT): void {
   const pinned = new Set(w.pins.map((p) => p.path));
+  // A file some command of the writeup writes is its own, not the repository's, even where a stray copy lies in the root.
+  const written = outputsOf(w);
   for (const c of w.commands) {
     for (const arg of c.args) {
       const value = arg.startsWith("--") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
-      if (value.startsWith("-") || value === "" || isAbsolute(value)) continue;
+      if (value.startsWith("-") || value === "" || isAbsolute(value) || written.has(value)) continue;
       const full = resolve(root, value);
       if (!full.startsWith(resolve(root)) || !existsSync(full) || !statSync(full).isFile()) continue;
       if (!pinned.has(value)) throw new CcboundError("invalid-input", `\`${c.command}\` reads ${value}, which no \`\`\`sha256 block pins`, `${w.path}:${c.line}`, `add "${fileSha256(full)}  ${value}"`);
@@ -69,11 +71,29 @@ export function checkPinsCover(w: Writeup, root: string = PACKAGE_ROOT): void {
   }
 }
 
-/** A scratch directory whose entries are symlinks to the root's (not its dot files, node_modules or dist). */
-function scratchMirror(root: string): string {
+/** The files a writeup's commands write: the values of --out and --cert, and convert's second argument. */
+export function outputsOf(w: Writeup): Set<string> {
+  const out = new Set<string>();
+  for (const c of w.commands) {
+    c.args.forEach((arg, i) => {
+      if ((arg === "--out" || arg === "--cert") && c.args[i + 1] !== undefined) out.add(c.args[i + 1]!);
+      const eq = /^--(out|cert)=(.+)$/.exec(arg);
+      if (eq) out.add(eq[2]!);
+    });
+    const positional = c.args.filter((a, i) => !a.startsWith("-") && !(c.args[i - 1] ?? "").startsWith("--"));
+    if (positional[0] === "convert" && positional[2] !== undefined) out.add(positional[2]);
+  }
+  return out;
+}
+
+/**
+ * A scratch directory whose entries are symlinks to the root's (not its dot files, node_modules or dist), without
+ * the files the writeup writes: a stray copy in the root (a user's h.json) must not be read in their place.
+ */
+function scratchMirror(root: string, written: ReadonlySet<string>): string {
   const dir = mkdtempSync(join(tmpdir(), "ccbound-prove-"));
   for (const entry of readdirSync(root)) {
-    if (entry.startsWith(".") || entry === "node_modules" || entry === "dist") continue;
+    if (entry.startsWith(".") || entry === "node_modules" || entry === "dist" || written.has(entry)) continue;
     symlinkSync(join(root, entry), join(dir, entry));
   }
   return dir;
@@ -113,7 +133,7 @@ async function proveOne(w: Writeup, root: string, timeoutMs: number): Promise<Wr
     const actual = fileSha256(resolve(root, pin.path));
     if (actual !== pin.sha256) drifts.push({ kind: "pin", pin, ...(actual !== undefined && { actual }) });
   }
-  const cwd = scratchMirror(root);
+  const cwd = scratchMirror(root, outputsOf(w));
   const runs: CommandRun[] = [];
   try {
     for (const c of w.commands) {

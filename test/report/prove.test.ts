@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CcboundError } from "../../src/errors.js";
-import { checkPinsCover, describeDrift, prove, rerecord } from "../../src/report/prove.js";
+import { checkPinsCover, describeDrift, outputsOf, prove, rerecord } from "../../src/report/prove.js";
 import { checkedOutputsSha256, normalise, outputLines, parseWriteup, splitCommand } from "../../src/report/writeup.js";
 import { ccbound, tempDir } from "../e2e/cli.js";
 
@@ -113,6 +113,17 @@ describe("parsing writeups", () => {
     expect(() => checkPinsCover(w)).toThrow(/reads examples\/lookup-dfa-10.json, which no ```sha256 block pins/);
     // Files the commands write (in the scratch directory) and flags are not inputs of the repository.
     expect(() => checkPinsCover(parseWriteup("```console\n$ ccbound verify c.json --model m.json\n```\n", "w.md"))).not.toThrow();
+  });
+
+  it("a file the writeup writes is not a repository input, even when a stray copy lies in the root", () => {
+    const root = tempDir();
+    for (const f of ["h.json", "c.json", "m.safetensors"]) writeFileSync(join(root, f), "{}");
+    const text = "```console\n$ ccbound zoo hash-equality --n 8 --out h.json\n$ ccbound check h.json --task equality --n 8 --cert c.json\n$ ccbound convert h.json m.safetensors\n```\n";
+    const w = parseWriteup(text, "w.md");
+    expect([...outputsOf(w)].sort()).toEqual(["c.json", "h.json", "m.safetensors"]);
+    expect(() => checkPinsCover(w, root)).not.toThrow();
+    writeFileSync(join(root, "other.json"), "{}");
+    expect(() => checkPinsCover(parseWriteup("```console\n$ ccbound check other.json --task equality --n 8\n```\n", "w.md"), root)).toThrow(/reads other.json/);
   });
 });
 
