@@ -107,18 +107,33 @@ class Party {
     this.s = layer.heads.map(() => new Float64Array(n));
   }
 
+  // The stages of one run build on each other in `s` (logits, then exponentials in their place). Each later round
+  // asks for the earlier stages again; they are kept by the identity of what they were computed from (a run makes
+  // its queries and its maxima once), so no stage is computed twice and a new run starts over.
+  private queries: readonly Float64Array[] | undefined;
+  private localMaxima: number[] = [];
+  private max: readonly number[] | undefined;
+  private localNormalisers: Accumulator[] = [];
+
   /** Step 3: the local maximum of each head's logits for the query q_h. */
   maxima(queries: readonly Float64Array[]): number[] {
-    return this.layer.heads.map((_, h) => logitsAndMax(this.model.arith, queries[h]!, this.keys[h]!, this.layer.m, this.positions, this.count, this.s[h]!));
+    if (queries === this.queries) return this.localMaxima;
+    this.queries = queries;
+    this.max = undefined;
+    this.localMaxima = this.layer.heads.map((_, h) => logitsAndMax(this.model.arith, queries[h]!, this.keys[h]!, this.layer.m, this.positions, this.count, this.s[h]!));
+    return this.localMaxima;
   }
 
   /** Step 4: the exact sums of exp(s_j - M_h), given the global maxima (after maxima()). */
   normalisers(max: readonly number[]): Accumulator[] {
-    return this.layer.heads.map((_, h) => {
+    if (max === this.max) return this.localNormalisers;
+    this.max = max;
+    this.localNormalisers = this.layer.heads.map((_, h) => {
       const z = this.model.sums.accumulator();
       exponentials(this.model.arith, this.s[h]!, this.positions, this.count, max[h]!, z);
       return z;
     });
+    return this.localNormalisers;
   }
 
   /** Steps 5-6: the exact sums of the weighted values, given the normalisers (after normalisers()). */
