@@ -39,7 +39,8 @@ export function verifyCertificate(cert: Certificate, model: Model, modelSha256: 
     if (answer !== cert.answer) return invalid(`the model answers "${answer}", the certificate says "${cert.answer}"`);
     if (answer === expected) return invalid(`the model answers "${answer}", which is right`);
     if (!cert.collision) return { valid: true, expected, answer, collisionChecked: false };
-    const problem = cert.collision.split !== undefined ? checkTwoWayCollision(cert.collision, cert.input, model, b.ids, task.answer) : checkCollision(cert.collision, cert.input, model, b.ids, task.answer);
+    const claim: CollisionClaim = { c: cert.collision, input: cert.input, model, ids: b.ids, answer: task.answer };
+    const problem = cert.collision.split !== undefined ? checkTwoWayCollision(claim) : checkCollision(claim);
     return problem ? invalid(problem) : { valid: true, expected, answer, collisionChecked: true };
   } catch (e) {
     if (e instanceof CcboundError && (e.code === "invalid-input" || e.code === "task-mismatch" || e.code === "unsupported" || e.code === "invalid-flag")) return invalid(e.message);
@@ -47,14 +48,17 @@ export function verifyCertificate(cert: Certificate, model: Model, modelSha256: 
   }
 }
 
+/** A certificate's collision with what checking it needs: the model, token ids and the task's answers. */
+interface CollisionClaim {
+  readonly c: NonNullable<Certificate["collision"]>;
+  readonly input: readonly string[];
+  readonly model: Model;
+  ids(tokens: readonly string[]): Int32Array;
+  answer(tokens: readonly string[]): string;
+}
+
 /** Theorem 2's one-way collision: two inputs with Bob's part in common and one message from Alice. */
-function checkCollision(
-  c: NonNullable<Certificate["collision"]>,
-  input: readonly string[],
-  model: Model,
-  ids: (t: readonly string[]) => Int32Array,
-  answer: (t: readonly string[]) => string,
-): string | undefined {
+function checkCollision({ c, input, model, ids, answer }: CollisionClaim): string | undefined {
   if (model.kind !== "recurrent") return "collision: a cut collision is Theorem 2's, for recurrent models";
   const [x, y] = c.inputs;
   if (c.cut === undefined || c.cut < 1 || c.cut >= x.length || x.length !== y.length) return "collision: the cut or the input lengths are wrong";
@@ -77,13 +81,7 @@ function sameRecordedTranscript(c: NonNullable<Certificate["collision"]>, sent: 
  * Theorem 4's two-way collision: two inputs with one transcript at the split, and the certificate's input made of
  * Alice's part of one and Bob's part of the other, which the task answers differently from both.
  */
-function checkTwoWayCollision(
-  c: NonNullable<Certificate["collision"]>,
-  input: readonly string[],
-  model: Model,
-  ids: (t: readonly string[]) => Int32Array,
-  answer: (t: readonly string[]) => string,
-): string | undefined {
+function checkTwoWayCollision({ c, input, model, ids, answer }: CollisionClaim): string | undefined {
   if (model.kind !== "transformer") return "collision: a split collision is Theorem 4's, for one-layer Transformers";
   const [x, y] = c.inputs;
   if (x.length !== y.length || x.length !== input.length) return "collision: the inputs' lengths differ";
