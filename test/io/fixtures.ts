@@ -1,5 +1,5 @@
 /** Small valid model files, built fresh on each call so a test can break one field without affecting others. */
-import type { DfaModelSpec, ModelSpec, RecurrentLayer, RecurrentModelSpec } from "../../src/models/spec.js";
+import type { DfaModelSpec, ModelSpec, RecurrentLayer, RecurrentModelSpec, TransformerModelSpec } from "../../src/models/spec.js";
 
 /** A deterministic rows x cols matrix with distinct small entries (exact in every format). */
 export function fill(rows: number, cols: number, offset = 0): number[][] {
@@ -69,6 +69,36 @@ export function dfaModel(): DfaModelSpec {
   };
 }
 
+/** A recurrent model with position embeddings (3 positions). */
+export function positionalModel(): RecurrentModelSpec {
+  return { ...elmanModel(), positionEmbedding: fill(3, 2, 4) };
+}
+
+/** One layer, two heads of width 2, an FFN of width 3, layer norm after the attention residual; d = 2, 4 positions. */
+export function transformerModel(): TransformerModelSpec {
+  return {
+    ccbound: "model",
+    version: 1,
+    name: "fixture",
+    arch: "transformer",
+    format: "fixed:3.4",
+    vocab: ["0", "1", "2"],
+    labels: ["no", "yes"],
+    tokenEmbedding: fill(3, 2),
+    positionEmbedding: fill(4, 2, 1),
+    causal: true,
+    layers: [
+      {
+        heads: [0, 1].map((h) => ({ query: fill(2, 2, h), key: fill(2, 2, h + 1), value: fill(2, 2, h + 2) })),
+        output: fill(2, 4, 3),
+        ffn: { weight1: fill(3, 2, 4), bias1: vec(3), weight2: fill(2, 3, 5), bias2: vec(2, 1) },
+        norm1: { weight: [1, 1], bias: [0, 0], eps: 0.0625 },
+      },
+    ],
+    head: { weight: fill(2, 2, 6), bias: vec(2, 2) },
+  };
+}
+
 export const ALL_MODELS: Record<string, () => ModelSpec> = {
   elman: elmanModel,
   lstm: lstmModel,
@@ -76,6 +106,8 @@ export const ALL_MODELS: Record<string, () => ModelSpec> = {
   linear: linearModel,
   stacked: stackedModel,
   dfa: dfaModel,
+  positional: positionalModel,
+  transformer: transformerModel,
 };
 
 /** A copy of a plain JSON value, to be broken freely. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseModelJson, validateModel } from "../../src/io/model-file.js";
-import { ALL_MODELS, clone, dfaModel, elmanModel, fill, gruModel, linearModel, lstmModel, stackedModel } from "./fixtures.js";
+import { ALL_MODELS, clone, dfaModel, elmanModel, fill, gruModel, linearModel, lstmModel, positionalModel, stackedModel, transformerModel } from "./fixtures.js";
 import { errorOf, paths } from "./expect-error.js";
 
 // Tests break fixtures through an untyped view: the point is input the types forbid.
@@ -37,6 +37,13 @@ function broken(make: () => Json, change: (m: Json) => void): () => Json {
 }
 
 const SHAPE_CASES: BadCase[] = [
+  { name: "position embedding width", make: broken(positionalModel, (m) => m.positionEmbedding[1].push(0)), path: "/positionEmbedding/1", message: /row has 3 entries, expected 2 \(the embedding width d\)/ },
+  { name: "transformer: a head's key rows", make: broken(transformerModel, (m) => m.layers[0].heads[1].key.pop()), path: "/layers/0/heads/1/key", message: /has 1 row, expected 2 \(the head width m of head 0\)/ },
+  { name: "transformer: W_O width", make: broken(transformerModel, (m) => (m.layers[0].output = fill(2, 3))), path: "/layers/0/output", message: /every row has 3 entries, expected 4 \(m 2 x 2 heads\)/ },
+  { name: "transformer: FFN second matrix", make: broken(transformerModel, (m) => m.layers[0].ffn.weight2.pop()), path: "/layers/0/ffn/weight2", message: /has 1 row, expected 2 \(the embedding width d\)/ },
+  { name: "transformer: layer norm weight", make: broken(transformerModel, (m) => m.layers[0].norm1.weight.push(1)), path: "/layers/0/norm1/weight", message: /has 3 entries, expected 2/ },
+  { name: "transformer: head width", make: broken(transformerModel, (m) => (m.head.weight = fill(2, 3))), path: "/head/weight", message: /expected 2 \(the embedding width d\)/ },
+  { name: "transformer: position embedding width", make: broken(transformerModel, (m) => m.positionEmbedding[0].pop()), path: "/positionEmbedding/0", message: /expected 2 \(the embedding width d\)/ },
   { name: "embedding row count", make: broken(elmanModel, (m) => m.embedding.pop()), path: "/embedding", message: /has 1 row, expected 2 \(one row per vocab token\)/ },
   { name: "embedding row width", make: broken(elmanModel, (m) => m.embedding[1].push(0)), path: "/embedding/1", message: /row has 3 entries, expected 2/ },
   { name: "embedding width 0", make: broken(elmanModel, (m) => (m.embedding = [[], []])), path: "/embedding", message: /at least 1/ },
