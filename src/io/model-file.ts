@@ -2,12 +2,10 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { ModelSpec } from "../models/spec.js";
 import { CcboundError } from "../errors.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { canonicalJson, sha256Hex } from "./canonical.js";
 import { parseJsonText } from "./json-text.js";
 import { modelSchema } from "./model-schema.js";
 import { prettyJson } from "./pretty-json.js";
-import { exportPytorchModel } from "./pytorch-export.js";
 import { readPytorchModel, type ImportFlags } from "./pytorch-import.js";
 import { readTextFile } from "./read-file.js";
 import { looksLikeSafetensors } from "./safetensors.js";
@@ -76,10 +74,4 @@ export function modelSha256(spec: ModelSpec): string {
 /** The text ccbound writes for a model: validated, in the schema's key order, one matrix row per line. */
 export function modelFileText(spec: ModelSpec, where: string): string {
   return `${prettyJson(validateModel(spec, where))}\n`;
-}
-
-/** Validates, then writes atomically: safetensors when the path ends in `.safetensors` (PyTorch names), JSON otherwise. */
-export function writeModelFile(path: string, spec: ModelSpec): void {
-  if (/\.safetensors$/i.test(path)) writeFileAtomic(path, exportPytorchModel(validateModel(spec, path), path).bytes);
-  else writeFileAtomic(path, modelFileText(spec, path));
 }

@@ -1,26 +1,29 @@
 /**
- * A PyTorch sequence classifier's state_dict, saved as safetensors, as a ccbound model:
+ * A PyTorch sequence classifier's state_dict, saved as safetensors, as a ccbound model: a Transformer when its tensor
+ * names are those of docs/safetensors.md (pytorch-transformer-import.ts), otherwise
  *
  *   nn.Embedding -> nn.RNN (tanh | relu) | nn.LSTM | nn.GRU, num_layers >= 1 -> nn.Linear on the last step's output
  *
  * Tensors are found by PyTorch's names under any prefix (`<p>weight_ih_l0`, ..., `<x>.weight`, `<y>.weight`,
  * `<y>.bias`), or named in the settings below. Each layer's cell follows from its shapes (weight_hh is G*h x h with
- * G = 1, 3, 4 for RNN, GRU, LSTM); what shapes cannot say (an nn.RNN's nonlinearity, token and label names, the
- * number format) comes from settings: the file's `__metadata__`, then a sidecar `<model>.ccbound.json`, then flags,
+ * G = 1, 3, 4 for RNN, GRU, LSTM); what shapes cannot say (an nn.RNN's nonlinearity, a Transformer's causal mask
+ * and layer-norm eps, token and label names, the number format) comes from settings: the file's `__metadata__`, then a sidecar `<model>.ccbound.json`, then flags,
  * a later source overriding an earlier one. Any tensor left over is an error, so a model of another shape (an extra
  * Linear layer, a bidirectional RNN) is refused instead of silently misread. See docs/safetensors.md.
  */
 import { existsSync } from "node:fs";
-import { CcboundError, type ErrorCode } from "../errors.js";
-import type { Matrix, RecurrentLayer, RecurrentModelSpec, Vector } from "../models/spec.js";
+import type { ErrorCode } from "../errors.js";
+import type { RecurrentLayer, RecurrentModelSpec, TransformerModelSpec, Vector } from "../models/spec.js";
 import { parseFormat } from "../numeric/parse.js";
 import { parseJsonText } from "./json-text.js";
+import { holdsTransformer, importTransformer, layerNormEps, type LayerNormEps } from "./pytorch-transformer-import.js";
 import { readTextFile } from "./read-file.js";
-import { isFloatDtype, readSafetensorsFile, type Dtype, type SafetensorsFile, type SafetensorsTensor } from "./safetensors.js";
+import { readSafetensorsFile, type SafetensorsFile } from "./safetensors.js";
 import { closest } from "./suggest.js";
+import { fail, formatOf, leftovers, rowNames, TensorReader, zeros, type Setting } from "./tensor-reader.js";
 
 export type Nonlinearity = "tanh" | "relu";
-export type PytorchArch = "rnn" | "lstm" | "gru";
+export type PytorchArch = "rnn" | "lstm" | "gru" | "transformer";
 
 /** The settings, by their key in `__metadata__` and in the sidecar. */
 const KEYS = {
@@ -34,6 +37,8 @@ const KEYS = {
   "ccbound.format": "format",
   "ccbound.name": "name",
   "ccbound.description": "description",
+  "ccbound.causal": "causal",
+  "ccbound.layer_norm_eps": "layerNormEps",
 } as const;
 type Key = (typeof KEYS)[keyof typeof KEYS];
 
@@ -48,13 +53,14 @@ interface Values {
   format: string;
   name: string;
   description: string;
+  causal: boolean;
+  layerNormEps: LayerNormEps;
 }
 
-/** One setting and where it came from ("__metadata__", "m.ccbound.json" or "--vocab"), for messages. */
-interface Setting<T> {
-  readonly value: T;
-  readonly from: string;
-}
+/** The settings that apply to one kind of model only: given for the other kind, they are refused, not ignored. */
+const RECURRENT_ONLY: readonly Key[] = ["embedding", "rnn", "head", "nonlinearity"];
+const TRANSFORMER_ONLY: readonly Key[] = ["causal", "layerNormEps"];
+
 export type ImportSettings = { [K in Key]?: Setting<Values[K]> };
 
 /** The flags a user can give on the command line; they override the file and the sidecar. */
@@ -64,14 +70,8 @@ export interface ImportFlags {
   labels?: string[];
 }
 
-const HINT = "see docs/safetensors.md";
-
-function fail(message: string, where: string, code: ErrorCode = "invalid-model"): never {
-  throw new CcboundError(code, message, where, HINT);
-}
-
 /** Reads a safetensors file with its sidecar (if any) and imports it; the result is not validated yet. */
-export function readPytorchModel(path: string, flags: ImportFlags = {}): RecurrentModelSpec {
+export function readPytorchModel(path: string, flags: ImportFlags = {}): RecurrentModelSpec | TransformerModelSpec {
   const file = readSafetensorsFile(path);
   const settings = {
     ...settingsOf(file.metadata, "__metadata__", path, false),
@@ -130,9 +130,14 @@ function settingValue(name: Key, raw: unknown, what: string, where: string): unk
     case "labels":
       return stringList(raw, what, where);
     case "arch":
-      return oneOf(raw === "elman" ? "rnn" : raw, ["rnn", "lstm", "gru"], what, where);
+      return oneOf(raw === "elman" ? "rnn" : raw, ["rnn", "lstm", "gru", "transformer"], what, where);
     case "nonlinearity":
       return oneOf(raw, ["tanh", "relu"], what, where);
+    case "causal":
+      // metadata holds "true"; a sidecar may hold true
+      return oneOf(typeof raw === "boolean" ? String(raw) : raw, ["true", "false"], what, where) === "true";
+    case "layerNormEps":
+      return layerNormEps(raw, what, where);
     case "format":
       return parseFormat(text(raw, what, where), where).name;
     default:
@@ -176,7 +181,22 @@ function distinct(list: string[], what: string, where: string, code: ErrorCode =
 }
 
 /** The import proper: tensors and settings to a model. `where` is the file, for messages. */
-export function importPytorchModel(file: SafetensorsFile, settings: ImportSettings, where: string): RecurrentModelSpec {
+export function importPytorchModel(file: SafetensorsFile, settings: ImportSettings, where: string): RecurrentModelSpec | TransformerModelSpec {
+  const transformer = holdsTransformer(file, settings, where);
+  refuseSettings(settings, transformer ? RECURRENT_ONLY : TRANSFORMER_ONLY, transformer ? "a Transformer" : "a recurrent model", where);
+  return transformer ? importTransformer(file, settings, where) : importRecurrent(file, settings, where);
+}
+
+function refuseSettings(settings: ImportSettings, keys: readonly Key[], model: string, where: string): void {
+  const key = keys.find((k) => settings[k] !== undefined);
+  if (key === undefined) return;
+  const from = settings[key]!.from;
+  if (from.startsWith("--")) fail(`does not apply to ${model}, which ${where} holds`, from, "invalid-flag");
+  const name = Object.keys(KEYS).find((k) => KEYS[k as keyof typeof KEYS] === key);
+  fail(`"${name}" (from ${from}) does not apply to ${model}, which this file holds`, where);
+}
+
+function importRecurrent(file: SafetensorsFile, settings: ImportSettings, where: string): RecurrentModelSpec {
   const reader = new TensorReader(file, where);
   const rnn = rnnPrefix(file, settings, where);
   const layers = readLayers(reader, rnn, settings, where);
@@ -195,51 +215,12 @@ export function importPytorchModel(file: SafetensorsFile, settings: ImportSettin
     ...(settings.description && { description: settings.description.value }),
     arch: "recurrent",
     format: settings.format?.value ?? formatOf(reader.dtypes),
-    vocab: names(settings.vocab, "vocab", embedding.length, `the embedding "${ends.embedding}" has ${embedding.length} rows`, where),
-    labels: names(settings.labels, "labels", head.length, `the head "${ends.head}" has ${head.length} rows`, where),
+    vocab: rowNames(settings.vocab, "vocab", embedding.length, `the embedding "${ends.embedding}" has ${embedding.length} rows`, where),
+    labels: rowNames(settings.labels, "labels", head.length, `the head "${ends.head}" has ${head.length} rows`, where),
     embedding,
     layers,
     head: { weight: head, bias },
   };
-}
-
-/** Reads float tensors by name, checks their shapes, and records which were used and their dtypes. */
-class TensorReader {
-  readonly used = new Set<string>();
-  readonly dtypes = new Set<Dtype>();
-  constructor(
-    private readonly file: SafetensorsFile,
-    private readonly where: string,
-  ) {}
-
-  has(name: string): boolean {
-    return this.file.tensors.has(name);
-  }
-
-  get(name: string): SafetensorsTensor & { values: Float64Array } {
-    const t = this.file.tensors.get(name) ?? fail(`no tensor ${JSON.stringify(name)}`, this.where);
-    if (!isFloatDtype(t.dtype) || t.values === undefined) fail(`tensor ${JSON.stringify(name)} has dtype ${t.dtype}; weights must be F64, F32, F16 or BF16`, this.where);
-    this.used.add(name);
-    this.dtypes.add(t.dtype);
-    return t as SafetensorsTensor & { values: Float64Array };
-  }
-
-  /** A 2-D tensor as rows; `rows`/`cols` are checked when given, with the reason for the expected size. */
-  matrix(name: string, rows: number | undefined, cols: number | undefined, why: string): Matrix {
-    const t = this.get(name);
-    const [r, c] = t.shape;
-    if (t.shape.length !== 2 || (rows !== undefined && r !== rows) || (cols !== undefined && c !== cols)) {
-      const want = `[${rows ?? "rows"}, ${cols ?? "columns"}]`;
-      fail(`tensor ${JSON.stringify(name)} has shape [${t.shape.join(", ")}], expected ${want} (${why})`, this.where);
-    }
-    return Array.from({ length: r! }, (_, i) => Array.from(t.values.subarray(i * c!, (i + 1) * c!)));
-  }
-
-  vector(name: string, length: number, why: string): Vector {
-    const t = this.get(name);
-    if (t.shape.length !== 1 || t.shape[0] !== length) fail(`tensor ${JSON.stringify(name)} has shape [${t.shape.join(", ")}], expected [${length}] (${why})`, this.where);
-    return Array.from(t.values);
-  }
 }
 
 const WEIGHT_IH_L0 = /^(.*\.)?weight_ih_l0$/;
@@ -256,7 +237,7 @@ function rnnPrefix(file: SafetensorsFile, settings: ImportSettings, where: strin
       const m = WEIGHT_IH_L0.exec(n);
       return m ? [m[1] ?? ""] : [];
     });
-    if (found.length === 0) fail(`no recurrent layer: no tensor named <module>.weight_ih_l0 (nn.RNN, nn.LSTM or nn.GRU)${nameIt("ccbound.rnn", where)}`, where);
+    if (found.length === 0) fail(`no recurrent layer: no tensor named <module>.weight_ih_l0 (nn.RNN, nn.LSTM or nn.GRU), nor a Transformer's layers.0.heads.0.query.weight${nameIt("ccbound.rnn", where)}`, where);
     if (found.length > 1) fail(`${found.length} recurrent modules (${found.map((p) => JSON.stringify(p.slice(0, -1))).join(", ")}), ccbound imports one${nameIt("ccbound.rnn", where)}`, where);
     prefix = found[0]!;
   }
@@ -371,30 +352,7 @@ function endsProblem(embeddings: string[], heads: string[], d: number, hidden: n
 }
 
 function refuseLeftovers(file: SafetensorsFile, used: ReadonlySet<string>, where: string): void {
-  const left = [...file.tensors.keys()].filter((n) => !used.has(n));
-  if (left.length === 0) return;
-  const shown = left.slice(0, 3).map((n) => JSON.stringify(n)).join(", ") + (left.length > 3 ? ` and ${left.length - 3} more` : "");
-  fail(`tensor${left.length > 1 ? "s" : ""} ${shown} ${left.length > 1 ? "are" : "is"} not part of Embedding -> RNN/LSTM/GRU -> Linear, the one shape ccbound imports (to use only part of the file, name all three modules: "ccbound.embedding", "ccbound.rnn" and "ccbound.head")`, where);
-}
-
-/** Token or label names: given (and as many as the rows), or the ids "0".."n-1". */
-function names(setting: Setting<string[]> | undefined, key: "vocab" | "labels", n: number, rows: string, where: string): string[] {
-  if (setting === undefined) return Array.from({ length: n }, (_, i) => String(i));
-  if (setting.value.length !== n) {
-    const count = `${setting.value.length} ${key === "vocab" ? "tokens" : "labels"}`;
-    if (setting.from.startsWith("--")) fail(`gives ${count}, but ${rows}`, setting.from, "invalid-flag");
-    fail(`"ccbound.${key}" in ${setting.from} names ${count}, but ${rows}`, where);
-  }
-  return setting.value;
-}
-
-/** The number format of the stored weights: one dtype gives its format; mixed dtypes, the narrowest that holds them all. */
-function formatOf(dtypes: ReadonlySet<Dtype>): string {
-  if (dtypes.has("F64")) return "float64";
-  if (dtypes.has("F32") || (dtypes.has("F16") && dtypes.has("BF16"))) return "float32";
-  return dtypes.has("F16") ? "float16" : "bfloat16";
-}
-
-function zeros(n: number): number[] {
-  return new Array<number>(n).fill(0);
+  const left = leftovers(file, used);
+  if (left === undefined) return;
+  fail(`${left} not part of Embedding -> RNN/LSTM/GRU -> Linear (to use only part of the file, name all three modules: "ccbound.embedding", "ccbound.rnn" and "ccbound.head")`, where);
 }

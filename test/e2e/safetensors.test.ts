@@ -1,7 +1,7 @@
 /**
- * Issue 5, recurrent part, through the command line: PyTorch models in safetensors are evaluated and checked, JSON and
- * safetensors convert both ways, --format re-runs any model in another number format, and every malformed file gets
- * exit 2 with one line.
+ * Issue 5 through the command line: PyTorch models in safetensors (recurrent and Transformers) are evaluated and
+ * checked, JSON and safetensors convert both ways, --format re-runs any model in another number format, and every
+ * malformed file gets exit 2 with one line.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -127,7 +127,7 @@ describe("ccbound convert", () => {
     const out = join(dir, "dfa.safetensors");
     const dfa = ccbound("convert", "examples/lookup-dfa-10.json", out);
     expect(dfa.status).toBe(2);
-    expect(dfa.stderr).toMatch(/^ccbound: examples\/lookup-dfa-10\.json: a DFA model has no PyTorch nn\.RNN, nn\.LSTM or nn\.GRU.*\n$/);
+    expect(dfa.stderr).toMatch(/^ccbound: .*dfa\.safetensors: a DFA model has no PyTorch module.*\n$/);
     expect(existsSync(out)).toBe(false);
     const txt = ccbound("convert", "examples/gru-float32-index16.json", join(dir, "m.txt"));
     expect(txt.status).toBe(2);
@@ -202,5 +202,60 @@ describe("malformed safetensors files: exit 2 and one line (done when 3)", () =>
     expectBadInput(["eval", `${F}/lstm-1.safetensors`, "--input", "0", "--vocab", "a b"], /^ccbound: --vocab: gives 2 tokens, but the embedding "embedding\.weight" has 7 rows/);
     expectBadInput(["eval", `${F}/lstm-1.safetensors`, "--input", "0", "--format", "float8"], /--format: unknown number format "float8"/);
     expectBadInput(["eval", `${F}/rnn-relu-2.safetensors`, "--input", "0", "--nonlinearity", "gelu"], /--nonlinearity must be one of tanh, relu/);
+  });
+});
+
+const T = "test/fixtures/pytorch-transformer";
+const transformers = JSON.parse(readFileSync(`${T}/expected.json`, "utf8")) as {
+  models: { file: string; dtype: "float32" | "float64"; vocab: string[]; labels: string[]; sequences: number[][]; logits: number[][] }[];
+};
+
+// One process per file, on its longest sequence (the library test, test/io/pytorch-transformer.test.ts, runs them all).
+describe("Transformers: ccbound eval reproduces PyTorch's logits within 1e-6 (float32) and 1e-12 (float64)", () => {
+  for (const f of transformers.models) {
+    const tolerance = f.dtype === "float32" ? 1e-6 : 1e-12;
+    it(f.file, () => {
+      const longest = f.sequences.reduce((a, b) => (b.length > a.length ? b : a));
+      const want = f.logits[f.sequences.indexOf(longest)]!;
+      const out = json(["eval", `${T}/${f.file}`, "--input", longest.map((id) => f.vocab[id]).join(" "), "--json"]);
+      f.labels.forEach((label, j) => expect(Math.abs(out.logits[label] - want[j]!), `logit ${label}`).toBeLessThanOrEqual(tolerance));
+      expect(out.output).toBe(f.labels[want.indexOf(Math.max(...want))]);
+    });
+  }
+});
+
+describe("Transformers: ccbound convert", () => {
+  const example = "examples/transformer-fixed2.5-dyck8.json";
+  const sha = (stdout: string) => /sha256 +([0-9a-f]{64})/.exec(stdout)?.[1];
+
+  it("JSON -> safetensors -> JSON: the same model, the same SHA-256, the same answers", () => {
+    const st = join(dir, "dyck.safetensors");
+    const back = join(dir, "dyck.json");
+    const there = ccbound("convert", example, st);
+    expect(there.status, there.stderr).toBe(0);
+    expect(there.stdout).toMatch(/stored +F64 tensors\n/); // fixed point is stored exactly in binary64
+    const again = ccbound("convert", st, back);
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(back, "utf8"))).toEqual(JSON.parse(readFileSync(example, "utf8")));
+    expect(sha(again.stdout)).toBe(sha(there.stdout));
+    const input = ["--input", "( [ ] ) [ ] ( )", "--json"];
+    expect(json(["eval", st, ...input])).toEqual(json(["eval", example, ...input]));
+  });
+
+  it("a PyTorch Transformer -> JSON -> safetensors keeps its name and its logits", () => {
+    const file = `${T}/t2-norm-causal.safetensors`;
+    const first = ccbound("convert", file, join(dir, "t2.json"));
+    const second = ccbound("convert", join(dir, "t2.json"), join(dir, "t2.safetensors"));
+    expect([first.status, second.status]).toEqual([0, 0]);
+    expect(second.stdout).toMatch(/stored +F32 tensors\n/);
+    expect(sha(second.stdout)).toBe(sha(first.stdout));
+    const input = ["--input", "a b c d e a", "--json"];
+    expect(json(["eval", join(dir, "t2.safetensors"), ...input])).toEqual(json(["eval", file, ...input]));
+  });
+
+  it("bad Transformer files and flags: exit 2, one line", () => {
+    const path = stFile("query-only.safetensors", { "layers.0.heads.0.query.weight": { dtype: "F32", shape: [1, 1], data_offsets: [0, 4] } }, f32(1));
+    expectBadInput(["eval", path, "--input", "0"], /query-only\.safetensors: no tensor "embed\.weight", expected rows x columns \(the token embedding, vocab x d\)/);
+    expectBadInput(["eval", `${T}/t1-plain.safetensors`, "--input", "0", "--nonlinearity", "tanh"], /^ccbound: --nonlinearity: does not apply to a Transformer, which .*t1-plain\.safetensors holds/);
   });
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, readFileSync, truncateSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { modelSha256, parseModelJson, readModelFile, writeModelFile } from "../../src/io/model-file.js";
+import { modelSha256, parseModelJson, readModelFile } from "../../src/io/model-file.js";
+import { writeModelFile } from "../../src/io/write-model.js";
 import { canonicalJson } from "../../src/io/canonical.js";
 import { MAX_FILE_BYTES } from "../../src/io/limits.js";
 import { dfaModel, elmanModel, lstmModel } from "./fixtures.js";

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CcboundError } from "../../src/errors.js";
-import { modelSha256, readModelFile, writeModelFile } from "../../src/io/model-file.js";
+import { modelSha256, readModelFile } from "../../src/io/model-file.js";
+import { writeModelFile } from "../../src/io/write-model.js";
 import { exportPytorchModel } from "../../src/io/pytorch-export.js";
 import { importPytorchModel, readPytorchModel, sidecarPath, type ImportFlags } from "../../src/io/pytorch-import.js";
 import { parseSafetensors, readSafetensorsFile, safetensorsBytes, type FloatDtype } from "../../src/io/safetensors.js";
@@ -84,6 +85,7 @@ describe("what the import infers and what it is told", () => {
 
   it("a head without bias, d = hidden: the module names tell embedding (embedding) from head (linear)", () => {
     const spec = readPytorchModel(`${FIXTURES}/gru-1.safetensors`);
+    if (spec.arch !== "recurrent") throw new Error("expected a recurrent model");
     const file = readSafetensorsFile(`${FIXTURES}/gru-1.safetensors`);
     expect(spec.embedding.flat()).toEqual(Array.from(file.tensors.get("embedding.weight")!.values!));
     expect(spec.head.weight.flat()).toEqual(Array.from(file.tensors.get("linear.weight")!.values!));
@@ -152,7 +154,7 @@ describe("state_dicts of other shapes: one clear line naming what is missing or 
   });
 
   const cases: [string, Record<string, number[]>, RegExp][] = [
-    ["no recurrent module", { "embed.weight": [5, 3], "head.weight": [4, 3] }, /no recurrent layer: no tensor named <module>\.weight_ih_l0 \(nn\.RNN, nn\.LSTM or nn\.GRU\); name the module with "ccbound\.rnn"/],
+    ["no recurrent module", { "embed.weight": [5, 3], "head.weight": [4, 3] }, /no recurrent layer: no tensor named <module>\.weight_ih_l0 \(nn\.RNN, nn\.LSTM or nn\.GRU\), nor a Transformer's layers\.0\.heads\.0\.query\.weight; name the module with "ccbound\.rnn"/],
     ["two recurrent modules", lstmDict(undefined, { "rnn2.weight_ih_l0": [8, 3] }), /2 recurrent modules \("rnn", "rnn2"\), ccbound imports one/],
     ["a bidirectional module", lstmDict(undefined, { "rnn.weight_ih_l0_reverse": [8, 3] }), /"rnn\.weight_ih_l0_reverse": bidirectional recurrent layers are not supported/],
     ["an LSTM with proj_size", lstmDict(undefined, { "rnn.weight_hr_l0": [2, 2] }), /LSTM projections \(proj_size > 0\) are not supported/],
@@ -297,7 +299,7 @@ describe("writing safetensors: PyTorch names, and a lossless round trip", () => 
 
   it("models with no PyTorch module are refused with one line", () => {
     const refuse = (spec: Parameters<typeof exportPytorchModel>[0]) => errorOf(() => exportPytorchModel(spec, "m.json")).oneLine();
-    expect(refuse(dfaModel())).toMatch(/^m\.json: a DFA model has no PyTorch nn\.RNN, nn\.LSTM or nn\.GRU/);
+    expect(refuse(dfaModel())).toMatch(/^m\.json: a DFA model has no PyTorch module; recurrent models \(rnn, lstm, gru\) and Transformers can be written as safetensors/);
     expect(refuse(linearModel())).toMatch(/layer 0 is a diagonal linear recurrence \("linear" cell\), which has no PyTorch module/);
     expect(refuse(stackedModel())).toMatch(/layer 1 is gru but layer 0 is lstm; one PyTorch module has one cell type/);
     const twoWidths = { ...lstmModel(), layers: [lstmModel().layers[0]!, { ...lstmModel().layers[0]!, hidden: 3, weight_ih: fill(12, 2), weight_hh: fill(12, 3), bias_ih: vec(12), bias_hh: vec(12) }] };

@@ -1,8 +1,5 @@
 import type { Command } from "commander";
-import { fail } from "../../errors.js";
-import { modelFileText } from "../../io/model-file.js";
-import { exportPytorchModel } from "../../io/pytorch-export.js";
-import { writeFileAtomic } from "../../io/atomic-write.js";
+import { modelFileKind, writeModelFile } from "../../io/write-model.js";
 import { describeModel, loadModel, modelOptions, type ModelOptions } from "../load.js";
 import { printRows } from "../print.js";
 
@@ -18,16 +15,12 @@ export function registerConvert(program: Command): void {
 
 /** Read (any format, with the import and --format flags), write by OUT's extension, atomically. */
 function convert(inPath: string, outPath: string, o: ModelOptions): void {
-  const kind = /\.safetensors$/i.test(outPath) ? "safetensors" : /\.json$/i.test(outPath) ? "json" : fail("invalid-flag", "the output file must end in .json or .safetensors", outPath);
+  modelFileKind(outPath); // refuse an output name before reading the input
   const { spec, sha256 } = loadModel(inPath, o);
-  let stored = "JSON";
-  if (kind === "safetensors") {
-    const exported = exportPytorchModel(spec, inPath);
-    writeFileAtomic(outPath, exported.bytes);
-    stored = exported.widenedFrom
-      ? `${exported.dtype} tensors: some weights are not ${exported.widenedFrom} values, and F64 keeps them exactly (the model rounds them to ${spec.arch === "recurrent" ? spec.format : "its format"} when it runs; --format ${spec.arch === "recurrent" ? spec.format : "F"} rounds them in the file)`
-      : `${exported.dtype} tensors`;
-  } else writeFileAtomic(outPath, modelFileText(spec, outPath));
+  const written = writeModelFile(outPath, spec);
+  const format = spec.arch === "dfa" ? undefined : spec.format;
+  // A widened file says how to get the format's own dtype: round the weights on the way (convert --format).
+  const stored = written.kind === "safetensors" && written.widenedFrom && format ? `${written.stored}; --format ${format} rounds them in the file` : written.stored;
   printRows([
     ["wrote", `${outPath} (${describeModel(spec)})`],
     ["stored", stored],

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
 import { MAX_NUMBERS } from "../../io/limits.js";
-import { modelFileText, writeModelFile } from "../../io/model-file.js";
+import { modelFileText } from "../../io/model-file.js";
+import { writeModelFile } from "../../io/write-model.js";
 import { randomModel } from "../../models/random.js";
 import { CELL_TYPES } from "../../models/spec.js";
 import { parseFormat } from "../../numeric/parse.js";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
-import { modelFileText, writeModelFile } from "../../io/model-file.js";
+import { modelFileText } from "../../io/model-file.js";
+import { writeModelFile } from "../../io/write-model.js";
 import { ZOO, zooEntry, type ZooParams } from "../../zoo/index.js";
 import { wholeNumber } from "../options.js";
 
