@@ -65,8 +65,13 @@ export function weightedValues(
   Z: number,
   u: readonly Accumulator[],
 ): void {
+  // Fixed point has no infinities or NaN: a zero exponential gives the weight 0 (0 / Z is 0 for every Z, 0 / 0 too),
+  // every product 0 * v is 0, and adding 0 to an exact sum changes nothing, so such positions can be passed over.
+  // Hard attention makes nearly all of them zero. IEEE must run them: 0 * inf is NaN.
+  const skipZeros = arith.format.kind === "fixed";
   for (let i = 0; i < count; i++) {
     const j = positions[i]!;
+    if (skipZeros && e[j] === 0) continue;
     const a = arith.div(e[j]!, Z);
     for (let c = 0; c < m; c++) u[c]!.add(arith.mul(a, V[j * m + c]!));
   }

@@ -111,6 +111,8 @@ function divFixed(a: number, b: number, p: Float64Array): number {
   const kmin = p[KMIN]!;
   const kmax = p[KMAX]!;
   if (b === 0) return a > 0 ? kmax * p[DOWN]! : a < 0 ? kmin * p[DOWN]! : 0;
+  const numerator = a * p[UP]! * p[UP]!;
+  if (Math.abs(numerator) < TWO52) return divSmall(numerator, b * p[UP]!, p); // attention divides at every position
   let num = BigInt(a * p[UP]!) * BigInt(p[UP]!);
   let den = BigInt(b * p[UP]!);
   if (den < 0n) {
@@ -126,6 +128,22 @@ function divFixed(a: number, b: number, p: Float64Array): number {
   if (p[NEAREST] === 1 && (2n * rest > den || (2n * rest === den && (k & 1n) === 1n))) k += 1n;
   const code = Math.min(Math.max(Number(k), kmin), kmax);
   return code * p[DOWN]! + 0;
+}
+
+/**
+ * floor (or nearest) of num / den for integers |num| < 2^52 in binary64. The correctly rounded quotient q cannot
+ * cross an integer k: that needs |q - k| < ulp(k)/2, i.e. 1/|den| < |k| 2^-53, so |num| ~ |k den| > 2^53. Hence
+ * floor(q) is the exact floor, and num - k den (below 2^53) is the exact remainder for the tie test.
+ */
+function divSmall(num: number, den: number, p: Float64Array): number {
+  if (den < 0) {
+    num = -num;
+    den = -den;
+  }
+  let k = Math.floor(num / den);
+  const rest = num - k * den;
+  if (p[NEAREST] === 1 && (2 * rest > den || (2 * rest === den && k % 2 !== 0))) k += 1;
+  return Math.min(Math.max(k, p[KMIN]!), p[KMAX]!) * p[DOWN]! + 0;
 }
 
 /** sqrt(A 2^-F) = sqrt(A 2^F) 2^-F: the code is the integer square root of A 2^F (rounded up past k + 1/2 for nearest). */

@@ -1,0 +1,111 @@
+import { fail } from "../errors.js";
+import type { Accumulator } from "../numeric/exact-sum.js";
+import { exponentials, logitsAndMax, project, weightedValues } from "./attention.js";
+import { argmax } from "./model.js";
+import type { CompiledLayer, TransformerModel } from "./transformer.js";
+
+/**
+ * Many inputs that share every token but the last, as index lookup's verification has them (one string, N queries).
+ * The keys and values of the shared prefix are computed once per layer and head; each last token then costs one
+ * position's worth of work. This is exact, not an approximation: it is valid only when the last token cannot change
+ * what earlier positions compute, which holds for one layer (only the last position attends in the last layer) and
+ * for causal models; for other models it refuses.
+ *
+ * It runs the same steps as the forward pass (attention.ts, the model's embed and finishLayer), so its answers equal
+ * `model.forward(prefix ++ [last])` bit for bit; a test checks this on random models.
+ */
+export interface LastTokenRunner {
+  /** The label id for prefix ++ [last]. */
+  forward(last: number): number;
+  logits(last: number): Float64Array;
+}
+
+interface LayerCache {
+  readonly keys: Float64Array[]; // per head, n x m
+  readonly values: Float64Array[];
+}
+
+export function lastTokenRunner(model: TransformerModel, prefix: ArrayLike<number>): LastTokenRunner {
+  const n = prefix.length + 1;
+  if (model.layers.length > 1 && !model.causal) fail("unsupported", "a shared prefix can be reused only by one-layer or causal Transformers (a later token changes earlier positions otherwise)");
+  if (n > model.maxLength) fail("invalid-input", `the model takes 1 to ${model.maxLength} tokens (its position embeddings), got ${n}`);
+  const { d } = model;
+  const positions = Int32Array.from({ length: n }, (_, i) => i);
+  const caches = model.layers.map((layer) => ({
+    keys: layer.heads.map(() => new Float64Array(n * layer.m)),
+    values: layer.heads.map(() => new Float64Array(n * layer.m)),
+  }));
+  const scratch = newScratch(model, n);
+
+  // The prefix through every layer: its keys and values are what the last position attends to.
+  let x = new Float64Array(n * d);
+  let y = new Float64Array(n * d);
+  for (let i = 0; i < n - 1; i++) model.embed(prefix[i]!, i, x, i * d);
+  model.layers.forEach((layer, l) => {
+    const cache = caches[l]!;
+    layer.heads.forEach((head, h) => {
+      project(model.arith, head.key, head, x, positions, n - 1, cache.keys[h]!);
+      project(model.arith, head.value, head, x, positions, n - 1, cache.values[h]!);
+    });
+    if (l === model.layers.length - 1) return; // the last layer is read only at the last position
+    for (let i = 0; i < n - 1; i++) attendAt(model, layer, cache, x, i, i + 1, scratch, y);
+    [x, y] = [y, x];
+  });
+
+  const last = new Float64Array(n * d);
+  const next = new Float64Array(n * d);
+  const logits = (token: number) => {
+    let cur = last;
+    let out = next;
+    model.embed(token, n - 1, cur, (n - 1) * d);
+    model.layers.forEach((layer, l) => {
+      const cache = caches[l]!;
+      layer.heads.forEach((head, h) => {
+        project(model.arith, head.key, head, cur, positions.subarray(n - 1), 1, cache.keys[h]!);
+        project(model.arith, head.value, head, cur, positions.subarray(n - 1), 1, cache.values[h]!);
+      });
+      attendAt(model, layer, cache, cur, n - 1, n, scratch, out);
+      [cur, out] = [out, cur];
+    });
+    return model.readoutLogits(cur, (n - 1) * d);
+  };
+  return { logits, forward: (token) => argmax(logits(token)) };
+}
+
+interface Scratch {
+  readonly positions: Int32Array;
+  readonly s: Float64Array;
+  readonly q: Float64Array;
+  readonly heads: Float64Array;
+  readonly z: Accumulator;
+  readonly u: Accumulator[];
+}
+
+function newScratch(model: TransformerModel, n: number): Scratch {
+  const m = model.headWidth;
+  return {
+    positions: Int32Array.from({ length: n }, (_, i) => i),
+    s: new Float64Array(n),
+    q: new Float64Array(m),
+    heads: new Float64Array(m * model.heads),
+    z: model.sums.accumulator(),
+    u: Array.from({ length: m }, () => model.sums.accumulator()),
+  };
+}
+
+/** The layer's output at position i, attending over positions 0 .. count-1 of the cache, into out[i*d ..]. */
+function attendAt(model: TransformerModel, layer: CompiledLayer, cache: LayerCache, x: Float64Array, i: number, count: number, sc: Scratch, out: Float64Array): void {
+  const { arith, d } = model;
+  const m = layer.m;
+  layer.heads.forEach((head, h) => {
+    arith.matVec(head.query, m, d, x, null, sc.q, 0, i * d);
+    const max = logitsAndMax(arith, sc.q, cache.keys[h]!, m, sc.positions, count, sc.s);
+    sc.z.clear();
+    exponentials(arith, sc.s, sc.positions, count, max, sc.z);
+    const Z = sc.z.rounded();
+    for (let c = 0; c < m; c++) sc.u[c]!.clear();
+    weightedValues(arith, sc.s, cache.values[h]!, m, sc.positions, count, Z, sc.u);
+    for (let c = 0; c < m; c++) sc.heads[h * m + c] = sc.u[c]!.rounded();
+  });
+  model.finishLayer(layer, x, i * d, sc.heads, 0, out, i * d);
+}
