@@ -10,6 +10,16 @@ export function wholeNumber(what: string, min: number, max: number = Number.MAX_
   };
 }
 
+/** A finite number in (0, max]: scales and fractions such as --eta and --gamma. */
+export function positiveNumber(what: string, max = Number.MAX_VALUE) {
+  return (raw: string): number => {
+    const v = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError(`${what} must be a number.`);
+    if (!(v > 0 && v <= max)) throw new InvalidArgumentError(`${what} must be above 0 and at most ${max}.`);
+    return v;
+  };
+}
+
 /** A choice among names. */
 export function oneOf<T extends string>(what: string, names: readonly T[]) {
   return (raw: string): T => {

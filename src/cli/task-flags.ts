@@ -11,7 +11,12 @@ export interface TaskFlags extends TaskOptions {
 export function taskFlags(command: Command, required = true): Command {
   const task = `task: ${TASK_NAMES.join(", ")}`;
   const n = "input length parameter N";
-  return (required ? command.requiredOption("--task <task>", task, oneOf("--task", TASK_NAMES)).requiredOption("--n <N>", n, wholeNumber("--n", 1)) : command.option("--task <task>", task, oneOf("--task", TASK_NAMES)).option("--n <N>", n, wholeNumber("--n", 1)))
+  return taskParameterFlags(required ? command.requiredOption("--task <task>", task, oneOf("--task", TASK_NAMES)).requiredOption("--n <N>", n, wholeNumber("--n", 1)) : command.option("--task <task>", task, oneOf("--task", TASK_NAMES)).option("--n <N>", n, wholeNumber("--n", 1)));
+}
+
+/** The task's own parameters (every task's; a task refuses those it does not take). */
+export function taskParameterFlags(command: Command): Command {
+  return command
     .option("--alphabet <K>", "index-lookup, assoc-recall: alphabet size (default 2)", wholeNumber("--alphabet", 2, 256))
     .option("--variant <V>", "equality: eq (default) or ineq", oneOf("--variant", ["eq", "ineq"]))
     .option("--separator", "equality: a | token between the halves")
@@ -23,11 +28,16 @@ export function taskFlags(command: Command, required = true): Command {
 
 /** The task the flags name. */
 export function taskOf(o: TaskFlags): Task {
+  return makeTask(o.task, o.n, taskOptionsOf(o));
+}
+
+/** The task parameters among parsed flags. */
+export function taskOptionsOf(o: TaskOptions): TaskOptions {
   const options: TaskOptions = {};
   for (const key of ["alphabet", "variant", "separator", "pairs", "depth", "dim", "mqar"] as const) {
     if (o[key] !== undefined) (options as Record<string, unknown>)[key] = o[key];
   }
-  return makeTask(o.task, o.n, options);
+  return options;
 }
 
 /** The task flags as a replay command writes them. */

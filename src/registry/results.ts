@@ -157,7 +157,7 @@ export const RESULTS: readonly RegistryResult[] = [
       const k = lemma2Dimension(p.n, p.gamma);
       return ok("paper", [equalsCeil("k", "k = ⌈(8/γ²) ln 2N⌉", k.least, k.approx)], [LN_NOTE]);
     },
-    code: [link("src/constructions/positional.ts", false, "nearly orthogonal sign vectors")],
+    code: [link("src/constructions/positional.ts", true, "nearly orthogonal sign vectors")],
     writeup: writeup("lemma2"),
   },
   {
@@ -170,7 +170,7 @@ export const RESULTS: readonly RegistryResult[] = [
     arch: "any",
     bound: "k = c log N / ε² (c not given)",
     where: "App. B.3",
-    code: [link("src/constructions/positional.ts", false, "nearly orthogonal sign vectors")],
+    code: [link("src/constructions/positional.ts", true, "nearly orthogonal sign vectors")],
     writeup: writeup("lemma3"),
   },
   {
@@ -187,7 +187,7 @@ export const RESULTS: readonly RegistryResult[] = [
       const k = corollary81Dimension(p.n);
       return ok("paper", [equalsCeil("k", "k = ⌈128 ln 2N⌉", k.least, k.approx)], ["INFERRED in the notes: Lemma 2 with γ = 1/4", LN_NOTE]);
     },
-    code: [link("src/constructions/positional.ts", false, "nearly orthogonal sign vectors")],
+    code: [link("src/constructions/positional.ts", true, "nearly orthogonal sign vectors")],
     writeup: writeup("cor8.1"),
   },
   // ---- Main results ----
@@ -212,7 +212,7 @@ export const RESULTS: readonly RegistryResult[] = [
         LN_NOTE,
       ]);
     },
-    code: [link("src/constructions/index-lookup.ts", false, "the construction"), link("src/tasks/index-lookup.ts", true, "the task")],
+    code: [link("src/constructions/index-lookup.ts", true, "the construction"), link("src/tasks/index-lookup.ts", true, "the task")],
     writeup: writeup("thm1"),
   },
   {
@@ -444,7 +444,7 @@ export const RESULTS: readonly RegistryResult[] = [
         ])
       );
     },
-    code: [link("src/constructions/equality.ts", false, "the construction"), link("src/tasks/equality.ts", true, "the task")],
+    code: [link("src/constructions/equality.ts", true, "the construction"), link("src/tasks/equality.ts", true, "the task")],
     writeup: writeup("thm6"),
   },
   {
@@ -468,7 +468,7 @@ export const RESULTS: readonly RegistryResult[] = [
         LN_NOTE,
       ]);
     },
-    code: [link("src/constructions/threshold.ts", false, "the construction")],
+    code: [link("src/constructions/threshold.ts", true, "the construction")],
     writeup: writeup("thm13"),
   },
   {
@@ -483,7 +483,7 @@ export const RESULTS: readonly RegistryResult[] = [
     bound: "bits >= N/2",
     where: "App. F.4",
     evaluate: (p) => needsEven(p, "a balanced partition") ?? ok("paper", [atLeast("bits", "bits >= N/2", half(p))]),
-    code: [link("src/constructions/equality.ts", false, "Theorem 6's construction, positions renumbered")],
+    code: [link("src/constructions/equality.ts", true, "Theorem 6's construction, positions renumbered")],
     writeup: writeup("lemma5"),
   },
   {
@@ -496,7 +496,7 @@ export const RESULTS: readonly RegistryResult[] = [
     arch: "transformer-2",
     bound: "g(N) = Ω(N/(log N)²)",
     where: "App. F.4",
-    code: [link("src/constructions/equality.ts", false, "the two-layer Transformers of Lemma 5")],
+    code: [link("src/constructions/equality.ts", true, "the two-layer Transformers of Lemma 5")],
     writeup: writeup("cor13.1"),
   },
   {
@@ -520,7 +520,7 @@ export const RESULTS: readonly RegistryResult[] = [
         LN_NOTE,
       ]);
     },
-    code: [link("src/constructions/nearest-neighbor.ts", false, "the construction"), link("src/tasks/nearest-neighbor.ts", true, "the task")],
+    code: [link("src/constructions/nearest-neighbor.ts", true, "the construction"), link("src/tasks/nearest-neighbor.ts", true, "the task")],
     writeup: writeup("thm7"),
   },
   {
