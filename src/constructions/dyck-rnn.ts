@@ -41,6 +41,7 @@ export const dyckRnn: Construction & { build(n: number, options?: DyckRnnOptions
   name: "dyck-rnn",
   theorem: "dyck-rnn",
   description: "bounded Dyck by one Elman layer running its minimal DFA: constant size, p = 2",
+  takes: ["pairs", "depth"],
   build: buildDyckRnn,
   size: (n, options) => sizeOf(plan(n, options)),
 };

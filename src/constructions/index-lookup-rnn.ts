@@ -32,6 +32,7 @@ export const indexLookupRnn: Construction = {
   name: "index-lookup-rnn",
   theorem: "thm3",
   description: "index lookup by an Elman shift register: N units of 1 + ceil(log2 K) bits, against Theorem 3's m >= N/p",
+  takes: ["alphabet"],
   build: buildIndexLookupRnn,
   size: (n, options) => sizeOf(plan(n, options)),
 };

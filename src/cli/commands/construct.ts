@@ -33,6 +33,7 @@ interface ConstructFlags extends TaskOptions, VerifyFlags {
   eta?: number;
   fracBits?: number;
   format?: string;
+  nonlinearity?: "relu" | "tanh";
 }
 
 function verifyFlags(command: Command): Command {
@@ -59,7 +60,8 @@ export function registerConstruct(program: Command): void {
         .option("--code-seed <S>", "random code: its seed (default 1)", wholeNumber("--code-seed", 0, 2 ** 32 - 1))
         .option("--eta <η>", "attention scale η (default: the least that makes attention hard)", positiveNumber("--eta", 1e6))
         .option("--frac-bits <F>", "fraction bits of the fixed-point format (integer bits follow the ranges)", wholeNumber("--frac-bits", 0, 40))
-        .option("--format <F>", "number format, instead of the one the construction chooses"),
+        .option("--format <F>", "number format, instead of the one the construction chooses")
+        .option("--nonlinearity <f>", "dyck-rnn: the Elman cell's relu (default) or tanh (a step function in fixed:I.0)", oneOf("--nonlinearity", ["relu", "tanh"] as const)),
     ),
   ).action((name: string, o: ConstructFlags) => construct(name, o));
 }
@@ -81,6 +83,7 @@ function construct(name: string, o: ConstructFlags): void {
   const foreign = (Object.keys(taskOptions) as (keyof TaskOptions)[]).find((k) => !(construction.takes ?? []).includes(k));
   if (foreign !== undefined) fail("invalid-flag", `${name} takes no --${foreign}`, `--${foreign}`);
   if (o.format !== undefined) parseFormat(o.format, "--format");
+  if (o.nonlinearity !== undefined && name !== "dyck-rnn") fail("invalid-flag", `${name} takes no --nonlinearity`, "--nonlinearity");
   if (o.out !== undefined && !/\.(json|safetensors)$/i.test(o.out)) fail("invalid-flag", "the output file must end in .json or .safetensors", o.out);
   const built = buildOrExplain(() => construction.build(o.n, constructionOptions(o, taskOptions)));
   const check = verifyWeights(built.spec, built.task, verifyOptions(o));
@@ -98,7 +101,7 @@ function buildOrExplain(build: () => BuiltConstruction): BuiltConstruction {
   }
 }
 
-function constructionOptions(o: ConstructFlags, task: TaskOptions): ConstructionOptions {
+function constructionOptions(o: ConstructFlags, task: TaskOptions): ConstructionOptions & { nonlinearity?: "relu" | "tanh" } {
   return {
     ...(o.code !== undefined && { code: o.code }),
     ...(o.gamma !== undefined && { gamma: o.gamma }),
@@ -107,6 +110,7 @@ function constructionOptions(o: ConstructFlags, task: TaskOptions): Construction
     ...(o.eta !== undefined && { eta: o.eta }),
     ...(o.fracBits !== undefined && { fracBits: o.fracBits }),
     ...(o.format !== undefined && { format: o.format }),
+    ...(o.nonlinearity !== undefined && { nonlinearity: o.nonlinearity }),
     task,
   };
 }
