@@ -4,8 +4,10 @@ import { VERSION } from "../version.js";
 import { registerBounds } from "./commands/bounds.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCite } from "./commands/cite.js";
+import { registerConstruct, registerVerifyConstruction } from "./commands/construct.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerEval } from "./commands/eval.js";
+import { registerMerge } from "./commands/merge.js";
 import { registerProve } from "./commands/prove.js";
 import { registerRandomModel } from "./commands/random-model.js";
 import { registerSimulate } from "./commands/simulate.js";
@@ -19,7 +21,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`ccbound: ${text.replace(/^error: /, "")}`) });
-  for (const register of [registerCheck, registerVerify, registerEval, registerSimulate, registerRandomModel, registerConvert, registerZoo, registerBounds, registerCite, registerProve]) register(program);
+  for (const register of [registerCheck, registerMerge, registerVerify, registerEval, registerSimulate, registerRandomModel, registerConvert, registerZoo, registerConstruct, registerVerifyConstruction, registerBounds, registerCite, registerProve]) register(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -11,20 +11,24 @@ import { sampleSearch } from "./sample.js";
 import { searchSpace } from "./search-space.js";
 import { sweepTask, SWEEP_LIMIT } from "./sweep.js";
 import { bytesPerRun, MEMORY_LIMIT } from "./memory.js";
-import { DEFAULT_BUDGET, EXHAUSTIVE_LIMIT, type RefuteOptions, type Strategy, type Verdict, type VerdictBase } from "./verdict.js";
+import { rhoOneWay } from "./one-way-walk.js";
+import { DEFAULT_BUDGET, DEFAULT_MAX_POINTS, EXHAUSTIVE_LIMIT, type RefuteOptions, type Strategy, type Verdict, type VerdictBase } from "./verdict.js";
 
 /** size -> bound -> search -> finding: check a recurrent model against the lower bound for a task. */
 export function refuteOneWay(model: RecurrentModel, task: Task, options: RefuteOptions = {}): Verdict {
   const { theorem, family, requiredBits } = recurrentBound(task);
-  const strategy = options.strategy ?? "auto";
   const asked = options.budget ?? DEFAULT_BUDGET;
   if (!Number.isSafeInteger(asked) || asked < 1) fail("invalid-flag", `the budget must be a whole number >= 1, got ${asked}`, "--budget");
   const space = searchSpace(model, family);
-  const budget = fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
+  // A chosen budget whose table would not fit in memory: auto walks in bounded memory instead (the default budget
+  // is lowered to fit, as before).
+  const auto = options.strategy === "auto" || options.strategy === undefined;
+  const strategy = auto && options.budget !== undefined && asked > fitting(space, "dedup") ? "rho" : (options.strategy ?? "auto");
+  const budget = strategy === "rho" ? asked : fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
   const seed = options.seed ?? 0;
-  const base = { theorem, messageBits: stateBits(model), requiredBits, seed, split: String(space.cut), reduction: { problem: "INDEX" as const, inputs: familySize(family) } };
-
-  const { result, used } = search(space, strategy, budget, seed, base.messageBits < base.requiredBits, options.onProgress);
+  const messageBits = stateBits(model);
+  const { result, used } = strategy === "rho" ? rhoSearch(space, budget, seed, options) : search(space, strategy, budget, seed, messageBits < requiredBits, options.onProgress);
+  const base = { theorem, messageBits, requiredBits, seed, split: String(space.cut), reduction: { problem: "INDEX" as const, inputs: familySize(family) }, ...(result.rho && { rho: result.rho }) };
   const stats = result.stats;
   const outcome = result.outcome;
   switch (outcome.kind) {
@@ -51,11 +55,23 @@ type Space = ReturnType<typeof searchSpace>;
  */
 function fitBudget(space: Space, kind: "dedup" | "table", budget: number, chosen: boolean): number {
   const perRun = bytesPerRun(space, kind);
-  const fits = Math.max(1, Math.floor(MEMORY_LIMIT / perRun));
+  const fits = fitting(space, kind);
   if (budget <= fits) return budget;
   if (!chosen) return fits;
   const gb = ((budget * perRun) / 2 ** 30).toFixed(1);
-  return fail("too-large", `a budget of ${budget} runs would keep about ${gb} GiB (${perRun} bytes a run), over the ${MEMORY_LIMIT / 2 ** 30} GiB limit`, "--budget", `use --budget ${fits} or less`);
+  return fail("too-large", `a budget of ${budget} runs would keep about ${gb} GiB (${perRun} bytes a run), over the ${MEMORY_LIMIT / 2 ** 30} GiB limit`, "--budget", `use --budget ${fits} or less, or --strategy rho`);
+}
+
+/** The most runs whose table fits in MEMORY_LIMIT. */
+function fitting(space: Space, kind: "dedup" | "table"): number {
+  return Math.max(1, Math.floor(MEMORY_LIMIT / bytesPerRun(space, kind)));
+}
+
+/** --strategy rho (or auto past the memory limit): the walk over Alice's strings, memory bounded by --max-points. */
+function rhoSearch(space: Space, budget: number, seed: number, options: RefuteOptions): { result: SearchResult; used: string } {
+  const progress = options.onProgress;
+  const result = rhoOneWay(space, options.spec, budget, seed, options.maxPoints ?? DEFAULT_MAX_POINTS, progress && ((runs) => progress("rho", runs)));
+  return { result, used: "rho" };
 }
 
 /**
@@ -96,6 +112,8 @@ function search(space: Space, strategy: Strategy, budget: number, seed: number, 
       return { result: sampleSearch(space, budget, seed, tell("sample")), used: "sample" };
     case "auto":
       return autoSearch(space, budget, seed, below, tell);
+    case "rho":
+      throw new Error("rho is run by rhoSearch");
   }
 }
 

@@ -1,3 +1,5 @@
+import type { RhoReport } from "./rho-sequencer.js";
+
 /** What a search strategy found, before it becomes a verdict. Alice inputs are choice indices. */
 export type SearchOutcome =
   | { readonly kind: "collision"; readonly a: Uint8Array; readonly b: Uint8Array }
@@ -37,4 +39,6 @@ export class Counter implements SearchStats {
 export interface SearchResult {
   readonly outcome: SearchOutcome;
   readonly stats: SearchStats;
+  /** A rho search's trails and memory. */
+  readonly rho?: RhoReport;
 }

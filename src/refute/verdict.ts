@@ -1,21 +1,30 @@
 import type { ProblemName } from "../cc/problems.js";
 import type { Theorem } from "../reductions/theorems.js";
+import type { ModelSpec } from "../models/spec.js";
 import type { Finding } from "./finding.js";
 import type { SearchStats } from "./outcome.js";
+import type { RhoReport } from "./rho-sequencer.js";
 
-export type Strategy = "auto" | "exhaustive" | "dedup" | "sample";
-export const STRATEGIES: readonly Strategy[] = ["auto", "exhaustive", "dedup", "sample"];
+/** "rho": the memory-free collision walk (fooling-set tasks); "auto" picks it when a table of every run would not fit. */
+export type Strategy = "auto" | "exhaustive" | "dedup" | "sample" | "rho";
+export const STRATEGIES: readonly Strategy[] = ["auto", "exhaustive", "dedup", "sample", "rho"];
 
 export interface RefuteOptions {
   strategy?: Strategy;
   /** Most Alice messages to compute (protocol runs), for every strategy; it also bounds the memory a search keeps. */
   budget?: number;
   seed?: number;
+  /** rho: the most distinguished points to keep (the memory bound); the distinguished fraction follows from it. */
+  maxPoints?: number;
+  /** The model file the model was compiled from: lets a walk use the fast fixed-point step, and workers rebuild it. */
+  spec?: ModelSpec;
   /** Told how far the search is (phase name and runs so far), for a progress line. */
   onProgress?: (phase: string, runs: number) => void;
 }
 
 export const DEFAULT_BUDGET = 1 << 20;
+/** rho's default memory bound: 2^16 distinguished points (about 1 MiB of table for 64-bit points). */
+export const DEFAULT_MAX_POINTS = 1 << 16;
 /** Largest family plain enumeration takes on. */
 export const EXHAUSTIVE_LIMIT = 1n << 24n;
 
@@ -40,6 +49,8 @@ export interface VerdictBase {
   readonly strategy: string;
   readonly stats: SearchStats;
   readonly seed: number;
+  /** A rho search's trails, false alarms and memory. */
+  readonly rho?: RhoReport;
 }
 
 /** The verdict: refuted with a finding, survived (with how), or inconclusive (with why). */

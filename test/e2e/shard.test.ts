@@ -1,0 +1,83 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ccbound, expectBadInput, tempDir } from "./cli.js";
+
+/*
+ * --workers, --shard i/n and ccbound merge, as a cluster's job array would use them: the merged verdict and
+ * certificate are the unsharded ones, byte for byte; a bad set of shard files is one line and exit 2.
+ */
+describe("check --shard i/n and ccbound merge", () => {
+  const dir = tempDir();
+  const model = join(dir, "h.json");
+  writeFileSync(model, ccbound("zoo", "hash-equality", "--n", "64", "--bits", "32", "--seed", "2").stdout);
+  const search = ["--task", "equality", "--n", "64", "--strategy", "rho", "--seed", "9"];
+  const cert = join(dir, "c.json");
+  const shardFile = (i: number, n: number, extra: string[] = []) => {
+    const out = join(dir, `s${i}of${n}${extra.join("")}.json`);
+    const r = ccbound("check", model, ...search, ...extra, "--shard", `${i}/${n}`, "--out", out, "--workers", "1");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`shard ${i}/${n}: \\d+ protocol runs`));
+    return out;
+  };
+  /** The --json report and the certificate file a command leaves. */
+  const run = (...args: string[]) => {
+    const r = ccbound(...args, "--cert", cert, "--json");
+    expect(r.status, r.stderr).toBe(1);
+    return { report: r.stdout, certificate: readFileSync(cert, "utf8") };
+  };
+
+  it("one thread, two workers, and 1, 2 or 3 shards merged: the same report and certificate (seed 9, hash-equality c = 32)", () => {
+    const single = run("check", model, ...search, "--workers", "1");
+    expect(JSON.parse(single.report)).toMatchObject({ verdict: "refuted", search: { strategy: "rho(EQ)", seed: 9 } });
+    expect(JSON.parse(single.report).search.rho.points).toBeLessThanOrEqual(65536);
+    expect(ccbound("verify", cert, "--model", model).status).toBe(0);
+    expect(run("check", model, ...search, "--workers", "2"), "two workers").toEqual(single);
+    for (const n of [1, 2, 3]) {
+      const files = Array.from({ length: n }, (_, i) => shardFile(i + 1, n));
+      expect(run("merge", ...files.reverse()), `${n} shards`).toEqual(single);
+    }
+  });
+
+  it("the sampled table search shards too: merge prints the unsharded human report", () => {
+    const table = ["--task", "equality", "--n", "64", "--strategy", "sample", "--seed", "9"];
+    const small = join(dir, "h20.json");
+    writeFileSync(small, ccbound("zoo", "hash-equality", "--n", "64", "--bits", "20", "--seed", "2").stdout);
+    const single = ccbound("check", small, ...table, "--workers", "1");
+    expect(single.status).toBe(1);
+    const files = [1, 2].map((i) => {
+      const out = join(dir, `t${i}.json`);
+      expect(ccbound("check", small, ...table, "--shard", `${i}/2`, "--out", out).status).toBe(0);
+      return out;
+    });
+    const merged = ccbound("merge", ...files);
+    expect(merged.status).toBe(1);
+    expect(merged.stdout).toBe(single.stdout);
+    expect(merged.stdout).toMatch(/fooling-set\(EQ\): \d+ protocol runs/);
+  });
+
+  it("bad sets of shard files: one line, exit 2", () => {
+    const [a, b] = [shardFile(1, 2), shardFile(2, 2)];
+    expectBadInput(["merge", a], /shard 2\/2 is missing \(1 of 2 given\)/);
+    expectBadInput(["merge", a, a, b], /both shard 1\/2/);
+    const otherSeed = join(dir, "seed10.json");
+    expect(ccbound("check", model, ...search.slice(0, -1), "10", "--shard", "2/2", "--out", otherSeed).status).toBe(0);
+    expectBadInput(["merge", a, otherSeed], /shards of different searches \(seed 10 vs 9\)/);
+    const third = shardFile(3, 3);
+    expectBadInput(["merge", a, third], /shards of different searches \(shard count 3 vs 2\)/);
+    expectBadInput(["merge", model], /not a ccbound shard file/);
+    const edited = join(dir, "edited-model.json");
+    const s = JSON.parse(readFileSync(a, "utf8"));
+    writeFileSync(edited, JSON.stringify({ ...JSON.parse(readFileSync(model, "utf8")), name: "edited" }));
+    expectBadInput(["merge", a, b, "--model", edited], /is not the one the shards ran/);
+    expect(s.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("bad --shard flags: one line, exit 2", () => {
+    expectBadInput(["check", model, ...search, "--shard", "3/2", "--out", join(dir, "x.json")], /--shard: --shard takes i\/n with 1 <= i <= n/);
+    expectBadInput(["check", model, ...search, "--shard", "1/2"], /--shard needs --out FILE/);
+    expectBadInput(["check", model, ...search, "--out", join(dir, "x.json")], /--out writes a shard file and needs --shard/);
+    expectBadInput(["check", model, ...search, "--shard", "1/2", "--out", join(dir, "x.json"), "--cert", cert], /pass --cert to ccbound merge/);
+    expectBadInput(["check", "examples/lstm-fixed1.2-index40.json", "--task", "index-lookup", "--n", "40", "--shard", "1/2", "--out", join(dir, "x.json")], /--shard splits fooling-set searches/);
+  });
+});
