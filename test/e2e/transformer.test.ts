@@ -52,7 +52,12 @@ describe("Transformers on the command line", () => {
     expectBadInput(["random-model", "--arch", "transformer", "--hidden", "4096", "--heads", "64", "--vocab", "3", "--max-length", "8"], /more than a model file holds/);
     const two = at("tf2.json");
     expect(ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--layers", "2", "--task", "dyck", "--n", "6", "--out", two).status).toBe(0);
-    expectBadInput(["check", two, "--task", "dyck", "--n", "6"], /one-layer Transformers.*Corollary 13.1/);
+    // No lower bound for two layers (Corollary 13.1): check runs the model on the task itself, and this one is wrong.
+    const r = ccbound("check", two, "--task", "dyck", "--n", "6", "--seed", "1");
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^bound\s+none for Transformers of 2 layers \(Corollary 13\.1/m);
+    expect(r.stdout).toMatch(/^verdict\s+WRONG: answers "\d" where the task says "\d"$/m);
+    expectBadInput(["check", two, "--task", "dyck", "--n", "6", "--shard", "1/2", "--out", at("s.json")], /--shard splits a search for a lower bound/);
     expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
     expectBadInput(["eval", model, "--input", "( ) ( ) ( ) ( ) ( )"], /takes 1 to 8 tokens/);
     const hash = at("hash-short.json");
