@@ -3,7 +3,7 @@ import { arithFor } from "../numeric/arith.js";
 import { parseFormat } from "../numeric/parse.js";
 import { indexLookup } from "../tasks/index-lookup.js";
 import type { BuiltConstruction, Construction, ConstructionOptions, ConstructionSize } from "./construction.js";
-import { identity, intBitsFor, Layout, put, zeros, zeroVector } from "./layout.js";
+import { identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
 import { checkCode, codeBound, codeword, paperCodeWidth, signCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
 
@@ -121,21 +121,17 @@ function indexLookupSpec(p: Plan, vocab: readonly string[], labels: readonly str
   identity(head.value, { start: 0, size: b }, sym);
   const output = zeros(d, m);
   identity(output, sym, { start: 0, size: b });
-  return {
-    ccbound: "model",
-    version: 1,
+  return transformerFile({
     name: `index-lookup-N${n}`,
     description: `Theorem 1's one-layer Transformer for index lookup at N = ${n} (${code.kind} code, k = ${k}); built by ccbound construct`,
     vocab: [...vocab],
     labels: [...labels],
-    arch: "transformer",
     format: p.format,
     tokenEmbedding,
     positionEmbedding,
-    causal: false,
     layers: [{ heads: [head], output, ffn: p.hard ? null : thresholdFfn(d, sym.start, b) }],
     head: readout(d, sym.start, alphabet, rho),
-  };
+  });
 }
 
 function row(d: number, fill: (r: number[]) => unknown): number[] {

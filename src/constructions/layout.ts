@@ -1,4 +1,4 @@
-import type { Matrix } from "../models/spec.js";
+import type { Matrix, TransformerModelSpec } from "../models/spec.js";
 
 /**
  * Named blocks of coordinates, so a construction reads like the paper's block vectors ([ρ(s), 0_k, T(i)] and so on)
@@ -45,4 +45,9 @@ export function put(row: number[], at: Block, values: ArrayLike<number>): void {
 /** The smallest I with every value of magnitude <= bound inside fixed:I.F's range [-2^I, 2^I - 2^-F]. */
 export function intBitsFor(bound: number): number {
   return Math.max(0, Math.ceil(Math.log2(bound + 1)));
+}
+
+/** The fields every construction sets alike: a model file, version 1, of a non-causal Transformer. */
+export function transformerFile(parts: Omit<TransformerModelSpec, "ccbound" | "version" | "arch" | "causal">): TransformerModelSpec {
+  return { ccbound: "model", version: 1, ...parts, arch: "transformer", causal: false };
 }

@@ -6,7 +6,7 @@ import { defaultDim, nearestNeighbor } from "../tasks/nearest-neighbor.js";
 import type { TaskOptions } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
 import type { BuiltConstruction, Construction, ConstructionName, ConstructionOptions, ConstructionSize } from "./construction.js";
-import { identity, intBitsFor, Layout, put, zeros, zeroVector } from "./layout.js";
+import { identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
 import { binaryCode, codeBound, codeword, signCode, checkCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
 
@@ -140,24 +140,20 @@ function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
     for (let j = 0; j < b; j++) row[out.start + j] = Math.floor(s / 2 ** j) % 2 === 1 ? 1 : -1;
     return row;
   });
-  return {
-    ccbound: "model",
-    version: 1,
+  return transformerFile({
     name,
     description: `Theorem 7's two-layer Transformer for ${r.task.name} with ${r.pairs} pairs (keys of dimension ${D}, ${p.code.kind} position code k = ${kT}); built by ccbound construct`,
     vocab: [...vocab],
     labels: [...labels],
-    arch: "transformer",
     format: p.format,
     tokenEmbedding,
     positionEmbedding,
-    causal: false,
     layers: [
       { heads: [copy], output: copyOut, ffn: null },
       { heads: [nearest], output: nearestOut, ffn: null },
     ],
     head: { weight, bias: new Array<number>(labels.length).fill(0) },
-  };
+  });
 }
 
 function sizeOf(r: Recall, p: Plan): ConstructionSize {

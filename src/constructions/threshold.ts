@@ -5,7 +5,7 @@ import { equality } from "../tasks/equality.js";
 import type { TaskOptions } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
 import type { BuiltConstruction, Construction, ConstructionName, ConstructionOptions, ConstructionSize } from "./construction.js";
-import { identity, intBitsFor, Layout, put, zeros, zeroVector, type Block } from "./layout.js";
+import { identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector, type Block } from "./layout.js";
 import { checkCode, codeBound, codeword, signCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
 
@@ -141,20 +141,16 @@ export function thresholdSpec(inst: ThresholdInstance, plan: ThresholdPlan, voca
     }
     return row;
   });
-  return {
-    ccbound: "model",
-    version: 1,
+  return transformerFile({
     ...meta,
     vocab: [...vocab],
     labels: [inst.labels.below, inst.labels.atOrAbove],
-    arch: "transformer",
     format: plan.format,
     tokenEmbedding,
     positionEmbedding,
-    causal: false,
     layers: [retrieveLayer(inst, plan, s), countLayer(inst, plan, s)],
     head: { weight: [unit(s.d, s.y.start, -1), unit(s.d, s.y.start, 1)], bias: [1, 0] },
-  };
+  });
 }
 
 function unit(d: number, at: number, value: number): number[] {
