@@ -137,7 +137,10 @@ function buildDyckRnn(n: number, options: DyckRnnOptions = {}): BuiltConstructio
       startUnits: 1,
       lemma4StateBits: Math.ceil(Math.log2(states)),
     },
-    paper: { states: 7, stateBits: Math.ceil(Math.log2(7)), width: "O(1)", construction: "any DFA with k states in log k bits (App. E)" },
+    // The paper counts Dyck-(2,2) only (7 live states); for other (k, m) its argument gives the live states' count.
+    paper: p.pairs === 2 && p.depth === 2
+      ? { states: 7, stateBits: Math.ceil(Math.log2(7)), width: "O(1)", construction: "any DFA with k states in log k bits (App. E)" }
+      : { states: "not stated (Dyck-(2,2) only)", width: "O(1)", construction: "any DFA with k states in log k bits (App. E)" },
   };
 }
 

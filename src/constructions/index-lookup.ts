@@ -19,7 +19,10 @@ import { measuredSize } from "./size.js";
  *
  * Two regimes, both verified by running the model in its own format:
  * - soft (the paper's): a code with <T(i), T(j)> <= γ k, η = 2 ln(3N), weight > 3/4 on p, and the paper's ReLU
- *   threshold FFN turns each output coordinate into a bit;
+ *   threshold FFN turns each output coordinate into a bit. The scale w = η / k is rounded up to the format's grid
+ *   (2 fraction bits unless --frac-bits says otherwise), and with the Reed–Solomon or random codes at γ = 1/4 the
+ *   exponentials off p then round to 0 as well: attention is soft only with enough fraction bits (about 12 at
+ *   N = 64). The FFN is built exactly when some exponential can be nonzero (the `hard` flag, from the format);
  * - hard (ccbound's default, the smallest that verifies): the binary code, k = ceil(log2 N), whose inner products
  *   reach k - 2, with w = 1 and no fraction bits: every exponential below the maximum, e^(-2) or less, rounds down
  *   to 0 (the paper's rounding, App. B.2), so attention is exactly hard and no FFN is needed.

@@ -11,7 +11,7 @@ describe("the repository's writeups", () => {
     for (const f of files) expect(r.stdout).toMatch(new RegExp(`^ok +proofs/${f.replace(/\./g, "\\.")} `, "m"));
     expect(r.stdout).toMatch(/every recorded output matches/);
     expect(r.stderr).toBe("");
-  }, 300_000); // about 10 s alone on 2 cores; much more while the rest of the suite runs
+  }, 300_000); // 18 writeups: about 25 s alone on 2 cores; much more while the rest of the suite runs
 
   it("every writeup but the index belongs to a registry result and names its id", () => {
     for (const f of readdirSync("proofs").filter((x) => x.endsWith(".md") && x !== "README.md")) {

@@ -70,7 +70,7 @@ describe("the registry's entries", () => {
   });
 
   it("the results implemented so far have writeups", () => {
-    for (const id of ["thm2", "thm3", "prop9", "lemma4", "thm4", "thm5", "lemma1", "thm8", "thm11", "thm12", "disj-rnn", "disj-tf1"]) {
+    for (const id of ["thm2", "thm3", "prop9", "lemma4", "thm4", "thm5", "lemma1", "thm8", "thm11", "thm12", "disj-rnn", "disj-tf1", "thm1", "thm6", "thm7", "thm13", "dyck-rnn"]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
   });
