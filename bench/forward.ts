@@ -1,30 +1,40 @@
 /**
  * Forward-pass throughput: recurrent steps per second for Elman, LSTM and GRU at hidden 16, 64 and 256, per number
- * format, and refutation throughput (dedup search states per second). Writes JSON to stdout (and to --out FILE).
- * Run: npx tsx bench/forward.ts [--quick] [--out bench/results/forward.json]
+ * format, for the library's compiled models and for the naive oracle (bench/naive-forward.ts); and refutation
+ * throughput (dedup search states per second). Writes JSON to stdout (and to --out FILE).
+ * Run: npx tsx bench/forward.ts [--quick] [--out bench/results/forward.json] [--only lstm:64:float32,...]
+ * (--only: just those cell:hidden:format rows, no naive column and no dedup figure, for a quick paired comparison
+ * with bench/pytorch-lstm.py).
  */
-import { writeFileSync } from "node:fs";
-import { compileModel } from "../src/models/compile.js";
-import { indexLookupDfa } from "../src/models/lookup-dfa.js";
-import { randomModel } from "../src/models/random.js";
-import { refute } from "../src/refute/refute.js";
-import { indexLookup } from "../src/tasks/index-lookup.js";
+import { compileModel, indexLookup, indexLookupDfa, randomModel, refute, type RecurrentModelSpec } from "../src/index.js";
+import { benchArgs, emit } from "./args.js";
+import { naiveStepsPerSecond } from "./naive-forward.js";
 
-const quick = process.argv.includes("--quick");
-const outAt = process.argv.indexOf("--out");
+const args = benchArgs();
+const quick = args.quick;
 const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:7.8"];
 const CELLS = ["elman", "lstm", "gru"] as const;
-const HIDDEN = quick ? [16, 64] : [16, 64, 256];
+const HIDDEN = [16, 64, 256];
+const budgetMs = quick ? 40 : 400;
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? new Set(process.argv[onlyAt + 1]!.split(",")) : undefined;
 
-function stepsPerSecond(cell: (typeof CELLS)[number], hidden: number, format: string): number {
-  const vocab = ["0", "1", "2", "3"];
-  const model = compileModel(randomModel({ arch: cell, hidden, format, vocab, labels: ["0", "1"], seed: 1, embed: 16 }));
+function spec(cell: (typeof CELLS)[number], hidden: number, format: string): RecurrentModelSpec {
+  return randomModel({ arch: cell, hidden, format, vocab: ["0", "1", "2", "3"], labels: ["0", "1"], seed: 1, embed: 16 }) as RecurrentModelSpec;
+}
+
+function stepsPerSecond(s: RecurrentModelSpec): number {
+  const model = compileModel(s);
   const state = model.newState();
+  const sweep = () => {
+    for (let i = 0; i < 64; i++) model.step(state, i & 3, i);
+  };
+  // A quarter of the window first, so a short window does not time the compiler.
+  for (const warm = performance.now(); performance.now() - warm < budgetMs / 4; ) sweep();
   let steps = 0;
-  const budgetMs = quick ? 100 : 400;
   const start = performance.now();
   while (performance.now() - start < budgetMs) {
-    for (let i = 0; i < 64; i++) model.step(state, i & 3, i);
+    sweep();
     steps += 64;
   }
   return Math.round((steps * 1000) / (performance.now() - start));
@@ -33,16 +43,25 @@ function stepsPerSecond(cell: (typeof CELLS)[number], hidden: number, format: st
 const forward = [];
 for (const cell of CELLS)
   for (const hidden of HIDDEN)
-    for (const format of FORMATS) forward.push({ cell, hidden, format, stepsPerSecond: stepsPerSecond(cell, hidden, format) });
+    for (const format of FORMATS) {
+      if (only && !only.has(`${cell}:${hidden}:${format}`)) continue;
+      const s = spec(cell, hidden, format);
+      if (only) {
+        forward.push({ cell, hidden, format, stepsPerSecond: stepsPerSecond(s) });
+        continue;
+      }
+      const stepsPerSecondLib = stepsPerSecond(s);
+      const naive = naiveStepsPerSecond(s, budgetMs);
+      forward.push({ cell, hidden, format, stepsPerSecond: stepsPerSecondLib, naiveStepsPerSecond: naive, speedup: Number((stepsPerSecondLib / naive).toFixed(1)) });
+    }
 
-// Dedup search on a model with as many distinct states as inputs: the DFA storing all N symbols.
-const n = quick ? 14 : 17;
-const t0 = performance.now();
-const v = refute(compileModel(indexLookupDfa(n)), indexLookup(n), { strategy: "dedup" });
-const seconds = (performance.now() - t0) / 1000;
-const dedup = { model: `index-lookup DFA n=${n}`, verdict: v.kind, runs: v.stats.runs, seconds: Number(seconds.toFixed(3)), runsPerSecond: Math.round(v.stats.runs / seconds) };
+/** Dedup search on a model with as many distinct states as inputs: the DFA storing all N symbols. */
+function dedupThroughput() {
+  const n = quick ? 14 : 17;
+  const t0 = performance.now();
+  const v = refute(compileModel(indexLookupDfa(n)), indexLookup(n), { strategy: "dedup" });
+  const seconds = (performance.now() - t0) / 1000;
+  return { model: `index-lookup DFA n=${n}`, verdict: v.kind, runs: v.stats.runs, seconds: Number(seconds.toFixed(3)), runsPerSecond: Math.round(v.stats.runs / seconds) };
+}
 
-const result = { bench: "forward", node: process.version, quick, forward, dedup };
-const text = `${JSON.stringify(result, null, 2)}\n`;
-if (outAt > 0) writeFileSync(process.argv[outAt + 1]!, text);
-process.stdout.write(text);
+emit({ bench: "forward", node: process.version, quick, budgetMs, forward, ...(!only && { dedup: dedupThroughput() }) }, args);

@@ -4,17 +4,11 @@
  * with all-distinct transcripts so the search runs through its budget). Writes JSON to stdout (and to --out FILE).
  * Run: npx tsx bench/transformer.ts [--quick] [--out bench/results/transformer.json]
  */
-import { writeFileSync } from "node:fs";
-import { compileModel } from "../src/models/compile.js";
-import { randomTransformer } from "../src/models/random-transformer.js";
-import { bind } from "../src/reductions/bind.js";
-import { theorem4Protocol } from "../src/reductions/theorem4.js";
-import { twoWayFamily } from "../src/reductions/two-way-family.js";
-import { foolingSearch } from "../src/refute/fooling-search.js";
-import { dyck } from "../src/tasks/dyck.js";
+import { bind, compileModel, dyck, foolingSearch, randomTransformer, theorem4Protocol, twoWayFamily } from "../src/index.js";
+import { benchArgs, emit } from "./args.js";
 
-const quick = process.argv.includes("--quick");
-const outAt = process.argv.indexOf("--out");
+const args = benchArgs();
+const quick = args.quick;
 const FORMATS = ["float64", "float32", "float16", "fixed:7.8"];
 const VOCAB = ["a", "b", "c", "d"];
 
@@ -45,7 +39,4 @@ function searchRunsPerSecond(format: string): { runs: number; seconds: number; r
 const forward = [];
 for (const n of [32, 128]) for (const format of FORMATS) forward.push({ n, format, d: 16, m: 8, heads: 2, forwardsPerSecond: forwardsPerSecond(n, format) });
 const search = FORMATS.map((format) => ({ format, ...searchRunsPerSecond(format) }));
-const result = { bench: "transformer", node: process.version, quick, forward, search };
-const text = `${JSON.stringify(result, null, 2)}\n`;
-if (outAt > 0) writeFileSync(process.argv[outAt + 1]!, text);
-process.stdout.write(text);
+emit({ bench: "transformer", node: process.version, quick, forward, search }, args);

@@ -4,6 +4,7 @@ import type { ModelSpec } from "../models/spec.js";
 import { makeTask, type Task } from "../tasks/index.js";
 import { countingDyck } from "./counting-dyck.js";
 import { hashEquality } from "./hash-equality.js";
+import { partialLookup } from "./partial-lookup.js";
 
 /** The parameters a zoo model takes (each entry reads the ones it needs). */
 export interface ZooParams {
@@ -12,6 +13,8 @@ export interface ZooParams {
   seed?: number;
   separator?: boolean;
   forget?: number;
+  /** partial-lookup: how many leading symbols it stores. */
+  remember?: number;
 }
 
 /**
@@ -47,6 +50,13 @@ export const ZOO: readonly ZooEntry[] = [
     summary: "a DFA that stores every symbol but one position's (index lookup): wrong only when asked for it",
     takes: ["forget"],
     build: (p) => ({ ...indexLookupDfa(p.n, 2, [p.forget ?? 1]), name: `forgetful-lookup n=${p.n} forget=${p.forget ?? 1}` }),
+    task: (p) => makeTask("index-lookup", p.n),
+  },
+  {
+    name: "partial-lookup",
+    summary: "an RNN that stores only the first m symbols (index lookup): wrong when asked for a later position holding 1",
+    takes: ["remember"],
+    build: (p) => partialLookup({ n: p.n, remember: p.remember }),
     task: (p) => makeTask("index-lookup", p.n),
   },
 ];

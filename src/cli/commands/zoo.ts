@@ -19,10 +19,11 @@ export function registerZoo(program: Command): void {
     .option("--seed <S>", "hash-equality: seed of the hash weights (default 0)", wholeNumber("--seed", 0, 2 ** 32 - 1))
     .option("--separator", "hash-equality: the equality task with a | between the halves")
     .option("--forget <t>", "forgetful-lookup: the 1-based position it forgets (default 1)", wholeNumber("--forget", 1, 4096))
+    .option("--remember <m>", "partial-lookup: how many leading symbols it stores (default in the model)", wholeNumber("--remember", 1, 4096))
     .option("--out <file>", "write here instead of stdout")
     .action((name: string, o: ZooFlags) => {
       const entry = zooEntry(name);
-      const given = (["bits", "seed", "separator", "forget"] as const).filter((k) => o[k] !== undefined);
+      const given = (["bits", "seed", "separator", "forget", "remember"] as const).filter((k) => o[k] !== undefined);
       const foreign = given.find((k) => !entry.takes.includes(k));
       if (foreign !== undefined) fail("invalid-flag", `${name} takes no --${foreign}`, `--${foreign}`);
       const spec = entry.build({ ...o, n: o.n! });
