@@ -202,10 +202,10 @@ describe("ccbound cite", () => {
   });
 
   it("results without a writeup yet: the paper's entry, and a note on stderr", () => {
-    const r = ccbound("cite", "thm6");
+    const r = ccbound("cite", "lemma2");
     expect(r.status).toBe(0);
     expect(parseBibtex(r.stdout).map((e) => e.key)).toEqual(["bhattamishra2024separations"]);
-    expect(r.stderr).toMatch(/Theorem 6 has no writeup yet \(proofs\/thm6\.md\)/);
+    expect(r.stderr).toMatch(/Lemma 2 has no writeup yet \(proofs\/lemma2\.md\)/);
   });
 
   it("an alias cites its result: thm10 is Theorem 5, with its writeup", () => {
