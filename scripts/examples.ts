@@ -2,6 +2,8 @@
  * The bundled examples: each a model file, the task and N it is checked at, and the verdict it must get.
  * `npx tsx scripts/make-examples.ts` writes them to examples/; a test checks the committed files are what this makes.
  */
+import { equalityConstruction } from "../src/constructions/equality.js";
+import { indexLookupConstruction } from "../src/constructions/index-lookup.js";
 import { indexLookupDfa } from "../src/models/lookup-dfa.js";
 import { randomModel } from "../src/models/random.js";
 import type { ModelSpec } from "../src/models/spec.js";
@@ -91,5 +93,21 @@ export const EXAMPLES: readonly Example[] = [
     expect: "refuted",
     why: "a one-layer Transformer that checks one position-weighted count (zoo): right on every Dyck-(2,2) word and wrong on about 0.4% of the task's inputs; two of Lemma 1's words share its transcript, and the crossed word is the error",
     spec: () => countingDyck({ n: 32 }),
+  },
+  {
+    file: "index-lookup-construction-64.json",
+    task: "index-lookup",
+    n: 64,
+    expect: "survived",
+    why: "Theorem 1's one-layer Transformer as ccbound constructs it (width 13, 5-bit fixed point, hard attention): no lower bound applies, and check finds it right on every query of a seeded string, the separation from the RNNs above",
+    spec: () => indexLookupConstruction.build(64).spec,
+  },
+  {
+    file: "equality-construction-12.json",
+    task: "equality",
+    n: 12,
+    expect: "survived",
+    why: "Theorem 6's two-layer Transformer for EQ (width 15, 10 bits): Theorems 11 and 12 bind RNNs and one layer, not two (Corollary 13.1); check runs it on all 4,096 inputs",
+    spec: () => equalityConstruction.build(12).spec,
   },
 ];
