@@ -61,6 +61,8 @@ export interface Construction {
   readonly theorem: string;
   /** One line for `ccbound construct --help`. */
   readonly description: string;
+  /** The largest N `construct` builds and verifies (two layers attend from every position: N^2 steps an input). */
+  readonly maxN?: number;
   /** The task parameters it understands (construct refuses the others). */
   readonly takes?: readonly (keyof TaskOptions)[];
   build(n: number, options?: ConstructionOptions): BuiltConstruction;

@@ -9,6 +9,7 @@ import type { BuiltConstruction, Construction, ConstructionName, ConstructionOpt
 import { identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
 import { binaryCode, codeBound, codeword, signCode, checkCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
+import { TWO_LAYER_MAX_N } from "./threshold.js";
 
 /**
  * Theorem 7 (notes §5.4): nearest neighbour, and with it MQAR and associative recall, by a two-layer Transformer
@@ -178,6 +179,7 @@ function recallConstruction(name: ConstructionName, description: string, takes: 
     theorem: "thm7",
     description,
     takes,
+    maxN: TWO_LAYER_MAX_N / 2, // n pairs are 2n + 1 tokens
     build(n, options = {}): BuiltConstruction {
       checkN(n);
       const r = recall(n, options);

@@ -218,6 +218,9 @@ export function thresholdSize(inst: ThresholdInstance, plan: ThresholdPlan, voca
   return { width: Math.max(d, kT), layers: 2, heads: Math.max(H, 1), precision, parameterBits: numbers * precision };
 }
 
+/** Two-layer constructions are built up to this N: one forward pass there is about 2 * 10^8 attention steps. */
+export const TWO_LAYER_MAX_N = 4096;
+
 // ---- Instances on the two halves of the input: INEQ (XOR) and DISJ (AND) ----
 
 /** XOR and AND of (x_j, x_partner), as tables over σ (bit 0: x_j = +1, bit 1: x_partner = +1). */
@@ -262,6 +265,7 @@ export function halvesConstruction(
     theorem,
     description,
     takes,
+    maxN: TWO_LAYER_MAX_N,
     build(n, options = {}): BuiltConstruction {
       checkN(n);
       const { task, instance } = make(n, options);

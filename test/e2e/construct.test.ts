@@ -53,6 +53,7 @@ describe("ccbound construct and verify-construction", () => {
     expectBadInput(["construct", "equality", "--n", "8", "--alphabet", "3"], /equality takes no --alphabet/);
     expectBadInput(["construct", "index-lookup", "--n", "8", "--out", join(dir, "m.txt")], /must end in \.json or \.safetensors/);
     expectBadInput(["construct", "index-lookup", "--n", "0"], /--n must be between 1 and 65536/);
+    expectBadInput(["construct", "equality", "--n", "8192"], /equality is built up to N = 4096/);
     expectBadInput(["construct", "index-lookup", "--n", "64", "--code", "random", "--k", "8"], /has <T\(i\), T\(j\)> = \d+ > 2 .*larger k or another seed/);
     expectBadInput(["construct", "index-lookup", "--n", "8", "--gamma", "nan"], /--gamma must be a number/);
     expect(existsSync(out)).toBe(false);

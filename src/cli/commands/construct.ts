@@ -79,6 +79,7 @@ export function registerVerifyConstruction(program: Command): void {
 
 function construct(name: string, o: ConstructFlags): void {
   const construction = constructionNamed(name);
+  if (construction.maxN !== undefined && o.n > construction.maxN) fail("too-large", `${name} is built up to N = ${construction.maxN} (verifying it beyond takes hours)`, "--n");
   const taskOptions = taskOptionsOf(o);
   const foreign = (Object.keys(taskOptions) as (keyof TaskOptions)[]).find((k) => !(construction.takes ?? []).includes(k));
   if (foreign !== undefined) fail("invalid-flag", `${name} takes no --${foreign}`, `--${foreign}`);
