@@ -20,7 +20,7 @@ const twoProductError = productError;
 const TWO52 = 4503599627370496;
 
 /** The format's value of y = P + E on the 2^-F-scaled grid, given exactly as P + E with |E| <= ulp(P) / 2. */
-function roundSplit(P: number, E: number, down: number, kmin: number, kmax: number, nearest: boolean): number {
+export function roundSplit(P: number, E: number, down: number, kmin: number, kmax: number, nearest: boolean): number {
   let k: number;
   // |P| >= 2^52 is outside [kmin, kmax] by at least 1/2, whatever E is: saturate by sign.
   if (P >= TWO52) k = kmax;

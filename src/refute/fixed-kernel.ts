@@ -1,4 +1,5 @@
-import { roundHalfEven } from "../numeric/fixed.js";
+import { DOWN, KMAX, KMIN, NEAREST, UP, fixedParams, roundHalfEven } from "../numeric/fixed.js";
+import { roundSplit } from "../numeric/arith-fixed.js";
 import { productError } from "../numeric/two-product.js";
 import type { FixedFormat } from "../numeric/fixed.js";
 import { parseFormat } from "../numeric/parse.js";
@@ -20,11 +21,6 @@ import type { RecurrentLayer, RecurrentModelSpec } from "../models/spec.js";
  * through the protocol itself.
  */
 
-const TWO52 = 4503599627370496;
-
-/** Indices into a grid's constants. */
-const UP = 0, DOWN = 1, KMIN = 2, KMAX = 3, NEAREST = 4;
-
 /** Largest step, in products, written out as straight-line code; larger models use their own step. */
 export const KERNEL_LIMIT = 4096;
 
@@ -34,28 +30,10 @@ function rWide(t: number, p: Float64Array): number {
   return Math.min(Math.max(k, p[KMIN]!), p[KMAX]!) * p[DOWN]! + 0;
 }
 
-/**
- * A product binary64 may have rounded (|a b| >= 2^(53 - 2F)): TwoProduct's error decides the grid point, as
- * arith-fixed.ts's roundSplit does (off the hot path: hash-equality's products are all exact).
- */
+/** A product binary64 may have rounded (|a b| >= 2^(53 - 2F)): arith-fixed.ts's rule, off the hot path. */
 function mulWide(a: number, b: number, p: Float64Array): number {
   const prod = a * b;
-  const up = p[UP]!;
-  const P = prod * up;
-  const E = productError(a, b, prod) * up;
-  const kmin = p[KMIN]!, kmax = p[KMAX]!;
-  let k: number;
-  if (P >= TWO52) k = kmax;
-  else if (P <= -TWO52) k = kmin;
-  else if (p[NEAREST] === 1) {
-    k = roundHalfEven(P);
-    const d = k - P;
-    if ((d === 0.5 || d === -0.5) && E !== 0) k = E > 0 ? P + 0.5 : P - 0.5;
-  } else {
-    k = Math.floor(P);
-    if (k === P && E < 0) k -= 1;
-  }
-  return Math.min(Math.max(k, kmin), kmax) * p[DOWN]! + 0;
+  return roundSplit(prod * p[UP]!, productError(a, b, prod) * p[UP]!, p[DOWN]!, p[KMIN]!, p[KMAX]!, p[NEAREST] === 1);
 }
 
 export interface FixedKernel {
@@ -94,8 +72,7 @@ function agrees(kernel: FixedKernel, model: RecurrentModel, tokens: Int32Array):
 }
 
 function buildKernel(spec: RecurrentModelSpec, format: FixedFormat, model: RecurrentModel): FixedKernel {
-  const up = 2 ** format.fracBits;
-  const p = Float64Array.of(up, 1 / up, -(2 ** (format.intBits + format.fracBits)), 2 ** (format.intBits + format.fracBits) - 1, format.rounding === "nearest" ? 1 : 0);
+  const p = fixedParams(format.intBits, format.fracBits, format.rounding);
   const d = spec.embedding[0]?.length ?? 0;
   const embedding = flat(spec.embedding, d, format.round);
   const positions = spec.positionEmbedding ? flat(spec.positionEmbedding, d, format.round) : new Float64Array(0);
