@@ -64,15 +64,7 @@ describe("parseModelJson never throws anything but CcboundError", () => {
     fc.assert(
       fc.property(mutation, ({ model, pick, replacement }) => {
         const spec = clone(ALL_MODELS[model]!()) as unknown as Record<string, unknown>;
-        const all = pathsOf(spec).filter((p) => p.length > 0);
-        const path = all[pick % all.length]!;
-        let parent: any = spec; // eslint-disable-line @typescript-eslint/no-explicit-any
-        for (const key of path.slice(0, -1)) parent = parent[key];
-        const last = path.at(-1)!;
-        if (replacement === null) {
-          if (Array.isArray(parent)) parent.splice(last as number, 1);
-          else delete parent[last];
-        } else parent[last] = replacement;
+        mutate(spec, pick, replacement);
         onlyCcboundErrors(() => parseModelJson(JSON.stringify(spec), "fuzz.json"));
       }),
       { seed: 5, numRuns: 3000 },
@@ -127,15 +119,7 @@ describe("the safetensors reader never throws anything but CcboundError on a cor
     fc.assert(
       fc.property(mutation, ({ pick, replacement }) => {
         const h = clone(header) as unknown as Record<string, unknown>;
-        const all = pathsOf(h).filter((p) => p.length > 0);
-        const path = all[pick % all.length]!;
-        let parent: any = h; // eslint-disable-line @typescript-eslint/no-explicit-any
-        for (const key of path.slice(0, -1)) parent = parent[key];
-        const last = path.at(-1)!;
-        if (replacement === null) {
-          if (Array.isArray(parent)) parent.splice(last as number, 1);
-          else delete parent[last];
-        } else parent[last] = replacement;
+        mutate(h, pick, replacement);
         onlyOneLineErrors(() => readTransformerBytes(fileBytes(h, data)));
       }),
       { seed: 41, numRuns: 3000 },
@@ -191,4 +175,17 @@ function tiled(tensors: { name: string; dtype: string; shape: number[]; raw: Uin
     offset += t.raw.length;
   }
   return fileBytes(header, Buffer.concat([...last.values()].map((t) => t.raw)));
+}
+
+/** Replace (or, with null, delete) the value at one of the object's paths, chosen by `pick`. In place. */
+function mutate(root: Record<string, unknown>, pick: number, replacement: unknown): void {
+  const all = pathsOf(root).filter((p) => p.length > 0);
+  const path = all[pick % all.length]!;
+  let parent: any = root; // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const key of path.slice(0, -1)) parent = parent[key];
+  const last = path.at(-1)!;
+  if (replacement === null) {
+    if (Array.isArray(parent)) parent.splice(last as number, 1);
+    else delete parent[last];
+  } else parent[last] = replacement;
 }
