@@ -3,7 +3,7 @@ import { arithFor } from "../numeric/arith.js";
 import { parseFormat } from "../numeric/parse.js";
 import { indexLookup } from "../tasks/index-lookup.js";
 import type { BuiltConstruction, Construction, ConstructionOptions, ConstructionSize } from "./construction.js";
-import { identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
+import { digits, emptyHead, identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
 import { checkCode, codeBound, codeword, paperCodeWidth, signCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
 
@@ -111,14 +111,14 @@ function indexLookupSpec(p: Plan, vocab: readonly string[], labels: readonly str
   const key = layout.block(k);
   const d = layout.width;
   const m = Math.max(k, b);
-  const rho = (s: number) => Array.from({ length: b }, (_, j) => Math.floor(s / 2 ** j) % 2);
+  const rho = (s: number) => digits(s, b);
 
   const tokenEmbedding = [
     ...Array.from({ length: alphabet }, (_, s) => row(d, (r) => put(r, sym, rho(s)))),
     ...Array.from({ length: n }, (_, i) => row(d, (r) => put(r, qry, codeword(code, i + 1)))),
   ];
   const positionEmbedding = Array.from({ length: n + 1 }, (_, i) => row(d, (r) => i < n && put(r, key, codeword(code, i + 1))));
-  const head = { query: zeros(m, d), key: zeros(m, d), value: zeros(m, d) };
+  const head = emptyHead(m, d);
   identity(head.query, { start: 0, size: k }, qry, p.w);
   identity(head.key, { start: 0, size: k }, key);
   identity(head.value, { start: 0, size: b }, sym);

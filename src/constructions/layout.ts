@@ -1,4 +1,4 @@
-import type { Matrix, TransformerModelSpec } from "../models/spec.js";
+import type { AttentionHead, Matrix, TransformerModelSpec } from "../models/spec.js";
 
 /**
  * Named blocks of coordinates, so a construction reads like the paper's block vectors ([ρ(s), 0_k, T(i)] and so on)
@@ -40,6 +40,16 @@ export function identity(M: Matrix, rows: Block, cols: Block, scale = 1): void {
 /** Write `values` into a row vector at a block. */
 export function put(row: number[], at: Block, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) row[at.start + i] = values[i]!;
+}
+
+/** A head of width m over d coordinates with every weight 0: constructions set the few that matter. */
+export function emptyHead(m: number, d: number): AttentionHead {
+  return { query: zeros(m, d), key: zeros(m, d), value: zeros(m, d) };
+}
+
+/** The b binary digits of x, least significant first (ρ of a symbol, the digits behind ±1 codes). */
+export function digits(x: number, b: number): number[] {
+  return Array.from({ length: b }, (_, j) => Math.floor(x / 2 ** j) % 2);
 }
 
 /** The smallest I with every value of magnitude <= bound inside fixed:I.F's range [-2^I, 2^I - 2^-F]. */

@@ -6,7 +6,7 @@ import { defaultDim, nearestNeighbor } from "../tasks/nearest-neighbor.js";
 import type { TaskOptions } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
 import type { BuiltConstruction, Construction, ConstructionName, ConstructionOptions, ConstructionSize } from "./construction.js";
-import { identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
+import { digits, emptyHead, identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
 import { binaryCode, codeBound, codeword, signCode, checkCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
 import { TWO_LAYER_MAX_N } from "./threshold.js";
@@ -44,7 +44,7 @@ function nearestRecall(n: number, options: ConstructionOptions): Recall {
   const dim = options.task?.dim ?? defaultDim(n);
   const task = nearestNeighbor(n, { dim, ...(options.task?.mqar && { mqar: true }) });
   const keys = new Map<string, number[]>();
-  for (let i = 0; i < 2 ** dim; i++) keys.set(`v${i}`, Array.from({ length: dim }, (_, j) => (Math.floor(i / 2 ** j) % 2 === 1 ? -1 : 1)));
+  for (let i = 0; i < 2 ** dim; i++) keys.set(`v${i}`, digits(i, dim).map((bit) => 1 - 2 * bit));
   return { task, dim, keyVector: keys, labelBits: 1, labelIndex: new Map([["0", 0], ["1", 1]]), pairs: n };
 }
 
@@ -104,7 +104,7 @@ function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
     if (k) put(row, key, k);
     const l = r.labelIndex.get(t);
     if (l !== undefined && !k) {
-      put(row, label, Array.from({ length: b }, (_, j) => (Math.floor(l / 2 ** j) % 2 === 1 ? 1 : -1)));
+      put(row, label, digits(l, b).map((bit) => 2 * bit - 1));
       row[isLabel.start] = 1;
     }
     return row;
@@ -118,7 +118,7 @@ function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
   });
 
   const m1 = Math.max(kT, D);
-  const copy = { query: zeros(m1, d), key: zeros(m1, d), value: zeros(m1, d) };
+  const copy = emptyHead(m1, d);
   identity(copy.query, { start: 0, size: kT }, ptr, p.w);
   identity(copy.key, { start: 0, size: kT }, pos);
   identity(copy.value, { start: 0, size: D }, key);
@@ -126,7 +126,7 @@ function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
   identity(copyOut, copied, { start: 0, size: D });
 
   const m2 = Math.max(D + 1, b);
-  const nearest = { query: zeros(m2, d), key: zeros(m2, d), value: zeros(m2, d) };
+  const nearest = emptyHead(m2, d);
   identity(nearest.query, { start: 0, size: D }, copied, p.w);
   nearest.query[D]![one.start] = 1;
   identity(nearest.key, { start: 0, size: D }, copied);
@@ -138,7 +138,7 @@ function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
   const weight = labels.map((l) => {
     const row = zeroVector(d);
     const s = r.labelIndex.get(l)!;
-    for (let j = 0; j < b; j++) row[out.start + j] = Math.floor(s / 2 ** j) % 2 === 1 ? 1 : -1;
+    put(row, out, digits(s, b).map((bit) => 2 * bit - 1));
     return row;
   });
   return transformerFile({

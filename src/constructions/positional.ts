@@ -1,5 +1,6 @@
 import { CcboundError } from "../errors.js";
 import { Rng } from "../random.js";
+import { digits } from "./layout.js";
 
 /**
  * Sign codes: N vectors T(1..N) in {±1}^k, the paper's nearly orthogonal vectors (Lemma 2, Corollary 8.1) before the
@@ -39,7 +40,7 @@ export function paperCodeWidth(n: number, gamma: number): number {
 export function binaryCode(n: number): SignCode {
   const k = Math.max(1, Math.ceil(Math.log2(n)));
   const signs = new Int8Array(n * k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) signs[i * k + j] = Math.floor(i / 2 ** j) % 2 === 1 ? -1 : 1;
+  for (let i = 0; i < n; i++) signs.set(digits(i, k).map((bit) => 1 - 2 * bit), i * k);
   return { kind: "binary", n, k, signs, recipe: {} };
 }
 

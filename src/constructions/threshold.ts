@@ -5,7 +5,7 @@ import { equality } from "../tasks/equality.js";
 import type { TaskOptions } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
 import type { BuiltConstruction, Construction, ConstructionName, ConstructionOptions, ConstructionSize } from "./construction.js";
-import { identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector, type Block } from "./layout.js";
+import { emptyHead, identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector, type Block } from "./layout.js";
 import { checkCode, codeBound, codeword, signCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
 
@@ -164,7 +164,7 @@ function retrieveLayer(inst: ThresholdInstance, plan: ThresholdPlan, s: Slots): 
   const kT = plan.code.k;
   const m = kT;
   const heads = s.pointers.map((block) => {
-    const head = { query: zeros(m, s.d), key: zeros(m, s.d), value: zeros(m, s.d) };
+    const head = emptyHead(m, s.d);
     identity(head.query, { start: 0, size: kT }, block, plan.w);
     identity(head.key, { start: 0, size: kT }, s.pos);
     head.value[0]![s.x.start] = 1;
@@ -195,7 +195,7 @@ function retrieveLayer(inst: ThresholdInstance, plan: ThresholdPlan, s: Slots): 
 
 /** Layer 2: uniform attention averages g; the FFN thresholds the average at b into y. */
 function countLayer(inst: ThresholdInstance, plan: ThresholdPlan, s: Slots): TransformerLayer {
-  const head = { query: zeros(1, s.d), key: zeros(1, s.d), value: zeros(1, s.d) };
+  const head = emptyHead(1, s.d);
   head.value[0]![s.g.start] = 1;
   const output = zeros(s.d, 1);
   output[s.avg.start]![0] = 1;
