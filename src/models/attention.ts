@@ -76,3 +76,26 @@ export function weightedValues(
     for (let c = 0; c < m; c++) u[c]!.add(arith.mul(a, V[j * m + c]!));
   }
 }
+
+/** The buffers one query needs: its vector, the per-position logits, the position list and the exact sums. */
+export interface AttentionScratch {
+  readonly q: Float64Array; // m
+  readonly s: Float64Array; // one slot per position
+  readonly positions: Int32Array;
+  readonly z: Accumulator;
+  readonly u: readonly Accumulator[]; // m
+}
+
+/**
+ * The whole head at one query (the forward pass's order of the steps above) over positions 0 .. count-1 of the keys
+ * K and values V, with the query already in sc.q: the output coordinates into out[offset ..].
+ */
+export function attend(arith: Arith, sc: AttentionScratch, K: Float64Array, V: Float64Array, m: number, count: number, out: Float64Array, offset: number): void {
+  const max = logitsAndMax(arith, sc.q, K, m, sc.positions, count, sc.s);
+  sc.z.clear();
+  exponentials(arith, sc.s, sc.positions, count, max, sc.z);
+  const Z = sc.z.rounded();
+  for (let c = 0; c < m; c++) sc.u[c]!.clear();
+  weightedValues(arith, sc.s, V, m, sc.positions, count, Z, sc.u);
+  for (let c = 0; c < m; c++) out[offset + c] = sc.u[c]!.rounded();
+}

@@ -1,6 +1,5 @@
 import { fail } from "../errors.js";
-import type { Accumulator } from "../numeric/exact-sum.js";
-import { exponentials, logitsAndMax, project, weightedValues } from "./attention.js";
+import { attend, project, type AttentionScratch } from "./attention.js";
 import { argmax } from "./model.js";
 import type { CompiledLayer, TransformerModel } from "./transformer.js";
 
@@ -72,13 +71,8 @@ export function lastTokenRunner(model: TransformerModel, prefix: ArrayLike<numbe
   return { logits, forward: (token) => argmax(logits(token)) };
 }
 
-interface Scratch {
-  readonly positions: Int32Array;
-  readonly s: Float64Array;
-  readonly q: Float64Array;
+interface Scratch extends AttentionScratch {
   readonly heads: Float64Array;
-  readonly z: Accumulator;
-  readonly u: Accumulator[];
 }
 
 function newScratch(model: TransformerModel, n: number): Scratch {
@@ -99,13 +93,7 @@ function attendAt(model: TransformerModel, layer: CompiledLayer, cache: LayerCac
   const m = layer.m;
   layer.heads.forEach((head, h) => {
     arith.matVec(head.query, m, d, x, null, sc.q, 0, i * d);
-    const max = logitsAndMax(arith, sc.q, cache.keys[h]!, m, sc.positions, count, sc.s);
-    sc.z.clear();
-    exponentials(arith, sc.s, sc.positions, count, max, sc.z);
-    const Z = sc.z.rounded();
-    for (let c = 0; c < m; c++) sc.u[c]!.clear();
-    weightedValues(arith, sc.s, cache.values[h]!, m, sc.positions, count, Z, sc.u);
-    for (let c = 0; c < m; c++) sc.heads[h * m + c] = sc.u[c]!.rounded();
+    attend(arith, sc, cache.keys[h]!, cache.values[h]!, m, count, sc.heads, h * m);
   });
   model.finishLayer(layer, x, i * d, sc.heads, 0, out, i * d);
 }

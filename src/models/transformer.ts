@@ -3,7 +3,7 @@ import { arithFor, type Arith } from "../numeric/arith.js";
 import { exactSumFor, type Accumulator, type ExactSum } from "../numeric/exact-sum.js";
 import type { NumberFormat } from "../numeric/format.js";
 import { parseFormat } from "../numeric/parse.js";
-import { exponentials, logitsAndMax, project, weightedValues, type CompiledHead } from "./attention.js";
+import { attend, project, type CompiledHead } from "./attention.js";
 import { argmax } from "./model.js";
 import type { LayerNorm, TransformerLayer, TransformerModelSpec } from "./spec.js";
 import { flatten, roundedVector } from "./tensors.js";
@@ -247,20 +247,9 @@ function attendAll(model: TransformerModel, layer: CompiledLayer, x: Float64Arra
     for (let i = first; i < n; i++) {
       arith.matVec(head.query, m, model.d, x, null, sc.q, 0, i * model.d);
       const count = model.causal ? i + 1 : n;
-      attendOne(arith, sc, m, count, sc.heads, i * width + h * m);
+      attend(arith, sc, sc.k, sc.v, m, count, sc.heads, i * width + h * m);
     }
   });
-}
-
-/** One head at one query over positions 0 .. count-1: the softmax-weighted values into out[offset ..]. */
-function attendOne(arith: Arith, sc: Scratch, m: number, count: number, out: Float64Array, offset: number): void {
-  const max = logitsAndMax(arith, sc.q, sc.k, m, sc.positions, count, sc.s);
-  sc.z.clear();
-  exponentials(arith, sc.s, sc.positions, count, max, sc.z);
-  const Z = sc.z.rounded();
-  for (let c = 0; c < m; c++) sc.u[c]!.clear();
-  weightedValues(arith, sc.s, sc.v, m, sc.positions, count, Z, sc.u);
-  for (let c = 0; c < m; c++) out[offset + c] = sc.u[c]!.rounded();
 }
 
 function countParameters(spec: TransformerModelSpec): number {
