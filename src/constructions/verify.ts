@@ -95,3 +95,11 @@ function sharedStrings(model: Model & { kind: "transformer" }, binding: Binding,
   }
   return { verified: true, mode, inputs: count, seed };
 }
+
+/** Which inputs a check ran, in words: "every input (2,048)", "every query of seeded strings (...)", "... samples". */
+export function describeInputs(c: ConstructionCheck): string {
+  const count = c.inputs.toLocaleString("en");
+  if (c.mode === "exhaustive") return `every input (${count})`;
+  if (c.mode === "all-queries") return `every query of seeded strings (${count} inputs, seed ${c.seed})`;
+  return `${count} seeded samples (seed ${c.seed})`;
+}

@@ -1,4 +1,4 @@
-import { verifyWeights, type ConstructionCheck } from "../../constructions/verify.js";
+import { describeInputs, verifyWeights } from "../../constructions/verify.js";
 import { CcboundError } from "../../errors.js";
 import type { Model } from "../../models/compile.js";
 import { theoremFor } from "../../refute/bound-for.js";
@@ -40,16 +40,10 @@ export function checkAgainstTask(loaded: LoadedModel, task: Task, reason: string
     printRows([
       ["model", `${loaded.path} (${describeModel(loaded.spec)})`],
       ["bound", reason],
-      ["check", wrong ? `the model run on the task's inputs (${check.mode}, seed ${check.seed}): input ${check.inputs.toLocaleString("en")} is answered wrongly` : `the model run on ${what(check)}, against the task's answers`],
+      ["check", wrong ? `the model run on the task's inputs (${check.mode}, seed ${check.seed}): input ${check.inputs.toLocaleString("en")} is answered wrongly` : `the model run on ${describeInputs(check)}, against the task's answers`],
       ["verdict", wrong ? `WRONG: answers "${wrong.answer}" where the task says "${wrong.expected}"` : "SURVIVED: right on every input checked"],
       ...(wrong && replay ? ([["input", wrong.tokens.join(" ")], ["replay", replay]] as [string, string][]) : []),
     ]);
   }
   return wrong ? EXIT.refuted : EXIT.survived;
-}
-
-function what(c: ConstructionCheck): string {
-  if (c.mode === "exhaustive") return `every input (${c.inputs.toLocaleString("en")})`;
-  if (c.mode === "all-queries") return `every query of a seeded string (${c.inputs.toLocaleString("en")} inputs, seed ${c.seed})`;
-  return `${c.inputs.toLocaleString("en")} seeded inputs (seed ${c.seed})`;
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CONSTRUCTIONS, constructionNamed, type BuiltConstruction, type ConstructionCheck, type ConstructionOptions, type ConstructionSize } from "../../constructions/index.js";
-import { verifyWeights, type VerifyOptions } from "../../constructions/verify.js";
+import { describeInputs, verifyWeights, type VerifyOptions } from "../../constructions/verify.js";
 import { measuredSize } from "../../constructions/size.js";
 import { CcboundError, fail } from "../../errors.js";
 import { writeModelFile } from "../../io/write-model.js";
@@ -176,6 +176,5 @@ function entries(record: Readonly<Record<string, number | string>>): string {
 }
 
 function verificationLine(c: ConstructionCheck): string {
-  const what = c.mode === "exhaustive" ? `every input (${c.inputs.toLocaleString("en")})` : c.mode === "all-queries" ? `every query of seeded strings (${c.inputs.toLocaleString("en")} inputs, seed ${c.seed})` : `${c.inputs.toLocaleString("en")} seeded samples (seed ${c.seed})`;
-  return c.verified ? `yes, on ${what}` : `NO: input ${c.inputs.toLocaleString("en")} of the ${c.mode} run is answered wrongly (seed ${c.seed})`;
+  return c.verified ? `yes, on ${describeInputs(c)}` : `NO: input ${c.inputs.toLocaleString("en")} of the ${c.mode} run is answered wrongly (seed ${c.seed})`;
 }
