@@ -5,7 +5,15 @@
  *   npx tsx bench/constructions.ts [--quick] [--out FILE]
  */
 import { benchArgs, emit } from "./args.js";
-import { disjointnessConstruction, equalityConstruction, indexLookupConstruction, nearestNeighborConstruction, verifyWeights, type Construction, type VerifyOptions } from "../src/constructions/index.js";
+import {
+  disjointnessConstruction,
+  equalityConstruction,
+  indexLookupConstruction,
+  nearestNeighborConstruction,
+  verifyWeights,
+  type Construction,
+  type VerifyOptions,
+} from "../src/constructions/index.js";
 
 const args = benchArgs();
 

@@ -6,7 +6,14 @@
  * (--only: just those cell:hidden:format rows, no naive column and no dedup figure, for a quick paired comparison
  * with bench/pytorch-lstm.py).
  */
-import { compileModel, indexLookup, indexLookupDfa, randomModel, refute, type RecurrentModelSpec } from "../src/index.js";
+import {
+  compileModel,
+  indexLookup,
+  indexLookupDfa,
+  randomModel,
+  refute,
+  type RecurrentModelSpec,
+} from "../src/index.js";
 import { benchArgs, emit } from "./args.js";
 import { naiveStepsPerSecond } from "./naive-forward.js";
 
@@ -20,7 +27,15 @@ const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt > 0 ? new Set(process.argv[onlyAt + 1]!.split(",")) : undefined;
 
 function spec(cell: (typeof CELLS)[number], hidden: number, format: string): RecurrentModelSpec {
-  return randomModel({ arch: cell, hidden, format, vocab: ["0", "1", "2", "3"], labels: ["0", "1"], seed: 1, embed: 16 }) as RecurrentModelSpec;
+  return randomModel({
+    arch: cell,
+    hidden,
+    format,
+    vocab: ["0", "1", "2", "3"],
+    labels: ["0", "1"],
+    seed: 1,
+    embed: 16,
+  }) as RecurrentModelSpec;
 }
 
 function stepsPerSecond(s: RecurrentModelSpec): number {
@@ -30,7 +45,7 @@ function stepsPerSecond(s: RecurrentModelSpec): number {
     for (let i = 0; i < 64; i++) model.step(state, i & 3, i);
   };
   // A quarter of the window first, so a short window does not time the compiler.
-  for (const warm = performance.now(); performance.now() - warm < budgetMs / 4; ) sweep();
+  for (const warm = performance.now(); performance.now() - warm < budgetMs / 4;) sweep();
   let steps = 0;
   const start = performance.now();
   while (performance.now() - start < budgetMs) {
@@ -52,7 +67,14 @@ for (const cell of CELLS)
       }
       const stepsPerSecondLib = stepsPerSecond(s);
       const naive = naiveStepsPerSecond(s, budgetMs);
-      forward.push({ cell, hidden, format, stepsPerSecond: stepsPerSecondLib, naiveStepsPerSecond: naive, speedup: Number((stepsPerSecondLib / naive).toFixed(1)) });
+      forward.push({
+        cell,
+        hidden,
+        format,
+        stepsPerSecond: stepsPerSecondLib,
+        naiveStepsPerSecond: naive,
+        speedup: Number((stepsPerSecondLib / naive).toFixed(1)),
+      });
     }
 
 /** Dedup search on a model with as many distinct states as inputs: the DFA storing all N symbols. */
@@ -61,7 +83,16 @@ function dedupThroughput() {
   const t0 = performance.now();
   const v = refute(compileModel(indexLookupDfa(n)), indexLookup(n), { strategy: "dedup" });
   const seconds = (performance.now() - t0) / 1000;
-  return { model: `index-lookup DFA n=${n}`, verdict: v.kind, runs: v.stats.runs, seconds: Number(seconds.toFixed(3)), runsPerSecond: Math.round(v.stats.runs / seconds) };
+  return {
+    model: `index-lookup DFA n=${n}`,
+    verdict: v.kind,
+    runs: v.stats.runs,
+    seconds: Number(seconds.toFixed(3)),
+    runsPerSecond: Math.round(v.stats.runs / seconds),
+  };
 }
 
-emit({ bench: "forward", node: process.version, quick, budgetMs, forward, ...(!only && { dedup: dedupThroughput() }) }, args);
+emit(
+  { bench: "forward", node: process.version, quick, budgetMs, forward, ...(!only && { dedup: dedupThroughput() }) },
+  args,
+);

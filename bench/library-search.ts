@@ -4,7 +4,19 @@
  * bound). Protocol runs are what the verdict reports. The clock stops when the certificate exists; it is then
  * re-checked by verifyCertificate (not timed), so every figure stands for a certificate that verifies.
  */
-import { CcboundError, certificateOf, modelSha256, refute, verifyCertificate, VERSION, type Model, type ModelSpec, type Strategy, type Task, type Verdict } from "../src/index.js";
+import {
+  CcboundError,
+  certificateOf,
+  modelSha256,
+  refute,
+  verifyCertificate,
+  VERSION,
+  type Model,
+  type ModelSpec,
+  type Strategy,
+  type Task,
+  type Verdict,
+} from "../src/index.js";
 import { millis } from "./numbers.js";
 
 export type SearchRun =
@@ -31,13 +43,26 @@ export function librarySearch(spec: ModelSpec, model: Model, task: Task, strateg
   const t0 = performance.now();
   const verdict = refuteOrRefusal(model, task, strategy, seed);
   if (typeof verdict === "string") return { seed, refused: verdict };
-  const base = { seed, verdict: verdict.kind, strategy: verdict.strategy, runs: verdict.stats.runs, steps: verdict.stats.steps, messageBits: verdict.messageBits, requiredBits: verdict.requiredBits };
+  const base = {
+    seed,
+    verdict: verdict.kind,
+    strategy: verdict.strategy,
+    runs: verdict.stats.runs,
+    steps: verdict.stats.steps,
+    messageBits: verdict.messageBits,
+    requiredBits: verdict.requiredBits,
+  };
   if (verdict.kind !== "refuted") return { ...base, ms: millis(performance.now() - t0) };
   const replay = `ccbound verify cert.json --model model.json`;
   const cert = certificateOf(verdict, { toolVersion: VERSION, modelSha256: sha, task, replay });
   const elapsed = millis(performance.now() - t0);
   const check = verifyCertificate(cert, model, sha);
-  return { ...base, ms: elapsed, verified: check.valid, ...(cert.collision && { transcriptBits: cert.collision.transcriptBits }) };
+  return {
+    ...base,
+    ms: elapsed,
+    verified: check.valid,
+    ...(cert.collision && { transcriptBits: cert.collision.transcriptBits }),
+  };
 }
 
 /** The verdict, or the library's one-line reason for declining the search (a CcboundError; anything else is a bug). */

@@ -17,7 +17,16 @@ import { benchArgs, emit } from "./args.js";
 const N = 256;
 const args = benchArgs();
 const WINDOW_MS = args.quick ? 150 : 1000;
-const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:7.8", "fixed:7.8:nearest", "fixed:15.16", "fixed:20.30"];
+const FORMATS = [
+  "float64",
+  "float32",
+  "float16",
+  "bfloat16",
+  "fixed:7.8",
+  "fixed:7.8:nearest",
+  "fixed:15.16",
+  "fixed:20.30",
+];
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -53,7 +62,13 @@ function measure(name: string): number {
   return rate(() => arith.matVec(w, N, N, v, bias, out));
 }
 
-function sharedLoop(round: (x: number) => number, w: Float64Array, v: Float64Array, bias: Float64Array, out: Float64Array): void {
+function sharedLoop(
+  round: (x: number) => number,
+  w: Float64Array,
+  v: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
+): void {
   for (let r = 0, i = 0; r < N; r++) {
     let acc = 0;
     for (let j = 0; j < N; j++, i++) acc = round(acc + round(w[i]! * v[j]!));
@@ -74,12 +89,23 @@ if (process.argv[2] === "--one") {
 } else {
   const isolated: Record<string, number> = {};
   for (const name of args.quick ? FORMATS.slice(0, 2) : FORMATS) {
-    const child = spawnSync(process.execPath, [...process.execArgv, self, "--one", name, ...(args.quick ? ["--quick"] : [])], { encoding: "utf8" });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, self, "--one", name, ...(args.quick ? ["--quick"] : [])],
+      { encoding: "utf8" },
+    );
     if (child.status !== 0) throw new Error(`benchmark child for ${name} failed: ${child.stderr}`);
     isolated[name] = Number(child.stdout);
   }
   for (const name of FORMATS) measure(name); // warm every family with all its formats first
   const mixed = Object.fromEntries(FORMATS.map((name) => [name, measure(name)]));
-  const result = { benchmark: "matVec 256x256 with bias, products per second", node: process.version, quick: args.quick, isolated, mixed, polymorphicBaseline: polymorphicBaseline() };
+  const result = {
+    benchmark: "matVec 256x256 with bias, products per second",
+    node: process.version,
+    quick: args.quick,
+    isolated,
+    mixed,
+    polymorphicBaseline: polymorphicBaseline(),
+  };
   emit(result, args);
 }

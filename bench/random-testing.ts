@@ -19,7 +19,8 @@ export interface RandomTestingRun {
 
 export function randomTesting(model: Model, task: Task, budget: number, seed: number): RandomTestingRun {
   const binding = bind(model, task);
-  const answer = (ids: Int32Array) => model.labels[model.kind === "transformer" ? model.forward(ids) : forward(model, ids)];
+  const answer = (ids: Int32Array) =>
+    model.labels[model.kind === "transformer" ? model.forward(ids) : forward(model, ids)];
   let runs = 0;
   const property = fc.property(arbitraryTaskInput(task), (input) => {
     runs++;

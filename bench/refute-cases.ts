@@ -3,7 +3,17 @@
  * models below the bound. Each case names c, the bits of information the model carries across the split, which sets
  * the birthday expectation 2^(c/2) and the pigeonhole bound 2^c + 1 the measured runs are set beside.
  */
-import { compileModel, countingDyck, hashEquality, makeTask, randomModel, zooEntry, type Model, type ModelSpec, type Task } from "../src/index.js";
+import {
+  compileModel,
+  countingDyck,
+  hashEquality,
+  makeTask,
+  randomModel,
+  zooEntry,
+  type Model,
+  type ModelSpec,
+  type Task,
+} from "../src/index.js";
 import { hashEqualityErrorRate, hashWeightsOf, type ErrorRate } from "./hash-collisions.js";
 
 export interface RefuteCase {
@@ -39,7 +49,12 @@ function hashCase(c: number): RefuteCase {
 }
 
 function countingDyckCase(n: number): RefuteCase {
-  return make({ id: `counting-dyck n=${n}`, group: "counting-dyck", spec: countingDyck({ n }), task: makeTask("dyck", n) });
+  return make({
+    id: `counting-dyck n=${n}`,
+    group: "counting-dyck",
+    spec: countingDyck({ n }),
+    task: makeTask("dyck", n),
+  });
 }
 
 /** The zoo's DFA storing every symbol but position f's: wrong only when asked for f holding 1 (1 in 2n inputs). */

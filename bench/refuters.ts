@@ -24,14 +24,23 @@ const refuted = (r: SearchRun): r is Refuted => "verdict" in r && r.verdict === 
 function summary(runs: readonly SearchRun[]) {
   const done = runs.filter(refuted);
   if (done.length < runs.length) return { refutedSeeds: done.length };
-  return { refutedSeeds: done.length, medianRuns: median(done.map((r) => r.runs)), medianMs: median(done.map((r) => r.ms)) };
+  return {
+    refutedSeeds: done.length,
+    medianRuns: median(done.map((r) => r.runs)),
+    medianMs: median(done.map((r) => r.ms)),
+  };
 }
 
 /** Seeds in order; a seed that does not find an error counts as "more than the budget" in the median. */
 function randomSummary(runs: readonly RandomTestingRun[]) {
   const found = runs.filter((r) => r.found).length;
   const med = median(runs.map((r) => (r.found ? r.runs : Infinity)));
-  return { foundSeeds: found, medianRuns: nullIfInfinite(med), medianMs: nullIfInfinite(median(runs.map((r) => (r.found ? r.ms : Infinity)))), totalMs: millis(runs.reduce((a, r) => a + r.ms, 0)) };
+  return {
+    foundSeeds: found,
+    medianRuns: nullIfInfinite(med),
+    medianMs: nullIfInfinite(median(runs.map((r) => (r.found ? r.ms : Infinity)))),
+    totalMs: millis(runs.reduce((a, r) => a + r.ms, 0)),
+  };
 }
 
 /** JSON has no Infinity: a median over seeds that mostly found nothing is null. */
@@ -48,7 +57,10 @@ function randomColumn(c: RefuteCase) {
   const chance = findChance(c);
   const base = { budget: RANDOM_BUDGET, chanceToFind: chance ?? null };
   if (!args.quick && chance !== undefined && chance < HOPELESS) {
-    return { ...base, skipped: `not run: with error rate ${c.errorRate!.value.toExponential(3)} the chance of one error in ${RANDOM_BUDGET} runs is ${(100 * chance).toFixed(2)}%` };
+    return {
+      ...base,
+      skipped: `not run: with error rate ${c.errorRate!.value.toExponential(3)} the chance of one error in ${RANDOM_BUDGET} runs is ${(100 * chance).toFixed(2)}%`,
+    };
   }
   const seeds = RANDOM_SEEDS.map((seed) => randomTesting(c.model, c.task, RANDOM_BUDGET, seed));
   return { ...base, seeds, ...randomSummary(seeds) };

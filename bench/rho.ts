@@ -61,10 +61,27 @@ for (const bits of bitsList) {
       const wall = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const row: Row = {
-        n, bits, seed, workers, verdict: v.kind, runs: v.stats.runs, ratio: v.stats.runs / 2 ** (bits / 2), wallSeconds: wall,
-        runsPerSecond: v.stats.runs / wall, processCpuSeconds: (cpu.user + cpu.system) / 1e6,
-        memory: v.rho && { points: v.rho.points, bytesPerPoint: v.rho.bytesPerPoint, keptBytes: v.rho.points * v.rho.bytesPerPoint, tableBytes: v.rho.tableBytes, maxPoints: v.rho.maxPoints },
-        trails: v.rho?.trails, falseAlarms: v.rho?.falseAlarms, distinguishedBits: v.rho?.distinguishedBits, budget,
+        n,
+        bits,
+        seed,
+        workers,
+        verdict: v.kind,
+        runs: v.stats.runs,
+        ratio: v.stats.runs / 2 ** (bits / 2),
+        wallSeconds: wall,
+        runsPerSecond: v.stats.runs / wall,
+        processCpuSeconds: (cpu.user + cpu.system) / 1e6,
+        memory: v.rho && {
+          points: v.rho.points,
+          bytesPerPoint: v.rho.bytesPerPoint,
+          keptBytes: v.rho.points * v.rho.bytesPerPoint,
+          tableBytes: v.rho.tableBytes,
+          maxPoints: v.rho.maxPoints,
+        },
+        trails: v.rho?.trails,
+        falseAlarms: v.rho?.falseAlarms,
+        distinguishedBits: v.rho?.distinguishedBits,
+        budget,
       };
       rows.push(row);
       process.stderr.write(`${JSON.stringify(row)}\n`);
@@ -87,7 +104,14 @@ const uniform = bitsList.map((bits) => {
     for (let j = 0; !sequencer.exhausted && !found; j++) found = sequencer.accept(walker.trail(j));
     ratios.push(sequencer.runs / 2 ** (bits / 2));
   }
-  const row = { bits, seeds: uniformSeeds, meanRatio: ratios.reduce((a, b) => a + b, 0) / ratios.length, minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios), seconds: (performance.now() - t0) / 1000 };
+  const row = {
+    bits,
+    seeds: uniformSeeds,
+    meanRatio: ratios.reduce((a, b) => a + b, 0) / ratios.length,
+    minRatio: Math.min(...ratios),
+    maxRatio: Math.max(...ratios),
+    seconds: (performance.now() - t0) / 1000,
+  };
   process.stderr.write(`uniform ${JSON.stringify(row)}\n`);
   return row;
 });
@@ -97,8 +121,26 @@ const summary = [...new Set(rows.map((r) => `${r.bits}/${r.workers}`))].map((key
   const group = rows.filter((r) => `${r.bits}/${r.workers}` === key);
   const ratios = group.map((r) => r.ratio).sort((a, b) => a - b);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { bits: group[0]!.bits, workers: group[0]!.workers, seeds: group.length, meanRatio: mean(ratios), minRatio: ratios[0], maxRatio: ratios.at(-1), meanWallSeconds: mean(group.map((r) => r.wallSeconds)), meanRunsPerSecond: mean(group.map((r) => r.runsPerSecond)) };
+  return {
+    bits: group[0]!.bits,
+    workers: group[0]!.workers,
+    seeds: group.length,
+    meanRatio: mean(ratios),
+    minRatio: ratios[0],
+    maxRatio: ratios.at(-1),
+    meanWallSeconds: mean(group.map((r) => r.wallSeconds)),
+    meanRunsPerSecond: mean(group.map((r) => r.runsPerSecond)),
+  };
 });
-const result = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage: loadavg(), date: new Date().toISOString(), summary, uniform, rows };
+const result = {
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  loadAverage: loadavg(),
+  date: new Date().toISOString(),
+  summary,
+  uniform,
+  rows,
+};
 if (out) writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -24,9 +24,13 @@ function runOne(name: string): { name: string; file: string; seconds: number; st
   const flags = [...(args.quick ? ["--quick"] : []), "--out", file];
   const t0 = performance.now();
   process.stderr.write(`bench: ${name}${args.quick ? " --quick" : ""}\n`);
-  const child = spawnSync(process.execPath, [...process.execArgv, join(here, `${name}.ts`), ...flags], { stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawnSync(process.execPath, [...process.execArgv, join(here, `${name}.ts`), ...flags], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const seconds = Number(((performance.now() - t0) / 1000).toFixed(1));
-  process.stderr.write(`bench: ${name} ${child.status === 0 ? "done" : `FAILED (exit ${child.status})`} in ${seconds} s\n`);
+  process.stderr.write(
+    `bench: ${name} ${child.status === 0 ? "done" : `FAILED (exit ${child.status})`} in ${seconds} s\n`,
+  );
   return { name, file, seconds, status: child.status };
 }
 
@@ -36,7 +40,15 @@ const before = { at: new Date().toISOString(), loadAverage: load() };
 const t0 = performance.now();
 const runs = BENCHMARKS.map(runOne);
 const after = { at: new Date().toISOString(), loadAverage: load() };
-const summary = { bench: "run", node: process.version, quick: args.quick, before, after, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)), benchmarks: runs };
+const summary = {
+  bench: "run",
+  node: process.version,
+  quick: args.quick,
+  before,
+  after,
+  seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+  benchmarks: runs,
+};
 emit(summary, { quick: args.quick, out: resultPath("run", args.quick) });
 process.stdout.write(`\n${tables(args.quick)}`);
 if (runs.some((r) => r.status !== 0)) process.exitCode = 1;

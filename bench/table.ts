@@ -19,7 +19,12 @@ interface RefuterCase {
   id: string;
   c: { bits: number; meaning: string };
   expectedRandomRuns: number | null;
-  randomTesting: { budget: number; skipped?: string; chanceToFind: number | null; seeds?: { found: boolean; runs: number; ms: number }[] };
+  randomTesting: {
+    budget: number;
+    skipped?: string;
+    chanceToFind: number | null;
+    seeds?: { found: boolean; runs: number; ms: number }[];
+  };
   exhaustive: Search;
   ccbound: { seeds: Search[] };
   dedup?: Search;
@@ -43,7 +48,12 @@ const header = (cells: readonly string[]) => [row(cells), row(cells.map(() => "-
 /** Median runs and time over seeds; a seed without an error counts as more than the budget. */
 function randomCell(c: RefuterCase): { runs: string; time: string; median: number } {
   const r = c.randomTesting;
-  if (r.skipped !== undefined || r.seeds === undefined) return { runs: `not run (P = ${(100 * (r.chanceToFind ?? 0)).toFixed(1)}% in ${count(r.budget)})`, time: "–", median: Infinity };
+  if (r.skipped !== undefined || r.seeds === undefined)
+    return {
+      runs: `not run (P = ${(100 * (r.chanceToFind ?? 0)).toFixed(1)}% in ${count(r.budget)})`,
+      time: "–",
+      median: Infinity,
+    };
   const found = r.seeds.filter((s) => s.found).length;
   const med = median(r.seeds.map((s) => (s.found ? s.runs : Infinity)));
   const time = median(r.seeds.map((s) => (s.found ? s.ms : Infinity)));
@@ -96,7 +106,10 @@ export function refutersTable(cases: readonly RefuterCase[]): string[] {
     const done = c.ccbound.seeds.filter((s) => s.verdict === "refuted");
     const runs = median(done.map((s) => s.runs!));
     const strategies = [...new Set(c.ccbound.seeds.map((s) => s.strategy ?? "refused"))].join(", ");
-    const ccbound = done.length === c.ccbound.seeds.length ? { runs: count(runs), time: duration(median(done.map((s) => s.ms!))) } : { runs: `${done.length}/${c.ccbound.seeds.length} refuted`, time: "–" };
+    const ccbound =
+      done.length === c.ccbound.seeds.length
+        ? { runs: count(runs), time: duration(median(done.map((s) => s.ms!))) }
+        : { runs: `${done.length}/${c.ccbound.seeds.length} refuted`, time: "–" };
     const exhaustive = searchCell(c.exhaustive);
     lines.push(
       row([
@@ -142,7 +155,15 @@ export function pytorchTable(rows: readonly ForwardRow[], torch: PytorchResult):
   for (const t of torch.sequenceOneThread) {
     const r = rows.find((x) => x.cell === t.cell && x.hidden === t.hidden && x.format === "float32");
     if (r === undefined) continue;
-    lines.push(row([t.cell, String(t.hidden), count(r.stepsPerSecond), count(t.stepsPerSecond), (r.stepsPerSecond / t.stepsPerSecond).toFixed(2)]));
+    lines.push(
+      row([
+        t.cell,
+        String(t.hidden),
+        count(r.stepsPerSecond),
+        count(t.stepsPerSecond),
+        (r.stepsPerSecond / t.stepsPerSecond).toFixed(2),
+      ]),
+    );
   }
   return lines;
 }
@@ -159,7 +180,13 @@ export function tables(quick: boolean): string {
   const forward = readJson<{ forward: ForwardRow[] }>(resultPath("forward", quick));
   if (forward) out.push("Forward pass, steps per second (bench/forward.ts):", "", ...forwardTable(forward.forward), "");
   const torch = readJson<PytorchResult>(resultPath("pytorch-lstm", false));
-  if (forward && torch) out.push("Against PyTorch (bench/pytorch-lstm.py, sequence mode, 1 thread):", "", ...pytorchTable(forward.forward, torch), "");
+  if (forward && torch)
+    out.push(
+      "Against PyTorch (bench/pytorch-lstm.py, sequence mode, 1 thread):",
+      "",
+      ...pytorchTable(forward.forward, torch),
+      "",
+    );
   return out.join("\n");
 }
 

@@ -4,7 +4,15 @@
  * with all-distinct transcripts so the search runs through its budget). Writes JSON to stdout (and to --out FILE).
  * Run: npx tsx bench/transformer.ts [--quick] [--out bench/results/transformer.json]
  */
-import { bind, compileModel, dyck, foolingSearch, randomTransformer, theorem4Protocol, twoWayFamily } from "../src/index.js";
+import {
+  bind,
+  compileModel,
+  dyck,
+  foolingSearch,
+  randomTransformer,
+  theorem4Protocol,
+  twoWayFamily,
+} from "../src/index.js";
 import { benchArgs, emit } from "./args.js";
 
 const args = benchArgs();
@@ -13,7 +21,19 @@ const FORMATS = ["float64", "float32", "float16", "fixed:7.8"];
 const VOCAB = ["a", "b", "c", "d"];
 
 function forwardsPerSecond(n: number, format: string): number {
-  const model = compileModel(randomTransformer({ width: 16, headWidth: 8, heads: 2, layers: 1, maxLength: n, format, vocab: VOCAB, labels: ["0", "1"], seed: 1 }));
+  const model = compileModel(
+    randomTransformer({
+      width: 16,
+      headWidth: 8,
+      heads: 2,
+      layers: 1,
+      maxLength: n,
+      format,
+      vocab: VOCAB,
+      labels: ["0", "1"],
+      seed: 1,
+    }),
+  );
   const tokens = Int32Array.from({ length: n }, (_, i) => i & 3);
   let runs = 0;
   const budgetMs = quick ? 150 : 600;
@@ -27,16 +47,36 @@ function forwardsPerSecond(n: number, format: string): number {
 
 function searchRunsPerSecond(format: string): { runs: number; seconds: number; runsPerSecond: number } {
   const task = dyck(16);
-  const model = compileModel(randomTransformer({ width: 4, headWidth: 4, heads: 2, layers: 1, maxLength: 16, format, vocab: task.vocab, labels: ["1", "0"], seed: 2 }));
+  const model = compileModel(
+    randomTransformer({
+      width: 4,
+      headWidth: 4,
+      heads: 2,
+      layers: 1,
+      maxLength: 16,
+      format,
+      vocab: task.vocab,
+      labels: ["1", "0"],
+      seed: 2,
+    }),
+  );
   const family = twoWayFamily(task);
   const budget = quick ? 2000 : 20000;
   const t0 = performance.now();
-  const { runs } = foolingSearch(theorem4Protocol(model, family.split), { ...family, value: model.labels[model.forward(bind(model, task).ids(family.element(0n)))]! }, bind(model, task), budget, 1);
+  const { runs } = foolingSearch(
+    theorem4Protocol(model, family.split),
+    { ...family, value: model.labels[model.forward(bind(model, task).ids(family.element(0n)))]! },
+    bind(model, task),
+    budget,
+    1,
+  );
   const seconds = (performance.now() - t0) / 1000;
   return { runs, seconds: Number(seconds.toFixed(3)), runsPerSecond: Math.round(runs / seconds) };
 }
 
 const forward = [];
-for (const n of [32, 128]) for (const format of FORMATS) forward.push({ n, format, d: 16, m: 8, heads: 2, forwardsPerSecond: forwardsPerSecond(n, format) });
+for (const n of [32, 128])
+  for (const format of FORMATS)
+    forward.push({ n, format, d: 16, m: 8, heads: 2, forwardsPerSecond: forwardsPerSecond(n, format) });
 const search = FORMATS.map((format) => ({ format, ...searchRunsPerSecond(format) }));
 emit({ bench: "transformer", node: process.version, quick, forward, search }, args);

@@ -14,7 +14,11 @@ for (const e of manifest) {
   const model = `examples/${e.model}`;
   const cert = `certificates/${e.model}`;
   console.log(`\n== ${model}: ${e.task}, n=${e.n}\n   ${e.why}`);
-  const check = spawnSync(process.execPath, [...cli, "check", model, "--task", e.task, "--n", String(e.n), "--seed", "1", "--cert", cert], { stdio: "inherit" });
+  const check = spawnSync(
+    process.execPath,
+    [...cli, "check", model, "--task", e.task, "--n", String(e.n), "--seed", "1", "--cert", cert],
+    { stdio: "inherit" },
+  );
   const verdict = verdictOf[check.status] ?? `error (exit ${check.status})`;
   if (verdict === "refuted") {
     const verify = spawnSync(process.execPath, [...cli, "verify", cert, "--model", model], { stdio: "inherit" });

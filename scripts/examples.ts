@@ -36,7 +36,8 @@ export const EXAMPLES: readonly Example[] = [
     n: 40,
     expect: "refuted",
     why: "an LSTM with 2 units in fixed:1.2 carries 16 state bits, below Theorem 3's 40",
-    spec: () => randomModel({ arch: "lstm", hidden: 2, format: "fixed:1.2", vocab: il40.vocab, labels: il40.labels, seed: 1 }),
+    spec: () =>
+      randomModel({ arch: "lstm", hidden: 2, format: "fixed:1.2", vocab: il40.vocab, labels: il40.labels, seed: 1 }),
   },
   {
     file: "lookup-dfa-forgets-7.json",
@@ -60,7 +61,8 @@ export const EXAMPLES: readonly Example[] = [
     n: 16,
     expect: "refuted",
     why: "a random float32 GRU with 128 state bits is above the bound, but untrained: it is simply wrong",
-    spec: () => randomModel({ arch: "gru", hidden: 4, format: "float32", vocab: il16.vocab, labels: il16.labels, seed: 7 }),
+    spec: () =>
+      randomModel({ arch: "gru", hidden: 4, format: "float32", vocab: il16.vocab, labels: il16.labels, seed: 7 }),
   },
   {
     file: "elman-relu-fixed2.5-recall12.json",
@@ -68,7 +70,16 @@ export const EXAMPLES: readonly Example[] = [
     n: 12,
     expect: "refuted",
     why: "a ReLU Elman network with 1 unit of 8 bits, below Proposition 9's 12 bits",
-    spec: () => randomModel({ arch: "elman", nonlinearity: "relu", hidden: 1, format: "fixed:2.5", vocab: ar12.vocab, labels: ar12.labels, seed: 3 }),
+    spec: () =>
+      randomModel({
+        arch: "elman",
+        nonlinearity: "relu",
+        hidden: 1,
+        format: "fixed:2.5",
+        vocab: ar12.vocab,
+        labels: ar12.labels,
+        seed: 3,
+      }),
   },
   {
     file: "transformer-fixed2.5-dyck8.json",
@@ -76,7 +87,17 @@ export const EXAMPLES: readonly Example[] = [
     n: 8,
     expect: "refuted",
     why: "a random one-layer Transformer (d = 2, 2 heads) on Dyck-(2,2): its 154-bit Theorem 4 transcript is above Lemma 1's 7 bits, every fooling-set word gets its own, and a sweep of all 4^8 inputs finds where it is wrong",
-    spec: () => randomTransformer({ width: 2, heads: 2, layers: 1, maxLength: 8, format: "fixed:2.5", vocab: dyck8.vocab, labels: dyck8.labels, seed: 3 }),
+    spec: () =>
+      randomTransformer({
+        width: 2,
+        heads: 2,
+        layers: 1,
+        maxLength: 8,
+        format: "fixed:2.5",
+        vocab: dyck8.vocab,
+        labels: dyck8.labels,
+        seed: 3,
+      }),
   },
   {
     file: "hash-equality-64-c16.json",

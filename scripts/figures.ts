@@ -19,7 +19,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import { disjointnessConstruction, dyckRnn, equalityConstruction, indexLookupConstruction, nearestNeighborConstruction, type ConstructionSize } from "../src/constructions/index.js";
+import {
+  disjointnessConstruction,
+  dyckRnn,
+  equalityConstruction,
+  indexLookupConstruction,
+  nearestNeighborConstruction,
+  type ConstructionSize,
+} from "../src/constructions/index.js";
 import { boundParams, findResult } from "../src/registry/index.js";
 
 const EXPONENTS = Array.from({ length: 13 }, (_, i) => i + 4); // N = 2^4 .. 2^16
@@ -69,7 +76,14 @@ function builtPoints(name: string, n: number, size: ConstructionSize, recurrent 
   return [
     { panel: "width", series: `${name}, built: ${what}`, kind: "built", n, value: wh, p },
     { panel: "bits", series: `${name}, built: ${bits}`, kind: "built", n, value: wh * p, p },
-    { panel: "bits", series: `${name}, built: all parameter bits${recurrent ? "" : " (with the position table)"}`, kind: "built", n, value: size.parameterBits, p },
+    {
+      panel: "bits",
+      series: `${name}, built: all parameter bits${recurrent ? "" : " (with the position table)"}`,
+      kind: "built",
+      n,
+      value: size.parameterBits,
+      p,
+    },
   ];
 }
 
@@ -89,16 +103,38 @@ function indexLookupFigure(): Figure {
     const size = indexLookupConstruction.build(n).size;
     const p = size.precision;
     return [
-      { panel: "width", series: "Theorem 3, recurrent: m ≥ N/p", kind: "lower bound", n, value: least("thm3", "m", n, p), p },
-      { panel: "bits", series: "Theorem 3, recurrent: state bits mp ≥ N", kind: "lower bound", n, value: least("thm3", "mp", n, p), p },
+      {
+        panel: "width",
+        series: "Theorem 3, recurrent: m ≥ N/p",
+        kind: "lower bound",
+        n,
+        value: least("thm3", "m", n, p),
+        p,
+      },
+      {
+        panel: "bits",
+        series: "Theorem 3, recurrent: state bits mp ≥ N",
+        kind: "lower bound",
+        n,
+        value: least("thm3", "mp", n, p),
+        p,
+      },
       ...builtPoints("Theorem 1", n, size),
-      { panel: "width", series: "Theorem 1, the paper's formula: d = 1 + 2⌈128 ln 2N⌉", kind: "paper's formula", n, value: least("thm1", "width", n, p) },
+      {
+        panel: "width",
+        series: "Theorem 1, the paper's formula: d = 1 + 2⌈128 ln 2N⌉",
+        kind: "paper's formula",
+        n,
+        value: least("thm1", "width", n, p),
+      },
     ] satisfies Point[];
   });
   return {
     file: "index-lookup.svg",
     title: "Index lookup: Theorem 3 (recurrent, lower) vs Theorem 1 (one-layer Transformer, built)",
-    subtitle: [`Lower bound from the registry at the construction's precision p (${pRange(points)} bits); sizes read off the built weights (binary code, hard attention).`],
+    subtitle: [
+      `Lower bound from the registry at the construction's precision p (${pRange(points)} bits); sizes read off the built weights (binary code, hard attention).`,
+    ],
     xTitle: "N (symbols before the query)",
     widthTitle: WIDTH_TITLE,
     bitsTitle: BITS_TITLE,
@@ -107,24 +143,61 @@ function indexLookupFigure(): Figure {
 }
 
 /** EQ and DISJ: a recurrent bound (mp >= N/2) and a one-layer bound (mH >= N/(6(p + log N))) against a two-layer construction. */
-function halvesFigure(file: string, title: string, recurrent: [string, string], oneLayer: [string, string], construction: typeof equalityConstruction, builtName: string): Figure {
+function halvesFigure(
+  file: string,
+  title: string,
+  recurrent: [string, string],
+  oneLayer: [string, string],
+  construction: typeof equalityConstruction,
+  builtName: string,
+): Figure {
   const points = EXPONENTS.flatMap((e) => {
     const n = 2 ** e;
     const size = construction.build(n).size;
     const p = size.precision;
     const mH = least(oneLayer[0], "mH", n, p);
     return [
-      { panel: "width", series: `${recurrent[1]}, recurrent: m ≥ N/(2p)`, kind: "lower bound", n, value: least(recurrent[0], "m", n, p), p },
-      { panel: "bits", series: `${recurrent[1]}, recurrent: state bits mp ≥ N/2`, kind: "lower bound", n, value: least(recurrent[0], "mp", n, p), p },
-      { panel: "width", series: `${oneLayer[1]}, one layer: mH ≥ N/(6(p + log N))`, kind: "lower bound", n, value: mH, p },
-      { panel: "bits", series: `${oneLayer[1]}, one layer: mpH ≥ p ⌈N/(6(p + log N))⌉`, kind: "lower bound", n, value: mH * p, p },
+      {
+        panel: "width",
+        series: `${recurrent[1]}, recurrent: m ≥ N/(2p)`,
+        kind: "lower bound",
+        n,
+        value: least(recurrent[0], "m", n, p),
+        p,
+      },
+      {
+        panel: "bits",
+        series: `${recurrent[1]}, recurrent: state bits mp ≥ N/2`,
+        kind: "lower bound",
+        n,
+        value: least(recurrent[0], "mp", n, p),
+        p,
+      },
+      {
+        panel: "width",
+        series: `${oneLayer[1]}, one layer: mH ≥ N/(6(p + log N))`,
+        kind: "lower bound",
+        n,
+        value: mH,
+        p,
+      },
+      {
+        panel: "bits",
+        series: `${oneLayer[1]}, one layer: mpH ≥ p ⌈N/(6(p + log N))⌉`,
+        kind: "lower bound",
+        n,
+        value: mH * p,
+        p,
+      },
       ...builtPoints(builtName, n, size),
     ] satisfies Point[];
   });
   return {
     file,
     title,
-    subtitle: [`Lower bounds from the registry at the construction's precision p (${pRange(points)} bits); sizes read off the built weights (binary code, hard attention).`],
+    subtitle: [
+      `Lower bounds from the registry at the construction's precision p (${pRange(points)} bits); sizes read off the built weights (binary code, hard attention).`,
+    ],
     xTitle: "N (input bits, two halves of N/2)",
     widthTitle: WIDTH_TITLE,
     bitsTitle: BITS_TITLE,
@@ -138,8 +211,22 @@ function nearestNeighborFigure(): Figure {
     const size = nearestNeighborConstruction.build(n / 2).size;
     const p = size.precision;
     return [
-      { panel: "width", series: "Theorem 8, recurrent: m ≥ N/(2p)", kind: "lower bound", n, value: least("thm8", "m", n, p), p },
-      { panel: "bits", series: "Theorem 8, recurrent: state bits mp ≥ N/2", kind: "lower bound", n, value: least("thm8", "mp", n, p), p },
+      {
+        panel: "width",
+        series: "Theorem 8, recurrent: m ≥ N/(2p)",
+        kind: "lower bound",
+        n,
+        value: least("thm8", "m", n, p),
+        p,
+      },
+      {
+        panel: "bits",
+        series: "Theorem 8, recurrent: state bits mp ≥ N/2",
+        kind: "lower bound",
+        n,
+        value: least("thm8", "mp", n, p),
+        p,
+      },
       ...builtPoints("Theorem 7", n, size),
     ] satisfies Point[];
   });
@@ -163,18 +250,54 @@ function dyckFigure(): Figure {
     const p = size.precision;
     const at = (q: number) => least("thm5", "mH", n, q);
     return [
-      { panel: "width", series: `Theorem 5, one layer: mH ≥ (N − 1)/(3(p + log N)), p = ${p} (the RNN's)`, kind: "lower bound", n, value: at(p), p },
-      { panel: "width", series: `Theorem 5, one layer: mH ≥ (N − 1)/(3(p + log N)), p = ${DYCK_TRANSFORMER_P}`, kind: "lower bound", n, value: at(DYCK_TRANSFORMER_P), p: DYCK_TRANSFORMER_P },
-      { panel: "bits", series: `Theorem 5, one layer: mpH ≥ p ⌈(N − 1)/(3(p + log N))⌉, p = ${p}`, kind: "lower bound", n, value: at(p) * p, p },
-      { panel: "bits", series: `Theorem 5, one layer: mpH ≥ p ⌈(N − 1)/(3(p + log N))⌉, p = ${DYCK_TRANSFORMER_P}`, kind: "lower bound", n, value: at(DYCK_TRANSFORMER_P) * DYCK_TRANSFORMER_P, p: DYCK_TRANSFORMER_P },
+      {
+        panel: "width",
+        series: `Theorem 5, one layer: mH ≥ (N − 1)/(3(p + log N)), p = ${p} (the RNN's)`,
+        kind: "lower bound",
+        n,
+        value: at(p),
+        p,
+      },
+      {
+        panel: "width",
+        series: `Theorem 5, one layer: mH ≥ (N − 1)/(3(p + log N)), p = ${DYCK_TRANSFORMER_P}`,
+        kind: "lower bound",
+        n,
+        value: at(DYCK_TRANSFORMER_P),
+        p: DYCK_TRANSFORMER_P,
+      },
+      {
+        panel: "bits",
+        series: `Theorem 5, one layer: mpH ≥ p ⌈(N − 1)/(3(p + log N))⌉, p = ${p}`,
+        kind: "lower bound",
+        n,
+        value: at(p) * p,
+        p,
+      },
+      {
+        panel: "bits",
+        series: `Theorem 5, one layer: mpH ≥ p ⌈(N − 1)/(3(p + log N))⌉, p = ${DYCK_TRANSFORMER_P}`,
+        kind: "lower bound",
+        n,
+        value: at(DYCK_TRANSFORMER_P) * DYCK_TRANSFORMER_P,
+        p: DYCK_TRANSFORMER_P,
+      },
       ...builtPoints("Dyck RNN", n, size, true),
-      { panel: "bits", series: "Dyck RNN, the paper (App. E): ⌈log2 7⌉ = 3 state bits", kind: "paper's formula", n, value: least("dyck-rnn", "mp", n, p) },
+      {
+        panel: "bits",
+        series: "Dyck RNN, the paper (App. E): ⌈log2 7⌉ = 3 state bits",
+        kind: "paper's formula",
+        n,
+        value: least("dyck-rnn", "mp", n, p),
+      },
     ] satisfies Point[];
   });
   return {
     file: "dyck.svg",
     title: "Dyck-(2,2): Theorem 5 (one-layer Transformer, lower) vs App. E (constant-size RNN, built)",
-    subtitle: ["Lower bound from the registry at the RNN's precision p = 2 and at p = 32; the RNN's size read off its built weights (one Elman layer, fixed:1.0)."],
+    subtitle: [
+      "Lower bound from the registry at the RNN's precision p = 2 and at p = 32; the RNN's size read off its built weights (one Elman layer, fixed:1.0).",
+    ],
     xTitle: "N (brackets)",
     widthTitle: ["width (× heads), in values of p bits", "(p as in each series' name)"],
     bitsTitle: ["bits"],
@@ -215,22 +338,43 @@ function panelSpec(f: Figure, panel: Panel): PanelSpec {
         field: "n",
         type: "quantitative",
         scale: { type: "log", base: 2, domain: [ns[0]!, ns[ns.length - 1]!], nice: false },
-        axis: { title: f.xTitle, values: ns.filter((_, i) => i % 2 === 0), labelExpr: "'2^' + round(log(datum.value) / LN2)", grid: true },
+        axis: {
+          title: f.xTitle,
+          values: ns.filter((_, i) => i % 2 === 0),
+          labelExpr: "'2^' + round(log(datum.value) / LN2)",
+          grid: true,
+        },
       },
       y: {
         field: "value",
         type: "quantitative",
         scale: { type: "log", base: 10, domain: [decades[0]!, decades[decades.length - 1]!], nice: false },
-        axis: { title: [...(panel === "width" ? f.widthTitle : f.bitsTitle)], values: decades, format: "~s", grid: true },
+        axis: {
+          title: [...(panel === "width" ? f.widthTitle : f.bitsTitle)],
+          values: decades,
+          format: "~s",
+          grid: true,
+        },
       },
       color: {
         field: "series",
         type: "nominal",
         scale: { domain: series, range: colors },
-        legend: { title: null, orient: "bottom", direction: "vertical", labelLimit: 520, symbolType: "stroke", symbolStrokeWidth: 2 },
+        legend: {
+          title: null,
+          orient: "bottom",
+          direction: "vertical",
+          labelLimit: 520,
+          symbolType: "stroke",
+          symbolStrokeWidth: 2,
+        },
       },
       // The same field as color: Vega-Lite merges the two into one legend that shows colour and dash.
-      strokeDash: { field: "series", type: "nominal", scale: { domain: series, range: series.map((s) => KIND_DASH[kindOf.get(s)!]) } },
+      strokeDash: {
+        field: "series",
+        type: "nominal",
+        scale: { domain: series, range: series.map((s) => KIND_DASH[kindOf.get(s)!]) },
+      },
       order: { field: "n", type: "quantitative" },
     },
   };
@@ -244,7 +388,10 @@ function figureSpec(f: Figure): TopLevelSpec {
     padding: 12,
     hconcat: [panelSpec(f, "width"), panelSpec(f, "bits")],
     spacing: 40,
-    resolve: { scale: { color: "independent", strokeDash: "independent", y: "independent" }, legend: { color: "independent" } },
+    resolve: {
+      scale: { color: "independent", strokeDash: "independent", y: "independent" },
+      legend: { color: "independent" },
+    },
     config: { font: "sans-serif", axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelFontSize: 10 } },
   };
 }
@@ -289,8 +436,22 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const figures: Figure[] = [
     indexLookupFigure(),
-    halvesFigure("equality.svg", "Equality: Theorems 11 and 12 (recurrent, one layer: lower) vs Theorem 6 (two layers, built)", ["thm11", "Theorem 11"], ["thm12", "Theorem 12"], equalityConstruction, "Theorem 6"),
-    halvesFigure("disjointness.svg", "Disjointness: Sec. 4.2 (recurrent, one layer: lower) vs Theorem 13 (two layers, built)", ["disj-rnn", "DISJ"], ["disj-tf1", "DISJ"], disjointnessConstruction, "Theorem 13"),
+    halvesFigure(
+      "equality.svg",
+      "Equality: Theorems 11 and 12 (recurrent, one layer: lower) vs Theorem 6 (two layers, built)",
+      ["thm11", "Theorem 11"],
+      ["thm12", "Theorem 12"],
+      equalityConstruction,
+      "Theorem 6",
+    ),
+    halvesFigure(
+      "disjointness.svg",
+      "Disjointness: Sec. 4.2 (recurrent, one layer: lower) vs Theorem 13 (two layers, built)",
+      ["disj-rnn", "DISJ"],
+      ["disj-tf1", "DISJ"],
+      disjointnessConstruction,
+      "Theorem 13",
+    ),
     nearestNeighborFigure(),
     dyckFigure(),
   ];

@@ -51,12 +51,16 @@ function row(n: number): Row {
 const args = process.argv.slice(2);
 const maxLog = Number(args[args.indexOf("--max-log") + 1] ?? 14) || 14;
 const rows: Row[] = [];
-console.log("| N | paper k (γ = 1/4) | paper width | random k, seed 1 | Reed–Solomon k | smallest verified width | p (bits) | width / N | verified on |");
+console.log(
+  "| N | paper k (γ = 1/4) | paper width | random k, seed 1 | Reed–Solomon k | smallest verified width | p (bits) | width / N | verified on |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|");
 for (let e = 4; e <= maxLog; e++) {
   const r = row(2 ** e);
   rows.push(r);
-  console.log(`| 2^${e} = ${r.n} | ${r.paperK} | ${r.paperWidth} | ${r.randomK} | ${r.reedSolomonK} | ${r.width} | ${r.precision} | ${r.percentOfN}% | ${r.verified ? r.verifiedOn : "NOT VERIFIED"} |`);
+  console.log(
+    `| 2^${e} = ${r.n} | ${r.paperK} | ${r.paperWidth} | ${r.randomK} | ${r.reedSolomonK} | ${r.width} | ${r.precision} | ${r.percentOfN}% | ${r.verified ? r.verifiedOn : "NOT VERIFIED"} |`,
+  );
 }
 const out = args.indexOf("--json");
 if (out >= 0) writeFileSync(args[out + 1]!, `${JSON.stringify(rows, null, 2)}\n`);

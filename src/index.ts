@@ -13,13 +13,27 @@ export { randomTransformer, type RandomTransformerOptions } from "./models/rando
 export { exactSumFor, type ExactSum, type Accumulator } from "./numeric/exact-sum.js";
 export * from "./tasks/index.js";
 export * from "./reductions/index.js";
-export { refute, STRATEGIES, DEFAULT_BUDGET, type Strategy, type RefuteOptions, type Verdict } from "./refute/refute.js";
+export {
+  refute,
+  STRATEGIES,
+  DEFAULT_BUDGET,
+  type Strategy,
+  type RefuteOptions,
+  type Verdict,
+} from "./refute/refute.js";
 export { theoremFor } from "./refute/bound-for.js";
 export { foolingSearch, type FoolingOutcome, type SplitProtocol } from "./refute/fooling-search.js";
 export { refuteParallel, defaultWorkers } from "./refute/parallel.js";
 export { runShard, mergeShards, parseShard } from "./refute/shard.js";
 export * as constructions from "./constructions/index.js";
-export { CONSTRUCTIONS, constructionNamed, verifyWeights, type Construction, type BuiltConstruction, type ConstructionSize } from "./constructions/index.js";
+export {
+  CONSTRUCTIONS,
+  constructionNamed,
+  verifyWeights,
+  type Construction,
+  type BuiltConstruction,
+  type ConstructionSize,
+} from "./constructions/index.js";
 export { lastTokenRunner, type LastTokenRunner } from "./models/kv-cache.js";
 export { ZOO, zooEntry, type ZooEntry, type ZooParams } from "./zoo/index.js";
 export { hashEquality, type HashEqualityOptions } from "./zoo/hash-equality.js";
@@ -32,7 +46,14 @@ export { dyckDfa } from "./models/dyck-dfa.js";
 export { readModelFile, parseModelJson, validateModel, modelSha256, modelFileText } from "./io/model-file.js";
 export { writeModelFile, type WrittenModel } from "./io/write-model.js";
 export { readCertificateFile, parseCertificateJson, writeCertificate } from "./io/certificate.js";
-export { parseSafetensors, readSafetensorsFile, safetensorsBytes, type SafetensorsFile, type SafetensorsTensor, type TensorToWrite } from "./io/safetensors.js";
+export {
+  parseSafetensors,
+  readSafetensorsFile,
+  safetensorsBytes,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+  type TensorToWrite,
+} from "./io/safetensors.js";
 export { readPytorchModel, importPytorchModel, type ImportFlags } from "./io/pytorch-import.js";
 export { exportPytorchModel } from "./io/pytorch-export.js";
 export { canonicalJson } from "./io/canonical.js";

@@ -24,7 +24,10 @@ export function interleave(x: DyckHalf, y: DyckHalf): Uint8Array {
 /** The odd/even split of a word of even length: [Alice's half, Bob's half]. */
 export function oddEven(word: ArrayLike<number>): [DyckHalf, DyckHalf] {
   const half = word.length / 2;
-  return [Uint8Array.from({ length: half }, (_, i) => word[2 * i]!), Uint8Array.from({ length: half }, (_, i) => word[2 * i + 1]!)];
+  return [
+    Uint8Array.from({ length: half }, (_, i) => word[2 * i]!),
+    Uint8Array.from({ length: half }, (_, i) => word[2 * i + 1]!),
+  ];
 }
 
 /** Membership in Dyck-(2,2): well matched, never more than 2 unclosed brackets. */
@@ -96,7 +99,8 @@ export function dyckFoolingWord(i: bigint, n: number): Uint8Array {
  * (Fact 4 on a two-way fooling set of 2^(N-1) elements, value 1). N must be even and >= 2.
  */
 export function dyckProblem(n: number): Problem<DyckHalf, DyckHalf> {
-  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) throw new RangeError(`the Dyck problem needs an even N >= 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0)
+    throw new RangeError(`the Dyck problem needs an even N >= 2, got ${n}`);
   const size = 1n << BigInt(n - 1);
   const fooling: FoolingSet<DyckHalf, DyckHalf> = {
     kind: "two-way",

@@ -27,17 +27,24 @@ export function crossedError<X, Y>(
 ): ProtocolError<X, Y> {
   const ra = run(protocol, a[0], a[1]);
   const rb = run(protocol, b[0], b[1]);
-  if (!sameTranscript(ra.transcript, rb.transcript)) throw new RangeError("the two elements have different transcripts");
+  if (!sameTranscript(ra.transcript, rb.transcript))
+    throw new RangeError("the two elements have different transcripts");
   // The lemma's premise is a protocol that is right on S; one that is wrong on an element is refuted there already.
-  for (const [e, r] of [[a, ra], [b, rb]] as const) {
+  for (const [e, r] of [
+    [a, ra],
+    [b, rb],
+  ] as const) {
     if (r.output !== fooling.value) return { x: e[0], y: e[1], expected: fooling.value, run: r };
   }
   const [x, y] = fooling.cross(a, b);
   const crossed = run(protocol, x, y);
-  if (!sameTranscript(crossed.transcript, ra.transcript)) throw new Error("rectangle property failed: protocol is not deterministic");
+  if (!sameTranscript(crossed.transcript, ra.transcript))
+    throw new Error("rectangle property failed: protocol is not deterministic");
   const expected = problem.evaluate(x, y);
   if (expected === fooling.value || crossed.output !== fooling.value) {
-    throw new Error(`fooling-set lemma failed on ${problem.name}: expected ${expected}, protocol said ${crossed.output}`);
+    throw new Error(
+      `fooling-set lemma failed on ${problem.name}: expected ${expected}, protocol said ${crossed.output}`,
+    );
   }
   return { x, y, expected, run: crossed };
 }

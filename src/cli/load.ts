@@ -27,7 +27,11 @@ export interface ModelOptions {
 export function modelOptions(command: Command): Command {
   return command
     .option("--format <F>", `run the model in this number format, its weights rounded to it (${FORMAT_NAMES_HELP})`)
-    .option("--nonlinearity <f>", "safetensors: the nonlinearity of an nn.RNN: tanh, relu", oneOf("--nonlinearity", ["tanh", "relu"] as const))
+    .option(
+      "--nonlinearity <f>",
+      "safetensors: the nonlinearity of an nn.RNN: tanh, relu",
+      oneOf("--nonlinearity", ["tanh", "relu"] as const),
+    )
     .option("--vocab <tokens>", "safetensors: the token of each embedding row, space-separated (default: ids 0..V-1)")
     .option("--labels <labels>", "safetensors: the label of each head row, space-separated (default: ids 0..C-1)");
 }
@@ -58,25 +62,57 @@ export function inFormat(spec: ModelSpec, name: string): ModelSpec {
   const layers = spec.layers.map((l) =>
     l.cell === "linear"
       ? { ...l, a: l.a.map(format.round), b: round(l.b), bias: l.bias.map(format.round) }
-      : { ...l, weight_ih: round(l.weight_ih), weight_hh: round(l.weight_hh), bias_ih: l.bias_ih.map(format.round), bias_hh: l.bias_hh.map(format.round) },
+      : {
+          ...l,
+          weight_ih: round(l.weight_ih),
+          weight_hh: round(l.weight_hh),
+          bias_ih: l.bias_ih.map(format.round),
+          bias_hh: l.bias_hh.map(format.round),
+        },
   );
   const head = { weight: round(spec.head.weight), bias: spec.head.bias.map(format.round) };
-  return { ...spec, format: format.name, embedding: round(spec.embedding), ...(spec.positionEmbedding && { positionEmbedding: round(spec.positionEmbedding) }), layers, head };
+  return {
+    ...spec,
+    format: format.name,
+    embedding: round(spec.embedding),
+    ...(spec.positionEmbedding && { positionEmbedding: round(spec.positionEmbedding) }),
+    layers,
+    head,
+  };
 }
 
-function transformerInFormat(spec: TransformerModelSpec, format: string, round: (m: number[][]) => number[][], vec: (v: number[]) => number[]): TransformerModelSpec {
+function transformerInFormat(
+  spec: TransformerModelSpec,
+  format: string,
+  round: (m: number[][]) => number[][],
+  vec: (v: number[]) => number[],
+): TransformerModelSpec {
   const layers = spec.layers.map((l) => ({
     ...l,
     heads: l.heads.map((h) => ({ query: round(h.query), key: round(h.key), value: round(h.value) })),
     output: round(l.output),
-    ffn: l.ffn && { weight1: round(l.ffn.weight1), bias1: vec(l.ffn.bias1), weight2: round(l.ffn.weight2), bias2: vec(l.ffn.bias2) },
+    ffn: l.ffn && {
+      weight1: round(l.ffn.weight1),
+      bias1: vec(l.ffn.bias1),
+      weight2: round(l.ffn.weight2),
+      bias2: vec(l.ffn.bias2),
+    },
   }));
-  return { ...spec, format, tokenEmbedding: round(spec.tokenEmbedding), positionEmbedding: round(spec.positionEmbedding), layers, head: { weight: round(spec.head.weight), bias: vec(spec.head.bias) } };
+  return {
+    ...spec,
+    format,
+    tokenEmbedding: round(spec.tokenEmbedding),
+    positionEmbedding: round(spec.positionEmbedding),
+    layers,
+    head: { weight: round(spec.head.weight), bias: vec(spec.head.bias) },
+  };
 }
 
 /** The model and its flags as a replay command names them: `m.json --format float16`. */
 export function modelArgs(path: string, o: ModelOptions): string {
-  const flags = (["format", "nonlinearity", "vocab", "labels"] as const).filter((k) => o[k] !== undefined).map((k) => ` --${k} ${shellQuote(o[k]!)}`);
+  const flags = (["format", "nonlinearity", "vocab", "labels"] as const)
+    .filter((k) => o[k] !== undefined)
+    .map((k) => ` --${k} ${shellQuote(o[k]!)}`);
   return shellQuote(path) + flags.join("");
 }
 

@@ -21,7 +21,22 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`ccbound: ${text.replace(/^error: /, "")}`) });
-  for (const register of [registerCheck, registerMerge, registerVerify, registerEval, registerSimulate, registerRandomModel, registerConvert, registerZoo, registerConstruct, registerVerifyConstruction, registerBounds, registerCite, registerProve]) register(program);
+  for (const register of [
+    registerCheck,
+    registerMerge,
+    registerVerify,
+    registerEval,
+    registerSimulate,
+    registerRandomModel,
+    registerConvert,
+    registerZoo,
+    registerConstruct,
+    registerVerifyConstruction,
+    registerBounds,
+    registerCite,
+    registerProve,
+  ])
+    register(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -4,7 +4,8 @@ import { InvalidArgumentError } from "commander";
 export function wholeNumber(what: string, min: number, max: number = Number.MAX_SAFE_INTEGER) {
   return (raw: string): number => {
     const v = Number(raw);
-    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(v)) throw new InvalidArgumentError(`${what} must be a whole number.`);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(v))
+      throw new InvalidArgumentError(`${what} must be a whole number.`);
     if (v < min || v > max) throw new InvalidArgumentError(`${what} must be between ${min} and ${max}.`);
     return v;
   };
@@ -23,7 +24,8 @@ export function positiveNumber(what: string, max = Number.MAX_VALUE) {
 /** A choice among names. */
 export function oneOf<T extends string>(what: string, names: readonly T[]) {
   return (raw: string): T => {
-    if (!(names as readonly string[]).includes(raw)) throw new InvalidArgumentError(`${what} must be one of ${names.join(", ")}.`);
+    if (!(names as readonly string[]).includes(raw))
+      throw new InvalidArgumentError(`${what} must be one of ${names.join(", ")}.`);
     return raw as T;
   };
 }

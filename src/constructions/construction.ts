@@ -4,7 +4,15 @@ import type { Task } from "../tasks/task.js";
 import type { CodeKind } from "./positional.js";
 
 /** The paper's upper bounds (notes §5) and the recurrent baselines, by the name `ccbound construct NAME` takes. */
-export type ConstructionName = "index-lookup" | "equality" | "threshold" | "disjointness" | "nearest-neighbor" | "assoc-recall" | "dyck-rnn" | "index-lookup-rnn";
+export type ConstructionName =
+  | "index-lookup"
+  | "equality"
+  | "threshold"
+  | "disjointness"
+  | "nearest-neighbor"
+  | "assoc-recall"
+  | "dyck-rnn"
+  | "index-lookup-rnn";
 
 /**
  * A construction's size, read off the weights it built. For Transformers width = max(m, d) (paper Sec. 2); for

@@ -65,12 +65,18 @@ interface Plan {
 }
 
 function plan(n: number, options: DyckRnnOptions = {}): Plan {
-  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0) fail("invalid-flag", `dyck-rnn needs an even n >= 2 (no string of odd length is balanced), got ${n}`, "--n");
+  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0)
+    fail("invalid-flag", `dyck-rnn needs an even n >= 2 (no string of odd length is balanced), got ${n}`, "--n");
   const task = dyck(n, options.task ?? {}); // checks pairs and depth
   const { pairs, depth } = task.params as { pairs: number; depth: number };
   // Count before building: the DFA has sum_{d<=m} k^d states, too many to list for a large depth.
   const units = unitCount(pairs, depth);
-  if (units > MAX_DIM) fail("too-large", `dyck-rnn for Dyck-(${pairs},${depth}) needs ${units} units, more than a model can have (${MAX_DIM})`, "--depth");
+  if (units > MAX_DIM)
+    fail(
+      "too-large",
+      `dyck-rnn for Dyck-(${pairs},${depth}) needs ${units} units, more than a model can have (${MAX_DIM})`,
+      "--depth",
+    );
   const dfa = dyckDfa(pairs, depth);
   const transitions = liveTransitions(dfa);
   const nonlinearity = options.nonlinearity ?? "relu";
@@ -83,7 +89,8 @@ function plan(n: number, options: DyckRnnOptions = {}): Plan {
 function unitCount(pairs: number, depth: number): number {
   let stacks = 1; // k^d stacks of height d
   let transitions = 0;
-  for (let d = 0; d <= depth && transitions <= MAX_DIM; d++, stacks *= pairs) transitions += (d < depth ? pairs * stacks : 0) + (d > 0 ? stacks : 0);
+  for (let d = 0; d <= depth && transitions <= MAX_DIM; d++, stacks *= pairs)
+    transitions += (d < depth ? pairs * stacks : 0) + (d > 0 ? stacks : 0);
   return transitions + 1;
 }
 
@@ -95,16 +102,27 @@ function checkFormat(name: string, nonlinearity: "relu" | "tanh"): void {
   const arith = arithFor(parseFormat(name, "--format"));
   const exact = arith.round(1) === 1 && arith.round(-1) === -1;
   const step = arith.tanh(-1) === -1 && arith.tanh(0) === 0 && arith.tanh(1) === 0;
-  if (!exact) fail("invalid-flag", `dyck-rnn needs a format with the values -1 and 1, got ${name}`, "--format", "fixed:1.0 is the smallest");
+  if (!exact)
+    fail(
+      "invalid-flag",
+      `dyck-rnn needs a format with the values -1 and 1, got ${name}`,
+      "--format",
+      "fixed:1.0 is the smallest",
+    );
   if (nonlinearity === "tanh" && !step) {
-    fail("invalid-flag", `dyck-rnn with tanh needs rounded tanh to be a step function (fixed:I.0 with floor rounding), got ${name}`, "--format", "fixed:1.0");
+    fail(
+      "invalid-flag",
+      `dyck-rnn with tanh needs rounded tanh to be a step function (fixed:I.0 with floor rounding), got ${name}`,
+      "--format",
+      "fixed:1.0",
+    );
   }
 }
 
 /** The states that can still reach an accepting state (the DFA's dead state is not one). */
 function liveStates(dfa: DfaModelSpec): boolean[] {
   const live = dfa.output.map((label) => label === 1);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     dfa.transitions.forEach((row, s) => {
       if (!live[s] && row.some((t) => live[t])) changed = live[s] = true;
@@ -115,7 +133,9 @@ function liveStates(dfa: DfaModelSpec): boolean[] {
 
 function liveTransitions(dfa: DfaModelSpec): Transition[] {
   const live = liveStates(dfa);
-  return dfa.transitions.flatMap((row, from) => (live[from] ? row.flatMap((to, symbol) => (live[to] ? [{ from, symbol, to }] : [])) : []));
+  return dfa.transitions.flatMap((row, from) =>
+    live[from] ? row.flatMap((to, symbol) => (live[to] ? [{ from, symbol, to }] : [])) : [],
+  );
 }
 
 function buildDyckRnn(n: number, options: DyckRnnOptions = {}): BuiltConstruction {
@@ -138,9 +158,19 @@ function buildDyckRnn(n: number, options: DyckRnnOptions = {}): BuiltConstructio
       lemma4StateBits: Math.ceil(Math.log2(states)),
     },
     // The paper counts Dyck-(2,2) only (7 live states); for other (k, m) its argument gives the live states' count.
-    paper: p.pairs === 2 && p.depth === 2
-      ? { states: 7, stateBits: Math.ceil(Math.log2(7)), width: "O(1)", construction: "any DFA with k states in log k bits (App. E)" }
-      : { states: "not stated (Dyck-(2,2) only)", width: "O(1)", construction: "any DFA with k states in log k bits (App. E)" },
+    paper:
+      p.pairs === 2 && p.depth === 2
+        ? {
+            states: 7,
+            stateBits: Math.ceil(Math.log2(7)),
+            width: "O(1)",
+            construction: "any DFA with k states in log k bits (App. E)",
+          }
+        : {
+            states: "not stated (Dyck-(2,2) only)",
+            width: "O(1)",
+            construction: "any DFA with k states in log k bits (App. E)",
+          },
   };
 }
 
@@ -178,13 +208,27 @@ function dyckRnnSpec(p: Plan): RecurrentModelSpec {
     arch: "recurrent",
     format: p.format,
     embedding: identityMatrix(symbols),
-    layers: [{ cell: "elman", nonlinearity: p.nonlinearity, hidden: units, weight_ih: weightIh, weight_hh: weightHh, bias_ih: biasIh, bias_hh: biasHh }],
+    layers: [
+      {
+        cell: "elman",
+        nonlinearity: p.nonlinearity,
+        hidden: units,
+        weight_ih: weightIh,
+        weight_hh: weightHh,
+        bias_ih: biasIh,
+        bias_hh: biasHh,
+      },
+    ],
     head: acceptanceHead(dfa, transitions, g),
   };
 }
 
 /** logit1 = [accepting] = Σ_{σ into accepting} g h(σ) + A (1 - g z) with A = [start accepts]; logit0 = 1 - logit1. */
-function acceptanceHead(dfa: DfaModelSpec, transitions: readonly Transition[], g: number): { weight: Matrix; bias: number[] } {
+function acceptanceHead(
+  dfa: DfaModelSpec,
+  transitions: readonly Transition[],
+  g: number,
+): { weight: Matrix; bias: number[] } {
   const accepts = dfa.output[dfa.start] === 1 ? 1 : 0;
   const one = [...transitions.map((t) => (dfa.output[t.to] === 1 ? g : 0)), -accepts * g];
   return { weight: [one.map((w) => -w + 0), one], bias: [1 - accepts, accepts] };
@@ -200,5 +244,12 @@ function sizeOf(p: Plan): ConstructionSize {
   const symbols = p.dfa.vocab.length;
   const precision = parseFormat(p.format).bits;
   const numbers = symbols * symbols + units * symbols + units * units + 2 * units + 2 * units + 2;
-  return { width: units, layers: 1, heads: 0, precision, parameterBits: numbers * precision, stateBits: units * precision };
+  return {
+    width: units,
+    layers: 1,
+    heads: 0,
+    precision,
+    parameterBits: numbers * precision,
+    stateBits: units * precision,
+  };
 }

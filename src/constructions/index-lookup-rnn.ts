@@ -31,7 +31,8 @@ import { measuredSize } from "./size.js";
 export const indexLookupRnn: Construction = {
   name: "index-lookup-rnn",
   theorem: "thm3",
-  description: "index lookup by an Elman shift register: N units of 1 + ceil(log2 K) bits, against Theorem 3's m >= N/p",
+  description:
+    "index lookup by an Elman shift register: N units of 1 + ceil(log2 K) bits, against Theorem 3's m >= N/p",
   takes: ["alphabet"],
   build: buildIndexLookupRnn,
   size: (n, options) => sizeOf(plan(n, options)),
@@ -47,10 +48,17 @@ interface Plan {
 }
 
 function plan(n: number, options: ConstructionOptions = {}): Plan {
-  if (!Number.isInteger(n) || n < 1) fail("invalid-flag", `index-lookup-rnn needs a whole number n >= 1, got ${n}`, "--n");
+  if (!Number.isInteger(n) || n < 1)
+    fail("invalid-flag", `index-lookup-rnn needs a whole number n >= 1, got ${n}`, "--n");
   const alphabet = options.task?.alphabet ?? 2;
-  if (!Number.isInteger(alphabet) || alphabet < 2) fail("invalid-flag", `alphabet size must be a whole number >= 2, got ${alphabet}`, "--alphabet");
-  if (alphabet + n > MAX_DIM) fail("too-large", `index-lookup at n = ${n} needs ${alphabet + n} tokens, more than a model can have (${MAX_DIM})`, "--n");
+  if (!Number.isInteger(alphabet) || alphabet < 2)
+    fail("invalid-flag", `alphabet size must be a whole number >= 2, got ${alphabet}`, "--alphabet");
+  if (alphabet + n > MAX_DIM)
+    fail(
+      "too-large",
+      `index-lookup at n = ${n} needs ${alphabet + n} tokens, more than a model can have (${MAX_DIM})`,
+      "--n",
+    );
   const format = options.format ?? `fixed:${intBitsFor(alphabet - 1)}.${options.fracBits ?? 0}`;
   checkFormat(format, n, alphabet);
   return { n, alphabet, task: indexLookup(n, alphabet), format, decoder: alphabet > 2 };
@@ -65,10 +73,19 @@ function checkFormat(name: string, n: number, alphabet: number): void {
   const round = arithFor(format).round;
   const top = alphabet - 1;
   if (round(top) !== top || round(-top) !== -top || round(top - 1) !== top - 1) {
-    fail("invalid-flag", `index-lookup-rnn with ${alphabet} symbols needs a format with every integer in [-${top}, ${top}], got ${name}`, "--format");
+    fail(
+      "invalid-flag",
+      `index-lookup-rnn with ${alphabet} symbols needs a format with every integer in [-${top}, ${top}], got ${name}`,
+      "--format",
+    );
   }
   if (alphabet > 2 && format.kind !== "fixed" && n * top > format.max) {
-    fail("invalid-flag", `index-lookup-rnn at n = ${n} sums up to ${n * top}, past ${name}'s largest value`, "--format", "use a fixed-point format, which saturates");
+    fail(
+      "invalid-flag",
+      `index-lookup-rnn at n = ${n} sums up to ${n * top}, past ${name}'s largest value`,
+      "--format",
+      "use a fixed-point format, which saturates",
+    );
   }
 }
 
@@ -138,7 +155,15 @@ function shiftRegister(n: number): ElmanLayer {
     weightIh[j]![j] = 1;
     weightHh[j]![(j + n - 1) % n] = 1;
   }
-  return { cell: "elman", nonlinearity: "relu", hidden: n, weight_ih: weightIh, weight_hh: weightHh, bias_ih: zeroVector(n), bias_hh: zeroVector(n) };
+  return {
+    cell: "elman",
+    nonlinearity: "relu",
+    hidden: n,
+    weight_ih: weightIh,
+    weight_hh: weightHh,
+    bias_ih: zeroVector(n),
+    bias_hh: zeroVector(n),
+  };
 }
 
 /** t_c = relu(Σ_j h_j - c), c = 0..K-2: after the query only one h_j is nonzero, so Σ_j h_j = v = s_q. */
@@ -146,7 +171,15 @@ function decoder(n: number, alphabet: number): ElmanLayer {
   const units = alphabet - 1;
   const weightIh = Array.from({ length: units }, () => new Array<number>(n).fill(1));
   const biasIh = Array.from({ length: units }, (_, c) => 0 - c);
-  return { cell: "elman", nonlinearity: "relu", hidden: units, weight_ih: weightIh, weight_hh: zeros(units, units), bias_ih: biasIh, bias_hh: zeroVector(units) };
+  return {
+    cell: "elman",
+    nonlinearity: "relu",
+    hidden: units,
+    weight_ih: weightIh,
+    weight_hh: zeros(units, units),
+    bias_ih: biasIh,
+    bias_hh: zeroVector(units),
+  };
 }
 
 /** K = 2 on layer 1: logit0 = -v, logit1 = v - 1 with v = Σ_j h_j. */
@@ -176,5 +209,12 @@ function sizeOf(p: Plan): ConstructionSize {
   const head = p.decoder ? alphabet * decoderUnits + alphabet : 2 * n + 2;
   const numbers = register + decoding + head;
   const width = n + decoderUnits;
-  return { width, layers: p.decoder ? 2 : 1, heads: 0, precision, parameterBits: numbers * precision, stateBits: width * precision };
+  return {
+    width,
+    layers: p.decoder ? 2 : 1,
+    heads: 0,
+    precision,
+    parameterBits: numbers * precision,
+    stateBits: width * precision,
+  };
 }

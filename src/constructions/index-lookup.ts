@@ -99,7 +99,14 @@ function buildIndexLookup(n: number, options: ConstructionOptions = {}): BuiltCo
 /** The paper's choices: Corollary 8.1's γ = 1/4 code at Lemma 2's width, η = 2 ln(3N), precision O(log N). */
 function paperIndexLookup(n: number, b: number): Record<string, number | string> {
   const k = paperCodeWidth(n, 0.25);
-  return { k, width: b + 2 * k, eta: Number((2 * Math.log(3 * n)).toFixed(3)), precision: "O(log N)", heads: 1, layers: 1 };
+  return {
+    k,
+    width: b + 2 * k,
+    eta: Number((2 * Math.log(3 * n)).toFixed(3)),
+    precision: "O(log N)",
+    heads: 1,
+    layers: 1,
+  };
 }
 
 function indexLookupSpec(p: Plan, vocab: readonly string[], labels: readonly string[]): TransformerModelSpec {
@@ -117,7 +124,9 @@ function indexLookupSpec(p: Plan, vocab: readonly string[], labels: readonly str
     ...Array.from({ length: alphabet }, (_, s) => row(d, (r) => put(r, sym, rho(s)))),
     ...Array.from({ length: n }, (_, i) => row(d, (r) => put(r, qry, codeword(code, i + 1)))),
   ];
-  const positionEmbedding = Array.from({ length: n + 1 }, (_, i) => row(d, (r) => i < n && put(r, key, codeword(code, i + 1))));
+  const positionEmbedding = Array.from({ length: n + 1 }, (_, i) =>
+    row(d, (r) => i < n && put(r, key, codeword(code, i + 1))),
+  );
   const head = emptyHead(m, d);
   identity(head.query, { start: 0, size: k }, qry, p.w);
   identity(head.key, { start: 0, size: k }, key);

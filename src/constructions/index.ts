@@ -13,7 +13,16 @@ export * from "./positional.js";
 export { verifyWeights, type ConstructionCheck, type VerifyOptions, type VerifyMode } from "./verify.js";
 export { measuredSize } from "./size.js";
 export { thresholdPlan, thresholdSpec, halvesInstance, type ThresholdInstance } from "./threshold.js";
-export { indexLookupConstruction, equalityConstruction, thresholdConstruction, disjointnessConstruction, nearestNeighborConstruction, assocRecallConstruction, dyckRnn, indexLookupRnn };
+export {
+  indexLookupConstruction,
+  equalityConstruction,
+  thresholdConstruction,
+  disjointnessConstruction,
+  nearestNeighborConstruction,
+  assocRecallConstruction,
+  dyckRnn,
+  indexLookupRnn,
+};
 
 /** Every construction `ccbound construct NAME` builds, in the order of the paper's summary table. */
 export const CONSTRUCTIONS: readonly Construction[] = [
@@ -28,7 +37,10 @@ export const CONSTRUCTIONS: readonly Construction[] = [
 ];
 
 export function constructionNamed(name: string): Construction {
-  return CONSTRUCTIONS.find((c) => c.name === name) ?? fail("invalid-flag", `no construction "${name}"`, "NAME", `one of ${CONSTRUCTIONS.map((c) => c.name).join(", ")}`);
+  return (
+    CONSTRUCTIONS.find((c) => c.name === name) ??
+    fail("invalid-flag", `no construction "${name}"`, "NAME", `one of ${CONSTRUCTIONS.map((c) => c.name).join(", ")}`)
+  );
 }
 
 export const CONSTRUCTION_NAMES = CONSTRUCTIONS.map((c) => c.name) as readonly ConstructionName[];

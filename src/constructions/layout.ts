@@ -58,6 +58,8 @@ export function intBitsFor(bound: number): number {
 }
 
 /** The fields every construction sets alike: a model file, version 1, of a non-causal Transformer. */
-export function transformerFile(parts: Omit<TransformerModelSpec, "ccbound" | "version" | "arch" | "causal">): TransformerModelSpec {
+export function transformerFile(
+  parts: Omit<TransformerModelSpec, "ccbound" | "version" | "arch" | "causal">,
+): TransformerModelSpec {
   return { ccbound: "model", version: 1, ...parts, arch: "transformer", causal: false };
 }

@@ -5,7 +5,13 @@ import { assocRecall } from "../tasks/assoc-recall.js";
 import { defaultDim, nearestNeighbor } from "../tasks/nearest-neighbor.js";
 import type { TaskOptions } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
-import type { BuiltConstruction, Construction, ConstructionName, ConstructionOptions, ConstructionSize } from "./construction.js";
+import type {
+  BuiltConstruction,
+  Construction,
+  ConstructionName,
+  ConstructionOptions,
+  ConstructionSize,
+} from "./construction.js";
 import { digits, emptyHead, identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector } from "./layout.js";
 import { binaryCode, codeBound, codeword, signCode, checkCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
@@ -44,8 +50,22 @@ function nearestRecall(n: number, options: ConstructionOptions): Recall {
   const dim = options.task?.dim ?? defaultDim(n);
   const task = nearestNeighbor(n, { dim, ...(options.task?.mqar && { mqar: true }) });
   const keys = new Map<string, number[]>();
-  for (let i = 0; i < 2 ** dim; i++) keys.set(`v${i}`, digits(i, dim).map((bit) => 1 - 2 * bit));
-  return { task, dim, keyVector: keys, labelBits: 1, labelIndex: new Map([["0", 0], ["1", 1]]), pairs: n };
+  for (let i = 0; i < 2 ** dim; i++)
+    keys.set(
+      `v${i}`,
+      digits(i, dim).map((bit) => 1 - 2 * bit),
+    );
+  return {
+    task,
+    dim,
+    keyVector: keys,
+    labelBits: 1,
+    labelIndex: new Map([
+      ["0", 0],
+      ["1", 1],
+    ]),
+    pairs: n,
+  };
 }
 
 function assocRecallOf(n: number, options: ConstructionOptions): Recall {
@@ -53,7 +73,14 @@ function assocRecallOf(n: number, options: ConstructionOptions): Recall {
   const task = assocRecall(n, alphabet);
   const code = binaryCode(n);
   const keys = new Map(Array.from({ length: n }, (_, i) => [`k${i + 1}`, codeword(code, i + 1)] as const));
-  return { task, dim: code.k, keyVector: keys, labelBits: Math.max(1, Math.ceil(Math.log2(alphabet))), labelIndex: new Map(task.labels.map((l, i) => [l, i])), pairs: n };
+  return {
+    task,
+    dim: code.k,
+    keyVector: keys,
+    labelBits: Math.max(1, Math.ceil(Math.log2(alphabet))),
+    labelIndex: new Map(task.labels.map((l, i) => [l, i])),
+    pairs: n,
+  };
 }
 
 interface Plan {
@@ -71,7 +98,13 @@ function plan(r: Recall, options: ConstructionOptions, check: boolean): Plan {
   const bound = codeBound(code, options.gamma ?? 0.25);
   if (check && code.kind === "random") checkCode(code, bound);
   const fracBits = options.fracBits ?? Math.max(1, Math.ceil(Math.log2(r.pairs)));
-  const range = (w: number) => Math.max(intBitsFor(2 * w * code.k), intBitsFor(4 * w * r.dim + 2 * w), intBitsFor(length), intBitsFor(r.labelBits));
+  const range = (w: number) =>
+    Math.max(
+      intBitsFor(2 * w * code.k),
+      intBitsFor(4 * w * r.dim + 2 * w),
+      intBitsFor(length),
+      intBitsFor(r.labelBits),
+    );
   // The smallest grid w with both gaps' exponentials rounding to 0: layer 1's (k - bound) and layer 2's (2).
   const gap = Math.min(code.k - bound, 2);
   const grid = 2 ** fracBits;
@@ -79,7 +112,14 @@ function plan(r: Recall, options: ConstructionOptions, check: boolean): Plan {
   let w = options.eta !== undefined ? options.eta / code.k : 1 / grid;
   if (options.eta === undefined) while (!zero(w)) w += 1 / grid;
   const intBits = range(w);
-  return { code, w, beta: 2 * w * r.dim + 2 * w, intBits, fracBits, format: options.format ?? `fixed:${intBits}.${fracBits}` };
+  return {
+    code,
+    w,
+    beta: 2 * w * r.dim + 2 * w,
+    intBits,
+    fracBits,
+    format: options.format ?? `fixed:${intBits}.${fracBits}`,
+  };
 }
 
 function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
@@ -104,7 +144,11 @@ function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
     if (k) put(row, key, k);
     const l = r.labelIndex.get(t);
     if (l !== undefined && !k) {
-      put(row, label, digits(l, b).map((bit) => 2 * bit - 1));
+      put(
+        row,
+        label,
+        digits(l, b).map((bit) => 2 * bit - 1),
+      );
       row[isLabel.start] = 1;
     }
     return row;
@@ -138,7 +182,11 @@ function recallSpec(r: Recall, p: Plan, name: string): TransformerModelSpec {
   const weight = labels.map((l) => {
     const row = zeroVector(d);
     const s = r.labelIndex.get(l)!;
-    put(row, out, digits(s, b).map((bit) => 2 * bit - 1));
+    put(
+      row,
+      out,
+      digits(s, b).map((bit) => 2 * bit - 1),
+    );
     return row;
   });
   return transformerFile({
@@ -170,7 +218,12 @@ function sizeOf(r: Recall, p: Plan): ConstructionSize {
   return { width: Math.max(d, m1, m2), layers: 2, heads: 1, precision, parameterBits: numbers * precision };
 }
 
-function recallConstruction(name: ConstructionName, description: string, takes: readonly (keyof TaskOptions)[], recall: (n: number, o: ConstructionOptions) => Recall): Construction {
+function recallConstruction(
+  name: ConstructionName,
+  description: string,
+  takes: readonly (keyof TaskOptions)[],
+  recall: (n: number, o: ConstructionOptions) => Recall,
+): Construction {
   const checkN = (n: number) => {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} needs n >= 1 pairs, got ${n}`);
   };
@@ -191,7 +244,15 @@ function recallConstruction(name: ConstructionName, description: string, takes: 
         task: r.task,
         spec,
         size: measuredSize(spec),
-        parameters: { code: p.code.kind, k: p.code.k, ...p.code.recipe, "key dimension": r.dim, eta: p.w * p.code.k, beta: p.beta, format: p.format },
+        parameters: {
+          code: p.code.kind,
+          k: p.code.k,
+          ...p.code.recipe,
+          "key dimension": r.dim,
+          eta: p.w * p.code.k,
+          beta: p.beta,
+          format: p.format,
+        },
         paper: paperNearest(n, r.dim),
       };
     },
@@ -206,8 +267,25 @@ function recallConstruction(name: ConstructionName, description: string, takes: 
 /** The paper's choices: JL codes T(1..2N) with error γ/100, k = O(log N / γ^2), η = (5 / 4γ) ln(18N), d = 3k + d' + 2. */
 function paperNearest(n: number, dim: number): Record<string, number | string> {
   const gamma = 2 / dim; // the task's margin for ±1/√D keys
-  return { gamma: Number(gamma.toFixed(4)), eta: Number(((5 / (4 * gamma)) * Math.log(18 * n)).toFixed(3)), width: "3k + D + 2, k = O(log N / γ^2)", precision: "O(log N)", heads: 2, layers: 2 };
+  return {
+    gamma: Number(gamma.toFixed(4)),
+    eta: Number(((5 / (4 * gamma)) * Math.log(18 * n)).toFixed(3)),
+    width: "3k + D + 2, k = O(log N / γ^2)",
+    precision: "O(log N)",
+    heads: 2,
+    layers: 2,
+  };
 }
 
-export const nearestNeighborConstruction = recallConstruction("nearest-neighbor", "Theorem 7 (nearest neighbour, MQAR): two layers, one head each", ["dim", "mqar"], nearestRecall);
-export const assocRecallConstruction = recallConstruction("assoc-recall", "Theorem 7's corollary (single-query associative recall): two layers, one head each", ["alphabet"], assocRecallOf);
+export const nearestNeighborConstruction = recallConstruction(
+  "nearest-neighbor",
+  "Theorem 7 (nearest neighbour, MQAR): two layers, one head each",
+  ["dim", "mqar"],
+  nearestRecall,
+);
+export const assocRecallConstruction = recallConstruction(
+  "assoc-recall",
+  "Theorem 7's corollary (single-query associative recall): two layers, one head each",
+  ["alphabet"],
+  assocRecallOf,
+);

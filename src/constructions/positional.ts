@@ -40,7 +40,11 @@ export function paperCodeWidth(n: number, gamma: number): number {
 export function binaryCode(n: number): SignCode {
   const k = Math.max(1, Math.ceil(Math.log2(n)));
   const signs = new Int8Array(n * k);
-  for (let i = 0; i < n; i++) signs.set(digits(i, k).map((bit) => 1 - 2 * bit), i * k);
+  for (let i = 0; i < n; i++)
+    signs.set(
+      digits(i, k).map((bit) => 1 - 2 * bit),
+      i * k,
+    );
   return { kind: "binary", n, k, signs, recipe: {} };
 }
 
@@ -168,7 +172,8 @@ export function reedSolomonParams(n: number, gamma: number): ReedSolomonParams {
     if (L > q) continue;
     if (!best || L * q < best.length * 2 ** best.a) best = { a, length: L, dimension: K };
   }
-  if (!best) throw new RangeError(`no Reed–Solomon code over GF(2^a), a <= 8, has ${n} words with (K - 1)/L <= ${gamma}`);
+  if (!best)
+    throw new RangeError(`no Reed–Solomon code over GF(2^a), a <= 8, has ${n} words with (K - 1)/L <= ${gamma}`);
   return best;
 }
 
@@ -211,11 +216,19 @@ export function checkCode(code: SignCode, bound: number): void {
   const found = innerProducts(code, bound);
   if (found.complete) return;
   const hint = code.kind === "random" ? "; use a larger k or another seed" : "";
-  throw new CcboundError("invalid-flag", `the ${code.kind} code with N = ${code.n}, k = ${code.k} has <T(i), T(j)> = ${found.max} > ${bound} for some i != j${hint}`, "--k");
+  throw new CcboundError(
+    "invalid-flag",
+    `the ${code.kind} code with N = ${code.n}, k = ${code.k} has <T(i), T(j)> = ${found.max} > ${bound} for some i != j${hint}`,
+    "--k",
+  );
 }
 
 /** The code of a kind for N vectors: γ sets the random code's paper width and the Reed–Solomon parameters. */
-export function signCode(kind: CodeKind, n: number, options: { gamma?: number; k?: number; seed?: number } = {}): SignCode {
+export function signCode(
+  kind: CodeKind,
+  n: number,
+  options: { gamma?: number; k?: number; seed?: number } = {},
+): SignCode {
   const gamma = options.gamma ?? 0.25;
   switch (kind) {
     case "binary":

@@ -7,9 +7,22 @@ import type { ConstructionSize } from "./construction.js";
 export function measuredSize(spec: ModelSpec): ConstructionSize {
   const model = compileModel(spec);
   if (model.kind === "transformer") {
-    return { width: Math.max(model.d, model.headWidth), layers: model.layers.length, heads: model.heads, precision: model.unitBits, parameterBits: model.parameterBits };
+    return {
+      width: Math.max(model.d, model.headWidth),
+      layers: model.layers.length,
+      heads: model.heads,
+      precision: model.unitBits,
+      parameterBits: model.parameterBits,
+    };
   }
   if (spec.arch !== "recurrent") throw new RangeError("constructions build Transformers and RNNs, not DFAs");
   const width = spec.layers.reduce((s, l) => s + l.hidden, 0);
-  return { width, layers: spec.layers.length, heads: 0, precision: model.unitBits, parameterBits: model.parameterBits, stateBits: stateBits(model) };
+  return {
+    width,
+    layers: spec.layers.length,
+    heads: 0,
+    precision: model.unitBits,
+    parameterBits: model.parameterBits,
+    stateBits: stateBits(model),
+  };
 }

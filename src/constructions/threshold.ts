@@ -4,8 +4,24 @@ import { parseFormat } from "../numeric/parse.js";
 import { equality } from "../tasks/equality.js";
 import type { TaskOptions } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
-import type { BuiltConstruction, Construction, ConstructionName, ConstructionOptions, ConstructionSize } from "./construction.js";
-import { emptyHead, identity, intBitsFor, Layout, put, transformerFile, zeros, zeroVector, type Block } from "./layout.js";
+import type {
+  BuiltConstruction,
+  Construction,
+  ConstructionName,
+  ConstructionOptions,
+  ConstructionSize,
+} from "./construction.js";
+import {
+  emptyHead,
+  identity,
+  intBitsFor,
+  Layout,
+  put,
+  transformerFile,
+  zeros,
+  zeroVector,
+  type Block,
+} from "./layout.js";
 import { checkCode, codeBound, codeword, signCode, type SignCode } from "./positional.js";
 import { measuredSize } from "./size.js";
 
@@ -67,18 +83,36 @@ export function thresholdPlan(inst: ThresholdInstance, options: ConstructionOpti
   if (check && code.kind === "random") checkCode(code, bound);
   const fracBits = options.fracBits ?? Math.ceil(Math.log2(inst.n)); // a0 = 1/n rounded down must not be 0
   const a0 = Math.floor(2 ** fracBits / inst.n) / 2 ** fracBits;
-  if (a0 === 0) throw new RangeError(`threshold: ${fracBits} fraction bits cannot hold 1/${inst.n}; use at least ${Math.ceil(Math.log2(inst.n))}`);
+  if (a0 === 0)
+    throw new RangeError(
+      `threshold: ${fracBits} fraction bits cannot hold 1/${inst.n}; use at least ${Math.ceil(Math.log2(inst.n))}`,
+    );
   const c = Math.ceil(1 / a0);
   const k = inst.arity;
   const heads = inst.selfByResidual ? k - 1 : k;
-  if (heads < 1) throw new RangeError("threshold: a feature of the position alone needs no attention; give it at least one other pointer");
+  if (heads < 1)
+    throw new RangeError(
+      "threshold: a feature of the position alone needs no attention; give it at least one other pointer",
+    );
   const hidden = inst.tables.reduce((s, t) => s + t.filter(Boolean).length, 0);
   // Ranges: layer-1 logits and their spread (2 w k_T), the uniform normaliser n, c * avg <= c n a0 < 2n, FFN sums 2k.
-  const rangeFor = (w: number) => Math.max(intBitsFor(2 * w * code.k), intBitsFor(2 * inst.n), intBitsFor(2 * k + 1), intBitsFor(c));
+  const rangeFor = (w: number) =>
+    Math.max(intBitsFor(2 * w * code.k), intBitsFor(2 * inst.n), intBitsFor(2 * k + 1), intBitsFor(c));
   const gap = code.k - bound;
   const w = options.eta !== undefined ? options.eta / code.k : hardScale(gap, fracBits, rangeFor);
   const intBits = rangeFor(w);
-  return { code, bound, w, intBits, fracBits, format: options.format ?? `fixed:${intBits}.${fracBits}`, a0, c, heads, hidden };
+  return {
+    code,
+    bound,
+    w,
+    intBits,
+    fracBits,
+    format: options.format ?? `fixed:${intBits}.${fracBits}`,
+    a0,
+    c,
+    heads,
+    hidden,
+  };
 }
 
 /** The least w on the 2^-F grid whose exp(-w gap) rounds down to 0 in the format it implies. */
@@ -122,7 +156,12 @@ function slots(inst: ThresholdInstance, kT: number, heads: number): Slots {
   return { x, r, g, avg, y, active, which, pos, pointers, d: layout.width };
 }
 
-export function thresholdSpec(inst: ThresholdInstance, plan: ThresholdPlan, vocab: readonly string[], meta: { name: string; description: string }): TransformerModelSpec {
+export function thresholdSpec(
+  inst: ThresholdInstance,
+  plan: ThresholdPlan,
+  vocab: readonly string[],
+  meta: { name: string; description: string },
+): TransformerModelSpec {
   const kT = plan.code.k;
   const s = slots(inst, kT, plan.heads);
   const first = inst.selfByResidual ? 1 : 0; // the pointer the first head serves
@@ -231,7 +270,12 @@ export const AND_TABLE = [false, false, false, true];
  * One feature per position j of the second half, on (x_j, x_{partner}) with partner the same place in the first half
  * (after the separator, if the input has one). Count >= 1 is INEQ for XOR and intersection for AND.
  */
-export function halvesInstance(n: number, table: readonly boolean[], labels: ThresholdInstance["labels"], options: { separator?: boolean; selfByResidual?: boolean } = {}): ThresholdInstance {
+export function halvesInstance(
+  n: number,
+  table: readonly boolean[],
+  labels: ThresholdInstance["labels"],
+  options: { separator?: boolean; selfByResidual?: boolean } = {},
+): ThresholdInstance {
   const half = n / 2;
   const offset = options.separator ? half + 1 : half;
   const length = options.separator ? n + 1 : n;
@@ -270,14 +314,25 @@ export function halvesConstruction(
       checkN(n);
       const { task, instance } = make(n, options);
       const plan = thresholdPlan(instance, options);
-      const spec = thresholdSpec(instance, plan, task.vocab, { name: `${name}-N${n}`, description: `${description}, N = ${n} (${plan.code.kind} code, k = ${plan.code.k}); built by ccbound construct` });
+      const spec = thresholdSpec(instance, plan, task.vocab, {
+        name: `${name}-N${n}`,
+        description: `${description}, N = ${n} (${plan.code.kind} code, k = ${plan.code.k}); built by ccbound construct`,
+      });
       return {
         name,
         theorem,
         task,
         spec,
         size: measuredSize(spec),
-        parameters: { code: plan.code.kind, k: plan.code.k, ...plan.code.recipe, eta: plan.w * plan.code.k, format: plan.format, "heads in layer 1": plan.heads, "uniform weight a0": plan.a0 },
+        parameters: {
+          code: plan.code.kind,
+          k: plan.code.k,
+          ...plan.code.recipe,
+          eta: plan.w * plan.code.k,
+          format: plan.format,
+          "heads in layer 1": plan.heads,
+          "uniform weight a0": plan.a0,
+        },
         paper: paper(n),
       };
     },
@@ -296,7 +351,15 @@ export const thresholdConstruction: Construction = halvesConstruction(
   "Theorem 13 (THRES_{2,N}, the INEQ instance): two layers, k = 2 heads",
   (n, options) => {
     const task = equality(n, { ineq: true, ...(options.task?.separator && { separator: true }) });
-    return { task, instance: halvesInstance(n, XOR_TABLE, { below: "0", atOrAbove: "1" }, { separator: options.task?.separator ?? false }) };
+    return {
+      task,
+      instance: halvesInstance(
+        n,
+        XOR_TABLE,
+        { below: "0", atOrAbove: "1" },
+        { separator: options.task?.separator ?? false },
+      ),
+    };
   },
   paperTwoLayer(2),
   ["separator"],
@@ -304,5 +367,11 @@ export const thresholdConstruction: Construction = halvesConstruction(
 
 /** The paper's sizes for its two-layer constructions: m, p = O(log N), H heads, total O((log N)^3). */
 export function paperTwoLayer(heads: number): (n: number) => Record<string, number | string> {
-  return (n) => ({ width: "O(log N)", precision: "O(log N)", heads, layers: 2, "total bits": `O((log N)^3) = ${Math.ceil(Math.log2(n)) ** 3} x const` });
+  return (n) => ({
+    width: "O(log N)",
+    precision: "O(log N)",
+    heads,
+    layers: 2,
+    "total bits": `O((log N)^3) = ${Math.ceil(Math.log2(n)) ** 3} x const`,
+  });
 }

@@ -41,15 +41,30 @@ export function verifyWeights(spec: ModelSpec, task: Task, options: VerifyOption
   const model = compileModel(spec);
   const binding = bind(model, task);
   const seed = options.seed ?? 1;
-  if (task.count() <= BigInt(options.exhaustiveLimit ?? DEFAULT_EXHAUSTIVE_LIMIT)) return check(model, binding, task, task.enumerate(), "exhaustive", seed);
+  if (task.count() <= BigInt(options.exhaustiveLimit ?? DEFAULT_EXHAUSTIVE_LIMIT))
+    return check(model, binding, task, task.enumerate(), "exhaustive", seed);
   if (task.name === "index-lookup" && model.kind === "transformer" && (model.layers.length === 1 || model.causal)) {
-    return sharedStrings(model, binding, task, options.strings ?? 1, task.n <= ALL_QUERIES_UP_TO ? undefined : (options.samples ?? 2000), seed);
+    return sharedStrings(
+      model,
+      binding,
+      task,
+      options.strings ?? 1,
+      task.n <= ALL_QUERIES_UP_TO ? undefined : (options.samples ?? 2000),
+      seed,
+    );
   }
   const samples = options.samples ?? defaultSamples(model, task);
   const rng = new Rng(seed);
-  return check(model, binding, task, (function* () {
-    for (let i = 0; i < samples; i++) yield task.generate(rng);
-  })(), "sampled", seed);
+  return check(
+    model,
+    binding,
+    task,
+    (function* () {
+      for (let i = 0; i < samples; i++) yield task.generate(rng);
+    })(),
+    "sampled",
+    seed,
+  );
 }
 
 /**
@@ -62,13 +77,21 @@ export function defaultSamples(model: Model, task: Task): number {
   return L <= 1024 ? 200 : 20;
 }
 
-function check(model: Model, binding: Binding, task: Task, inputs: Iterable<string[]>, mode: VerifyMode, seed: number): ConstructionCheck {
+function check(
+  model: Model,
+  binding: Binding,
+  task: Task,
+  inputs: Iterable<string[]>,
+  mode: VerifyMode,
+  seed: number,
+): ConstructionCheck {
   let count = 0;
   for (const tokens of inputs) {
     count++;
     const expected = task.answer(tokens);
     const answer = answerOf(model, binding, tokens);
-    if (answer !== expected) return { verified: false, mode, inputs: count, seed, counterexample: { tokens, expected, answer } };
+    if (answer !== expected)
+      return { verified: false, mode, inputs: count, seed, counterexample: { tokens, expected, answer } };
   }
   return { verified: true, mode, inputs: count, seed };
 }
@@ -77,7 +100,14 @@ function check(model: Model, binding: Binding, task: Task, inputs: Iterable<stri
  * Index lookup: seeded strings (from the task's generator, its query dropped), each with every query @1..@N, or with
  * `queries` seeded ones.
  */
-function sharedStrings(model: Model & { kind: "transformer" }, binding: Binding, task: Task, strings: number, queries: number | undefined, seed: number): ConstructionCheck {
+function sharedStrings(
+  model: Model & { kind: "transformer" },
+  binding: Binding,
+  task: Task,
+  strings: number,
+  queries: number | undefined,
+  seed: number,
+): ConstructionCheck {
   const rng = new Rng(seed);
   const n = task.n;
   const mode = queries === undefined ? "all-queries" : "sampled";
@@ -90,7 +120,14 @@ function sharedStrings(model: Model & { kind: "transformer" }, binding: Binding,
       const query = `@${queries === undefined ? q + 1 : rng.int(n) + 1}`;
       const answer = model.labels[runner.forward(binding.tokenId.get(query)!)]!;
       const expected = task.answer([...symbols, query]);
-      if (answer !== expected) return { verified: false, mode, inputs: count, seed, counterexample: { tokens: [...symbols, query], expected, answer } };
+      if (answer !== expected)
+        return {
+          verified: false,
+          mode,
+          inputs: count,
+          seed,
+          counterexample: { tokens: [...symbols, query], expected, answer },
+        };
     }
   }
   return { verified: true, mode, inputs: count, seed };

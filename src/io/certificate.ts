@@ -21,7 +21,11 @@ const tokens = z.array(z.string());
 const collisionSchema = z
   .strictObject({
     cut: count.optional().describe("Theorem 2: Alice holds the tokens before the cut; the inputs share Bob's part"),
-    split: z.string().regex(/^(\d+|odd-even)$/, 'must be a cut point K or "odd-even"').optional().describe("Theorem 4: the split of the two colliding fooling-set elements"),
+    split: z
+      .string()
+      .regex(/^(\d+|odd-even)$/, 'must be a cut point K or "odd-even"')
+      .optional()
+      .describe("Theorem 4: the split of the two colliding fooling-set elements"),
     inputs: z.tuple([tokens, tokens]),
     transcriptBits: count,
     transcriptHex: z.string().regex(/^[0-9a-f]*$/, "must be lowercase hex digits"),
@@ -32,13 +36,23 @@ const collisionSchema = z
     const spare = digits * 4 - c.transcriptBits;
     const top = parseInt(c.transcriptHex.charAt(0) || "0", 16);
     if (c.transcriptHex.length !== digits) {
-      ctx.addIssue({ code: "custom", path: ["transcriptHex"], message: `has ${c.transcriptHex.length} hex digits, expected ${digits} for ${c.transcriptBits} bits` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["transcriptHex"],
+        message: `has ${c.transcriptHex.length} hex digits, expected ${digits} for ${c.transcriptBits} bits`,
+      });
     } else if (top >= 2 ** (4 - spare)) {
       ctx.addIssue({ code: "custom", path: ["transcriptHex"], message: `is more than ${c.transcriptBits} bits long` });
     }
-    if ((c.cut === undefined) === (c.split === undefined)) ctx.addIssue({ code: "custom", path: [], message: "a collision names either a cut or a split" });
+    if ((c.cut === undefined) === (c.split === undefined))
+      ctx.addIssue({ code: "custom", path: [], message: "a collision names either a cut or a split" });
     const shortest = Math.min(c.inputs[0].length, c.inputs[1].length);
-    if (c.cut !== undefined && c.cut > shortest) ctx.addIssue({ code: "custom", path: ["cut"], message: `cut ${c.cut} is beyond the end of an input (length ${shortest})` });
+    if (c.cut !== undefined && c.cut > shortest)
+      ctx.addIssue({
+        code: "custom",
+        path: ["cut"],
+        message: `cut ${c.cut} is beyond the end of an input (length ${shortest})`,
+      });
   });
 
 /** Field order is the order of the written file. */
@@ -47,7 +61,11 @@ export const certificateSchema = z.strictObject({
   version: z.literal(1),
   tool: z.strictObject({ name: z.literal("ccbound"), version: nonEmpty }),
   model: z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256: 64 lowercase hex digits") }),
-  task: z.strictObject({ name: nonEmpty, n: z.number().int().min(1), params: z.record(z.string(), z.union([z.number(), z.string()])) }),
+  task: z.strictObject({
+    name: nonEmpty,
+    n: z.number().int().min(1),
+    params: z.record(z.string(), z.union([z.number(), z.string()])),
+  }),
   theorem: nonEmpty,
   input: tokens,
   expected: z.string(),

@@ -8,13 +8,22 @@ import { certificateSchema } from "./certificate.js";
 import { modelSchema } from "./model-schema.js";
 import { prettyJson } from "./pretty-json.js";
 
-const SHAPES_NOTE = "This schema checks types only; shape checks (matrix sizes, ranges, unique names, number format names) are done by ccbound.";
+const SHAPES_NOTE =
+  "This schema checks types only; shape checks (matrix sizes, ranges, unique names, number format names) are done by ccbound.";
 
 /** File path (relative to the package root) -> file content. */
 export function schemaFiles(): Record<string, string> {
   return {
-    "schema/model.schema.json": render(modelSchema, "ccbound model file, version 1", `A model for ccbound (docs/model-format.md). ${SHAPES_NOTE}`),
-    "schema/certificate.schema.json": render(certificateSchema, "ccbound certificate, version 1", `An input on which a model is wrong, re-checked by \`ccbound verify\`. ${SHAPES_NOTE}`),
+    "schema/model.schema.json": render(
+      modelSchema,
+      "ccbound model file, version 1",
+      `A model for ccbound (docs/model-format.md). ${SHAPES_NOTE}`,
+    ),
+    "schema/certificate.schema.json": render(
+      certificateSchema,
+      "ccbound certificate, version 1",
+      `An input on which a model is wrong, re-checked by \`ccbound verify\`. ${SHAPES_NOTE}`,
+    ),
   };
 }
 

@@ -46,7 +46,12 @@ export function readModelFile(path: string, flags: ImportFlags = {}): LoadedMode
     return { spec, sha256: modelSha256(spec), path };
   }
   const flag = Object.keys(flags).find((k) => flags[k as keyof ImportFlags] !== undefined);
-  if (flag !== undefined) throw new CcboundError("invalid-flag", "applies to safetensors model files only; a JSON model file states it itself", `--${flag}`);
+  if (flag !== undefined)
+    throw new CcboundError(
+      "invalid-flag",
+      "applies to safetensors model files only; a JSON model file states it itself",
+      `--${flag}`,
+    );
   const spec = parseModelJson(readTextFile(path), path);
   return { spec, sha256: modelSha256(spec), path };
 }

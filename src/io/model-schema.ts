@@ -27,7 +27,12 @@ function nameList(what: string) {
       names.forEach((name, i) => {
         const j = first.get(name);
         if (j === undefined) first.set(name, i);
-        else ctx.addIssue({ code: "custom", path: [i], message: `duplicate ${what} ${JSON.stringify(name)} (also at index ${j})` });
+        else
+          ctx.addIssue({
+            code: "custom",
+            path: [i],
+            message: `duplicate ${what} ${JSON.stringify(name)} (also at index ${j})`,
+          });
       });
     });
 }
@@ -82,7 +87,10 @@ export const recurrentModelSchema = z
     embedding: matrix.describe("vocab x d"),
     positionEmbedding: matrix.optional().describe("maxLength x d: added to the token's embedding at each position"),
     layers: z.array(layerSchema).min(1),
-    head: z.strictObject({ weight: matrix.describe("labels x hidden of the last layer"), bias: vector.describe("labels") }),
+    head: z.strictObject({
+      weight: matrix.describe("labels x hidden of the last layer"),
+      bias: vector.describe("labels"),
+    }),
   })
   .superRefine(checkRecurrentShapes, always);
 
@@ -105,10 +113,24 @@ const layerNorm = z.strictObject({
 });
 
 export const transformerLayerSchema = z.strictObject({
-  heads: z.array(z.strictObject({ query: matrix.describe("m x d: W_Q"), key: matrix.describe("m x d: W_K"), value: matrix.describe("m x d: W_V") })).min(1).max(MAX_DIM),
+  heads: z
+    .array(
+      z.strictObject({
+        query: matrix.describe("m x d: W_Q"),
+        key: matrix.describe("m x d: W_K"),
+        value: matrix.describe("m x d: W_V"),
+      }),
+    )
+    .min(1)
+    .max(MAX_DIM),
   output: matrix.describe("d x (m H): W_O"),
   ffn: z
-    .strictObject({ weight1: matrix.describe("f x d"), bias1: vector.describe("f"), weight2: matrix.describe("d x f"), bias2: vector.describe("d") })
+    .strictObject({
+      weight1: matrix.describe("f x d"),
+      bias1: vector.describe("f"),
+      weight2: matrix.describe("d x f"),
+      bias2: vector.describe("d"),
+    })
     .nullable()
     .describe("the ReLU feed-forward network, or null for none"),
   norm1: layerNorm.optional().describe("layer norm after the attention residual"),

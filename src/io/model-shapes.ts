@@ -26,9 +26,22 @@ export function checkRecurrentShapes(value: unknown, ctx: z.RefinementCtx): void
   const report = reporter(ctx);
   const vocab = listLength(m["vocab"]);
   const labels = listLength(m["labels"]);
-  const d = checkMatrix(m["embedding"], ["embedding"], vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" }, undefined, report);
+  const d = checkMatrix(
+    m["embedding"],
+    ["embedding"],
+    vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" },
+    undefined,
+    report,
+  );
   if (d === 0) report(["embedding"], "rows are empty, the embedding width d must be at least 1");
-  if (d) checkMatrix(m["positionEmbedding"], ["positionEmbedding"], undefined, { n: d, why: "the embedding width d" }, report);
+  if (d)
+    checkMatrix(
+      m["positionEmbedding"],
+      ["positionEmbedding"],
+      undefined,
+      { n: d, why: "the embedding width d" },
+      report,
+    );
   let input: Dim | undefined = d ? { n: d, why: "the embedding width d" } : undefined;
   const layers = asArray(m["layers"]) ?? [];
   layers.forEach((layer, i) => {
@@ -52,7 +65,10 @@ function checkLayer(value: unknown, path: Path, input: Dim | undefined, report: 
   const cell = layer["cell"];
   if (cell === "elman" || cell === "lstm" || cell === "gru") {
     const g = GATES[cell];
-    const rows = h === undefined ? undefined : { n: g * h, why: g === 1 ? `hidden ${h}` : `${g} gates${GATE_ORDER[cell]} x hidden ${h}` };
+    const rows =
+      h === undefined
+        ? undefined
+        : { n: g * h, why: g === 1 ? `hidden ${h}` : `${g} gates${GATE_ORDER[cell]} x hidden ${h}` };
     checkMatrix(layer["weight_ih"], at("weight_ih"), rows, input, report);
     checkMatrix(layer["weight_hh"], at("weight_hh"), rows, hidden, report);
     checkVector(layer["bias_ih"], at("bias_ih"), rows, report);
@@ -102,11 +118,18 @@ export function checkTransformerShapes(value: unknown, ctx: z.RefinementCtx): vo
   const report = reporter(ctx);
   const vocab = listLength(t["vocab"]);
   const labels = listLength(t["labels"]);
-  const w = checkMatrix(t["tokenEmbedding"], ["tokenEmbedding"], vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" }, undefined, report);
+  const w = checkMatrix(
+    t["tokenEmbedding"],
+    ["tokenEmbedding"],
+    vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" },
+    undefined,
+    report,
+  );
   if (w === 0) report(["tokenEmbedding"], "rows are empty, the embedding width d must be at least 1");
   const d: Dim | undefined = w ? { n: w, why: "the embedding width d" } : undefined;
   checkMatrix(t["positionEmbedding"], ["positionEmbedding"], undefined, d, report);
-  if (asArray(t["positionEmbedding"])?.length === 0) report(["positionEmbedding"], "has no rows: the model must take at least one position");
+  if (asArray(t["positionEmbedding"])?.length === 0)
+    report(["positionEmbedding"], "has no rows: the model must take at least one position");
   asArray(t["layers"])?.forEach((layer, i) => checkTransformerLayer(layer, ["layers", i], d, report));
   const head = asRecord(t["head"]);
   if (!head) return;
@@ -121,7 +144,8 @@ function checkTransformerLayer(value: unknown, path: Path, d: Dim | undefined, r
   const at = (...keys: (string | number)[]): Path => [...path, ...keys];
   const heads = asArray(layer["heads"]) ?? [];
   const firstQuery = asArray(asRecord(heads[0])?.["query"]);
-  const m: Dim | undefined = firstQuery && firstQuery.length > 0 ? { n: firstQuery.length, why: "the head width m of head 0" } : undefined;
+  const m: Dim | undefined =
+    firstQuery && firstQuery.length > 0 ? { n: firstQuery.length, why: "the head width m of head 0" } : undefined;
   if (firstQuery?.length === 0) report(at("heads", 0, "query"), "has no rows: the head width m must be at least 1");
   heads.forEach((head, h) => {
     const r = asRecord(head);
@@ -150,10 +174,17 @@ function checkTransformerLayer(value: unknown, path: Path, d: Dim | undefined, r
  * Checks row count and row widths; returns the width (the expected one, or the first row's when none is expected).
  * When every row has the same wrong width (a transposed matrix, a wrong hidden) that is one problem, not one per row.
  */
-function checkMatrix(value: unknown, path: Path, rows: Dim | undefined, cols: Dim | undefined, report: Report): number | undefined {
+function checkMatrix(
+  value: unknown,
+  path: Path,
+  rows: Dim | undefined,
+  cols: Dim | undefined,
+  report: Report,
+): number | undefined {
   const matrix = asArray(value);
   if (!matrix) return undefined;
-  if (rows && matrix.length !== rows.n) report(path, `has ${plural(matrix.length, "row")}, expected ${rows.n} (${rows.why})`);
+  if (rows && matrix.length !== rows.n)
+    report(path, `has ${plural(matrix.length, "row")}, expected ${rows.n} (${rows.why})`);
   const widths = matrix.map((row) => asArray(row)?.length);
   const width = cols ?? firstWidth(widths);
   if (!width) return undefined;
@@ -189,7 +220,9 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function asArray(value: unknown): unknown[] | undefined {

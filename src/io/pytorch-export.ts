@@ -8,9 +8,23 @@
  * labels, name, description), so reading the file back gives the same model object and the same SHA-256.
  */
 import { CcboundError } from "../errors.js";
-import type { GateTensors, ModelSpec, RecurrentModelSpec, TransformerLayer, TransformerModelSpec } from "../models/spec.js";
+import type {
+  GateTensors,
+  ModelSpec,
+  RecurrentModelSpec,
+  TransformerLayer,
+  TransformerModelSpec,
+} from "../models/spec.js";
 import { parseFormat } from "../numeric/parse.js";
-import { HEAD, linearModule, normModule, outputName, POSITION_EMBEDDING, projectionName, TOKEN_EMBEDDING } from "./pytorch-transformer-names.js";
+import {
+  HEAD,
+  linearModule,
+  normModule,
+  outputName,
+  POSITION_EMBEDDING,
+  projectionName,
+  TOKEN_EMBEDDING,
+} from "./pytorch-transformer-names.js";
 import { safetensorsBytes, type FloatDtype, type TensorToWrite } from "./safetensors.js";
 
 export interface ExportedModel {
@@ -40,7 +54,11 @@ function refuse(message: string, where: string): never {
 }
 
 export function exportPytorchModel(spec: ModelSpec, where: string): ExportedModel {
-  if (spec.arch === "dfa") return refuse("a DFA model has no PyTorch module; recurrent models (rnn, lstm, gru) and Transformers can be written as safetensors", where);
+  if (spec.arch === "dfa")
+    return refuse(
+      "a DFA model has no PyTorch module; recurrent models (rnn, lstm, gru) and Transformers can be written as safetensors",
+      where,
+    );
   const state = spec.arch === "transformer" ? transformerState(spec) : recurrentState(spec, where);
   const wanted = DTYPE_OF[spec.format] ?? "F64"; // fixed point: every value is exact in binary64
   const exact = state.tensors.every((t) => t.values.every(representableIn(wanted)));
@@ -55,7 +73,10 @@ export function exportPytorchModel(spec: ModelSpec, where: string): ExportedMode
     ...(spec.name !== undefined && { "ccbound.name": spec.name }),
     ...(spec.description !== undefined && { "ccbound.description": spec.description }),
   };
-  const bytes = safetensorsBytes(state.tensors.map((t): TensorToWrite => ({ ...t, dtype })), metadata);
+  const bytes = safetensorsBytes(
+    state.tensors.map((t): TensorToWrite => ({ ...t, dtype })),
+    metadata,
+  );
   return { bytes, dtype, ...(!exact && { widenedFrom: wanted }) };
 }
 
@@ -85,14 +106,24 @@ function recurrentState(spec: RecurrentModelSpec, where: string): StateDict {
 /** The layers as one PyTorch module holds them: one cell type, one nonlinearity, one hidden size. */
 function gateLayers(spec: RecurrentModelSpec, where: string): GateTensors[] {
   const first = spec.layers[0]!;
-  if (spec.positionEmbedding !== undefined) refuse("the model has position embeddings, which nn.Embedding -> nn.RNN -> nn.Linear does not", where);
+  if (spec.positionEmbedding !== undefined)
+    refuse("the model has position embeddings, which nn.Embedding -> nn.RNN -> nn.Linear does not", where);
   return spec.layers.map((layer, k) => {
-    if (layer.cell === "linear") refuse(`layer ${k} is a diagonal linear recurrence ("linear" cell), which has no PyTorch module`, where);
-    if (layer.cell !== first.cell) refuse(`layer ${k} is ${layer.cell} but layer 0 is ${first.cell}; one PyTorch module has one cell type`, where);
+    if (layer.cell === "linear")
+      refuse(`layer ${k} is a diagonal linear recurrence ("linear" cell), which has no PyTorch module`, where);
+    if (layer.cell !== first.cell)
+      refuse(`layer ${k} is ${layer.cell} but layer 0 is ${first.cell}; one PyTorch module has one cell type`, where);
     if (layer.cell === "elman" && first.cell === "elman" && layer.nonlinearity !== first.nonlinearity) {
-      refuse(`layer ${k} uses ${layer.nonlinearity} but layer 0 uses ${first.nonlinearity}; an nn.RNN has one nonlinearity`, where);
+      refuse(
+        `layer ${k} uses ${layer.nonlinearity} but layer 0 uses ${first.nonlinearity}; an nn.RNN has one nonlinearity`,
+        where,
+      );
     }
-    if (layer.hidden !== first.hidden) refuse(`layer ${k} has hidden ${layer.hidden} but layer 0 has ${first.hidden}; one PyTorch module has one hidden_size`, where);
+    if (layer.hidden !== first.hidden)
+      refuse(
+        `layer ${k} has hidden ${layer.hidden} but layer 0 has ${first.hidden}; one PyTorch module has one hidden_size`,
+        where,
+      );
     return layer;
   });
 }
@@ -114,7 +145,9 @@ function transformerState(spec: TransformerModelSpec): StateDict {
 }
 
 function layerTensors(layer: TransformerLayer, l: number): Tensor[] {
-  const heads = layer.heads.flatMap((head, h) => (["query", "key", "value"] as const).map((p) => matrix(projectionName(l, h, p), head[p])));
+  const heads = layer.heads.flatMap((head, h) =>
+    (["query", "key", "value"] as const).map((p) => matrix(projectionName(l, h, p), head[p])),
+  );
   const ffn = layer.ffn && [
     matrix(`${linearModule(l, 1)}.weight`, layer.ffn.weight1),
     vector(`${linearModule(l, 1)}.bias`, layer.ffn.bias1),
@@ -123,7 +156,9 @@ function layerTensors(layer: TransformerLayer, l: number): Tensor[] {
   ];
   const norms = ([1, 2] as const).flatMap((k) => {
     const norm = k === 1 ? layer.norm1 : layer.norm2;
-    return norm ? [vector(`${normModule(l, k)}.weight`, norm.weight), vector(`${normModule(l, k)}.bias`, norm.bias)] : [];
+    return norm
+      ? [vector(`${normModule(l, k)}.weight`, norm.weight), vector(`${normModule(l, k)}.bias`, norm.bias)]
+      : [];
   });
   // the order of the module's attributes, as its state_dict lists them: heads, output, linear1, linear2, norm1, norm2
   return [...heads, matrix(outputName(l), layer.output), ...(ffn ?? []), ...norms];

@@ -89,15 +89,18 @@ export function sidecarPath(path: string): string {
 function readSidecar(path: string): ImportSettings {
   if (!existsSync(path)) return {};
   const value = parseJsonText(readTextFile(path), path);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) fail("a sidecar file must hold one JSON object of ccbound.* settings", path);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    fail("a sidecar file must hold one JSON object of ccbound.* settings", path);
   return settingsOf(value as Record<string, unknown>, path, path, true);
 }
 
 function flagSettings(flags: ImportFlags): ImportSettings {
   const out: ImportSettings = {};
   if (flags.nonlinearity !== undefined) out.nonlinearity = { value: flags.nonlinearity, from: "--nonlinearity" };
-  if (flags.vocab !== undefined) out.vocab = { value: distinct(flags.vocab, "", "--vocab", "invalid-flag"), from: "--vocab" };
-  if (flags.labels !== undefined) out.labels = { value: distinct(flags.labels, "", "--labels", "invalid-flag"), from: "--labels" };
+  if (flags.vocab !== undefined)
+    out.vocab = { value: distinct(flags.vocab, "", "--vocab", "invalid-flag"), from: "--vocab" };
+  if (flags.labels !== undefined)
+    out.labels = { value: distinct(flags.labels, "", "--labels", "invalid-flag"), from: "--labels" };
   return out;
 }
 
@@ -105,7 +108,12 @@ function flagSettings(flags: ImportFlags): ImportSettings {
  * The ccbound.* settings in a record. In `__metadata__` other keys belong to other tools and are left alone; in the
  * sidecar (`strict`) every key must be ours. A misspelt ccbound.* key is an error either way, never ignored.
  */
-export function settingsOf(record: Readonly<Record<string, unknown>>, from: string, where: string, strict: boolean): ImportSettings {
+export function settingsOf(
+  record: Readonly<Record<string, unknown>>,
+  from: string,
+  where: string,
+  strict: boolean,
+): ImportSettings {
   const out: Record<string, Setting<unknown>> = {};
   for (const [key, raw] of Object.entries(record)) {
     const name = (KEYS as Record<string, Key>)[key];
@@ -120,7 +128,8 @@ export function settingsOf(record: Readonly<Record<string, unknown>>, from: stri
 
 function unknownKey(key: string, from: string, where: string): never {
   const near = closest(key, Object.keys(KEYS));
-  const hint = near === undefined ? `known keys: ${Object.keys(KEYS).join(", ")}` : `did you mean ${JSON.stringify(near)}?`;
+  const hint =
+    near === undefined ? `known keys: ${Object.keys(KEYS).join(", ")}` : `did you mean ${JSON.stringify(near)}?`;
   return fail(`unknown setting ${JSON.stringify(key)} in ${from} (${hint})`, where);
 }
 
@@ -151,7 +160,8 @@ function text(raw: unknown, what: string, where: string): string {
 }
 
 function oneOf<T extends string>(raw: unknown, options: readonly T[], what: string, where: string): T {
-  if (!(options as readonly unknown[]).includes(raw)) fail(`${what}: expected ${options.join(" or ")}, got ${JSON.stringify(raw)}`, where);
+  if (!(options as readonly unknown[]).includes(raw))
+    fail(`${what}: expected ${options.join(" or ")}, got ${JSON.stringify(raw)}`, where);
   return raw as T;
 }
 
@@ -165,7 +175,8 @@ function stringList(raw: unknown, what: string, where: string): string[] {
       list = undefined;
     }
   }
-  if (!Array.isArray(list) || !list.every((t) => typeof t === "string")) fail(`${what}: expected a JSON list of strings`, where);
+  if (!Array.isArray(list) || !list.every((t) => typeof t === "string"))
+    fail(`${what}: expected a JSON list of strings`, where);
   return distinct(list as string[], what, where);
 }
 
@@ -181,9 +192,18 @@ function distinct(list: string[], what: string, where: string, code: ErrorCode =
 }
 
 /** The import proper: tensors and settings to a model. `where` is the file, for messages. */
-export function importPytorchModel(file: SafetensorsFile, settings: ImportSettings, where: string): RecurrentModelSpec | TransformerModelSpec {
+export function importPytorchModel(
+  file: SafetensorsFile,
+  settings: ImportSettings,
+  where: string,
+): RecurrentModelSpec | TransformerModelSpec {
   const transformer = holdsTransformer(file, settings, where);
-  refuseSettings(settings, transformer ? RECURRENT_ONLY : TRANSFORMER_ONLY, transformer ? "a Transformer" : "a recurrent model", where);
+  refuseSettings(
+    settings,
+    transformer ? RECURRENT_ONLY : TRANSFORMER_ONLY,
+    transformer ? "a Transformer" : "a recurrent model",
+    where,
+  );
   return transformer ? importTransformer(file, settings, where) : importRecurrent(file, settings, where);
 }
 
@@ -205,7 +225,8 @@ function importRecurrent(file: SafetensorsFile, settings: ImportSettings, where:
   const ends = findEnds(file, reader.used, d, hidden, settings, where);
   const embedding = reader.matrix(ends.embedding, undefined, d, `the input width of ${rnn}weight_ih_l0`);
   const head = reader.matrix(ends.head, undefined, hidden, `the hidden size of layer ${layers.length - 1}`);
-  const bias = ends.bias === undefined ? zeros(head.length) : reader.vector(ends.bias, head.length, `the rows of ${ends.head}`);
+  const bias =
+    ends.bias === undefined ? zeros(head.length) : reader.vector(ends.bias, head.length, `the rows of ${ends.head}`);
   const named = settings.embedding !== undefined && settings.rnn !== undefined && settings.head !== undefined;
   if (!named) refuseLeftovers(file, reader.used, where);
   return {
@@ -215,7 +236,13 @@ function importRecurrent(file: SafetensorsFile, settings: ImportSettings, where:
     ...(settings.description && { description: settings.description.value }),
     arch: "recurrent",
     format: settings.format?.value ?? formatOf(reader.dtypes),
-    vocab: rowNames(settings.vocab, "vocab", embedding.length, `the embedding "${ends.embedding}" has ${embedding.length} rows`, where),
+    vocab: rowNames(
+      settings.vocab,
+      "vocab",
+      embedding.length,
+      `the embedding "${ends.embedding}" has ${embedding.length} rows`,
+      where,
+    ),
     labels: rowNames(settings.labels, "labels", head.length, `the head "${ends.head}" has ${head.length} rows`, where),
     embedding,
     layers,
@@ -231,18 +258,32 @@ function rnnPrefix(file: SafetensorsFile, settings: ImportSettings, where: strin
   let prefix: string;
   if (given !== undefined) {
     prefix = given.value === "" || given.value.endsWith(".") ? given.value : `${given.value}.`;
-    if (!file.tensors.has(`${prefix}weight_ih_l0`)) fail(`"ccbound.rnn" (from ${given.from}) is ${JSON.stringify(given.value)}, but there is no tensor "${prefix}weight_ih_l0"`, where);
+    if (!file.tensors.has(`${prefix}weight_ih_l0`))
+      fail(
+        `"ccbound.rnn" (from ${given.from}) is ${JSON.stringify(given.value)}, but there is no tensor "${prefix}weight_ih_l0"`,
+        where,
+      );
   } else {
     const found = [...file.tensors.keys()].flatMap((n) => {
       const m = WEIGHT_IH_L0.exec(n);
       return m ? [m[1] ?? ""] : [];
     });
-    if (found.length === 0) fail(`no recurrent layer: no tensor named <module>.weight_ih_l0 (nn.RNN, nn.LSTM or nn.GRU), nor a Transformer's layers.0.heads.0.query.weight${nameIt("ccbound.rnn", where)}`, where);
-    if (found.length > 1) fail(`${found.length} recurrent modules (${found.map((p) => JSON.stringify(p.slice(0, -1))).join(", ")}), ccbound imports one${nameIt("ccbound.rnn", where)}`, where);
+    if (found.length === 0)
+      fail(
+        `no recurrent layer: no tensor named <module>.weight_ih_l0 (nn.RNN, nn.LSTM or nn.GRU), nor a Transformer's layers.0.heads.0.query.weight${nameIt("ccbound.rnn", where)}`,
+        where,
+      );
+    if (found.length > 1)
+      fail(
+        `${found.length} recurrent modules (${found.map((p) => JSON.stringify(p.slice(0, -1))).join(", ")}), ccbound imports one${nameIt("ccbound.rnn", where)}`,
+        where,
+      );
     prefix = found[0]!;
   }
-  if (file.tensors.has(`${prefix}weight_ih_l0_reverse`)) fail(`"${prefix}weight_ih_l0_reverse": bidirectional recurrent layers are not supported`, where);
-  if (file.tensors.has(`${prefix}weight_hr_l0`)) fail(`"${prefix}weight_hr_l0": LSTM projections (proj_size > 0) are not supported`, where);
+  if (file.tensors.has(`${prefix}weight_ih_l0_reverse`))
+    fail(`"${prefix}weight_ih_l0_reverse": bidirectional recurrent layers are not supported`, where);
+  if (file.tensors.has(`${prefix}weight_hr_l0`))
+    fail(`"${prefix}weight_hr_l0": LSTM projections (proj_size > 0) are not supported`, where);
   return prefix;
 }
 
@@ -257,7 +298,11 @@ const GATE_NAMES = { elman: "", gru: " (r|z|n)", lstm: " (i|f|g|o)" } as const;
 function readLayers(reader: TensorReader, prefix: string, settings: ImportSettings, where: string): RecurrentLayer[] {
   const layers: RecurrentLayer[] = [];
   const first = reader.get(`${prefix}weight_ih_l0`);
-  if (first.shape.length !== 2) fail(`tensor "${prefix}weight_ih_l0" has shape [${first.shape.join(", ")}], expected a matrix [G*h, input width]`, where);
+  if (first.shape.length !== 2)
+    fail(
+      `tensor "${prefix}weight_ih_l0" has shape [${first.shape.join(", ")}], expected a matrix [G*h, input width]`,
+      where,
+    );
   let input = { n: first.shape[1]!, why: "the embedding width" };
   for (let k = 0; reader.has(`${prefix}weight_ih_l${k}`); k++) {
     const layer = readLayer(reader, prefix, k, input, settings, where);
@@ -267,17 +312,31 @@ function readLayers(reader: TensorReader, prefix: string, settings: ImportSettin
   return layers;
 }
 
-function readLayer(reader: TensorReader, prefix: string, k: number, input: { n: number; why: string }, settings: ImportSettings, where: string): RecurrentLayer {
+function readLayer(
+  reader: TensorReader,
+  prefix: string,
+  k: number,
+  input: { n: number; why: string },
+  settings: ImportSettings,
+  where: string,
+): RecurrentLayer {
   const name = (what: string) => `${prefix}${what}_l${k}`;
   if (!reader.has(name("weight_hh"))) fail(`there is ${name("weight_ih")} but no tensor "${name("weight_hh")}"`, where);
   const hh = reader.get(name("weight_hh"));
   const [rows, hidden] = hh.shape;
   const gates = hh.shape.length === 2 && hidden! > 0 ? rows! / hidden! : 0;
   const cell = CELLS[gates as keyof typeof CELLS];
-  if (cell === undefined) fail(`tensor "${name("weight_hh")}" has shape [${hh.shape.join(", ")}], expected [G*h, h] with G = 1 (nn.RNN), 3 (nn.GRU) or 4 (nn.LSTM)`, where);
+  if (cell === undefined)
+    fail(
+      `tensor "${name("weight_hh")}" has shape [${hh.shape.join(", ")}], expected [G*h, h] with G = 1 (nn.RNN), 3 (nn.GRU) or 4 (nn.LSTM)`,
+      where,
+    );
   const arch = settings.arch;
   if (arch !== undefined && arch.value !== ARCH_OF[cell]) {
-    fail(`"ccbound.arch" (from ${arch.from}) is ${arch.value}, but "${name("weight_hh")}" has shape [${rows}, ${hidden}]: ${gates} x hidden ${hidden} rows, an nn.${ARCH_OF[cell].toUpperCase()}`, where);
+    fail(
+      `"ccbound.arch" (from ${arch.from}) is ${arch.value}, but "${name("weight_hh")}" has shape [${rows}, ${hidden}]: ${gates} x hidden ${hidden} rows, an nn.${ARCH_OF[cell].toUpperCase()}`,
+      where,
+    );
   }
   const why = `${gates === 1 ? "" : `${gates} gates${GATE_NAMES[cell]} x `}hidden ${hidden}`;
   const weights = {
@@ -291,7 +350,14 @@ function readLayer(reader: TensorReader, prefix: string, k: number, input: { n: 
 }
 
 /** bias=False leaves both biases out: zeros. One without the other is not a PyTorch module. */
-function biases(reader: TensorReader, ih: string, hh: string, rows: number, why: string, where: string): { bias_ih: Vector; bias_hh: Vector } {
+function biases(
+  reader: TensorReader,
+  ih: string,
+  hh: string,
+  rows: number,
+  why: string,
+  where: string,
+): { bias_ih: Vector; bias_hh: Vector } {
   const hasIh = reader.has(ih);
   if (hasIh !== reader.has(hh)) fail(`there is "${hasIh ? ih : hh}" but no tensor "${hasIh ? hh : ih}"`, where);
   if (!hasIh) return { bias_ih: zeros(rows), bias_hh: zeros(rows) };
@@ -301,13 +367,17 @@ function biases(reader: TensorReader, ih: string, hh: string, rows: number, why:
 function nonlinearityOf(settings: ImportSettings, where: string): Nonlinearity {
   const given = settings.nonlinearity;
   if (given === undefined) {
-    fail(`the nonlinearity of an nn.RNN (tanh or relu) cannot be read from its weights: give it with --nonlinearity tanh|relu, or as "ccbound.nonlinearity" in the file's __metadata__ or in ${sidecarPath(where)}`, where);
+    fail(
+      `the nonlinearity of an nn.RNN (tanh or relu) cannot be read from its weights: give it with --nonlinearity tanh|relu, or as "ccbound.nonlinearity" in the file's __metadata__ or in ${sidecarPath(where)}`,
+      where,
+    );
   }
   return given.value;
 }
 
 /** Common module names, to tell the embedding from the head when their shapes cannot (d = hidden, no head bias). */
-const EMBEDDING_NAMES = /(^|\.)(embed|embedding|embeddings|emb|embedder|encoder|word_embeddings|tok_embeddings|wte)\.weight$/;
+const EMBEDDING_NAMES =
+  /(^|\.)(embed|embedding|embeddings|emb|embedder|encoder|word_embeddings|tok_embeddings|wte)\.weight$/;
 const HEAD_NAMES = /(^|\.)(head|fc|linear|out|output|classifier|decoder|proj|lm_head|dense)\.weight$/;
 
 interface Ends {
@@ -317,13 +387,26 @@ interface Ends {
 }
 
 /** The embedding's and the head's tensors: named in the settings, or the one pair of 2-D `.weight` tensors that fits. */
-function findEnds(file: SafetensorsFile, used: ReadonlySet<string>, d: number, hidden: number, settings: ImportSettings, where: string): Ends {
-  const weights = [...file.tensors.values()].filter((t) => !used.has(t.name) && t.shape.length === 2 && /(^|\.)weight$/.test(t.name)).map((t) => t.name);
+function findEnds(
+  file: SafetensorsFile,
+  used: ReadonlySet<string>,
+  d: number,
+  hidden: number,
+  settings: ImportSettings,
+  where: string,
+): Ends {
+  const weights = [...file.tensors.values()]
+    .filter((t) => !used.has(t.name) && t.shape.length === 2 && /(^|\.)weight$/.test(t.name))
+    .map((t) => t.name);
   const cols = (n: string) => file.tensors.get(n)?.shape[1];
   const biasOf = (n: string) => n.replace(/weight$/, "bias");
   const hasBias = (n: string) => file.tensors.get(biasOf(n))?.shape.length === 1;
-  const embeddings = settings.embedding ? [namedTensor(file, settings.embedding, "ccbound.embedding", where)] : weights.filter((n) => cols(n) === d && !hasBias(n));
-  let heads = settings.head ? [namedTensor(file, settings.head, "ccbound.head", where)] : weights.filter((n) => cols(n) === hidden);
+  const embeddings = settings.embedding
+    ? [namedTensor(file, settings.embedding, "ccbound.embedding", where)]
+    : weights.filter((n) => cols(n) === d && !hasBias(n));
+  let heads = settings.head
+    ? [namedTensor(file, settings.head, "ccbound.head", where)]
+    : weights.filter((n) => cols(n) === hidden);
   if (heads.some(hasBias)) heads = heads.filter(hasBias); // an nn.Linear usually has a bias, an nn.Embedding never
   let pairs = embeddings.flatMap((e) => heads.filter((h) => h !== e).map((h) => [e, h] as const));
   if (pairs.length > 1) pairs = pairs.filter(([e, h]) => EMBEDDING_NAMES.test(e) && HEAD_NAMES.test(h));
@@ -336,23 +419,44 @@ function findEnds(file: SafetensorsFile, used: ReadonlySet<string>, d: number, h
 function namedTensor(file: SafetensorsFile, setting: Setting<string>, key: string, where: string): string {
   if (file.tensors.has(setting.value) && /(^|\.)weight$/.test(setting.value)) return setting.value;
   const name = setting.value === "" ? "weight" : `${setting.value.replace(/\.$/, "")}.weight`;
-  if (!file.tensors.has(name)) fail(`"${key}" (from ${setting.from}) is ${JSON.stringify(setting.value)}, but there is no tensor "${name}"`, where);
+  if (!file.tensors.has(name))
+    fail(
+      `"${key}" (from ${setting.from}) is ${JSON.stringify(setting.value)}, but there is no tensor "${name}"`,
+      where,
+    );
   return name;
 }
 
 function endsProblem(embeddings: string[], heads: string[], d: number, hidden: number, where: string): never {
   const list = (names: string[]) => names.map((n) => JSON.stringify(n)).join(", ");
   if (embeddings.length === 1 && heads.length === 1 && embeddings[0] === heads[0]) {
-    fail(`only one 2-D weight tensor, "${embeddings[0]}", fits the embedding and the head; expected one of each`, where);
+    fail(
+      `only one 2-D weight tensor, "${embeddings[0]}", fits the embedding and the head; expected one of each`,
+      where,
+    );
   }
-  if (embeddings.length === 0) fail(`no embedding: no 2-D tensor <module>.weight with ${d} columns (the input width of the recurrent layer)${nameIt("ccbound.embedding", where)}`, where);
-  if (heads.length === 0) fail(`no head: no 2-D tensor <module>.weight with ${hidden} columns (the hidden size of the last layer)${nameIt("ccbound.head", where)}`, where);
+  if (embeddings.length === 0)
+    fail(
+      `no embedding: no 2-D tensor <module>.weight with ${d} columns (the input width of the recurrent layer)${nameIt("ccbound.embedding", where)}`,
+      where,
+    );
+  if (heads.length === 0)
+    fail(
+      `no head: no 2-D tensor <module>.weight with ${hidden} columns (the hidden size of the last layer)${nameIt("ccbound.head", where)}`,
+      where,
+    );
   const which = embeddings.length > 1 ? `the embedding among ${list(embeddings)}` : `the head among ${list(heads)}`;
-  return fail(`cannot tell ${which}; name the modules with "ccbound.embedding" and "ccbound.head" in the file's __metadata__ or in ${sidecarPath(where)}`, where);
+  return fail(
+    `cannot tell ${which}; name the modules with "ccbound.embedding" and "ccbound.head" in the file's __metadata__ or in ${sidecarPath(where)}`,
+    where,
+  );
 }
 
 function refuseLeftovers(file: SafetensorsFile, used: ReadonlySet<string>, where: string): void {
   const left = leftovers(file, used);
   if (left === undefined) return;
-  fail(`${left} not part of Embedding -> RNN/LSTM/GRU -> Linear (to use only part of the file, name all three modules: "ccbound.embedding", "ccbound.rnn" and "ccbound.head")`, where);
+  fail(
+    `${left} not part of Embedding -> RNN/LSTM/GRU -> Linear (to use only part of the file, name all three modules: "ccbound.embedding", "ccbound.rnn" and "ccbound.head")`,
+    where,
+  );
 }

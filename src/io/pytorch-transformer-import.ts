@@ -36,11 +36,19 @@ export function holdsTransformer(file: SafetensorsFile, settings: ImportSettings
   const prefixes = prefixesOf(file);
   const arch = settings.arch;
   if (arch === undefined || arch.value === "transformer") return arch !== undefined || prefixes.length > 0;
-  if (prefixes.length > 0) fail(`"ccbound.arch" (from ${arch.from}) is ${arch.value}, but the file holds a Transformer's "${prefixes[0]}layers.0.heads.0.query.weight"`, where);
+  if (prefixes.length > 0)
+    fail(
+      `"ccbound.arch" (from ${arch.from}) is ${arch.value}, but the file holds a Transformer's "${prefixes[0]}layers.0.heads.0.query.weight"`,
+      where,
+    );
   return false;
 }
 
-export function importTransformer(file: SafetensorsFile, settings: ImportSettings, where: string): TransformerModelSpec {
+export function importTransformer(
+  file: SafetensorsFile,
+  settings: ImportSettings,
+  where: string,
+): TransformerModelSpec {
   const r = new Layout(new TensorReader(file, where), onePrefix(file, where), where);
   const tokenEmbedding = r.matrix(TOKEN_EMBEDDING, undefined, undefined, "the token embedding, vocab x d");
   const d = r.cols(TOKEN_EMBEDDING);
@@ -53,7 +61,8 @@ export function importTransformer(file: SafetensorsFile, settings: ImportSetting
   const bias = r.optionalVector(`${HEAD}.bias`, head.length, `the rows of "${r.name(`${HEAD}.weight`)}"`);
   eps.checkAllUsed();
   const left = leftovers(file, r.reader.used);
-  if (left !== undefined) fail(`${left} not part of ccbound's Transformer, whose tensor names docs/safetensors.md lists`, where);
+  if (left !== undefined)
+    fail(`${left} not part of ccbound's Transformer, whose tensor names docs/safetensors.md lists`, where);
   return {
     ccbound: "model",
     version: 1,
@@ -61,8 +70,20 @@ export function importTransformer(file: SafetensorsFile, settings: ImportSetting
     ...(settings.description && { description: settings.description.value }),
     arch: "transformer",
     format: settings.format?.value ?? formatOf(r.reader.dtypes),
-    vocab: rowNames(settings.vocab, "vocab", tokenEmbedding.length, `the embedding "${r.name(TOKEN_EMBEDDING)}" has ${tokenEmbedding.length} rows`, where),
-    labels: rowNames(settings.labels, "labels", head.length, `the head "${r.name(`${HEAD}.weight`)}" has ${head.length} rows`, where),
+    vocab: rowNames(
+      settings.vocab,
+      "vocab",
+      tokenEmbedding.length,
+      `the embedding "${r.name(TOKEN_EMBEDDING)}" has ${tokenEmbedding.length} rows`,
+      where,
+    ),
+    labels: rowNames(
+      settings.labels,
+      "labels",
+      head.length,
+      `the head "${r.name(`${HEAD}.weight`)}" has ${head.length} rows`,
+      where,
+    ),
     tokenEmbedding,
     positionEmbedding,
     causal: settings.causal?.value ?? false,
@@ -73,8 +94,13 @@ export function importTransformer(file: SafetensorsFile, settings: ImportSetting
 
 function onePrefix(file: SafetensorsFile, where: string): string {
   const prefixes = prefixesOf(file);
-  if (prefixes.length === 0) fail(`no Transformer layer: no tensor named [<prefix>.]layers.0.heads.0.query.weight`, where);
-  if (prefixes.length > 1) fail(`${prefixes.length} Transformers (${prefixes.map((p) => JSON.stringify(p)).join(", ")}), ccbound imports one`, where);
+  if (prefixes.length === 0)
+    fail(`no Transformer layer: no tensor named [<prefix>.]layers.0.heads.0.query.weight`, where);
+  if (prefixes.length > 1)
+    fail(
+      `${prefixes.length} Transformers (${prefixes.map((p) => JSON.stringify(p)).join(", ")}), ccbound imports one`,
+      where,
+    );
   return prefixes[0]!;
 }
 
@@ -99,7 +125,11 @@ class Layout {
   }
 
   matrix(n: string, rows: number | undefined, cols: number | undefined, why: string): number[][] {
-    if (!this.has(n)) fail(`no tensor ${JSON.stringify(this.name(n))}, expected ${rows ?? "rows"} x ${cols ?? "columns"} (${why})`, this.where);
+    if (!this.has(n))
+      fail(
+        `no tensor ${JSON.stringify(this.name(n))}, expected ${rows ?? "rows"} x ${cols ?? "columns"} (${why})`,
+        this.where,
+      );
     return this.reader.matrix(this.name(n), rows, cols, why);
   }
 
@@ -128,7 +158,9 @@ function readHeads(r: Layout, l: number, d: number, width: string): TransformerL
   const why = `the heads of a layer share m = ${m}, the rows of "${r.name(first)}"; ${width}`;
   const heads: TransformerLayer["heads"] = [];
   for (let h = 0; r.has(projectionName(l, h, "query")); h++) {
-    const [query, key, value] = (["query", "key", "value"] as const).map((p) => r.matrix(projectionName(l, h, p), m, d, why));
+    const [query, key, value] = (["query", "key", "value"] as const).map((p) =>
+      r.matrix(projectionName(l, h, p), m, d, why),
+    );
     heads.push({ query: query!, key: key!, value: value! });
   }
   return heads;
@@ -139,7 +171,11 @@ function readFfn(r: Layout, l: number, d: number, width: string): TransformerLay
   const [one, two] = [linearModule(l, 1), linearModule(l, 2)];
   const [has1, has2] = [r.has(`${one}.weight`), r.has(`${two}.weight`)];
   if (!has1 && !has2) return null;
-  if (has1 !== has2) fail(`there is "${r.name(`${has1 ? one : two}.weight`)}" but no "${r.name(`${has1 ? two : one}.weight`)}": the FFN is two nn.Linear`, r.where);
+  if (has1 !== has2)
+    fail(
+      `there is "${r.name(`${has1 ? one : two}.weight`)}" but no "${r.name(`${has1 ? two : one}.weight`)}": the FFN is two nn.Linear`,
+      r.where,
+    );
   const weight1 = r.matrix(`${one}.weight`, undefined, d, width);
   const f = weight1.length;
   const ffnWidth = `f = ${f}, the rows of "${r.name(`${one}.weight`)}"`;
@@ -153,7 +189,11 @@ function readFfn(r: Layout, l: number, d: number, width: string): TransformerLay
 
 function readNorm(r: Layout, module: string, d: number, width: string, eps: EpsLookup): LayerNorm | undefined {
   if (!r.has(`${module}.weight`)) return undefined; // a bias without its weight is left over, and refused
-  return { weight: r.vector(`${module}.weight`, d, width), bias: r.optionalVector(`${module}.bias`, d, width), eps: eps.of(module) };
+  return {
+    weight: r.vector(`${module}.weight`, d, width),
+    bias: r.optionalVector(`${module}.bias`, d, width),
+    eps: eps.of(module),
+  };
 }
 
 /** The eps of each norm module, from the setting; every module the setting names must exist. */
@@ -168,7 +208,11 @@ class EpsLookup {
     const value = this.setting?.value ?? DEFAULT_LAYER_NORM_EPS;
     if (typeof value === "number") return value;
     const eps = value[module];
-    if (eps === undefined) fail(`"ccbound.layer_norm_eps" (from ${this.setting!.from}) gives no eps for the layer norm "${module}"`, this.where);
+    if (eps === undefined)
+      fail(
+        `"ccbound.layer_norm_eps" (from ${this.setting!.from}) gives no eps for the layer norm "${module}"`,
+        this.where,
+      );
     this.used.add(module);
     return eps;
   }
@@ -177,7 +221,11 @@ class EpsLookup {
     const value = this.setting?.value;
     if (value === undefined || typeof value === "number") return;
     const extra = Object.keys(value).find((k) => !this.used.has(k));
-    if (extra !== undefined) fail(`"ccbound.layer_norm_eps" (from ${this.setting!.from}) names "${extra}", which is not a layer norm of the file`, this.where);
+    if (extra !== undefined)
+      fail(
+        `"ccbound.layer_norm_eps" (from ${this.setting!.from}) names "${extra}", which is not a layer norm of the file`,
+        this.where,
+      );
   }
 }
 
@@ -193,6 +241,10 @@ export function layerNormEps(raw: unknown, what: string, where: string): LayerNo
   }
   const isEps = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x >= 0;
   if (isEps(value)) return value;
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every(isEps)) return value as Record<string, number>;
-  return fail(`${what}: expected a number >= 0, or a JSON object of them by layer norm module ("layers.0.norm1"), got ${JSON.stringify(raw)?.slice(0, 60)}`, where);
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every(isEps))
+    return value as Record<string, number>;
+  return fail(
+    `${what}: expected a number >= 0, or a JSON object of them by layer norm module ("layers.0.norm1"), got ${JSON.stringify(raw)?.slice(0, 60)}`,
+    where,
+  );
 }

@@ -17,8 +17,21 @@ import { MAX_FILE_BYTES, MAX_NUMBERS } from "./limits.js";
 
 /** Bytes per element of every dtype the format defines. */
 const DTYPE_BYTES = {
-  F64: 8, F32: 4, F16: 2, BF16: 2,
-  I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U64: 8,
+  U32: 4,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
+  F8_E4M3: 1,
+  F8_E5M2: 1,
 } as const;
 export type Dtype = keyof typeof DTYPE_BYTES;
 /** The dtypes ccbound reads weights from; other tensors are checked for size but not decoded. */
@@ -65,7 +78,8 @@ function readBytes(path: string): Uint8Array {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (stat.size > MAX_FILE_BYTES) throw new CcboundError("too-large", `file is ${stat.size} bytes, more than the limit of ${MAX_FILE_BYTES}`, path);
+    if (stat.size > MAX_FILE_BYTES)
+      throw new CcboundError("too-large", `file is ${stat.size} bytes, more than the limit of ${MAX_FILE_BYTES}`, path);
     return readFileSync(path);
   } catch (error) {
     if (error instanceof CcboundError) throw error;
@@ -78,18 +92,30 @@ export function looksLikeSafetensors(head: Uint8Array): boolean {
   return head.length >= 9 && head[5] === 0 && head[6] === 0 && head[7] === 0 && head[8] === 0x7b;
 }
 
-export function parseSafetensors(bytes: Uint8Array, where: string, limits: ReadLimits = { maxElements: MAX_NUMBERS }): SafetensorsFile {
+export function parseSafetensors(
+  bytes: Uint8Array,
+  where: string,
+  limits: ReadLimits = { maxElements: MAX_NUMBERS },
+): SafetensorsFile {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8) malformed(`the file is ${bytes.length} bytes, too short for the 8-byte header length`, where);
   const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) malformed(`header length ${headerLength} is over the limit of ${MAX_HEADER_BYTES} bytes`, where);
+  if (headerLength > BigInt(MAX_HEADER_BYTES))
+    malformed(`header length ${headerLength} is over the limit of ${MAX_HEADER_BYTES} bytes`, where);
   const n = Number(headerLength);
-  if (8 + n > bytes.length) malformed(`header length ${n} is beyond the end of the file (${bytes.length - 8} bytes follow the length)`, where);
+  if (8 + n > bytes.length)
+    malformed(`header length ${n} is beyond the end of the file (${bytes.length - 8} bytes follow the length)`, where);
   const header = parseHeader(bytes.subarray(8, 8 + n), where);
   const dataStart = 8 + n;
   const entries = tensorEntries(header, bytes.length - dataStart, where, limits);
   const tensors = new Map<string, SafetensorsTensor>();
-  for (const e of entries) tensors.set(e.name, { name: e.name, dtype: e.dtype, shape: e.shape, values: decode(view, dataStart + e.begin, e, where) });
+  for (const e of entries)
+    tensors.set(e.name, {
+      name: e.name,
+      dtype: e.dtype,
+      shape: e.shape,
+      values: decode(view, dataStart + e.begin, e, where),
+    });
   return { tensors, metadata: metadataOf(header, where) };
 }
 
@@ -107,17 +133,20 @@ function parseHeader(raw: Uint8Array, where: string): Record<string, unknown> {
     const detail = error instanceof CcboundError ? error.message.replace(/^malformed JSON:? ?/, "") : "";
     return malformed(`the header is not valid JSON${detail ? ` (${detail})` : ""}`, where);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) malformed(`the header is ${describe(value)}, not a JSON object`, where);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    malformed(`the header is ${describe(value)}, not a JSON object`, where);
   return value as Record<string, unknown>;
 }
 
 function metadataOf(header: Record<string, unknown>, where: string): Record<string, string> {
   const raw = header["__metadata__"];
   if (raw === undefined) return {};
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) malformed(`"__metadata__" is ${describe(raw)}, expected an object of strings`, where);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    malformed(`"__metadata__" is ${describe(raw)}, expected an object of strings`, where);
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (typeof value !== "string") malformed(`"__metadata__" key ${quote(key)} holds ${describe(value)}, expected a string`, where);
+    if (typeof value !== "string")
+      malformed(`"__metadata__" key ${quote(key)} holds ${describe(value)}, expected a string`, where);
     out[key] = value;
   }
   return out;
@@ -133,7 +162,12 @@ interface Entry {
 }
 
 /** Every tensor's header entry, checked one by one, then together: they must tile the data exactly. */
-function tensorEntries(header: Record<string, unknown>, dataLength: number, where: string, limits: ReadLimits): Entry[] {
+function tensorEntries(
+  header: Record<string, unknown>,
+  dataLength: number,
+  where: string,
+  limits: ReadLimits,
+): Entry[] {
   const entries: Entry[] = [];
   let elements = 0;
   for (const [name, info] of Object.entries(header)) {
@@ -141,14 +175,22 @@ function tensorEntries(header: Record<string, unknown>, dataLength: number, wher
     const entry = entryOf(name, info, dataLength, where);
     elements += entry.elements;
     if (elements > limits.maxElements) {
-      throw new CcboundError("too-large", `the tensors hold more than ${limits.maxElements} values, the limit of this version of ccbound`, where);
+      throw new CcboundError(
+        "too-large",
+        `the tensors hold more than ${limits.maxElements} values, the limit of this version of ccbound`,
+        where,
+      );
     }
     entries.push(entry);
   }
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let at = 0;
   for (const e of entries) {
-    if (e.begin < at) malformed(`tensor ${quote(e.name)} overlaps the tensor before it (its data starts at byte ${e.begin}, before ${at})`, where);
+    if (e.begin < at)
+      malformed(
+        `tensor ${quote(e.name)} overlaps the tensor before it (its data starts at byte ${e.begin}, before ${at})`,
+        where,
+      );
     if (e.begin > at) malformed(`bytes ${at}..${e.begin} before tensor ${quote(e.name)} belong to no tensor`, where);
     at = e.end;
   }
@@ -158,19 +200,27 @@ function tensorEntries(header: Record<string, unknown>, dataLength: number, wher
 
 function entryOf(name: string, info: unknown, dataLength: number, where: string): Entry {
   const what = `tensor ${quote(name)}`;
-  if (info === null || typeof info !== "object" || Array.isArray(info)) malformed(`${what} is ${describe(info)}, expected {dtype, shape, data_offsets}`, where);
+  if (info === null || typeof info !== "object" || Array.isArray(info))
+    malformed(`${what} is ${describe(info)}, expected {dtype, shape, data_offsets}`, where);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== "string") malformed(`${what} has dtype ${describe(dtype)}, expected a string`, where);
-  if (!Object.hasOwn(DTYPE_BYTES, dtype)) malformed(`${what} has unknown dtype ${quote(dtype)} (known: ${Object.keys(DTYPE_BYTES).join(", ")})`, where);
-  if (!isIntList(shape)) malformed(`${what} has shape ${describe(shape)}, expected a list of at most 64 whole numbers >= 0`, where);
-  if (!isIntList(offsets) || offsets.length !== 2) malformed(`${what} has data_offsets ${describe(offsets)}, expected [begin, end]`, where);
+  if (!Object.hasOwn(DTYPE_BYTES, dtype))
+    malformed(`${what} has unknown dtype ${quote(dtype)} (known: ${Object.keys(DTYPE_BYTES).join(", ")})`, where);
+  if (!isIntList(shape))
+    malformed(`${what} has shape ${describe(shape)}, expected a list of at most 64 whole numbers >= 0`, where);
+  if (!isIntList(offsets) || offsets.length !== 2)
+    malformed(`${what} has data_offsets ${describe(offsets)}, expected [begin, end]`, where);
   const [begin, end] = offsets as [number, number];
   if (begin > end) malformed(`${what} has data_offsets [${begin}, ${end}], which end before they begin`, where);
-  if (end > dataLength) malformed(`${what} has data_offsets [${begin}, ${end}], out of range of the ${dataLength} data bytes`, where);
+  if (end > dataLength)
+    malformed(`${what} has data_offsets [${begin}, ${end}], out of range of the ${dataLength} data bytes`, where);
   const elements = shape.reduce((p, d) => p * d, 1);
   const bytes = elements * DTYPE_BYTES[dtype as Dtype];
   if (!Number.isSafeInteger(bytes) || bytes !== end - begin) {
-    malformed(`${what} has ${end - begin} bytes of data, but shape [${shape.join(", ")}] of ${dtype} needs ${Number.isSafeInteger(bytes) ? bytes : "more than 2^53"}`, where);
+    malformed(
+      `${what} has ${end - begin} bytes of data, but shape [${shape.join(", ")}] of ${dtype} needs ${Number.isSafeInteger(bytes) ? bytes : "more than 2^53"}`,
+      where,
+    );
   }
   return { name, dtype: dtype as Dtype, shape, elements, begin, end };
 }
@@ -204,7 +254,11 @@ function decode(view: DataView, at: number, e: Entry, where: string): Float64Arr
   const read = READERS[e.dtype];
   for (let i = 0; i < out.length; i++) {
     const v = read(view, at, i);
-    if (!Number.isFinite(v)) malformed(`tensor ${quote(e.name)} holds ${v} at flat index ${i}${position(e.shape, i)}; weights must be finite`, where);
+    if (!Number.isFinite(v))
+      malformed(
+        `tensor ${quote(e.name)} holds ${v} at flat index ${i}${position(e.shape, i)}; weights must be finite`,
+        where,
+      );
     out[i] = v;
   }
   return out;
@@ -233,7 +287,10 @@ export interface TensorToWrite {
 }
 
 /** The bytes of a safetensors file holding `tensors` in this order; the header is padded with spaces to 8 bytes. */
-export function safetensorsBytes(tensors: readonly TensorToWrite[], metadata: Readonly<Record<string, string>>): Uint8Array {
+export function safetensorsBytes(
+  tensors: readonly TensorToWrite[],
+  metadata: Readonly<Record<string, string>>,
+): Uint8Array {
   const header: Record<string, unknown> = Object.keys(metadata).length > 0 ? { __metadata__: metadata } : {};
   let offset = 0;
   for (const t of tensors) {

@@ -34,7 +34,8 @@ export class TensorReader {
 
   get(name: string): SafetensorsTensor & { values: Float64Array } {
     const t = this.file.tensors.get(name) ?? fail(`no tensor ${JSON.stringify(name)}`, this.where);
-    if (!isFloatDtype(t.dtype) || t.values === undefined) fail(`tensor ${JSON.stringify(name)} has dtype ${t.dtype}; weights must be F64, F32, F16 or BF16`, this.where);
+    if (!isFloatDtype(t.dtype) || t.values === undefined)
+      fail(`tensor ${JSON.stringify(name)} has dtype ${t.dtype}; weights must be F64, F32, F16 or BF16`, this.where);
     this.used.add(name);
     this.dtypes.add(t.dtype);
     return t as SafetensorsTensor & { values: Float64Array };
@@ -53,7 +54,11 @@ export class TensorReader {
 
   vector(name: string, length: number, why: string): Vector {
     const t = this.get(name);
-    if (t.shape.length !== 1 || t.shape[0] !== length) fail(`tensor ${JSON.stringify(name)} has shape [${t.shape.join(", ")}], expected [${length}] (${why})`, this.where);
+    if (t.shape.length !== 1 || t.shape[0] !== length)
+      fail(
+        `tensor ${JSON.stringify(name)} has shape [${t.shape.join(", ")}], expected [${length}] (${why})`,
+        this.where,
+      );
     return Array.from(t.values);
   }
 
@@ -64,7 +69,13 @@ export class TensorReader {
 }
 
 /** Token or label names: given (and as many as the rows), or the ids "0".."n-1". */
-export function rowNames(setting: Setting<string[]> | undefined, key: "vocab" | "labels", n: number, rows: string, where: string): string[] {
+export function rowNames(
+  setting: Setting<string[]> | undefined,
+  key: "vocab" | "labels",
+  n: number,
+  rows: string,
+  where: string,
+): string[] {
   if (setting === undefined) return Array.from({ length: n }, (_, i) => String(i));
   if (setting.value.length !== n) {
     const count = `${setting.value.length} ${key === "vocab" ? "tokens" : "labels"}`;
@@ -89,6 +100,10 @@ export function zeros(n: number): number[] {
 export function leftovers(file: SafetensorsFile, used: ReadonlySet<string>): string | undefined {
   const left = [...file.tensors.keys()].filter((n) => !used.has(n));
   if (left.length === 0) return undefined;
-  const shown = left.slice(0, 3).map((n) => JSON.stringify(n)).join(", ") + (left.length > 3 ? ` and ${left.length - 3} more` : "");
+  const shown =
+    left
+      .slice(0, 3)
+      .map((n) => JSON.stringify(n))
+      .join(", ") + (left.length > 3 ? ` and ${left.length - 3} more` : "");
   return `tensor${left.length > 1 ? "s" : ""} ${shown} ${left.length > 1 ? "are" : "is"}`;
 }

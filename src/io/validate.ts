@@ -34,7 +34,13 @@ export function issuesError(issues: readonly Issue[], context: ValidationContext
   const at = first.path === "" ? "" : `${first.path}: `;
   const more = issues.length - 1;
   const rest = more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : "";
-  return new CcboundError(context.code, `${context.what}: ${at}${first.message}${rest}`, context.where, context.hint, issues);
+  return new CcboundError(
+    context.code,
+    `${context.what}: ${at}${first.message}${rest}`,
+    context.where,
+    context.hint,
+    issues,
+  );
 }
 
 /** RFC 6901 pointer: "/layers/0/weight_hh/2"; the root is "". */
@@ -74,7 +80,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const input = issue.input;
   switch (issue.code) {
     case "invalid_type":
-      if (typeof input === "number" && !Number.isFinite(input)) return `${subject(issue.path)} is not finite (${input})`;
+      if (typeof input === "number" && !Number.isFinite(input))
+        return `${subject(issue.path)} is not finite (${input})`;
       if (input === undefined) return `missing required field ${JSON.stringify(lastKey(issue.path))}`;
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, got ${describeValue(input)}`;
     case "invalid_value":
@@ -88,7 +95,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         return `unknown ${key} ${describeValue(got)}, ${expected}${didYouMean(got, issue.options)}`;
       }
       // a plain union (a number or a string): say what each alternative wanted
-      const wanted = issue.errors.map((alt) => (alt[0]?.code === "invalid_type" ? EXPECTED[alt[0].expected] : undefined));
+      const wanted = issue.errors.map((alt) =>
+        alt[0]?.code === "invalid_type" ? EXPECTED[alt[0].expected] : undefined,
+      );
       if (wanted.every((w) => w !== undefined)) return `expected ${wanted.join(" or ")}, got ${describeValue(input)}`;
       return issue.message;
     }
@@ -163,7 +172,12 @@ function oneLine(text: string): string {
  * A ccbound file of the other kind, or of a version this build cannot read, gets one clear issue instead of a
  * screen of unrelated ones ("missing field arch", ...).
  */
-export function checkFileKind(value: unknown, kind: "model" | "certificate", version: number, context: ValidationContext): void {
+export function checkFileKind(
+  value: unknown,
+  kind: "model" | "certificate",
+  version: number,
+  context: ValidationContext,
+): void {
   if (!isRecord(value)) return;
   const found = value["ccbound"];
   if ((found === "model" || found === "certificate") && found !== kind) {
@@ -177,7 +191,12 @@ export function checkFileKind(value: unknown, kind: "model" | "certificate", ver
 }
 
 /** A ccbound file of one kind: size bounded first, then its kind and version, then every problem the schema finds. */
-export function validateFile<S extends z.ZodType>(schema: S, kind: "model" | "certificate", value: unknown, context: ValidationContext): z.output<S> {
+export function validateFile<S extends z.ZodType>(
+  schema: S,
+  kind: "model" | "certificate",
+  value: unknown,
+  context: ValidationContext,
+): z.output<S> {
   checkValueCount(value, context.where);
   checkFileKind(value, kind, 1, context);
   return validateWith(schema, value, context);

@@ -22,7 +22,15 @@ export interface CompiledHead {
 }
 
 /** out[j*m ..] = W x_j for each listed position j, with x_j = X[j*d ..]. */
-export function project(arith: Arith, w: Float64Array, head: CompiledHead, X: Float64Array, positions: Int32Array, count: number, out: Float64Array): void {
+export function project(
+  arith: Arith,
+  w: Float64Array,
+  head: CompiledHead,
+  X: Float64Array,
+  positions: Int32Array,
+  count: number,
+  out: Float64Array,
+): void {
   for (let i = 0; i < count; i++) {
     const j = positions[i]!;
     arith.matVec(w, head.m, head.d, X, null, out, j * head.m, j * head.d);
@@ -33,7 +41,15 @@ export function project(arith: Arith, w: Float64Array, head: CompiledHead, X: Fl
  * Step 2-3: logits s_j = <q, k_j> (rounded dot products) into s[j], and their maximum (NaN if any is NaN; +0 above
  * -0). Math.max is commutative and associative on all of these, so the parties' maxima combine to the whole one.
  */
-export function logitsAndMax(arith: Arith, q: Float64Array, K: Float64Array, m: number, positions: Int32Array, count: number, s: Float64Array): number {
+export function logitsAndMax(
+  arith: Arith,
+  q: Float64Array,
+  K: Float64Array,
+  m: number,
+  positions: Int32Array,
+  count: number,
+  s: Float64Array,
+): number {
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
     const j = positions[i]!;
@@ -45,7 +61,14 @@ export function logitsAndMax(arith: Arith, q: Float64Array, K: Float64Array, m: 
 }
 
 /** Step 4: e_j = exp(s_j - M) in place of s_j, each at most 1, and their exact sum into z. */
-export function exponentials(arith: Arith, s: Float64Array, positions: Int32Array, count: number, max: number, z: Accumulator): void {
+export function exponentials(
+  arith: Arith,
+  s: Float64Array,
+  positions: Int32Array,
+  count: number,
+  max: number,
+  z: Accumulator,
+): void {
   for (let i = 0; i < count; i++) {
     const j = positions[i]!;
     const e = arith.exp(arith.sub(s[j]!, max));
@@ -90,7 +113,16 @@ export interface AttentionScratch {
  * The whole head at one query (the forward pass's order of the steps above) over positions 0 .. count-1 of the keys
  * K and values V, with the query already in sc.q: the output coordinates into out[offset ..].
  */
-export function attend(arith: Arith, sc: AttentionScratch, K: Float64Array, V: Float64Array, m: number, count: number, out: Float64Array, offset: number): void {
+export function attend(
+  arith: Arith,
+  sc: AttentionScratch,
+  K: Float64Array,
+  V: Float64Array,
+  m: number,
+  count: number,
+  out: Float64Array,
+  offset: number,
+): void {
   const max = logitsAndMax(arith, sc.q, K, m, sc.positions, count, sc.s);
   sc.z.clear();
   exponentials(arith, sc.s, sc.positions, count, max, sc.z);

@@ -26,8 +26,13 @@ interface LayerCache {
 
 export function lastTokenRunner(model: TransformerModel, prefix: ArrayLike<number>): LastTokenRunner {
   const n = prefix.length + 1;
-  if (model.layers.length > 1 && !model.causal) fail("unsupported", "a shared prefix can be reused only by one-layer or causal Transformers (a later token changes earlier positions otherwise)");
-  if (n > model.maxLength) fail("invalid-input", `the model takes 1 to ${model.maxLength} tokens (its position embeddings), got ${n}`);
+  if (model.layers.length > 1 && !model.causal)
+    fail(
+      "unsupported",
+      "a shared prefix can be reused only by one-layer or causal Transformers (a later token changes earlier positions otherwise)",
+    );
+  if (n > model.maxLength)
+    fail("invalid-input", `the model takes 1 to ${model.maxLength} tokens (its position embeddings), got ${n}`);
   const { d } = model;
   const positions = Int32Array.from({ length: n }, (_, i) => i);
   const caches = model.layers.map((layer) => ({
@@ -88,7 +93,16 @@ function newScratch(model: TransformerModel, n: number): Scratch {
 }
 
 /** The layer's output at position i, attending over positions 0 .. count-1 of the cache, into out[i*d ..]. */
-function attendAt(model: TransformerModel, layer: CompiledLayer, cache: LayerCache, x: Float64Array, i: number, count: number, sc: Scratch, out: Float64Array): void {
+function attendAt(
+  model: TransformerModel,
+  layer: CompiledLayer,
+  cache: LayerCache,
+  x: Float64Array,
+  i: number,
+  count: number,
+  sc: Scratch,
+  out: Float64Array,
+): void {
   const { arith, d } = model;
   const m = layer.m;
   layer.heads.forEach((head, h) => {

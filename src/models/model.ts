@@ -48,7 +48,8 @@ export function decodeState(model: RecurrentModel, bits: BitString): Float64Arra
   const state = model.newState();
   if (model.unitBits === 0) return state;
   const codes = bits.toCodes(model.unitBits);
-  if (codes.length !== state.length) throw new RangeError(`message has ${codes.length} values, state has ${state.length}`);
+  if (codes.length !== state.length)
+    throw new RangeError(`message has ${codes.length} values, state has ${state.length}`);
   codes.forEach((c, i) => (state[i] = model.decodeUnit(c)));
   return state;
 }

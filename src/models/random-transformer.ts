@@ -34,7 +34,11 @@ export function randomTransformer(o: RandomTransformerOptions): TransformerModel
   const uniform = () => round((2 * rng.float() - 1) * k);
   const vec = (n: number): Vector => Array.from({ length: n }, uniform);
   const mat = (r: number, c: number): Matrix => Array.from({ length: r }, () => vec(c));
-  const norm = () => ({ weight: Array.from({ length: d }, () => round(1)), bias: new Array<number>(d).fill(0), eps: round(2 ** -10) });
+  const norm = () => ({
+    weight: Array.from({ length: d }, () => round(1)),
+    bias: new Array<number>(d).fill(0),
+    eps: round(2 ** -10),
+  });
   const layer = (): TransformerLayer => ({
     heads: Array.from({ length: o.heads }, () => ({ query: mat(m, d), key: mat(m, d), value: mat(m, d) })),
     output: mat(d, m * o.heads),

@@ -49,11 +49,16 @@ export function randomModel(o: RandomModelOptions): RecurrentModelSpec | DfaMode
     ...header,
     arch: "recurrent",
     format: parseFormat(o.format).name,
-    embedding: Array.from({ length: o.vocab.length }, () => Array.from({ length: d }, () => round(2 * rng.float() - 1))),
+    embedding: Array.from({ length: o.vocab.length }, () =>
+      Array.from({ length: d }, () => round(2 * rng.float() - 1)),
+    ),
     layers,
     head: { weight: mat(o.labels.length, o.hidden), bias: vec(o.labels.length) },
   };
-  if (o.positions !== undefined) spec.positionEmbedding = Array.from({ length: o.positions }, () => Array.from({ length: d }, () => round(2 * rng.float() - 1)));
+  if (o.positions !== undefined)
+    spec.positionEmbedding = Array.from({ length: o.positions }, () =>
+      Array.from({ length: d }, () => round(2 * rng.float() - 1)),
+    );
   return spec;
 }
 
@@ -77,17 +82,34 @@ function randomLayer(
   }
 }
 
-function gateWeights(g: number, hidden: number, input: number, mat: (r: number, c: number) => Matrix, vec: (n: number) => Vector) {
-  return { weight_ih: mat(g * hidden, input), weight_hh: mat(g * hidden, hidden), bias_ih: vec(g * hidden), bias_hh: vec(g * hidden) };
+function gateWeights(
+  g: number,
+  hidden: number,
+  input: number,
+  mat: (r: number, c: number) => Matrix,
+  vec: (n: number) => Vector,
+) {
+  return {
+    weight_ih: mat(g * hidden, input),
+    weight_hh: mat(g * hidden, hidden),
+    bias_ih: vec(g * hidden),
+    bias_hh: vec(g * hidden),
+  };
 }
 
-function randomDfa(header: Omit<DfaModelSpec, "arch" | "states" | "start" | "transitions" | "output">, states: number, rng: Rng): DfaModelSpec {
+function randomDfa(
+  header: Omit<DfaModelSpec, "arch" | "states" | "start" | "transitions" | "output">,
+  states: number,
+  rng: Rng,
+): DfaModelSpec {
   return {
     ...header,
     arch: "dfa",
     states,
     start: 0,
-    transitions: Array.from({ length: states }, () => Array.from({ length: header.vocab.length }, () => rng.int(states))),
+    transitions: Array.from({ length: states }, () =>
+      Array.from({ length: header.vocab.length }, () => rng.int(states)),
+    ),
     output: Array.from({ length: states }, () => rng.int(header.labels.length)),
   };
 }

@@ -63,7 +63,12 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
  * Where the first layer reads its input: the token's embedding row, or with position embeddings the rounded sum
  * of the token's and the position's rows, written into one scratch row (no allocation per step).
  */
-function inputOf(spec: RecurrentModelSpec, d: number, embedding: Float64Array, arith: Arith): { buffer: Float64Array; at(token: number, position: number): number } {
+function inputOf(
+  spec: RecurrentModelSpec,
+  d: number,
+  embedding: Float64Array,
+  arith: Arith,
+): { buffer: Float64Array; at(token: number, position: number): number } {
   if (spec.positionEmbedding === undefined) return { buffer: embedding, at: (token) => token * d };
   const maxLength = spec.positionEmbedding.length;
   const positions = flatten(spec.positionEmbedding, maxLength, d, arith.round);
@@ -71,7 +76,11 @@ function inputOf(spec: RecurrentModelSpec, d: number, embedding: Float64Array, a
   return {
     buffer: row,
     at(token, position) {
-      if (!(position >= 0 && position < maxLength)) fail("invalid-input", `the model takes at most ${maxLength} tokens (its position embeddings); position ${position + 1} is past them`);
+      if (!(position >= 0 && position < maxLength))
+        fail(
+          "invalid-input",
+          `the model takes at most ${maxLength} tokens (its position embeddings); position ${position + 1} is past them`,
+        );
       for (let c = 0; c < d; c++) row[c] = arith.add(embedding[token * d + c]!, positions[position * d + c]!);
       return 0;
     },
@@ -80,7 +89,8 @@ function inputOf(spec: RecurrentModelSpec, d: number, embedding: Float64Array, a
 
 function countParameters(spec: RecurrentModelSpec): number {
   const size = (m: readonly (readonly number[])[]) => m.reduce((s, row) => s + row.length, 0);
-  let total = size(spec.embedding) + size(spec.positionEmbedding ?? []) + size(spec.head.weight) + spec.head.bias.length;
+  let total =
+    size(spec.embedding) + size(spec.positionEmbedding ?? []) + size(spec.head.weight) + spec.head.bias.length;
   for (const layer of spec.layers) {
     total +=
       layer.cell === "linear"

@@ -1,5 +1,10 @@
 /** Row-major Float64Array of a rows x cols matrix, each entry rounded to the model's format (parameters are p-bit too). */
-export function flatten(m: readonly (readonly number[])[], rows: number, cols: number, round: (x: number) => number): Float64Array {
+export function flatten(
+  m: readonly (readonly number[])[],
+  rows: number,
+  cols: number,
+  round: (x: number) => number,
+): Float64Array {
   const out = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const row = m[r]!;

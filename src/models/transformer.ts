@@ -19,7 +19,13 @@ export interface CompiledLayer {
   /** Head width m (every head of a layer has the same). */
   readonly m: number;
   readonly output: Float64Array; // d x mH
-  readonly ffn: { readonly f: number; readonly w1: Float64Array; readonly b1: Float64Array; readonly w2: Float64Array; readonly b2: Float64Array } | null;
+  readonly ffn: {
+    readonly f: number;
+    readonly w1: Float64Array;
+    readonly b1: Float64Array;
+    readonly w2: Float64Array;
+    readonly b2: Float64Array;
+  } | null;
   readonly norm1: CompiledNorm | null;
   readonly norm2: CompiledNorm | null;
 }
@@ -51,7 +57,15 @@ export interface TransformerModel {
   /** x = round(token embedding + position embedding) into out[offset ..]. */
   embed(token: number, position: number, out: Float64Array, offset: number): void;
   /** After attention at one position: residual, norm, FFN, residual, norm; x[xOffset ..] and the H head outputs. */
-  finishLayer(layer: CompiledLayer, x: Float64Array, xOffset: number, headOutputs: Float64Array, hOffset: number, out: Float64Array, outOffset: number): void;
+  finishLayer(
+    layer: CompiledLayer,
+    x: Float64Array,
+    xOffset: number,
+    headOutputs: Float64Array,
+    hOffset: number,
+    out: Float64Array,
+    outOffset: number,
+  ): void;
   /** The label logits of a final vector, in a buffer the model reuses. */
   readoutLogits(x: Float64Array, offset: number): Float64Array;
   /** The vector at the last position after the last layer (what the readout reads), in a reused buffer. */
@@ -97,7 +111,8 @@ export function compileTransformer(spec: TransformerModelSpec): TransformerModel
     causal: spec.causal,
     parameterBits: countParameters(spec) * format.bits,
     embed(token, position, out, offset) {
-      for (let c = 0; c < d; c++) out[offset + c] = arith.add(tokenEmbedding[token * d + c]!, positionEmbedding[position * d + c]!);
+      for (let c = 0; c < d; c++)
+        out[offset + c] = arith.add(tokenEmbedding[token * d + c]!, positionEmbedding[position * d + c]!);
     },
     finishLayer: finish,
     readoutLogits,
@@ -124,12 +139,29 @@ function compileLayer(layer: TransformerLayer, d: number, arith: Arith): Compile
     w2: flatten(layer.ffn.weight2, d, layer.ffn.bias1.length, arith.round),
     b2: roundedVector(layer.ffn.bias2, arith.round),
   };
-  const norm = (n: LayerNorm | undefined) => n && { weight: roundedVector(n.weight, arith.round), bias: roundedVector(n.bias, arith.round), eps: arith.round(n.eps) };
-  return { heads, m, output: flatten(layer.output, d, m * heads.length, arith.round), ffn, norm1: norm(layer.norm1) ?? null, norm2: norm(layer.norm2) ?? null };
+  const norm = (n: LayerNorm | undefined) =>
+    n && {
+      weight: roundedVector(n.weight, arith.round),
+      bias: roundedVector(n.bias, arith.round),
+      eps: arith.round(n.eps),
+    };
+  return {
+    heads,
+    m,
+    output: flatten(layer.output, d, m * heads.length, arith.round),
+    ffn,
+    norm1: norm(layer.norm1) ?? null,
+    norm2: norm(layer.norm2) ?? null,
+  };
 }
 
 /** The part of a layer after attention, with its scratch buffers (sized once for the widest layer). */
-function layerFinisher(arith: Arith, sums: ExactSum, d: number, layers: readonly CompiledLayer[]): TransformerModel["finishLayer"] {
+function layerFinisher(
+  arith: Arith,
+  sums: ExactSum,
+  d: number,
+  layers: readonly CompiledLayer[],
+): TransformerModel["finishLayer"] {
   const attn = new Float64Array(d);
   const a = new Float64Array(d);
   const hidden = new Float64Array(Math.max(0, ...layers.map((l) => l.ffn?.f ?? 0)));
@@ -220,7 +252,8 @@ function runForward(model: TransformerModel, tokens: ArrayLike<number>): Float64
 
 function forwardVectors(model: TransformerModel, tokens: ArrayLike<number>): { x: Float64Array; offset: number } {
   const n = tokens.length;
-  if (n < 1 || n > model.maxLength) fail("invalid-input", `the model takes 1 to ${model.maxLength} tokens (its position embeddings), got ${n}`);
+  if (n < 1 || n > model.maxLength)
+    fail("invalid-input", `the model takes 1 to ${model.maxLength} tokens (its position embeddings), got ${n}`);
   const sc = scratchFor(model, n);
   const { d } = model;
   let x = sc.x;
@@ -237,7 +270,14 @@ function forwardVectors(model: TransformerModel, tokens: ArrayLike<number>): { x
 }
 
 /** Head outputs of every query position from `first` on, into sc.heads (position-major, head by head). */
-function attendAll(model: TransformerModel, layer: CompiledLayer, x: Float64Array, n: number, first: number, sc: Scratch): void {
+function attendAll(
+  model: TransformerModel,
+  layer: CompiledLayer,
+  x: Float64Array,
+  n: number,
+  first: number,
+  sc: Scratch,
+): void {
   const { arith } = model;
   const m = layer.m;
   const width = m * layer.heads.length;

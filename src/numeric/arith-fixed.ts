@@ -1,5 +1,17 @@
 import type { Arith } from "./arith.js";
-import { DOWN, EXACT_BELOW, KMAX, KMIN, NEAREST, UP, fixedParams, roundFixed, roundFixedWith, roundHalfEven, type FixedFormat } from "./fixed.js";
+import {
+  DOWN,
+  EXACT_BELOW,
+  KMAX,
+  KMIN,
+  NEAREST,
+  UP,
+  fixedParams,
+  roundFixed,
+  roundFixedWith,
+  roundHalfEven,
+  type FixedFormat,
+} from "./fixed.js";
 import { checkDot, checkMatVec } from "./arith-check.js";
 import { productError } from "./two-product.js";
 
@@ -39,7 +51,16 @@ export function roundSplit(P: number, E: number, down: number, kmin: number, kma
 }
 
 /** The format's value of a * b for values a, b of the format; exactBelow = 2^(53 - 2F). */
-function mulFixed(a: number, b: number, up: number, down: number, kmin: number, kmax: number, nearest: boolean, exactBelow: number): number {
+function mulFixed(
+  a: number,
+  b: number,
+  up: number,
+  down: number,
+  kmin: number,
+  kmax: number,
+  nearest: boolean,
+  exactBelow: number,
+): number {
   const p = a * b;
   if (!(Math.abs(p) >= exactBelow)) return round(p, up, down, kmin, kmax, nearest); // exact product (or NaN)
   return roundSplit(p * up, twoProductError(a, b, p) * up, down, kmin, kmax, nearest);
@@ -59,7 +80,14 @@ function dotFixed(w: Float64Array, i: number, cols: number, v: Float64Array, vOf
   const exactBelow = p[EXACT_BELOW]!;
   let acc = 0;
   for (let j = 0; j < cols; j++, i++) {
-    acc = round(acc + mulFixed(w[i]!, v[vOffset + j]!, up, down, kmin, kmax, nearest, exactBelow), up, down, kmin, kmax, nearest);
+    acc = round(
+      acc + mulFixed(w[i]!, v[vOffset + j]!, up, down, kmin, kmax, nearest, exactBelow),
+      up,
+      down,
+      kmin,
+      kmax,
+      nearest,
+    );
   }
   return acc;
 }

@@ -12,7 +12,14 @@ import { checkDot, checkMatVec } from "./arith-check.js";
 const round = roundIeee;
 
 /** acc = round(acc + round(w[i + j] * v[vOffset + j])) for j in [0, cols), acc from 0. */
-function dotIeee(w: Float64Array, i: number, cols: number, v: Float64Array, vOffset: number, table: Float64Array): number {
+function dotIeee(
+  w: Float64Array,
+  i: number,
+  cols: number,
+  v: Float64Array,
+  vOffset: number,
+  table: Float64Array,
+): number {
   let acc = 0;
   for (let j = 0; j < cols; j++, i++) acc = round(acc + round(w[i]! * v[vOffset + j]!, table), table);
   return acc;

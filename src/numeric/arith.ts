@@ -26,7 +26,16 @@ export interface Arith {
    * out[outOffset + r] = round(dotRow(r) + bias[r]) for every row (no add when bias is null), reading the vector
    * from v[vOffset ..]. `vOffset` (an addition to the first draft) lets a state or a sequence live in one buffer.
    */
-  matVec(w: Float64Array, rows: number, cols: number, v: Float64Array, bias: Float64Array | null, out: Float64Array, outOffset?: number, vOffset?: number): void;
+  matVec(
+    w: Float64Array,
+    rows: number,
+    cols: number,
+    v: Float64Array,
+    bias: Float64Array | null,
+    out: Float64Array,
+    outOffset?: number,
+    vOffset?: number,
+  ): void;
   tanh(x: number): number;
   /** round(1 / (1 + exp(-x))), computed in binary64. */
   sigmoid(x: number): number;
@@ -73,7 +82,12 @@ function build(format: NumberFormat): Arith {
   } else if (isFixed(format)) {
     return fixedArith(format);
   }
-  throw new CcboundError("invalid-format", `no exact arithmetic for number format ${format.name}`, undefined, "use float64, float32, an IEEE format with at most 24 mantissa bits, or fixed:I.F");
+  throw new CcboundError(
+    "invalid-format",
+    `no exact arithmetic for number format ${format.name}`,
+    undefined,
+    "use float64, float32, an IEEE format with at most 24 mantissa bits, or fixed:I.F",
+  );
 }
 
 function isIeee(f: NumberFormat): f is IeeeFormat {

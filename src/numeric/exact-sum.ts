@@ -52,7 +52,8 @@ export function exactSumFor(format: NumberFormat): ExactSum {
 
 /** ceil(log2 count): the extra bits a sum of `count` values needs. */
 export function log2Ceil(count: number): number {
-  if (!Number.isInteger(count) || count < 1 || count > 2 ** 31) throw new RangeError(`a partial sum needs 1 <= count <= 2^31, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 2 ** 31)
+    throw new RangeError(`a partial sum needs 1 <= count <= 2^31, got ${count}`);
   return 32 - Math.clz32(count - 1);
 }
 
@@ -137,7 +138,10 @@ function clampNumber(x: number, lo: number, hi: number): number {
 }
 
 /** Special-value classes of an IEEE sum, sent as 2 bits before the units. */
-const FINITE = 0, NAN = 1, POS_INF = 2, NEG_INF = 3;
+const FINITE = 0,
+  NAN = 1,
+  POS_INF = 2,
+  NEG_INF = 3;
 
 /*
  * IEEE formats: units of the least subnormal 2^qmin, in a bigint. The exact sum is rounded once, to nearest even, in
@@ -335,4 +339,3 @@ function bitLength(a: bigint): number {
   const hex = a.toString(16);
   return (hex.length - 1) * 4 + (32 - Math.clz32(parseInt(hex[0]!, 16)));
 }
-

@@ -25,8 +25,20 @@ const FIXED_HINT = 'fixed:I.F needs integers I, F >= 0 with 1 + I + F <= 53, and
 export function fixedFormat(intBits: number, fracBits: number, rounding: FixedRounding = "floor"): FixedFormat {
   const bits = 1 + intBits + fracBits;
   // p <= 53 keeps every k (and every code) an exact integer `number`.
-  if (!Number.isInteger(intBits) || !Number.isInteger(fracBits) || intBits < 0 || fracBits < 0 || bits > 53 || (rounding !== "floor" && rounding !== "nearest")) {
-    throw new CcboundError("invalid-format", `unsupported fixed-point format (I=${intBits}, F=${fracBits}, rounding ${String(rounding)})`, undefined, FIXED_HINT);
+  if (
+    !Number.isInteger(intBits) ||
+    !Number.isInteger(fracBits) ||
+    intBits < 0 ||
+    fracBits < 0 ||
+    bits > 53 ||
+    (rounding !== "floor" && rounding !== "nearest")
+  ) {
+    throw new CcboundError(
+      "invalid-format",
+      `unsupported fixed-point format (I=${intBits}, F=${fracBits}, rounding ${String(rounding)})`,
+      undefined,
+      FIXED_HINT,
+    );
   }
   const name = rounding === "floor" ? `fixed:${intBits}.${fracBits}` : `fixed:${intBits}.${fracBits}:nearest`;
   const hit = cache.get(name);
@@ -40,14 +52,24 @@ export function fixedFormat(intBits: number, fracBits: number, rounding: FixedRo
   const isRepresentable = (x: number) => x === x && Object.is(round(x), x);
   const modulus = pow2(bits);
   const format: FixedFormat = Object.freeze({
-    name, kind: "fixed", bits, max: kmax * down, min: kmin * down, intBits, fracBits, rounding, round, isRepresentable,
+    name,
+    kind: "fixed",
+    bits,
+    max: kmax * down,
+    min: kmin * down,
+    intBits,
+    fracBits,
+    rounding,
+    round,
+    isRepresentable,
     encode(x: number): bigint {
       if (!isRepresentable(x)) throw new RangeError(`${x} is not a value of ${name}; round it before encoding`);
       const k = x * up; // exact: x is k * 2^-F
       return BigInt(k < 0 ? k + modulus : k);
     },
     decode(code: bigint): number {
-      if (code < 0n || code >> BigInt(bits) !== 0n) throw new RangeError(`${code} is not a ${bits}-bit code of ${name}`);
+      if (code < 0n || code >> BigInt(bits) !== 0n)
+        throw new RangeError(`${code} is not a ${bits}-bit code of ${name}`);
       const n = Number(code);
       return (n > kmax ? n - modulus : n) * down;
     },
@@ -60,7 +82,12 @@ const TWO51 = 2251799813685248;
 const SHIFT = 6755399441055744; // 1.5 * 2^52
 
 /** Indices into a fixed format's constants (see fixedParams). */
-export const UP = 0, DOWN = 1, KMIN = 2, KMAX = 3, NEAREST = 4, EXACT_BELOW = 5;
+export const UP = 0,
+  DOWN = 1,
+  KMIN = 2,
+  KMAX = 3,
+  NEAREST = 4,
+  EXACT_BELOW = 5;
 
 /**
  * A fixed format's constants as raw doubles: [2^F, 2^-F, kmin, kmax, nearest ? 1 : 0, 2^(53 - 2F)] (the last is
@@ -69,7 +96,14 @@ export const UP = 0, DOWN = 1, KMIN = 2, KMAX = 3, NEAREST = 4, EXACT_BELOW = 5;
  * for others, and a loop that has seen both re-checks them every iteration (2x slower, measured).
  */
 export function fixedParams(intBits: number, fracBits: number, rounding: FixedRounding): Float64Array {
-  return Float64Array.of(pow2(fracBits), pow2(-fracBits), -pow2(intBits + fracBits), pow2(intBits + fracBits) - 1, rounding === "nearest" ? 1 : 0, pow2(53 - 2 * fracBits));
+  return Float64Array.of(
+    pow2(fracBits),
+    pow2(-fracBits),
+    -pow2(intBits + fracBits),
+    pow2(intBits + fracBits) - 1,
+    rounding === "nearest" ? 1 : 0,
+    pow2(53 - 2 * fracBits),
+  );
 }
 
 /** roundFixed with the constants from fixedParams. */

@@ -9,7 +9,8 @@ export interface IeeeFormat extends NumberFormat {
   readonly mantissaBits: number;
 }
 
-const IEEE_HINT = "exponent bits in [2, 11] and mantissa bits in [1, 50] with at most 53 bits in all, or exactly binary64 (11, 52)";
+const IEEE_HINT =
+  "exponent bits in [2, 11] and mantissa bits in [1, 50] with at most 53 bits in all, or exactly binary64 (11, 52)";
 
 /**
  * The IEEE format with the given field widths. Rounding is round-to-nearest-even from binary64, done once.
@@ -19,19 +20,45 @@ const IEEE_HINT = "exponent bits in [2, 11] and mantissa bits in [1, 50] with at
 export function ieeeFormat(name: string, exponentBits: number, mantissaBits: number): IeeeFormat {
   const isBinary64 = exponentBits === 11 && mantissaBits === 52;
   const ok =
-    Number.isInteger(exponentBits) && Number.isInteger(mantissaBits) &&
-    exponentBits >= 2 && exponentBits <= 11 && mantissaBits >= 1 && mantissaBits <= 50 &&
+    Number.isInteger(exponentBits) &&
+    Number.isInteger(mantissaBits) &&
+    exponentBits >= 2 &&
+    exponentBits <= 11 &&
+    mantissaBits >= 1 &&
+    mantissaBits <= 50 &&
     1 + exponentBits + mantissaBits <= 53;
   if (!isBinary64 && !ok) {
-    throw new CcboundError("invalid-format", `unsupported IEEE format ${name} (${exponentBits} exponent bits, ${mantissaBits} mantissa bits)`, undefined, IEEE_HINT);
+    throw new CcboundError(
+      "invalid-format",
+      `unsupported IEEE format ${name} (${exponentBits} exponent bits, ${mantissaBits} mantissa bits)`,
+      undefined,
+      IEEE_HINT,
+    );
   }
   const bits = 1 + exponentBits + mantissaBits;
   const bias = pow2(exponentBits - 1) - 1;
   const max = (2 - pow2(-mantissaBits)) * pow2(bias);
-  const round = isBinary64 ? (x: number) => x : exponentBits === 8 && mantissaBits === 23 ? Math.fround : ieeeRounder(exponentBits, mantissaBits);
+  const round = isBinary64
+    ? (x: number) => x
+    : exponentBits === 8 && mantissaBits === 23
+      ? Math.fround
+      : ieeeRounder(exponentBits, mantissaBits);
   const isRepresentable = (x: number) => x !== x || Object.is(round(x), x);
-  const codec = isBinary64 ? binary64Codec(isRepresentable, name) : makeCodec(name, exponentBits, mantissaBits, isRepresentable);
-  return Object.freeze({ name, kind: "ieee", bits, max, min: -max, exponentBits, mantissaBits, round, isRepresentable, ...codec });
+  const codec = isBinary64
+    ? binary64Codec(isRepresentable, name)
+    : makeCodec(name, exponentBits, mantissaBits, isRepresentable);
+  return Object.freeze({
+    name,
+    kind: "ieee",
+    bits,
+    max,
+    min: -max,
+    exponentBits,
+    mantissaBits,
+    round,
+    isRepresentable,
+    ...codec,
+  });
 }
 
 /**
@@ -75,7 +102,8 @@ const tables = new Map<string, Float64Array>();
 
 /** The table roundIeee needs for a format with `exponentBits` and m fraction bits (1 <= m <= 50); one per shape. */
 export function ieeeTable(exponentBits: number, m: number): Float64Array {
-  if (!(m >= 1 && m <= 50 && exponentBits >= 2 && exponentBits <= 11)) throw new RangeError(`ieeeTable: needs 1 <= m <= 50 and 2 <= e <= 11, got e=${exponentBits}, m=${m}`);
+  if (!(m >= 1 && m <= 50 && exponentBits >= 2 && exponentBits <= 11))
+    throw new RangeError(`ieeeTable: needs 1 <= m <= 50 and 2 <= e <= 11, got e=${exponentBits}, m=${m}`);
   const key = `${exponentBits}:${m}`;
   let table = tables.get(key);
   if (table === undefined) tables.set(key, (table = buildTable(exponentBits, m)));
@@ -150,7 +178,8 @@ function makeCodec(name: string, e: number, m: number, isRepresentable: (x: numb
       const a = Math.abs(x);
       let field: number;
       if (a === Infinity) field = expOnes * twoM;
-      else if (a < minNormal) field = a * up1 * up2; // subnormal or zero: fraction = a / quantumSub
+      else if (a < minNormal)
+        field = a * up1 * up2; // subnormal or zero: fraction = a / quantumSub
       else field = (((hi >>> 20) & 0x7ff) - 1023 + bias) * twoM + ((hi & 0xfffff) * 4294967296 + lo) * fracScale;
       return BigInt(hi >>> 31 === 1 ? signBit + field : field);
     },
@@ -161,7 +190,14 @@ function makeCodec(name: string, e: number, m: number, isRepresentable: (x: numb
       if (negative) n -= signBit;
       const exp = Math.floor(n / twoM);
       const frac = n - exp * twoM;
-      const v = exp === expOnes ? (frac === 0 ? Infinity : NaN) : exp === 0 ? frac * quantumSub : (twoM + frac) * pow2(exp - bias - m);
+      const v =
+        exp === expOnes
+          ? frac === 0
+            ? Infinity
+            : NaN
+          : exp === 0
+            ? frac * quantumSub
+            : (twoM + frac) * pow2(exp - bias - m);
       return negative ? -v : v;
     },
   };

@@ -22,7 +22,13 @@ export function parseFormat(name: string, where?: string): NumberFormat {
     try {
       return fixedFormat(Number(m[1]), Number(m[2]), m[3] === "nearest" ? "nearest" : "floor");
     } catch (e) {
-      if (e instanceof CcboundError) throw new CcboundError("invalid-format", `unsupported number format "${name}": 1 + I + F must be at most 53`, where, `accepted: ${FORMAT_NAMES_HELP}`);
+      if (e instanceof CcboundError)
+        throw new CcboundError(
+          "invalid-format",
+          `unsupported number format "${name}": 1 + I + F must be at most 53`,
+          where,
+          `accepted: ${FORMAT_NAMES_HELP}`,
+        );
       throw e;
     }
   }

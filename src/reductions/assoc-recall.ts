@@ -14,7 +14,10 @@ export function indexToAssocRecall(model: RecurrentModel, task: Task): Protocol<
   return fromIndex(
     model,
     task,
-    (a, sigma, id) => Int32Array.from({ length: 2 * a.length }, (_, t) => (t % 2 === 0 ? id(keyToken(t / 2 + 1)) : sigma[a[(t - 1) / 2] as 0 | 1])),
+    (a, sigma, id) =>
+      Int32Array.from({ length: 2 * a.length }, (_, t) =>
+        t % 2 === 0 ? id(keyToken(t / 2 + 1)) : sigma[a[(t - 1) / 2] as 0 | 1],
+      ),
     (i, id) => Int32Array.of(id(keyToken(i + 1))),
   );
 }

@@ -19,11 +19,21 @@ export function bind(model: Vocabulary, task: Task): Binding {
   const labelId = new Map(model.labels.map((t, i) => [t, i] as const));
   const missingToken = task.vocab.find((t) => !tokenId.has(t));
   if (missingToken !== undefined) {
-    fail("task-mismatch", `the model's vocabulary has no token "${missingToken}", which ${task.name} at n=${task.n} uses`, "/vocab", `${task.name} needs ${describe(task.vocab)}`);
+    fail(
+      "task-mismatch",
+      `the model's vocabulary has no token "${missingToken}", which ${task.name} at n=${task.n} uses`,
+      "/vocab",
+      `${task.name} needs ${describe(task.vocab)}`,
+    );
   }
   const missingLabel = task.labels.find((t) => !labelId.has(t));
   if (missingLabel !== undefined) {
-    fail("task-mismatch", `the model has no output label "${missingLabel}", which ${task.name} answers`, "/labels", `${task.name} needs labels ${describe(task.labels)}`);
+    fail(
+      "task-mismatch",
+      `the model has no output label "${missingLabel}", which ${task.name} answers`,
+      "/labels",
+      `${task.name} needs labels ${describe(task.labels)}`,
+    );
   }
   return { tokenId, labelId, ids: (tokens) => idsIn(tokenId, tokens) };
 }
@@ -34,9 +44,14 @@ export function inputIds(model: Vocabulary, tokens: readonly string[]): Int32Arr
 }
 
 function idsIn(tokenId: ReadonlyMap<string, number>, tokens: readonly string[], where?: string): Int32Array {
-  return Int32Array.from(tokens, (token) => tokenId.get(token) ?? fail("invalid-input", `token "${token}" is not in the model's vocabulary`, where));
+  return Int32Array.from(
+    tokens,
+    (token) => tokenId.get(token) ?? fail("invalid-input", `token "${token}" is not in the model's vocabulary`, where),
+  );
 }
 
 function describe(items: readonly string[]): string {
-  return items.length <= 6 ? items.join(" ") : `${items.slice(0, 3).join(" ")} ... ${items.slice(-2).join(" ")} (${items.length} tokens)`;
+  return items.length <= 6
+    ? items.join(" ")
+    : `${items.slice(0, 3).join(" ")} ... ${items.slice(-2).join(" ")} (${items.length} tokens)`;
 }

@@ -20,6 +20,10 @@ export function fromIndex(
   const id = (token: string) => b.tokenId.get(token)!;
   const sigma = [id(task.labels[0]!), id(task.labels[1]!)] as const;
   const one = b.labelId.get(task.labels[1]!)!;
-  const pulled = comap(theorem2Protocol(model, task.inputLength - 1), (a: Bits) => alice(a, sigma, id), (i: number) => bob(i, id));
+  const pulled = comap(
+    theorem2Protocol(model, task.inputLength - 1),
+    (a: Bits) => alice(a, sigma, id),
+    (i: number) => bob(i, id),
+  );
   return mapOutput(pulled, (label) => (label === one ? 1 : 0));
 }

@@ -12,7 +12,13 @@ import type { OneWayFamily } from "./one-way-family.js";
  */
 export function nearestNeighborFamily(task: Task): OneWayFamily {
   const dim = task.params["dim"]!;
-  if (2 ** dim < task.n) fail("invalid-flag", `Theorem 8's reduction needs n distinct keys: 2^${dim} < n = ${task.n}`, "--dim", "leave --dim out for the smallest d that fits");
+  if (2 ** dim < task.n)
+    fail(
+      "invalid-flag",
+      `Theorem 8's reduction needs n distinct keys: 2^${dim} < n = ${task.n}`,
+      "--dim",
+      "leave --dim out for the smallest d that fits",
+    );
   return {
     theorem: "thm8",
     task,

@@ -14,7 +14,8 @@ export interface Split {
 }
 
 export function cutSplit(n: number, k: number): Split {
-  if (!Number.isInteger(k) || k < 1 || k >= n) fail("invalid-flag", `a cut must be 1..${n - 1} for n = ${n} tokens, got ${k}`, "--split");
+  if (!Number.isInteger(k) || k < 1 || k >= n)
+    fail("invalid-flag", `a cut must be 1..${n - 1} for n = ${n} tokens, got ${k}`, "--split");
   return { n, alice: range(0, k), bob: range(k, n), name: String(k) };
 }
 
@@ -28,7 +29,8 @@ export function oddEvenSplit(n: number): Split {
 /** Any partition: Alice's positions, Bob holds the rest. */
 export function partitionSplit(n: number, alicePositions: Iterable<number>): Split {
   const mine = new Set(alicePositions);
-  for (const p of mine) if (!Number.isInteger(p) || p < 0 || p >= n) throw new RangeError(`position ${p} is outside 0..${n - 1}`);
+  for (const p of mine)
+    if (!Number.isInteger(p) || p < 0 || p >= n) throw new RangeError(`position ${p} is outside 0..${n - 1}`);
   const all = range(0, n);
   return { n, alice: all.filter((p) => mine.has(p)), bob: all.filter((p) => !mine.has(p)), name: "custom" };
 }

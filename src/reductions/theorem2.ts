@@ -7,11 +7,15 @@ import { decodeState, encodeState, feed, stateBits, type RecurrentModel } from "
  * Alice runs the model on s_1..s_K and sends the exact bits of h_K; Bob decodes them, runs s_{K+1}..s_N and reads
  * the output. Inputs are token ids; the answer is the model's label index, equal to the forward pass bit for bit.
  */
-export function theorem2Protocol(model: RecurrentModel, cut: number): Protocol<ArrayLike<number>, ArrayLike<number>, number> {
+export function theorem2Protocol(
+  model: RecurrentModel,
+  cut: number,
+): Protocol<ArrayLike<number>, ArrayLike<number>, number> {
   return oneWay(
     `h_K: ${model.stateUnits} values x ${model.unitBits} bits (${model.formatName})`,
     (alice) => {
-      if (alice.length !== cut) throw new RangeError(`Alice holds the ${cut} tokens before the cut, got ${alice.length}`);
+      if (alice.length !== cut)
+        throw new RangeError(`Alice holds the ${cut} tokens before the cut, got ${alice.length}`);
       return encodeState(model, feed(model, model.newState(), alice));
     },
     // Positions are public: Bob continues at the cut.

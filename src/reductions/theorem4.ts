@@ -36,7 +36,10 @@ export function theorem4Protocol(model: TransformerModel, split: Split): Protoco
 }
 
 /** The same protocol with the final vector at the last position as its output (for bit-for-bit comparisons). */
-export function theorem4VectorProtocol(model: TransformerModel, split: Split): Protocol<Int32Array, Int32Array, Float64Array> {
+export function theorem4VectorProtocol(
+  model: TransformerModel,
+  split: Split,
+): Protocol<Int32Array, Int32Array, Float64Array> {
   const layer = onlyLayer(model);
   checkSplit(model, split);
   const holderIsAlice = holderOfLast(split) === "alice";
@@ -64,13 +67,22 @@ export function paperTheorem4Bits(model: TransformerModel, n: number): number {
 
 function onlyLayer(model: TransformerModel): CompiledLayer {
   if (model.layers.length !== 1) {
-    throw new CcboundError("unsupported", `Theorem 4's protocol is for one-layer Transformers; this model has ${model.layers.length} layers`, undefined, "no protocol of this kind exists for two layers (Corollary 13.1)");
+    throw new CcboundError(
+      "unsupported",
+      `Theorem 4's protocol is for one-layer Transformers; this model has ${model.layers.length} layers`,
+      undefined,
+      "no protocol of this kind exists for two layers (Corollary 13.1)",
+    );
   }
   return model.layers[0]!;
 }
 
 function checkSplit(model: TransformerModel, split: Split): void {
-  if (split.n > model.maxLength) throw new CcboundError("invalid-input", `inputs of ${split.n} tokens are longer than the model's ${model.maxLength} positions (its position embeddings)`);
+  if (split.n > model.maxLength)
+    throw new CcboundError(
+      "invalid-input",
+      `inputs of ${split.n} tokens are longer than the model's ${model.maxLength} positions (its position embeddings)`,
+    );
   if (split.alice.length + split.bob.length !== split.n) throw new RangeError("a split must partition 0..n-1");
 }
 
@@ -99,7 +111,8 @@ class Party {
     const { d } = model;
     const m = layer.m;
     this.count = positions.length;
-    if (tokens.length !== positions.length) throw new RangeError(`a party holding ${positions.length} positions got ${tokens.length} tokens`);
+    if (tokens.length !== positions.length)
+      throw new RangeError(`a party holding ${positions.length} positions got ${tokens.length} tokens`);
     this.x = new Float64Array(n * d);
     positions.forEach((p, i) => model.embed(tokens[i]!, p, this.x, p * d));
     this.keys = layer.heads.map((h) => projected(model, h.key, h, this.x, positions, n * m));
@@ -120,7 +133,9 @@ class Party {
     if (queries === this.queries) return this.localMaxima;
     this.queries = queries;
     this.max = undefined;
-    this.localMaxima = this.layer.heads.map((_, h) => logitsAndMax(this.model.arith, queries[h]!, this.keys[h]!, this.layer.m, this.positions, this.count, this.s[h]!));
+    this.localMaxima = this.layer.heads.map((_, h) =>
+      logitsAndMax(this.model.arith, queries[h]!, this.keys[h]!, this.layer.m, this.positions, this.count, this.s[h]!),
+    );
     return this.localMaxima;
   }
 
@@ -146,7 +161,14 @@ class Party {
   }
 }
 
-function projected(model: TransformerModel, w: Float64Array, head: CompiledLayer["heads"][number], x: Float64Array, positions: Int32Array, size: number): Float64Array {
+function projected(
+  model: TransformerModel,
+  w: Float64Array,
+  head: CompiledLayer["heads"][number],
+  x: Float64Array,
+  positions: Int32Array,
+  size: number,
+): Float64Array {
   const out = new Float64Array(size);
   project(model.arith, w, head, x, positions, positions.length, out);
   return out;
@@ -167,7 +189,13 @@ function queriesOf(model: TransformerModel, layer: CompiledLayer, token: number,
  * The protocol with the holder of the last token as Alice ("first") and the other party as Bob ("second").
  * Rounds: token; maxima (holder, then other); normalisers; weighted values; then both know the output.
  */
-function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, holder: Int32Array, other: Int32Array): Protocol<Int32Array, Int32Array, Float64Array> {
+function holderFirst(
+  model: TransformerModel,
+  layer: CompiledLayer,
+  n: number,
+  holder: Int32Array,
+  other: Int32Array,
+): Protocol<Int32Array, Int32Array, Float64Array> {
   const H = layer.heads.length;
   const m = layer.m;
   const p = model.unitBits;
@@ -178,7 +206,8 @@ function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, h
   const computed = new WeakMap<Int32Array, Party>();
   const party = (positions: Int32Array, tokens: Int32Array) => {
     let p = computed.get(tokens);
-    if (p === undefined || p.positions !== positions) computed.set(tokens, (p = new Party(model, layer, positions, tokens, n)));
+    if (p === undefined || p.positions !== positions)
+      computed.set(tokens, (p = new Party(model, layer, positions, tokens, n)));
     return p;
   };
 
@@ -210,7 +239,11 @@ function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, h
       };
       return round(
         `maxima: ${H} x ${p} bits`,
-        (positions, tokens) => BitString.fromCodes(local(positions, tokens).maxima.map((v) => format.encode(v)), p),
+        (positions, tokens) =>
+          BitString.fromCodes(
+            local(positions, tokens).maxima.map((v) => format.encode(v)),
+            p,
+          ),
         (ma, mb) => {
           const max = combineMaxima(ma, mb, H, p, format.decode);
           return round(
@@ -238,7 +271,13 @@ function holderFirst(model: TransformerModel, layer: CompiledLayer, n: number, h
   };
 }
 
-function combineMaxima(a: BitString, b: BitString | null, H: number, p: number, decode: (c: bigint) => number): number[] {
+function combineMaxima(
+  a: BitString,
+  b: BitString | null,
+  H: number,
+  p: number,
+  decode: (c: bigint) => number,
+): number[] {
   return Array.from({ length: H }, (_, h) => {
     const mine = decode(a.readCode(h * p, p));
     return b === null ? mine : Math.max(mine, decode(b.readCode(h * p, p)));
@@ -255,7 +294,12 @@ function encodeSums(accs: readonly Accumulator[], count: number): BitString {
 }
 
 /** Decode both parties' partial sums (k of them each) and add them exactly. */
-function combineSums(messages: readonly (BitString | null)[], counts: readonly number[], k: number, sums: TransformerModel["sums"]): Accumulator[] {
+function combineSums(
+  messages: readonly (BitString | null)[],
+  counts: readonly number[],
+  k: number,
+  sums: TransformerModel["sums"],
+): Accumulator[] {
   const total = Array.from({ length: k }, () => sums.accumulator());
   messages.forEach((message, party) => {
     if (message === null) return;
@@ -271,7 +315,13 @@ function combineSums(messages: readonly (BitString | null)[], counts: readonly n
 }
 
 /** Both parties: the head outputs rounded once, then the rest of the layer at the last position. */
-function finish(model: TransformerModel, layer: CompiledLayer, token: number, n: number, u: readonly Accumulator[]): Float64Array {
+function finish(
+  model: TransformerModel,
+  layer: CompiledLayer,
+  token: number,
+  n: number,
+  u: readonly Accumulator[],
+): Float64Array {
   const x = new Float64Array(model.d);
   model.embed(token, n - 1, x, 0);
   const heads = Float64Array.from(u, (acc) => acc.rounded());

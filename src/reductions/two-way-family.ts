@@ -33,24 +33,51 @@ export function twoWayFamily(task: Task): TwoWayFamily {
       const half = task.n / 2;
       const separator = task.params["separator"] === 1;
       const tokens = (x: Bits, y: Bits) => [...bitTokens(x), ...(separator ? [SEPARATOR] : []), ...bitTokens(y)];
-      return pulledBack(eqProblem(half), task, cutSplit(task.inputLength, half), tokens, task.params["ineq"] === 1 ? "0" : "1");
+      return pulledBack(
+        eqProblem(half),
+        task,
+        cutSplit(task.inputLength, half),
+        tokens,
+        task.params["ineq"] === 1 ? "0" : "1",
+      );
     }
     case "disjointness":
       // DISJ on the halves (Fact 1): the elements (x, not x) are disjoint, value "0".
-      return pulledBack(disjProblem(task.n / 2), task, cutSplit(task.n, task.n / 2), (x, y) => [...bitTokens(x), ...bitTokens(y)], "0");
+      return pulledBack(
+        disjProblem(task.n / 2),
+        task,
+        cutSplit(task.n, task.n / 2),
+        (x, y) => [...bitTokens(x), ...bitTokens(y)],
+        "0",
+      );
     case "dyck": {
       if (task.params["pairs"] !== 2 || task.params["depth"] !== 2) {
-        fail("unsupported", `Lemma 1's fooling set is for Dyck-(2,2); this task is Dyck-(${task.params["pairs"]},${task.params["depth"]})`, "--task");
+        fail(
+          "unsupported",
+          `Lemma 1's fooling set is for Dyck-(2,2); this task is Dyck-(${task.params["pairs"]},${task.params["depth"]})`,
+          "--task",
+        );
       }
       const symbols = (x: Uint8Array, y: Uint8Array) => Array.from(interleave(x, y), (s) => DYCK_SYMBOLS[s]!);
       return pulledBack(dyckProblem(task.n), task, oddEvenSplit(task.n), symbols, "1");
     }
     default:
-      return fail("unsupported", `${task.name} has no two-way fooling-set reduction here`, "--task", "use equality, disjointness or dyck");
+      return fail(
+        "unsupported",
+        `${task.name} has no two-way fooling-set reduction here`,
+        "--task",
+        "use equality, disjointness or dyck",
+      );
   }
 }
 
-function pulledBack<X, Y>(problem: Problem<X, Y>, task: Task, split: Split, tokens: (x: X, y: Y) => string[], value: string): TwoWayFamily {
+function pulledBack<X, Y>(
+  problem: Problem<X, Y>,
+  task: Task,
+  split: Split,
+  tokens: (x: X, y: Y) => string[],
+  value: string,
+): TwoWayFamily {
   const set = problem.foolingSet;
   if (set.kind !== "two-way") throw new Error(`${problem.name} has no two-way fooling set`);
   return {
@@ -72,5 +99,10 @@ function bitTokens(x: Bits): string[] {
 /** Check a split the user asked for against the reduction's own (the fooling set is only a fooling set there). */
 export function checkSplitName(family: TwoWayFamily, asked: string | undefined): void {
   if (asked === undefined || asked === family.split.name) return;
-  fail("invalid-flag", `the ${family.problem} reduction for ${family.task.name} splits the input at "${family.split.name}", not "${asked}"`, "--split", `use --split ${family.split.name} or leave it out`);
+  fail(
+    "invalid-flag",
+    `the ${family.problem} reduction for ${family.task.name} splits the input at "${family.split.name}", not "${asked}"`,
+    "--split",
+    `use --split ${family.split.name} or leave it out`,
+  );
 }

@@ -23,13 +23,21 @@ export function theoremFor(model: Model, task: Task): Theorem {
   const ids = THEOREM_BY_TASK[task.name];
   if (model.kind === "transformer") return ids ? theorem(ids.transformer) : noTransformerBound(task);
   if (ids && ids.recurrent === undefined) {
-    return fail("unsupported", `the paper proves no lower bound for recurrent models on ${task.name}: Lemma 1's odd/even split needs no contiguous cut, and a 7-state DFA recognises Dyck-(2,2)`, "--task", "check a one-layer Transformer on dyck");
+    return fail(
+      "unsupported",
+      `the paper proves no lower bound for recurrent models on ${task.name}: Lemma 1's odd/even split needs no contiguous cut, and a 7-state DFA recognises Dyck-(2,2)`,
+      "--task",
+      "check a one-layer Transformer on dyck",
+    );
   }
   return ids ? theorem(ids.recurrent!) : recurrentBound(task).theorem;
 }
 
 /** Index lookup and the other INDEX tasks have no lower bound for Transformers in the paper: one clear error. */
 export function noTransformerBound(task: Task): never {
-  const hint = task.name === "index-lookup" ? "one layer of width O(log N) solves it (Theorem 1)" : "Transformer bounds: equality, disjointness, dyck";
+  const hint =
+    task.name === "index-lookup"
+      ? "one layer of width O(log N) solves it (Theorem 1)"
+      : "Transformer bounds: equality, disjointness, dyck";
   return fail("unsupported", `the paper proves no lower bound for Transformers on ${task.name}`, "--task", hint);
 }

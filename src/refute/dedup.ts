@@ -33,7 +33,11 @@ export function dedupSearch(space: SearchSpace, maxRuns: number, progress?: Prog
         const key = messageKey(space, state);
         const other = seen.get(key);
         // Positions after t are 0 in both prefixes: one shared continuation keeps the states equal.
-        if (other !== undefined) return { outcome: { kind: "collision", a: trie.prefix(other), b: trie.prefix(e, c) }, stats: stats.snapshot() };
+        if (other !== undefined)
+          return {
+            outcome: { kind: "collision", a: trie.prefix(other), b: trie.prefix(e, c) },
+            stats: stats.snapshot(),
+          };
         seen.set(key, next.length);
         next.push(state);
         trie.add(e, c);
@@ -49,7 +53,10 @@ export function dedupSearch(space: SearchSpace, maxRuns: number, progress?: Prog
     stats.steps += space.queried.length;
     if (position >= 0) return { outcome: { kind: "wrong-answer", choices: prefix, position }, stats: stats.snapshot() };
   }
-  return { outcome: { kind: "clean", mode: "exhaustive", inputs: BigInt(states.length) * BigInt(space.queried.length) }, stats: stats.snapshot() };
+  return {
+    outcome: { kind: "clean", mode: "exhaustive", inputs: BigInt(states.length) * BigInt(space.queried.length) },
+    stats: stats.snapshot(),
+  };
 }
 
 /** The prefixes of a dedup walk, level by level: entry i of a level came from entry parent[i] of the level before. */

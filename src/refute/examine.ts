@@ -29,7 +29,8 @@ export class MessageTable {
     stats.run(space.cut);
     const key = messageKey(space, state);
     const other = this.seen.get(key);
-    if (other !== undefined && !other.every((c, t) => c === choices[t])) return { kind: "collision", a: other, b: choices.slice() };
+    if (other !== undefined && !other.every((c, t) => c === choices[t]))
+      return { kind: "collision", a: other, b: choices.slice() };
     this.seen.set(key, choices.slice());
     const position = firstWrongQuery(space, state, choices, this.scratch);
     stats.steps += space.queried.length;

@@ -60,7 +60,11 @@ function rhoFeed(plan: TwoWayPlan, evaluator: Evaluator, onProgress?: ProgressLi
       }
       return sequencer.exhausted;
     },
-    result: () => ({ outcome: outcome ?? { kind: "clean", mode: "sampled", elements: sequencer.runs }, runs: sequencer.runs, rho: sequencer.report() }),
+    result: () => ({
+      outcome: outcome ?? { kind: "clean", mode: "sampled", elements: sequencer.runs },
+      runs: sequencer.runs,
+      rho: sequencer.report(),
+    }),
   };
 }
 
@@ -74,7 +78,9 @@ function tableFeed(plan: TwoWayPlan, onProgress?: ProgressListener): SearchFeed 
     next: () => {
       const first = draws.position;
       const count = Math.min(DRAWS_PER_UNIT, draws.total - first);
-      return count > 0 ? { kind: "draws" as const, first, indices: Array.from({ length: count }, () => draws.next()) } : undefined;
+      return count > 0
+        ? { kind: "draws" as const, first, indices: Array.from({ length: count }, () => draws.next()) }
+        : undefined;
     },
     accept(unit, result) {
       if (unit.kind !== "draws" || result.kind !== "draws") throw new Error("a trails result for a table search");

@@ -23,7 +23,10 @@ export interface Finding {
 
 /** The model's answer on tokens, and the task's. */
 export function judge(space: SearchSpace, input: string[]): { expected: string; answer: string } {
-  return { expected: space.family.task.answer(input), answer: space.model.labels[forward(space.model, space.binding.ids(input))]! };
+  return {
+    expected: space.family.task.answer(input),
+    answer: space.model.labels[forward(space.model, space.binding.ids(input))]!,
+  };
 }
 
 export function findingOf(space: SearchSpace, outcome: SearchOutcome): Finding | undefined {
@@ -50,8 +53,11 @@ function collisionFinding(space: SearchSpace, a: Uint8Array, b: Uint8Array): Fin
     [...aliceTokens(space, b), ...query],
   ];
   const protocol = theorem2Protocol(space.model, space.cut);
-  const runs = inputs.map((input) => run(protocol, space.binding.ids(input.slice(0, space.cut)), space.binding.ids(query)));
-  if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript)) throw new Error("search reported a collision that the protocol does not reproduce");
+  const runs = inputs.map((input) =>
+    run(protocol, space.binding.ids(input.slice(0, space.cut)), space.binding.ids(query)),
+  );
+  if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript))
+    throw new Error("search reported a collision that the protocol does not reproduce");
   const judged = inputs.map((input) => judge(space, input));
   // One answer for both, two different expected answers: at least one is wrong.
   const wrong = judged[0]!.answer !== judged[0]!.expected ? 0 : 1;

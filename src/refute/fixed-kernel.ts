@@ -45,7 +45,11 @@ export interface FixedKernel {
  * The kernel for a small fixed-point recurrent model file, or undefined when there is none: not fixed point (IEEE
  * formats, DFAs), over KERNEL_LIMIT products a step, or different from the model's own step on a sample input.
  */
-export function fixedKernel(spec: RecurrentModelSpec, model: RecurrentModel, samples: readonly Int32Array[]): FixedKernel | undefined {
+export function fixedKernel(
+  spec: RecurrentModelSpec,
+  model: RecurrentModel,
+  samples: readonly Int32Array[],
+): FixedKernel | undefined {
   if (spec.arch !== "recurrent") return undefined;
   const format = parseFormat(spec.format);
   if (format.kind !== "fixed" || products(spec) > KERNEL_LIMIT) return undefined;
@@ -55,7 +59,11 @@ export function fixedKernel(spec: RecurrentModelSpec, model: RecurrentModel, sam
 
 function products(spec: RecurrentModelSpec): number {
   let total = spec.positionEmbedding ? (spec.embedding[0]?.length ?? 0) : 0;
-  for (const l of spec.layers) total += l.cell === "linear" ? l.hidden * (l.b[0]?.length ?? 0) + l.hidden : l.weight_ih.length * ((l.weight_ih[0]?.length ?? 0) + l.hidden);
+  for (const l of spec.layers)
+    total +=
+      l.cell === "linear"
+        ? l.hidden * (l.b[0]?.length ?? 0) + l.hidden
+        : l.weight_ih.length * ((l.weight_ih[0]?.length ?? 0) + l.hidden);
   return total;
 }
 
@@ -85,7 +93,8 @@ function buildKernel(spec: RecurrentModelSpec, format: FixedFormat, model: Recur
   return {
     feed(state, tokens, from, to, start) {
       // Tokens past the model's positions: its own step, which fails there in its own words.
-      if (start + (to - from) > maxLength) for (let t = from; t < to; t++) model.step(state, tokens[t]!, start + t - from);
+      if (start + (to - from) > maxLength)
+        for (let t = from; t < to; t++) model.step(state, tokens[t]!, start + t - from);
       else feed(state, tokens, from, to, start);
     },
   };
@@ -130,7 +139,10 @@ class Emit {
    */
   round(expr: string): string {
     const t = this.local(`(${expr}) * ${this.up}`);
-    const k = this.format.rounding === "nearest" ? `(Math.abs(${t}) < 2251799813685248 ? ${t} + 6755399441055744 - 6755399441055744 : rWide(${t}, p))` : `Math.floor(${t})`;
+    const k =
+      this.format.rounding === "nearest"
+        ? `(Math.abs(${t}) < 2251799813685248 ? ${t} + 6755399441055744 - 6755399441055744 : rWide(${t}, p))`
+        : `Math.floor(${t})`;
     return this.local(`Math.min(Math.max(${k}, ${this.kmin}), ${this.kmax}) * ${this.down} + 0`);
   }
 
@@ -138,13 +150,17 @@ class Emit {
   mul(a: string, b: string): string {
     const q = this.local(`${a} * ${b}`);
     const exact = this.round(q);
-    return this.local(`Math.abs(${q}) < ${lit(2 ** (53 - 2 * this.format.fracBits))} ? ${exact} : mulWide(${a}, ${b}, p)`);
+    return this.local(
+      `Math.abs(${q}) < ${lit(2 ** (53 - 2 * this.format.fracBits))} ? ${exact} : mulWide(${a}, ${b}, p)`,
+    );
   }
 
   /** tanh and sigmoid in binary64, a result of 1 read as "just below 1" when rounding down (arith-fixed.ts's belowOne). */
   squash(f: "tanh" | "sigmoid", x: string): string {
     const y = this.local(f === "tanh" ? `Math.tanh(${x})` : `1 / (1 + Math.exp(-${x}))`);
-    return this.round(this.format.rounding === "nearest" ? y : `${y} === 1 ? ${lit(1 - 2 ** -this.format.fracBits)} : ${y}`);
+    return this.round(
+      this.format.rounding === "nearest" ? y : `${y} === 1 ? ${lit(1 - 2 ** -this.format.fracBits)} : ${y}`,
+    );
   }
 }
 
@@ -154,11 +170,16 @@ class Emit {
  */
 function feedSource(spec: RecurrentModelSpec, d: number, e: Emit): string {
   const round = e.format.round;
-  const x = Array.from({ length: d }, (_, c) => (spec.positionEmbedding ? e.round(`E[tok * ${d} + ${c}] + P[pos * ${d} + ${c}]`) : e.local(`E[tok * ${d} + ${c}]`)));
+  const x = Array.from({ length: d }, (_, c) =>
+    spec.positionEmbedding ? e.round(`E[tok * ${d} + ${c}] + P[pos * ${d} + ${c}]`) : e.local(`E[tok * ${d} + ${c}]`),
+  );
   let input = x;
   let offset = 0;
   for (const layer of spec.layers) {
-    input = layer.cell === "linear" ? linearSource(layer, input, offset, e, round) : gatedSource(layer, input, offset, e, round);
+    input =
+      layer.cell === "linear"
+        ? linearSource(layer, input, offset, e, round)
+        : gatedSource(layer, input, offset, e, round);
     offset += layer.cell === "lstm" ? 2 * layer.hidden : layer.hidden;
   }
   return [
@@ -176,7 +197,13 @@ function feedSource(spec: RecurrentModelSpec, d: number, e: Emit): string {
  * a step sees is on the grid, so round(1 * x) = x, round(x + 0) = x and the first sum round(0 + t) = t: those
  * operations are left out, as are products by a zero weight.
  */
-function dotSource(w: readonly number[], xs: readonly string[], bias: number, e: Emit, round: (x: number) => number): string {
+function dotSource(
+  w: readonly number[],
+  xs: readonly string[],
+  bias: number,
+  e: Emit,
+  round: (x: number) => number,
+): string {
   let acc = "";
   w.forEach((raw, c) => {
     const wc = round(raw);
@@ -188,7 +215,13 @@ function dotSource(w: readonly number[], xs: readonly string[], bias: number, e:
   return acc === "" ? e.local(lit(b)) : b === 0 ? acc : e.round(`${acc} + ${lit(b)}`);
 }
 
-function linearSource(layer: Extract<RecurrentLayer, { cell: "linear" }>, input: readonly string[], offset: number, e: Emit, round: (x: number) => number): string[] {
+function linearSource(
+  layer: Extract<RecurrentLayer, { cell: "linear" }>,
+  input: readonly string[],
+  offset: number,
+  e: Emit,
+  round: (x: number) => number,
+): string[] {
   const bx = layer.b.map((row, j) => dotSource(row, input, layer.bias[j]!, e, round));
   return bx.map((b, j) => {
     const a = round(layer.a[j]!);
@@ -199,9 +232,17 @@ function linearSource(layer: Extract<RecurrentLayer, { cell: "linear" }>, input:
   });
 }
 
-function gatedSource(layer: Exclude<RecurrentLayer, { cell: "linear" }>, input: readonly string[], offset: number, e: Emit, round: (x: number) => number): string[] {
+function gatedSource(
+  layer: Exclude<RecurrentLayer, { cell: "linear" }>,
+  input: readonly string[],
+  offset: number,
+  e: Emit,
+  round: (x: number) => number,
+): string[] {
   const hidden = layer.hidden;
-  const old = Array.from({ length: layer.cell === "lstm" ? 2 * hidden : hidden }, (_, j) => e.local(`st[${offset + j}]`));
+  const old = Array.from({ length: layer.cell === "lstm" ? 2 * hidden : hidden }, (_, j) =>
+    e.local(`st[${offset + j}]`),
+  );
   const h = old.slice(0, hidden);
   const gi = layer.weight_ih.map((row, i) => dotSource(row, input, layer.bias_ih[i]!, e, round));
   const gh = layer.weight_hh.map((row, i) => dotSource(row, h, layer.bias_hh[i]!, e, round));
@@ -213,7 +254,12 @@ function gatedSource(layer: Exclude<RecurrentLayer, { cell: "linear" }>, input: 
         next.push(layer.nonlinearity === "tanh" ? e.squash("tanh", sum(j)) : e.local(`Math.max(${sum(j)}, 0)`));
         break;
       case "lstm": {
-        const [i, f, g, o] = [e.squash("sigmoid", sum(j)), e.squash("sigmoid", sum(hidden + j)), e.squash("tanh", sum(2 * hidden + j)), e.squash("sigmoid", sum(3 * hidden + j))];
+        const [i, f, g, o] = [
+          e.squash("sigmoid", sum(j)),
+          e.squash("sigmoid", sum(hidden + j)),
+          e.squash("tanh", sum(2 * hidden + j)),
+          e.squash("sigmoid", sum(3 * hidden + j)),
+        ];
         const c = e.round(`${e.mul(f, old[hidden + j]!)} + ${e.mul(i, g)}`);
         e.out.push(`st[${offset + hidden + j}] = ${c};`);
         next.push(e.mul(o, e.squash("tanh", c)));

@@ -51,7 +51,13 @@ export interface Examined {
   readonly right: boolean;
 }
 
-export function examineElement(protocol: SplitProtocol, family: TwoWayFamily, binding: Binding, value: number, i: bigint): Examined {
+export function examineElement(
+  protocol: SplitProtocol,
+  family: TwoWayFamily,
+  binding: Binding,
+  value: number,
+  i: bigint,
+): Examined {
   const r = runOn(protocol, family, binding, family.element(i));
   return { digest: digest(r.transcript), right: r.output === value };
 }
@@ -123,7 +129,12 @@ export class DrawSequencer {
 }
 
 /** Run a split protocol on a whole input given as task tokens. */
-export function runOn(protocol: SplitProtocol, family: Pick<TwoWayFamily, "split">, binding: Binding, tokens: readonly string[]) {
+export function runOn(
+  protocol: SplitProtocol,
+  family: Pick<TwoWayFamily, "split">,
+  binding: Binding,
+  tokens: readonly string[],
+) {
   const ids = binding.ids(tokens);
   return run(protocol, tokensOf(ids, family.split.alice), tokensOf(ids, family.split.bob));
 }

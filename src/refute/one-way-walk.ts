@@ -15,7 +15,11 @@ import { canonicalNaN, stepper, type WalkSpace } from "./walk-space.js";
  * string). A visit runs Alice's tokens (her message is the transcript) and Bob's query at every position (an error
  * there is a finding by itself, as in the sampled search).
  */
-export function oneWayWalkSpace(space: SearchSpace, spec: ModelSpec | undefined, seed: number): WalkSpace & { choices(point: Uint32Array): Uint8Array } {
+export function oneWayWalkSpace(
+  space: SearchSpace,
+  spec: ModelSpec | undefined,
+  seed: number,
+): WalkSpace & { choices(point: Uint32Array): Uint8Array } {
   const { model, cut, choiceIds } = space;
   const widths = choiceIds.map((ids) => Math.ceil(Math.log2(ids.length)));
   const offsets = widths.map((_, t) => widths.slice(0, t).reduce((a, b) => a + b, 0));
@@ -66,7 +70,14 @@ export function oneWayWalkSpace(space: SearchSpace, spec: ModelSpec | undefined,
 }
 
 /** The rho search over Alice's strings, in this thread, as a one-way search result. */
-export function rhoOneWay(space: SearchSpace, spec: ModelSpec | undefined, budget: number, seed: number, maxPoints: number, onProgress?: (runs: number) => void): SearchResult & { rho: RhoReport } {
+export function rhoOneWay(
+  space: SearchSpace,
+  spec: ModelSpec | undefined,
+  budget: number,
+  seed: number,
+  maxPoints: number,
+  onProgress?: (runs: number) => void,
+): SearchResult & { rho: RhoReport } {
   const walk = oneWayWalkSpace(space, spec, seed);
   const walker = new RhoWalker(walk, rhoParams(seed, budget, maxPoints));
   const sequencer = new RhoSequencer(walker, budget, maxPoints, onProgress);
@@ -97,7 +108,9 @@ function wrongPosition(space: SearchSpace, choices: Uint8Array): number {
 /** Alice's tokens of seeded random strings: what the fixed-point kernel is checked on. */
 function samples(space: SearchSpace): Int32Array[] {
   const rng = new Rng(0x6f6e6577);
-  return Array.from({ length: 8 }, () => Int32Array.from(space.choiceIds, (ids) => ids[ids.length === 1 ? 0 : rng.int(ids.length)]!));
+  return Array.from({ length: 8 }, () =>
+    Int32Array.from(space.choiceIds, (ids) => ids[ids.length === 1 ? 0 : rng.int(ids.length)]!),
+  );
 }
 
 function readBits(point: Uint32Array, offset: number, width: number): number {

@@ -12,23 +12,47 @@ import { searchSpace } from "./search-space.js";
 import { sweepTask, SWEEP_LIMIT } from "./sweep.js";
 import { bytesPerRun, MEMORY_LIMIT } from "./memory.js";
 import { rhoOneWay } from "./one-way-walk.js";
-import { DEFAULT_BUDGET, DEFAULT_MAX_POINTS, EXHAUSTIVE_LIMIT, type RefuteOptions, type Strategy, type Verdict, type VerdictBase } from "./verdict.js";
+import {
+  DEFAULT_BUDGET,
+  DEFAULT_MAX_POINTS,
+  EXHAUSTIVE_LIMIT,
+  type RefuteOptions,
+  type Strategy,
+  type Verdict,
+  type VerdictBase,
+} from "./verdict.js";
 
 /** size -> bound -> search -> finding: check a recurrent model against the lower bound for a task. */
 export function refuteOneWay(model: RecurrentModel, task: Task, options: RefuteOptions = {}): Verdict {
   const { theorem, family, requiredBits } = recurrentBound(task);
   const asked = options.budget ?? DEFAULT_BUDGET;
-  if (!Number.isSafeInteger(asked) || asked < 1) fail("invalid-flag", `the budget must be a whole number >= 1, got ${asked}`, "--budget");
+  if (!Number.isSafeInteger(asked) || asked < 1)
+    fail("invalid-flag", `the budget must be a whole number >= 1, got ${asked}`, "--budget");
   const space = searchSpace(model, family);
   // A chosen budget whose table would not fit in memory: auto walks in bounded memory instead (the default budget
   // is lowered to fit, as before).
   const auto = options.strategy === "auto" || options.strategy === undefined;
-  const strategy = auto && options.budget !== undefined && asked > fitting(space, "dedup") ? "rho" : (options.strategy ?? "auto");
-  const budget = strategy === "rho" ? asked : fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
+  const strategy =
+    auto && options.budget !== undefined && asked > fitting(space, "dedup") ? "rho" : (options.strategy ?? "auto");
+  const budget =
+    strategy === "rho"
+      ? asked
+      : fitBudget(space, strategy === "sample" ? "table" : "dedup", asked, options.budget !== undefined);
   const seed = options.seed ?? 0;
   const messageBits = stateBits(model);
-  const { result, used } = strategy === "rho" ? rhoSearch(space, budget, seed, options) : search(space, strategy, budget, seed, messageBits < requiredBits, options.onProgress);
-  const base = { theorem, messageBits, requiredBits, seed, split: String(space.cut), reduction: { problem: "INDEX" as const, inputs: familySize(family) }, ...(result.rho && { rho: result.rho }) };
+  const { result, used } =
+    strategy === "rho"
+      ? rhoSearch(space, budget, seed, options)
+      : search(space, strategy, budget, seed, messageBits < requiredBits, options.onProgress);
+  const base = {
+    theorem,
+    messageBits,
+    requiredBits,
+    seed,
+    split: String(space.cut),
+    reduction: { problem: "INDEX" as const, inputs: familySize(family) },
+    ...(result.rho && { rho: result.rho }),
+  };
   const stats = result.stats;
   const outcome = result.outcome;
   switch (outcome.kind) {
@@ -36,7 +60,8 @@ export function refuteOneWay(model: RecurrentModel, task: Task, options: RefuteO
     case "wrong-answer":
       return { ...base, strategy: used, stats, kind: "refuted", finding: findingOf(space, outcome)! };
     case "clean":
-      if (outcome.mode === "exhaustive") return exhaustiveVerdict({ ...base, strategy: used, stats }, space, outcome.inputs);
+      if (outcome.mode === "exhaustive")
+        return exhaustiveVerdict({ ...base, strategy: used, stats }, space, outcome.inputs);
       if (base.messageBits < base.requiredBits) {
         const reason = `${theorem.name} guarantees an error (state ${base.messageBits} bits < ${base.requiredBits}), but ${outcome.samples} samples found none; raise --budget`;
         return { ...base, strategy: used, stats, kind: "inconclusive", reason };
@@ -59,7 +84,12 @@ function fitBudget(space: Space, kind: "dedup" | "table", budget: number, chosen
   if (budget <= fits) return budget;
   if (!chosen) return fits;
   const gb = ((budget * perRun) / 2 ** 30).toFixed(1);
-  return fail("too-large", `a budget of ${budget} runs would keep about ${gb} GiB (${perRun} bytes a run), over the ${MEMORY_LIMIT / 2 ** 30} GiB limit`, "--budget", `use --budget ${fits} or less, or --strategy rho`);
+  return fail(
+    "too-large",
+    `a budget of ${budget} runs would keep about ${gb} GiB (${perRun} bytes a run), over the ${MEMORY_LIMIT / 2 ** 30} GiB limit`,
+    "--budget",
+    `use --budget ${fits} or less, or --strategy rho`,
+  );
 }
 
 /** The most runs whose table fits in MEMORY_LIMIT. */
@@ -68,9 +98,21 @@ function fitting(space: Space, kind: "dedup" | "table"): number {
 }
 
 /** --strategy rho (or auto past the memory limit): the walk over Alice's strings, memory bounded by --max-points. */
-function rhoSearch(space: Space, budget: number, seed: number, options: RefuteOptions): { result: SearchResult; used: string } {
+function rhoSearch(
+  space: Space,
+  budget: number,
+  seed: number,
+  options: RefuteOptions,
+): { result: SearchResult; used: string } {
   const progress = options.onProgress;
-  const result = rhoOneWay(space, options.spec, budget, seed, options.maxPoints ?? DEFAULT_MAX_POINTS, progress && ((runs) => progress("rho", runs)));
+  const result = rhoOneWay(
+    space,
+    options.spec,
+    budget,
+    seed,
+    options.maxPoints ?? DEFAULT_MAX_POINTS,
+    progress && ((runs) => progress("rho", runs)),
+  );
   return { result, used: "rho" };
 }
 
@@ -83,12 +125,22 @@ function exhaustiveVerdict(base: VerdictBase, space: Space, inputs: bigint): Ver
   const task = family.task;
   const taskInputs = task.count();
   if (family.coversTask) return { ...base, kind: "survived", mode: "exhaustive", scope: "task", inputs, taskInputs };
-  if (taskInputs > SWEEP_LIMIT) return { ...base, kind: "survived", mode: "exhaustive", scope: "family", inputs, taskInputs };
+  if (taskInputs > SWEEP_LIMIT)
+    return { ...base, kind: "survived", mode: "exhaustive", scope: "family", inputs, taskInputs };
   const sweep = sweepTask(space);
   const stats = { runs: base.stats.runs, steps: base.stats.steps + sweep.steps };
   const strategy = `${base.strategy}+sweep`;
   if (sweep.finding) return { ...base, stats, strategy, kind: "refuted", finding: sweep.finding };
-  return { ...base, stats, strategy, kind: "survived", mode: "exhaustive", scope: "task", inputs: taskInputs, taskInputs };
+  return {
+    ...base,
+    stats,
+    strategy,
+    kind: "survived",
+    mode: "exhaustive",
+    scope: "task",
+    inputs: taskInputs,
+    taskInputs,
+  };
 }
 
 /** Samples a model at or above the bound gets before the dedup walk: untrained models are wrong almost anywhere. */
@@ -96,13 +148,25 @@ export const PROBE_SAMPLES = 64;
 
 type Progress = RefuteOptions["onProgress"];
 
-function search(space: Space, strategy: Strategy, budget: number, seed: number, below: boolean, progress: Progress): { result: SearchResult; used: string } {
+function search(
+  space: Space,
+  strategy: Strategy,
+  budget: number,
+  seed: number,
+  below: boolean,
+  progress: Progress,
+): { result: SearchResult; used: string } {
   const tell = (phase: string) => progress && ((runs: number) => progress(phase, runs));
   switch (strategy) {
     case "exhaustive": {
       const size = familySize(space.family);
       if (size > EXHAUSTIVE_LIMIT) {
-        fail("too-large", `exhaustive search over ${size} inputs is over the limit of 2^24`, "--strategy", "use --strategy dedup or sample");
+        fail(
+          "too-large",
+          `exhaustive search over ${size} inputs is over the limit of 2^24`,
+          "--strategy",
+          "use --strategy dedup or sample",
+        );
       }
       return { result: exhaustiveSearch(space, tell("exhaustive")), used: "exhaustive" };
     }
@@ -142,7 +206,8 @@ function autoSearch(
   };
   const done = () => ({ result: { outcome: last!.outcome, stats: { ...total } }, used: names.join("+") });
 
-  if (!below && attempt("probe", () => sampleSearch(space, Math.min(PROBE_SAMPLES, budget), seed)) !== "clean") return done();
+  if (!below && attempt("probe", () => sampleSearch(space, Math.min(PROBE_SAMPLES, budget), seed)) !== "clean")
+    return done();
   const half = Math.floor((budget - total.runs) / 2);
   if (half >= 1 && attempt("dedup", () => dedupSearch(space, half, tell("dedup"))) !== "gave-up") return done();
   const rest = budget - total.runs;

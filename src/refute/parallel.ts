@@ -38,7 +38,11 @@ export async function refuteParallel(spec: ModelSpec, task: Task, options: Paral
   const plan = planTwoWay(model, task, { ...options, spec });
   const evaluator = new Evaluator(plan);
   const progress = options.onProgress;
-  const feed = feedFor(plan, evaluator, progress && ((runs) => progress(plan.search.kind === "rho" ? "rho" : "fooling-set", runs)));
+  const feed = feedFor(
+    plan,
+    evaluator,
+    progress && ((runs) => progress(plan.search.kind === "rho" ? "rho" : "fooling-set", runs)),
+  );
   await drive(feed, evaluator, workers, searchJob(spec, task, { ...options, budget: plan.budget }), options.inlineMs);
   return twoWayVerdict(plan, feed.result());
 }
@@ -47,7 +51,13 @@ export async function refuteParallel(spec: ModelSpec, task: Task, options: Paral
  * Runs a feed to its end: in this thread for INLINE_MS, then on a pool of `workers` threads with a few units each
  * in flight, taking results strictly in the order the units were handed out.
  */
-export async function drive(feed: Feed, evaluator: UnitRunner, workers: number, job: SearchJob, inlineMs = INLINE_MS): Promise<void> {
+export async function drive(
+  feed: Feed,
+  evaluator: UnitRunner,
+  workers: number,
+  job: SearchJob,
+  inlineMs = INLINE_MS,
+): Promise<void> {
   const started = Date.now();
   while (workers <= 1 || Date.now() - started < inlineMs) {
     const unit = feed.next();

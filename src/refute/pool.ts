@@ -12,7 +12,10 @@ import type { WorkResult, WorkUnit } from "./work-unit.js";
 export class WorkerPool {
   private readonly workers: Worker[];
   private readonly outstanding: number[];
-  private readonly waiting = new Map<number, { resolve: (r: WorkResult) => void; reject: (e: Error) => void; worker: number }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: WorkResult) => void; reject: (e: Error) => void; worker: number }
+  >();
   private nextId = 0;
   private failure: Error | undefined;
 
@@ -40,15 +43,23 @@ export class WorkerPool {
 
   private spawn(job: SearchJob, index: number): Worker {
     const worker = workerFor(job);
-    worker.on("message", (m: { id: number; result?: WorkResult; error?: string; bad?: { code: ErrorCode; where?: string; hint?: string } }) => {
-      const waiter = this.waiting.get(m.id);
-      if (!waiter) return;
-      this.waiting.delete(m.id);
-      this.outstanding[index]!--;
-      if (m.bad) waiter.reject(new CcboundError(m.bad.code, m.error!, m.bad.where, m.bad.hint));
-      else if (m.error !== undefined) waiter.reject(new Error(`worker ${index}: ${m.error}`));
-      else waiter.resolve(m.result!);
-    });
+    worker.on(
+      "message",
+      (m: {
+        id: number;
+        result?: WorkResult;
+        error?: string;
+        bad?: { code: ErrorCode; where?: string; hint?: string };
+      }) => {
+        const waiter = this.waiting.get(m.id);
+        if (!waiter) return;
+        this.waiting.delete(m.id);
+        this.outstanding[index]!--;
+        if (m.bad) waiter.reject(new CcboundError(m.bad.code, m.error!, m.bad.where, m.bad.hint));
+        else if (m.error !== undefined) waiter.reject(new Error(`worker ${index}: ${m.error}`));
+        else waiter.resolve(m.result!);
+      },
+    );
     worker.on("error", (e) => this.fail(e));
     return worker;
   }

@@ -18,20 +18,28 @@ export { answerOf } from "./two-way-verdict.js";
 export function refuteTwoWay(model: Model, task: Task, options: TwoWayOptions = {}): Verdict {
   const plan = planTwoWay(model, task, options);
   const progress = options.onProgress;
-  return twoWayVerdict(plan, runTwoWay(plan, progress && ((runs) => progress(plan.search.kind === "rho" ? "rho" : "fooling-set", runs))));
+  return twoWayVerdict(
+    plan,
+    runTwoWay(plan, progress && ((runs) => progress(plan.search.kind === "rho" ? "rho" : "fooling-set", runs))),
+  );
 }
 
 /** The plan's search in this thread: the reference every parallel or sharded run must agree with. */
 export function runTwoWay(plan: TwoWayPlan, onProgress?: (runs: number) => void): TwoWayResult {
   const { ctx, budget, seed, search } = plan;
-  if (search.kind === "table") return foolingSearch(ctx.protocol, ctx.family, ctx.binding, budget, seed, onProgress, search.mode);
+  if (search.kind === "table")
+    return foolingSearch(ctx.protocol, ctx.family, ctx.binding, budget, seed, onProgress, search.mode);
   const walker = rhoWalker(plan);
   const sequencer = new RhoSequencer(walker, budget, search.maxPoints, onProgress);
   for (let j = 0; !sequencer.exhausted; j++) {
     const found = sequencer.accept(walker.trail(j));
     if (found) return { outcome: found, runs: sequencer.runs, rho: sequencer.report() };
   }
-  return { outcome: { kind: "clean", mode: "sampled", elements: sequencer.runs }, runs: sequencer.runs, rho: sequencer.report() };
+  return {
+    outcome: { kind: "clean", mode: "sampled", elements: sequencer.runs },
+    runs: sequencer.runs,
+    rho: sequencer.report(),
+  };
 }
 
 export function rhoWalker(plan: TwoWayPlan): RhoWalker {

@@ -22,7 +22,12 @@ export function refute(model: Model, task: Task, options: RefuteOptions & { spli
   if (model.kind === "transformer") return noTransformerBound(task);
   const cut = cutOf(recurrentBound(task).family);
   if (options.split !== undefined && options.split !== String(cut)) {
-    fail("invalid-flag", `the INDEX reduction for ${task.name} cuts after Alice's ${cut} tokens, not at "${options.split}"`, "--split", `use --split ${cut} or leave it out`);
+    fail(
+      "invalid-flag",
+      `the INDEX reduction for ${task.name} cuts after Alice's ${cut} tokens, not at "${options.split}"`,
+      "--split",
+      `use --split ${cut} or leave it out`,
+    );
   }
   return refuteOneWay(model, task, options);
 }

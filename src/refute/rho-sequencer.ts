@@ -72,7 +72,10 @@ export class RhoSequencer {
         this.abandoned++;
         return undefined;
       case "cycle":
-        return this.confirm(pointFromHex(t.point, new Uint32Array(this.walker.words)), pointFromHex(t.other!, new Uint32Array(this.walker.words)));
+        return this.confirm(
+          pointFromHex(t.point, new Uint32Array(this.walker.words)),
+          pointFromHex(t.other!, new Uint32Array(this.walker.words)),
+        );
       case "dp":
         return this.distinguished(t);
     }
@@ -91,7 +94,10 @@ export class RhoSequencer {
     const hit = this.table.get(point);
     if (hit === undefined) {
       if (this.table.add(point, t.j, t.runs)) return undefined;
-      return { kind: "gave-up", reason: `the table of ${this.table.maxEntries} distinguished points filled up after ${this.runs} runs; raise --max-points or lower --budget` };
+      return {
+        kind: "gave-up",
+        reason: `the table of ${this.table.maxEntries} distinguished points filled up after ${this.runs} runs; raise --max-points or lower --budget`,
+      };
     }
     const met = this.walker.locate({ j: hit.trail, runs: hit.length }, t);
     this.count(met.runs);

@@ -155,7 +155,10 @@ export class RhoWalker {
    * step until they meet. The points just before are two elements with one image (x != y, f(x) = f(y)). If they are
    * equal from the start, one trail began on the other (a "Robin Hood"): no collision.
    */
-  locate(first: { j: number; runs: number }, second: { j: number; runs: number }): { x?: Uint32Array; y?: Uint32Array; runs: number } {
+  locate(
+    first: { j: number; runs: number },
+    second: { j: number; runs: number },
+  ): { x?: Uint32Array; y?: Uint32Array; runs: number } {
     let x = this.start(first.j, new Uint32Array(this.words));
     let y = this.start(second.j, new Uint32Array(this.words));
     let runs = 0;
@@ -173,7 +176,10 @@ export class RhoWalker {
       y.set(fy);
     }
     // Trails that end at one point meet by then; these were not computed by this walk (an altered shard file).
-    return fail("invalid-input", `trails ${first.j} and ${second.j} do not reach one distinguished point as recorded: a shard file does not match the search`);
+    return fail(
+      "invalid-input",
+      `trails ${first.j} and ${second.j} do not reach one distinguished point as recorded: a shard file does not match the search`,
+    );
   }
 
   /** f(x) for a point of a stored trail: every one was answered rightly when the trail was walked. */

@@ -7,7 +7,12 @@ import type { SearchSpace } from "./search-space.js";
  * Seeded random sampling of Alice inputs for families too large to walk: hash every message, so a repeated message
  * (birthday: about 2^(c/2) samples for c-bit messages spread out) is a collision, and check Bob's queries on each.
  */
-export function sampleSearch(space: SearchSpace, samples: number, seed: number, progress?: ProgressListener): SearchResult {
+export function sampleSearch(
+  space: SearchSpace,
+  samples: number,
+  seed: number,
+  progress?: ProgressListener,
+): SearchResult {
   const rng = new Rng(seed);
   const table = new MessageTable(space, progress);
   for (let r = 0; r < samples; r++) {

@@ -25,7 +25,9 @@ export function searchSpace(model: RecurrentModel, family: OneWayFamily): Search
   const choiceIds = family.choices.map((cs) => b.ids(cs));
   const queried = queriedPositions(family);
   const queryIds = new Map(queried.map((t) => [t, b.ids(family.query(t))] as const));
-  const answerLabel = new Map(queried.map((t) => [t, Int32Array.from(family.choices[t]!, (c) => b.labelId.get(c)!)] as const));
+  const answerLabel = new Map(
+    queried.map((t) => [t, Int32Array.from(family.choices[t]!, (c) => b.labelId.get(c)!)] as const),
+  );
   return { model, family, binding: b, cut: family.choices.length, choiceIds, queried, queryIds, answerLabel };
 }
 
@@ -48,7 +50,12 @@ export function messageKey(space: SearchSpace, state: Float64Array): string {
  * Bob's side on Alice's final state: the first queried position whose answer is wrong, or -1.
  * `scratch` is a buffer of the state's length, reused across calls.
  */
-export function firstWrongQuery(space: SearchSpace, state: Float64Array, choices: Uint8Array, scratch: Float64Array): number {
+export function firstWrongQuery(
+  space: SearchSpace,
+  state: Float64Array,
+  choices: Uint8Array,
+  scratch: Float64Array,
+): number {
   for (const t of space.queried) {
     scratch.set(state);
     const label = space.model.readout(feed(space.model, scratch, space.queryIds.get(t)!, space.cut));

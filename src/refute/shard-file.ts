@@ -27,5 +27,12 @@ export interface ShardFile {
 
 /** The fields that must agree across the shards of one search (everything but the shard's index and work). */
 export function searchIdentity(f: ShardFile): string {
-  return JSON.stringify({ tool: f.tool, count: f.shard.count, sha256: f.model.sha256, options: f.model.options, job: f.job, replay: f.replay });
+  return JSON.stringify({
+    tool: f.tool,
+    count: f.shard.count,
+    sha256: f.model.sha256,
+    options: f.model.options,
+    job: f.job,
+    replay: f.replay,
+  });
 }

@@ -42,14 +42,24 @@ export interface ShardWork {
   /** rho: its trails, each with its index j. */
   readonly trails?: readonly Trail[];
   /** table: per block it started, the digests of its draws from the block's start and which draws it answered wrongly. */
-  readonly blocks?: readonly { readonly block: number; readonly digests: readonly string[]; readonly wrong: readonly number[] }[];
+  readonly blocks?: readonly {
+    readonly block: number;
+    readonly digests: readonly string[];
+    readonly wrong: readonly number[];
+  }[];
   /** Protocol runs the shard did (its own count, not the search's canonical one). */
   readonly runs: number;
   readonly ended: "finding" | "budget" | "end";
 }
 
 /** Runs one shard of a plan, on `workers` threads. */
-export async function runShard(plan: TwoWayPlan, job: SearchJob, shard: ShardIndex, workers: number, inlineMs?: number): Promise<ShardWork> {
+export async function runShard(
+  plan: TwoWayPlan,
+  job: SearchJob,
+  shard: ShardIndex,
+  workers: number,
+  inlineMs?: number,
+): Promise<ShardWork> {
   const evaluator = new Evaluator(plan);
   const feed = plan.search.kind === "rho" ? rhoShardFeed(plan, evaluator, shard) : tableShardFeed(plan, shard);
   await drive(feed, evaluator, workers, job, inlineMs);
@@ -80,7 +90,7 @@ function rhoShardFeed(plan: TwoWayPlan, evaluator: Evaluator, shard: ShardIndex)
         if (sequencer.exhausted) return true;
         trails.push(trail);
         const found = sequencer.accept(trail);
-        if (found) return (ended = found.kind === "gave-up" ? "budget" : "finding"), true;
+        if (found) return ((ended = found.kind === "gave-up" ? "budget" : "finding"), true);
       }
       return sequencer.exhausted;
     },
@@ -113,7 +123,7 @@ function tableShardFeed(plan: TwoWayPlan, shard: ShardIndex): ShardFeed {
         const e = result.examined[i]!;
         kept.digests.push(e.digest);
         if (!e.right) kept.wrong.push(i);
-        if (sequencer.accept(unit.indices[i]!, e)) return (ended = "finding"), true;
+        if (sequencer.accept(unit.indices[i]!, e)) return ((ended = "finding"), true);
       }
       return false;
     },
@@ -125,7 +135,11 @@ function tableShardFeed(plan: TwoWayPlan, shard: ShardIndex): ShardFeed {
  * The search's result from its shards' work: the canonical feed, with each unit answered from the shards where
  * they computed it and computed here where none did (a shard that stopped early). `filled` counts those units.
  */
-export async function mergeShards(plan: TwoWayPlan, works: readonly ShardWork[], onProgress?: (runs: number) => void): Promise<TwoWayResult & { filled: number }> {
+export async function mergeShards(
+  plan: TwoWayPlan,
+  works: readonly ShardWork[],
+  onProgress?: (runs: number) => void,
+): Promise<TwoWayResult & { filled: number }> {
   const evaluator = new Evaluator(plan);
   const known = new KnownUnits(plan, works, evaluator);
   const feed = feedFor(plan, evaluator, onProgress);
@@ -143,9 +157,15 @@ function confirm(plan: TwoWayPlan, outcome: FoolingOutcome): void {
   const { protocol, family, binding } = plan.ctx;
   const value = binding.labelId.get(family.value)!;
   const examine = (i: bigint) => examineElement(protocol, family, binding, value, i);
-  const altered = (what: string) => fail("invalid-input", `the shard files report ${what}, which the model does not reproduce: a shard file does not match the search`);
-  if (outcome.kind === "wrong-answer" && examine(outcome.element).right) altered(`a wrong answer on fooling-set element ${outcome.element}`);
-  if (outcome.kind === "collision" && examine(outcome.a).digest !== examine(outcome.b).digest) altered(`one transcript for elements ${outcome.a} and ${outcome.b}`);
+  const altered = (what: string) =>
+    fail(
+      "invalid-input",
+      `the shard files report ${what}, which the model does not reproduce: a shard file does not match the search`,
+    );
+  if (outcome.kind === "wrong-answer" && examine(outcome.element).right)
+    altered(`a wrong answer on fooling-set element ${outcome.element}`);
+  if (outcome.kind === "collision" && examine(outcome.a).digest !== examine(outcome.b).digest)
+    altered(`one transcript for elements ${outcome.a} and ${outcome.b}`);
 }
 
 /** Unit results from the shards' files, or computed when missing. */
@@ -163,10 +183,13 @@ class KnownUnits implements UnitRunner {
       for (const t of w.trails ?? []) this.trails.set(t.j, t);
       for (const b of w.blocks ?? []) {
         const wrong = new Set(b.wrong);
-        b.digests.forEach((digest, i) => this.draws.set(b.block * DRAWS_PER_BLOCK + i, { digest, right: !wrong.has(i) }));
+        b.digests.forEach((digest, i) =>
+          this.draws.set(b.block * DRAWS_PER_BLOCK + i, { digest, right: !wrong.has(i) }),
+        );
       }
     }
-    if (plan.search.kind === "rho" && works.some((w) => w.kind !== "rho")) fail("invalid-input", "a table shard in a rho search");
+    if (plan.search.kind === "rho" && works.some((w) => w.kind !== "rho"))
+      fail("invalid-input", "a table shard in a rho search");
   }
 
   run(unit: WorkUnit): WorkResult {

@@ -14,7 +14,14 @@ import type { SplitProtocol } from "./fooling-search.js";
 import { MEMORY_LIMIT } from "./memory.js";
 import { pointBits } from "./points.js";
 import { rhoParams, type RhoParams } from "./rho.js";
-import { DEFAULT_BUDGET, DEFAULT_MAX_POINTS, EXHAUSTIVE_LIMIT, type RefuteOptions, type Strategy, type VerdictBase } from "./verdict.js";
+import {
+  DEFAULT_BUDGET,
+  DEFAULT_MAX_POINTS,
+  EXHAUSTIVE_LIMIT,
+  type RefuteOptions,
+  type Strategy,
+  type VerdictBase,
+} from "./verdict.js";
 import type { WalkContext } from "./walk-space.js";
 
 /** Bytes the fooling-set search keeps per run: a 22-character digest and a bigint index in a Map entry (measured: about 150 with 500,000 entries, Node 20). */
@@ -48,7 +55,14 @@ export function planTwoWay(model: Model, task: Task, options: TwoWayOptions = {}
   const { protocol, messageBits, thm } = protocolFor(model, family);
   const binding = bind(model, task);
   const seed = options.seed ?? 0;
-  const base = { theorem: thm, messageBits, requiredBits: family.boundBits, seed, split: family.split.name, reduction: { problem: family.problem, inputs: family.size } };
+  const base = {
+    theorem: thm,
+    messageBits,
+    requiredBits: family.boundBits,
+    seed,
+    split: family.split.name,
+    reduction: { problem: family.problem, inputs: family.size },
+  };
   const budget = wholeBudget(options.budget);
   const search = searchFor(options.strategy ?? "auto", family, budget, seed, options.maxPoints ?? DEFAULT_MAX_POINTS);
   const ctx = { model, family, binding, protocol, ...(options.spec && { spec: options.spec }) };
@@ -56,11 +70,20 @@ export function planTwoWay(model: Model, task: Task, options: TwoWayOptions = {}
   return { ctx, base, budget, seed, search, strategy };
 }
 
-function protocolFor(model: Model, family: TwoWayFamily): { protocol: SplitProtocol; messageBits: number; thm: Theorem } {
+function protocolFor(
+  model: Model,
+  family: TwoWayFamily,
+): { protocol: SplitProtocol; messageBits: number; thm: Theorem } {
   const thm = theoremFor(model, family.task);
-  if (model.kind === "recurrent") return { protocol: recurrentAtCut(model, family.split), messageBits: stateBits(model), thm };
+  if (model.kind === "recurrent")
+    return { protocol: recurrentAtCut(model, family.split), messageBits: stateBits(model), thm };
   if (model.layers.length !== 1) {
-    fail("unsupported", `the lower bounds for ${family.task.name} hold for one-layer Transformers; this model has ${model.layers.length} layers`, "--task", "no such bound exists for two layers (Corollary 13.1)");
+    fail(
+      "unsupported",
+      `the lower bounds for ${family.task.name} hold for one-layer Transformers; this model has ${model.layers.length} layers`,
+      "--task",
+      "no such bound exists for two layers (Corollary 13.1)",
+    );
   }
   return { protocol: theorem4Protocol(model, family.split), messageBits: theorem4Cost(model, family.split), thm };
 }
@@ -69,12 +92,17 @@ function protocolFor(model: Model, family: TwoWayFamily): { protocol: SplitProto
 function recurrentAtCut(model: RecurrentModel, split: Split): SplitProtocol {
   const protocol: Protocol<ArrayLike<number>, ArrayLike<number>, number> = theorem2Protocol(model, split.alice.length);
   if (split.alice.some((p, i) => p !== i)) throw new Error("Theorem 2 needs Alice to hold a prefix");
-  return comap(protocol, (x: Int32Array) => x, (y: Int32Array) => y);
+  return comap(
+    protocol,
+    (x: Int32Array) => x,
+    (y: Int32Array) => y,
+  );
 }
 
 function wholeBudget(asked: number | undefined): number {
   const budget = asked ?? DEFAULT_BUDGET;
-  if (!Number.isSafeInteger(budget) || budget < 1) fail("invalid-flag", `the budget must be a whole number >= 1, got ${budget}`, "--budget");
+  if (!Number.isSafeInteger(budget) || budget < 1)
+    fail("invalid-flag", `the budget must be a whole number >= 1, got ${budget}`, "--budget");
   return budget;
 }
 
@@ -82,29 +110,55 @@ function wholeBudget(asked: number | undefined): number {
  * --strategy for a fooling-set task. The table keeps a digest per run, so its budget must fit MEMORY_LIMIT; auto
  * takes every element when they fit the budget, else seeded draws into a table when the table fits, else rho.
  */
-function searchFor(strategy: Strategy, family: TwoWayFamily, budget: number, seed: number, maxPoints: number): TwoWaySearch {
+function searchFor(
+  strategy: Strategy,
+  family: TwoWayFamily,
+  budget: number,
+  seed: number,
+  maxPoints: number,
+): TwoWaySearch {
   const fits = Math.floor(MEMORY_LIMIT / BYTES_PER_RUN);
   switch (strategy) {
     case "rho":
       return rhoSearch(family, budget, seed, maxPoints);
     case "auto":
-      if (family.size > BigInt(budget) && budget > fits && pointBits(family.size) !== undefined) return rhoSearch(family, budget, seed, maxPoints);
+      if (family.size > BigInt(budget) && budget > fits && pointBits(family.size) !== undefined)
+        return rhoSearch(family, budget, seed, maxPoints);
       break;
     case "sample":
       break;
     case "exhaustive":
-      if (family.size > EXHAUSTIVE_LIMIT) fail("too-large", `the fooling set has ${family.size} elements, over the limit of 2^24 for --strategy exhaustive`, "--strategy", "use --strategy sample, rho or auto");
+      if (family.size > EXHAUSTIVE_LIMIT)
+        fail(
+          "too-large",
+          `the fooling set has ${family.size} elements, over the limit of 2^24 for --strategy exhaustive`,
+          "--strategy",
+          "use --strategy sample, rho or auto",
+        );
       return { kind: "table", mode: "exhaustive" };
     case "dedup":
-      return fail("invalid-flag", `--strategy dedup walks the states of a one-way protocol; ${family.task.name} is searched through its fooling set`, "--strategy", "use auto, exhaustive, sample or rho");
+      return fail(
+        "invalid-flag",
+        `--strategy dedup walks the states of a one-way protocol; ${family.task.name} is searched through its fooling set`,
+        "--strategy",
+        "use auto, exhaustive, sample or rho",
+      );
   }
   const table = Math.min(budget, family.size > BigInt(Number.MAX_SAFE_INTEGER) ? budget : Number(family.size));
-  if (table > fits) fail("too-large", `a budget of ${budget} runs would keep more than ${MEMORY_LIMIT / 2 ** 30} GiB`, "--budget", `use --budget ${fits} or less, or --strategy rho`);
+  if (table > fits)
+    fail(
+      "too-large",
+      `a budget of ${budget} runs would keep more than ${MEMORY_LIMIT / 2 ** 30} GiB`,
+      "--budget",
+      `use --budget ${fits} or less, or --strategy rho`,
+    );
   return { kind: "table", mode: strategy === "sample" ? "sample" : "auto" };
 }
 
 function rhoSearch(family: TwoWayFamily, budget: number, seed: number, maxPoints: number): TwoWaySearch {
-  if (pointBits(family.size) === undefined) fail("unsupported", `rho walks fooling sets of 2^b elements; this one has ${family.size}`, "--strategy");
-  if (!Number.isSafeInteger(maxPoints) || maxPoints < 1) fail("invalid-flag", `the most distinguished points must be a whole number >= 1, got ${maxPoints}`, "--max-points");
+  if (pointBits(family.size) === undefined)
+    fail("unsupported", `rho walks fooling sets of 2^b elements; this one has ${family.size}`, "--strategy");
+  if (!Number.isSafeInteger(maxPoints) || maxPoints < 1)
+    fail("invalid-flag", `the most distinguished points must be a whole number >= 1, got ${maxPoints}`, "--max-points");
   return { kind: "rho", params: rhoParams(seed, budget, maxPoints), maxPoints };
 }

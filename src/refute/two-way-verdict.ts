@@ -21,14 +21,27 @@ export interface TwoWayResult {
 export function twoWayVerdict(plan: TwoWayPlan, result: TwoWayResult): Verdict {
   const { model, family, binding, protocol } = plan.ctx;
   const { outcome, runs } = result;
-  const base = { ...plan.base, strategy: plan.strategy, stats: { runs, steps: runs * family.split.n }, ...(result.rho && { rho: result.rho }) };
+  const base = {
+    ...plan.base,
+    strategy: plan.strategy,
+    stats: { runs, steps: runs * family.split.n },
+    ...(result.rho && { rho: result.rho }),
+  };
   switch (outcome.kind) {
     case "wrong-answer": {
       const input = family.element(outcome.element);
-      return { ...base, kind: "refuted", finding: { input, expected: family.value, answer: answerOf(model, binding, input) } };
+      return {
+        ...base,
+        kind: "refuted",
+        finding: { input, expected: family.value, answer: answerOf(model, binding, input) },
+      };
     }
     case "collision":
-      return { ...base, kind: "refuted", finding: collisionFinding(model, family, binding, protocol, outcome.a, outcome.b) };
+      return {
+        ...base,
+        kind: "refuted",
+        finding: collisionFinding(model, family, binding, protocol, outcome.a, outcome.b),
+      };
     case "clean":
       return cleanVerdict(base, model, family, binding, outcome.mode, outcome.elements);
     case "gave-up":
@@ -47,20 +60,35 @@ export function answerOf(model: Model, binding: Binding, input: readonly string[
  * wrong there. Re-derived by running the protocol, not taken from the search. For a recurrent model the collision is
  * written one-way (the second element and the crossed input share Bob's half), as Theorem 2's verifier expects.
  */
-function collisionFinding(model: Model, family: TwoWayFamily, binding: Binding, protocol: SplitProtocol, a: bigint, b: bigint): Finding {
+function collisionFinding(
+  model: Model,
+  family: TwoWayFamily,
+  binding: Binding,
+  protocol: SplitProtocol,
+  a: bigint,
+  b: bigint,
+): Finding {
   const input = family.crossed(a, b);
   const expected = family.task.answer(input);
   const answer = answerOf(model, binding, input);
-  if (answer === expected) throw new Error("a transcript collision whose crossed input the model answers right: the protocol is not faithful");
+  if (answer === expected)
+    throw new Error("a transcript collision whose crossed input the model answers right: the protocol is not faithful");
   const [first, second] = [family.element(a), family.element(b)];
   // One-way: the element that gave the crossed input its Bob part (DISJ crosses either way round), then the input.
   const bobPart = (tokens: readonly string[]) => tokens.slice(family.split.alice.length).join(" ");
-  const pair: [string[], string[]] = model.kind === "transformer" ? [first, second] : [bobPart(second) === bobPart(input) ? second : first, input];
+  const pair: [string[], string[]] =
+    model.kind === "transformer" ? [first, second] : [bobPart(second) === bobPart(input) ? second : first, input];
   const runs = pair.map((tokens) => runOn(protocol, family, binding, tokens));
-  if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript)) throw new Error("search reported a collision that the protocol does not reproduce");
+  if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript))
+    throw new Error("search reported a collision that the protocol does not reproduce");
   const shared = transcriptBits(runs[0]!.transcript);
   const where = model.kind === "transformer" ? { split: family.split.name } : { cut: family.split.alice.length };
-  return { input, expected, answer, collision: { ...where, inputs: pair, transcriptBits: shared.length, transcriptHex: shared.toHex() } };
+  return {
+    input,
+    expected,
+    answer,
+    collision: { ...where, inputs: pair, transcriptBits: shared.length, transcriptHex: shared.toHex() },
+  };
 }
 
 type Base = Omit<Extract<Verdict, { kind: "inconclusive" }>, "kind" | "reason">;
@@ -70,19 +98,40 @@ type Base = Omit<Extract<Verdict, { kind: "inconclusive" }>, "kind" | "reason">;
  * is at least as long as the bound; small tasks are then swept input by input. Sampled: below the bound an error
  * must exist, so the verdict is inconclusive.
  */
-function cleanVerdict(base: Base, model: Model, family: TwoWayFamily, binding: Binding, mode: "exhaustive" | "sampled", elements: number): Verdict {
+function cleanVerdict(
+  base: Base,
+  model: Model,
+  family: TwoWayFamily,
+  binding: Binding,
+  mode: "exhaustive" | "sampled",
+  elements: number,
+): Verdict {
   if (mode === "sampled") {
     if (base.messageBits < base.requiredBits) {
-      return { ...base, kind: "inconclusive", reason: `${base.theorem.name} guarantees an error (${base.messageBits} bits < ${base.requiredBits}), but ${elements} sampled fooling-set elements found none; raise --budget` };
+      return {
+        ...base,
+        kind: "inconclusive",
+        reason: `${base.theorem.name} guarantees an error (${base.messageBits} bits < ${base.requiredBits}), but ${elements} sampled fooling-set elements found none; raise --budget`,
+      };
     }
     return { ...base, kind: "survived", mode: "sampled", samples: elements };
   }
   const taskInputs = family.task.count();
-  if (taskInputs > SWEEP_LIMIT) return { ...base, kind: "survived", mode: "exhaustive", scope: "family", inputs: BigInt(elements), taskInputs };
+  if (taskInputs > SWEEP_LIMIT)
+    return { ...base, kind: "survived", mode: "exhaustive", scope: "family", inputs: BigInt(elements), taskInputs };
   for (const input of family.task.enumerate()) {
     const answer = answerOf(model, binding, input);
     const expected = family.task.answer(input);
-    if (answer !== expected) return { ...base, strategy: `${base.strategy}+sweep`, kind: "refuted", finding: { input, expected, answer } };
+    if (answer !== expected)
+      return { ...base, strategy: `${base.strategy}+sweep`, kind: "refuted", finding: { input, expected, answer } };
   }
-  return { ...base, strategy: `${base.strategy}+sweep`, kind: "survived", mode: "exhaustive", scope: "task", inputs: taskInputs, taskInputs };
+  return {
+    ...base,
+    strategy: `${base.strategy}+sweep`,
+    kind: "survived",
+    mode: "exhaustive",
+    scope: "task",
+    inputs: taskInputs,
+    taskInputs,
+  };
 }

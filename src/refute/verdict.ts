@@ -58,8 +58,13 @@ export type Verdict = VerdictBase &
   (
     | { readonly kind: "refuted"; readonly finding: Finding }
     /** `scope` "task": every input of the task was checked; "family": every input of the reduction's family only. */
-    | { readonly kind: "survived"; readonly mode: "exhaustive"; readonly scope: "task" | "family"; readonly inputs: bigint; readonly taskInputs: bigint }
+    | {
+        readonly kind: "survived";
+        readonly mode: "exhaustive";
+        readonly scope: "task" | "family";
+        readonly inputs: bigint;
+        readonly taskInputs: bigint;
+      }
     | { readonly kind: "survived"; readonly mode: "sampled"; readonly samples: number }
     | { readonly kind: "inconclusive"; readonly reason: string }
   );
-

@@ -26,15 +26,20 @@ export type CertificateCheck =
  */
 export function verifyCertificate(cert: Certificate, model: Model, modelSha256: string): CertificateCheck {
   const invalid = (reason: string): CertificateCheck => ({ valid: false, reason });
-  if (cert.model.sha256 !== modelSha256) return invalid(`certificate is for model ${cert.model.sha256.slice(0, 12)}…, this model is ${modelSha256.slice(0, 12)}…`);
+  if (cert.model.sha256 !== modelSha256)
+    return invalid(
+      `certificate is for model ${cert.model.sha256.slice(0, 12)}…, this model is ${modelSha256.slice(0, 12)}…`,
+    );
   const task = taskOf(cert);
   if (typeof task === "string") return invalid(task);
   try {
     const theorem = theoremFor(model, task).id;
-    if (cert.theorem !== theorem) return invalid(`the certificate cites "${cert.theorem}", but the bound for ${task.name} is "${theorem}"`);
+    if (cert.theorem !== theorem)
+      return invalid(`the certificate cites "${cert.theorem}", but the bound for ${task.name} is "${theorem}"`);
     const b = bind(model, task);
     const expected = task.answer(cert.input);
-    if (expected !== cert.expected) return invalid(`the task's answer is "${expected}", the certificate says "${cert.expected}"`);
+    if (expected !== cert.expected)
+      return invalid(`the task's answer is "${expected}", the certificate says "${cert.expected}"`);
     const answer = answerOf(model, b, cert.input);
     if (answer !== cert.answer) return invalid(`the model answers "${answer}", the certificate says "${cert.answer}"`);
     if (answer === expected) return invalid(`the model answers "${answer}", which is right`);
@@ -43,7 +48,14 @@ export function verifyCertificate(cert: Certificate, model: Model, modelSha256: 
     const problem = cert.collision.split !== undefined ? checkTwoWayCollision(claim) : checkCollision(claim);
     return problem ? invalid(problem) : { valid: true, expected, answer, collisionChecked: true };
   } catch (e) {
-    if (e instanceof CcboundError && (e.code === "invalid-input" || e.code === "task-mismatch" || e.code === "unsupported" || e.code === "invalid-flag")) return invalid(e.message);
+    if (
+      e instanceof CcboundError &&
+      (e.code === "invalid-input" ||
+        e.code === "task-mismatch" ||
+        e.code === "unsupported" ||
+        e.code === "invalid-flag")
+    )
+      return invalid(e.message);
     throw e;
   }
 }
@@ -61,19 +73,29 @@ interface CollisionClaim {
 function checkCollision({ c, input, model, ids, answer }: CollisionClaim): string | undefined {
   if (model.kind !== "recurrent") return "collision: a cut collision is Theorem 2's, for recurrent models";
   const [x, y] = c.inputs;
-  if (c.cut === undefined || c.cut < 1 || c.cut >= x.length || x.length !== y.length) return "collision: the cut or the input lengths are wrong";
+  if (c.cut === undefined || c.cut < 1 || c.cut >= x.length || x.length !== y.length)
+    return "collision: the cut or the input lengths are wrong";
   if (x.slice(c.cut).join(" ") !== y.slice(c.cut).join(" ")) return "collision: the two inputs differ on Bob's side";
-  if (x.slice(0, c.cut).join(" ") === y.slice(0, c.cut).join(" ")) return "collision: the two inputs are the same on Alice's side";
+  if (x.slice(0, c.cut).join(" ") === y.slice(0, c.cut).join(" "))
+    return "collision: the two inputs are the same on Alice's side";
   if (answer(x) === answer(y)) return "collision: the task answers both inputs alike, so the collision shows nothing";
-  if (![x, y].some((z) => z.join(" ") === input.join(" "))) return "collision: the certificate's input is neither colliding input";
+  if (![x, y].some((z) => z.join(" ") === input.join(" ")))
+    return "collision: the certificate's input is neither colliding input";
   const protocol = theorem2Protocol(model as RecurrentModel, c.cut);
-  return sameRecordedTranscript(c, [x, y].map((z) => transcriptBits(run(protocol, ids(z.slice(0, c.cut)), ids(z.slice(c.cut))).transcript)));
+  return sameRecordedTranscript(
+    c,
+    [x, y].map((z) => transcriptBits(run(protocol, ids(z.slice(0, c.cut)), ids(z.slice(c.cut))).transcript)),
+  );
 }
 
 /** Both colliding inputs sent one transcript, and it is the one the certificate records. */
-function sameRecordedTranscript(c: NonNullable<Certificate["collision"]>, sent: readonly BitString[]): string | undefined {
+function sameRecordedTranscript(
+  c: NonNullable<Certificate["collision"]>,
+  sent: readonly BitString[],
+): string | undefined {
   if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different transcripts";
-  if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex) return "collision: the recorded transcript is not the one sent";
+  if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex)
+    return "collision: the recorded transcript is not the one sent";
   return undefined;
 }
 
@@ -86,10 +108,14 @@ function checkTwoWayCollision({ c, input, model, ids, answer }: CollisionClaim):
   const [x, y] = c.inputs;
   if (x.length !== y.length || x.length !== input.length) return "collision: the inputs' lengths differ";
   const split = parseSplit(c.split!, x.length);
-  const crossed = (a: readonly string[], b: readonly string[]) => input.every((t, p) => t === (split.alice.includes(p) ? a[p] : b[p]));
-  if (!crossed(x, y) && !crossed(y, x)) return "collision: the certificate's input is not Alice's part of one input with Bob's part of the other";
-  if (answer(x) !== answer(y)) return "collision: the task answers the two inputs differently, so they are no fooling pair";
-  if (answer(x) === answer(input)) return "collision: the task answers the crossed input as the two inputs, so the collision shows nothing";
+  const crossed = (a: readonly string[], b: readonly string[]) =>
+    input.every((t, p) => t === (split.alice.includes(p) ? a[p] : b[p]));
+  if (!crossed(x, y) && !crossed(y, x))
+    return "collision: the certificate's input is not Alice's part of one input with Bob's part of the other";
+  if (answer(x) !== answer(y))
+    return "collision: the task answers the two inputs differently, so they are no fooling pair";
+  if (answer(x) === answer(input))
+    return "collision: the task answers the crossed input as the two inputs, so the collision shows nothing";
   const protocol = theorem4Protocol(model as TransformerModel, split);
   const sent = [x, y].map((z) => {
     const all = ids(z);

@@ -60,7 +60,11 @@ function protocolRun(ctx: WalkContext, fill: FillTokens, x: Uint32Array): { key:
 
 type Visit = WalkSpace["visit"];
 
-function genericVisitor(exact: (x: Uint32Array) => { key: string; output: number }, keys: readonly [number, number], value: number): Visit {
+function genericVisitor(
+  exact: (x: Uint32Array) => { key: string; output: number },
+  keys: readonly [number, number],
+  value: number,
+): Visit {
   return (x, hash) => {
     const r = exact(x);
     hash[0] = hashString(keys[0], r.key);
@@ -74,7 +78,12 @@ function genericVisitor(exact: (x: Uint32Array) => { key: string; output: number
  * values' exact bits hash as the message's codes do: distinct values have distinct codes), and Bob continues from
  * it to the answer. Steps by the fixed-point kernel when the model has one. Allocates nothing per visit.
  */
-function cutVisitor(ctx: WalkContext, fill: FillTokens, keys: readonly [number, number], value: number): Visit | undefined {
+function cutVisitor(
+  ctx: WalkContext,
+  fill: FillTokens,
+  keys: readonly [number, number],
+  value: number,
+): Visit | undefined {
   const { model, family } = ctx;
   const cut = family.split.alice.length;
   if (model.kind !== "recurrent" || family.split.alice.some((p, i) => p !== i)) return undefined;

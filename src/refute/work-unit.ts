@@ -17,7 +17,9 @@ export interface UnitRunner {
   run(unit: WorkUnit): WorkResult;
 }
 
-export type WorkResult = { readonly kind: "trails"; readonly trails: readonly Trail[] } | { readonly kind: "draws"; readonly examined: readonly Examined[] };
+export type WorkResult =
+  | { readonly kind: "trails"; readonly trails: readonly Trail[] }
+  | { readonly kind: "draws"; readonly examined: readonly Examined[] };
 
 /** Computes work units of one plan (a walker is made once: its scratch buffers and compiled step are reused). */
 export class Evaluator implements UnitRunner {
@@ -34,7 +36,10 @@ export class Evaluator implements UnitRunner {
       return { kind: "trails", trails: Array.from({ length: unit.count }, (_, i) => walker.trail(unit.from + i)) };
     }
     const { protocol, family, binding } = this.plan.ctx;
-    return { kind: "draws", examined: unit.indices.map((i) => examineElement(protocol, family, binding, this.value, i)) };
+    return {
+      kind: "draws",
+      examined: unit.indices.map((i) => examineElement(protocol, family, binding, this.value, i)),
+    };
   }
 
   /** The walker, for re-walks and cycle checks in the sequencer's thread. */

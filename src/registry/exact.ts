@@ -30,7 +30,7 @@ export const div = (a: Rational, b: Rational): Rational => rational(a.num * b.de
 
 export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 export function ceilDiv(a: bigint, b: bigint): bigint {

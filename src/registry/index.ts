@@ -12,7 +12,16 @@ export * from "./types.js";
 export { RESULTS, indexBits, indexBitsBig } from "./results.js";
 export { SUMMARY_TABLE, summaryTable, type TableCell, type TableRow, type EvaluatedResult } from "./summary.js";
 export { PAPER } from "./paper.js";
-export { rational, ratString, decimal, parseRational, log2Ceil, lnInterval, ceilTimesLn, type Rational } from "./exact.js";
+export {
+  rational,
+  ratString,
+  decimal,
+  parseRational,
+  log2Ceil,
+  lnInterval,
+  ceilTimesLn,
+  type Rational,
+} from "./exact.js";
 export { lemma2Dimension, corollary81Dimension } from "./quantities.js";
 
 /** Every id a result answers to: ids and aliases (thm10 is thm5). */
@@ -46,10 +55,14 @@ export function boundParams(input: ParamsInput): Params {
   if (n < 1n) fail("invalid-flag", `N must be at least 1, got ${n}`, "--n");
   if (n > MAX_BOUND_N) fail("too-large", `N = ${n} is over the largest supported N (2^64 = ${MAX_BOUND_N})`, "--n");
   if (p < 1n) fail("invalid-flag", `the precision must be at least 1 bit, got ${p}`, "--precision");
-  if (p > MAX_BOUND_PRECISION) fail("too-large", `a precision of ${p} bits is over the largest supported (${MAX_BOUND_PRECISION})`, "--precision");
-  if (alphabet < 2n || alphabet > 1n << 32n) fail("invalid-flag", `the alphabet size must be 2..2^32, got ${alphabet}`, "--alphabet");
-  if (sparsity < 1n || sparsity > 64n) fail("invalid-flag", `the sparsity k must be 1..64, got ${sparsity}`, "--sparsity");
-  if (gamma.num <= 0n || gamma.num > gamma.den) fail("invalid-flag", `the margin γ must be in (0, 1], got ${gamma.num}/${gamma.den}`, "--gamma");
+  if (p > MAX_BOUND_PRECISION)
+    fail("too-large", `a precision of ${p} bits is over the largest supported (${MAX_BOUND_PRECISION})`, "--precision");
+  if (alphabet < 2n || alphabet > 1n << 32n)
+    fail("invalid-flag", `the alphabet size must be 2..2^32, got ${alphabet}`, "--alphabet");
+  if (sparsity < 1n || sparsity > 64n)
+    fail("invalid-flag", `the sparsity k must be 1..64, got ${sparsity}`, "--sparsity");
+  if (gamma.num <= 0n || gamma.num > gamma.den)
+    fail("invalid-flag", `the margin γ must be in (0, 1], got ${gamma.num}/${gamma.den}`, "--gamma");
   return { n, p, alphabet, gamma, sparsity };
 }
 

@@ -7,7 +7,10 @@ export function atLeast(quantity: string, formula: string, value: Rational, per?
   const least = ceil(value);
   const exact = ratString(value);
   const unit = per ? ` ${per}` : "";
-  const text = value.den === 1n ? `${quantity} >= ${exact}${unit}` : `${quantity} >= ${least}${unit} (${exact} ≈ ${decimal(value)})`;
+  const text =
+    value.den === 1n
+      ? `${quantity} >= ${exact}${unit}`
+      : `${quantity} >= ${least}${unit} (${exact} ≈ ${decimal(value)})`;
   return { quantity, relation: ">=", formula, exact: value, approx: decimal(value), least, text, ...(per && { per }) };
 }
 
@@ -15,12 +18,29 @@ export function atLeast(quantity: string, formula: string, value: Rational, per?
 export function atMost(quantity: string, formula: string, value: Rational, per?: string): Quantity {
   const exact = ratString(value);
   const unit = per ? ` ${per}` : "";
-  return { quantity, relation: "<=", formula, exact: value, approx: decimal(value), least: ceil(value), text: `${quantity} <= ${exact}${unit}`, ...(per && { per }) };
+  return {
+    quantity,
+    relation: "<=",
+    formula,
+    exact: value,
+    approx: decimal(value),
+    least: ceil(value),
+    text: `${quantity} <= ${exact}${unit}`,
+    ...(per && { per }),
+  };
 }
 
 /** `quantity = value` for a size the paper's formula gives exactly. */
 export function equals(quantity: string, formula: string, value: bigint): Quantity {
-  return { quantity, relation: "=", formula, exact: rational(value), approx: value.toString(), least: value, text: `${quantity} = ${value}` };
+  return {
+    quantity,
+    relation: "=",
+    formula,
+    exact: rational(value),
+    approx: value.toString(),
+    least: value,
+    text: `${quantity} = ${value}`,
+  };
 }
 
 /** `quantity = ceil(value)` for a size whose formula is irrational (a natural log): the least integer that works. */
@@ -33,9 +53,12 @@ export const N = (p: Params): Rational => rational(p.n);
 /** The paper's "log N": ceil(log2 N), the extra bits a sum of N p-bit values needs (see log2Ceil). */
 export const logN = (p: Params): bigint => BigInt(log2Ceil(p.n));
 
-export const LOG_N_NOTE = "log N = ⌈log2 N⌉: a sum of N values of p bits each fits p + ⌈log2 N⌉ bits (Theorem 4's normalisers)";
-export const LN_NOTE = "ln is the natural log: Lemma 2's k solves 2N² exp(-kγ²/4) < 1/2 (Hoeffding and a union bound), so k >= (8/γ²) ln 2N";
-export const PRECISION_NOTE = "precision p = O(log N): the paper fixes p = 2 K_c log N for an unspecified constant K_c, so no number is given";
+export const LOG_N_NOTE =
+  "log N = ⌈log2 N⌉: a sum of N values of p bits each fits p + ⌈log2 N⌉ bits (Theorem 4's normalisers)";
+export const LN_NOTE =
+  "ln is the natural log: Lemma 2's k solves 2N² exp(-kγ²/4) < 1/2 (Hoeffding and a union bound), so k >= (8/γ²) ln 2N";
+export const PRECISION_NOTE =
+  "precision p = O(log N): the paper fixes p = 2 K_c log N for an unspecified constant K_c, so no number is given";
 
 /**
  * Lemma 2: `count` vectors in {±1/√k}^k with pairwise inner products below `gamma` need k >= (8/γ²) ln 2·count;

@@ -43,7 +43,11 @@ export function indexBitsBig(n: bigint, k: bigint): bigint {
 
 const link = (path: string, exists: boolean, role: string): CodeLink => ({ path, exists, role });
 const writeup = (id: string) => `proofs/${id}.md`;
-const ok = (source: "paper" | "derived", quantities: readonly Quantity[], notes: readonly string[] = []): Evaluation => ({
+const ok = (
+  source: "paper" | "derived",
+  quantities: readonly Quantity[],
+  notes: readonly string[] = [],
+): Evaluation => ({
   applicable: true,
   source,
   quantities,
@@ -60,8 +64,15 @@ function recurrentIndexBound(p: Params): Evaluation {
   const total = binary ? "N" : "⌈N log2|Σ|⌉";
   return ok(
     binary ? "paper" : "derived",
-    [atLeast("m", binary ? "m >= N/p" : `m >= ${total}/p`, rational(bits, p.p)), atLeast("mp", `mp >= ${total}`, rational(bits))],
-    binary ? [] : [`the paper's bound is for |Σ| = 2; over |Σ| symbols Alice's |Σ|^N strings need distinct messages (the counting behind Fact 3), so mp >= ⌈N log2|Σ|⌉ = ${bits}`],
+    [
+      atLeast("m", binary ? "m >= N/p" : `m >= ${total}/p`, rational(bits, p.p)),
+      atLeast("mp", `mp >= ${total}`, rational(bits)),
+    ],
+    binary
+      ? []
+      : [
+          `the paper's bound is for |Σ| = 2; over |Σ| symbols Alice's |Σ|^N strings need distinct messages (the counting behind Fact 3), so mp >= ⌈N log2|Σ|⌉ = ${bits}`,
+        ],
   );
 }
 
@@ -75,10 +86,14 @@ function halvesRecurrent(p: Params, what: string, source: "paper" | "derived", n
 function halvesOneLayer(p: Params, what: string, fact: string): Evaluation {
   return (
     needsEven(p, what) ??
-    ok("derived", [atLeast("mH", "mH >= N/(6(p + log N))", halfOverProtocol(p))], [
-      `the paper states mpH = Ω(N); Theorem 4's protocol (3m(p + log N)H bits) against ${fact} on N/2-bit halves (N/2 bits) gives 3mH(p + log N) >= N/2 exactly`,
-      LOG_N_NOTE,
-    ])
+    ok(
+      "derived",
+      [atLeast("mH", "mH >= N/(6(p + log N))", halfOverProtocol(p))],
+      [
+        `the paper states mpH = Ω(N); Theorem 4's protocol (3m(p + log N)H bits) against ${fact} on N/2-bit halves (N/2 bits) gives 3mH(p + log N) >= N/2 exactly`,
+        LOG_N_NOTE,
+      ],
+    )
   );
 }
 
@@ -89,7 +104,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Fact 1",
     kind: "lower",
-    statement: "Deciding whether Alice's a and Bob's b in {0,1}^N intersect (DISJ = max_i a_i b_i) takes at least N bits by any deterministic protocol; randomized protocols need Ω(N). Cited to Yao 1979.",
+    statement:
+      "Deciding whether Alice's a and Bob's b in {0,1}^N intersect (DISJ = max_i a_i b_i) takes at least N bits by any deterministic protocol; randomized protocols need Ω(N). Cited to Yao 1979.",
     tasks: [],
     arch: "any",
     reducesFrom: "DISJ",
@@ -104,7 +120,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Fact 2",
     kind: "lower",
-    statement: "Deciding whether Alice's a and Bob's b in {0,1}^N are equal takes at least N bits by any deterministic protocol (randomized: O(log N), so only the deterministic bound is usable). Cited to Rao–Yehudayoff.",
+    statement:
+      "Deciding whether Alice's a and Bob's b in {0,1}^N are equal takes at least N bits by any deterministic protocol (randomized: O(log N), so only the deterministic bound is usable). Cited to Rao–Yehudayoff.",
     tasks: [],
     arch: "any",
     reducesFrom: "EQ",
@@ -119,14 +136,18 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Fact 3",
     kind: "lower",
-    statement: "For Bob, holding i in [N], to learn a_i of Alice's a in {0,1}^N from one message of Alice, the message needs N bits (randomized one-way: Ω(N)); with two-way communication log N bits suffice. Cited to Jayram–Kumar–Sivakumar.",
+    statement:
+      "For Bob, holding i in [N], to learn a_i of Alice's a in {0,1}^N from one message of Alice, the message needs N bits (randomized one-way: Ω(N)); with two-way communication log N bits suffice. Cited to Jayram–Kumar–Sivakumar.",
     tasks: [],
     arch: "any",
     reducesFrom: "INDEX",
     bound: "one-way D(INDEX_N) >= N",
     where: "App. B.1",
     evaluate: (p) => ok("paper", [atLeast("bits", "one-way bits >= N", N(p))]),
-    code: [link("src/cc/problems.ts", true, "INDEX and its one-way fooling set (indexProblem)"), link("src/cc/fooling.ts", true, "the error a collision implies (oneWayError)")],
+    code: [
+      link("src/cc/problems.ts", true, "INDEX and its one-way fooling set (indexProblem)"),
+      link("src/cc/fooling.ts", true, "the error a collision implies (oneWayError)"),
+    ],
     writeup: writeup("fact3"),
   },
   {
@@ -134,7 +155,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Fact 4",
     kind: "tool",
-    statement: "If f has a fooling set S (Definition 1), every deterministic protocol for f sends at least log2 |S| bits.",
+    statement:
+      "If f has a fooling set S (Definition 1), every deterministic protocol for f sends at least log2 |S| bits.",
     tasks: [],
     arch: "any",
     bound: "C(f) >= log2 |S|",
@@ -148,7 +170,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Lemma 2",
     kind: "tool",
-    statement: "For any N there are N vectors T_1..T_N in {±1/√k}^k with k = O(log N/γ²) whose pairwise inner products are below γ in absolute value (and ⟨T_i, T_i⟩ = 1); random signs work with probability >= 1/2 when k >= (8/γ²) ln 2N.",
+    statement:
+      "For any N there are N vectors T_1..T_N in {±1/√k}^k with k = O(log N/γ²) whose pairwise inner products are below γ in absolute value (and ⟨T_i, T_i⟩ = 1); random signs work with probability >= 1/2 when k >= (8/γ²) ln 2N.",
     tasks: [],
     arch: "any",
     bound: "k = (8/γ²) ln 2N",
@@ -165,7 +188,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Lemma 3",
     kind: "tool",
-    statement: "Johnson–Lindenstrauss, inner-product form: N unit vectors map by T(x) = Ax/√k, A in {-1,1}^(k×d), k = c log N/ε², with every inner product moved by at most ε; the i-th vector can be generated in log space.",
+    statement:
+      "Johnson–Lindenstrauss, inner-product form: N unit vectors map by T(x) = Ax/√k, A in {-1,1}^(k×d), k = c log N/ε², with every inner product moved by at most ε; the i-th vector can be generated in log space.",
     tasks: [],
     arch: "any",
     bound: "k = c log N / ε² (c not given)",
@@ -178,14 +202,19 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Corollary 8.1",
     kind: "tool",
-    statement: "For any N there are N vectors T(1..N) in {±1/√k}^k with k = O(log N) such that ⟨T(i), T(i)⟩ >= 3/4 and ⟨T(i), T(j)⟩ <= 1/4 for i ≠ j (Lemma 2 with γ = 1/4).",
+    statement:
+      "For any N there are N vectors T(1..N) in {±1/√k}^k with k = O(log N) such that ⟨T(i), T(i)⟩ >= 3/4 and ⟨T(i), T(j)⟩ <= 1/4 for i ≠ j (Lemma 2 with γ = 1/4).",
     tasks: [],
     arch: "any",
     bound: "k = 128 ln 2N",
     where: "App. B.3",
     evaluate: (p) => {
       const k = corollary81Dimension(p.n);
-      return ok("paper", [equalsCeil("k", "k = ⌈128 ln 2N⌉", k.least, k.approx)], ["INFERRED in the notes: Lemma 2 with γ = 1/4", LN_NOTE]);
+      return ok(
+        "paper",
+        [equalsCeil("k", "k = ⌈128 ln 2N⌉", k.least, k.approx)],
+        ["INFERRED in the notes: Lemma 2 with γ = 1/4", LN_NOTE],
+      );
     },
     code: [link("src/constructions/positional.ts", true, "nearly orthogonal sign vectors")],
     writeup: writeup("cor8.1"),
@@ -196,7 +225,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 1",
     kind: "upper",
-    statement: "For every N there is a one-layer Transformer with width O(log N) and precision O(log N) that performs index lookup on all inputs of length up to N.",
+    statement:
+      "For every N there is a one-layer Transformer with width O(log N) and precision O(log N) that performs index lookup on all inputs of length up to N.",
     task: "index-lookup",
     tasks: ["index-lookup"],
     arch: "transformer-1",
@@ -205,14 +235,25 @@ export const RESULTS: readonly RegistryResult[] = [
     evaluate: (p) => {
       const k = corollary81Dimension(p.n);
       const sigma = BigInt(bitLength(p.alphabet - 1n));
-      return ok("paper", [equals("width", "d = ⌈log2|Σ|⌉ + 2k", sigma + 2n * k.least), equalsCeil("k", "k = ⌈128 ln 2N⌉ (Corollary 8.1)", k.least, k.approx), equals("H", "H = 1", 1n)], [
-        "the paper's formula: embedding [ρ(s_i), 0_k, T(i)] with a binary code ρ of ⌈log2|Σ|⌉ bits and T from Corollary 8.1",
-        "softmax puts weight > 3/4 on the asked position when the query scale η > 2 ln 3N",
-        PRECISION_NOTE,
-        LN_NOTE,
-      ]);
+      return ok(
+        "paper",
+        [
+          equals("width", "d = ⌈log2|Σ|⌉ + 2k", sigma + 2n * k.least),
+          equalsCeil("k", "k = ⌈128 ln 2N⌉ (Corollary 8.1)", k.least, k.approx),
+          equals("H", "H = 1", 1n),
+        ],
+        [
+          "the paper's formula: embedding [ρ(s_i), 0_k, T(i)] with a binary code ρ of ⌈log2|Σ|⌉ bits and T from Corollary 8.1",
+          "softmax puts weight > 3/4 on the asked position when the query scale η > 2 ln 3N",
+          PRECISION_NOTE,
+          LN_NOTE,
+        ],
+      );
     },
-    code: [link("src/constructions/index-lookup.ts", true, "the construction"), link("src/tasks/index-lookup.ts", true, "the task")],
+    code: [
+      link("src/constructions/index-lookup.ts", true, "the construction"),
+      link("src/tasks/index-lookup.ts", true, "the task"),
+    ],
     writeup: writeup("thm1"),
   },
   {
@@ -220,12 +261,16 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 2",
     kind: "tool",
-    statement: "A recurrent model with an mp-bit state that computes f gives, for every cut K, a one-way protocol of mp bits in which Bob learns f.",
+    statement:
+      "A recurrent model with an mp-bit state that computes f gives, for every cut K, a one-way protocol of mp bits in which Bob learns f.",
     tasks: [],
     arch: "recurrent",
     bound: "cost = mp",
     where: "Sec. 3 (notes §4.1)",
-    code: [link("src/reductions/theorem2.ts", true, "the protocol"), link("src/cc/protocol.ts", true, "protocols, run, cost")],
+    code: [
+      link("src/reductions/theorem2.ts", true, "the protocol"),
+      link("src/cc/protocol.ts", true, "protocols, run, cost"),
+    ],
     writeup: writeup("thm2"),
   },
   {
@@ -233,7 +278,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 3",
     kind: "lower",
-    statement: "Any recurrent model with width m and p bits of precision that solves index lookup on all sequences of length N has m >= N/p.",
+    statement:
+      "Any recurrent model with width m and p bits of precision that solves index lookup on all sequences of length N has m >= N/p.",
     task: "index-lookup",
     tasks: ["index-lookup"],
     arch: "recurrent",
@@ -256,7 +302,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Proposition 9",
     kind: "lower",
-    statement: "Any recurrent model with width m and p bits of precision that solves single-query associative recall on all sequences of length N has m >= N/p (the paper's 'at most' is a typo).",
+    statement:
+      "Any recurrent model with width m and p bits of precision that solves single-query associative recall on all sequences of length N has m >= N/p (the paper's 'at most' is a typo).",
     task: "assoc-recall",
     tasks: ["assoc-recall"],
     arch: "recurrent",
@@ -266,7 +313,10 @@ export const RESULTS: readonly RegistryResult[] = [
     where: "App. C.1 (notes §4.3)",
     requiredStateBits: indexBits,
     evaluate: recurrentIndexBound,
-    code: [link("src/reductions/assoc-recall.ts", true, "INDEX -> associative recall"), link("src/tasks/assoc-recall.ts", true, "the task")],
+    code: [
+      link("src/reductions/assoc-recall.ts", true, "INDEX -> associative recall"),
+      link("src/tasks/assoc-recall.ts", true, "the task"),
+    ],
     writeup: writeup("prop9"),
   },
   {
@@ -274,13 +324,22 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 4",
     kind: "tool",
-    statement: "For a one-layer Transformer with width m, H heads and p bits, and any partition of the positions between Alice and Bob, they can compute its output exchanging 3m(p + log N)H bits (not one-way).",
+    statement:
+      "For a one-layer Transformer with width m, H heads and p bits, and any partition of the positions between Alice and Bob, they can compute its output exchanging 3m(p + log N)H bits (not one-way).",
     tasks: [],
     arch: "transformer-1",
     bound: "cost <= 3m(p + log N)H",
     where: "Sec. 4, App. D (notes §4.6)",
-    evaluate: (p) => ok("paper", [atMost("cost", "cost <= 3m(p + log N)H bits", rational(3n * (p.p + logN(p))), "mH bits")], [LOG_N_NOTE]),
-    code: [link("src/reductions/theorem4.ts", true, "the protocol"), link("src/numeric/exact-sum.ts", true, "exact partial sums Alice's and Bob's messages carry")],
+    evaluate: (p) =>
+      ok(
+        "paper",
+        [atMost("cost", "cost <= 3m(p + log N)H bits", rational(3n * (p.p + logN(p))), "mH bits")],
+        [LOG_N_NOTE],
+      ),
+    code: [
+      link("src/reductions/theorem4.ts", true, "the protocol"),
+      link("src/numeric/exact-sum.ts", true, "exact partial sums Alice's and Bob's messages carry"),
+    ],
     writeup: writeup("thm4"),
   },
   {
@@ -288,7 +347,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Lemma 1",
     kind: "lower",
-    statement: "If Alice holds the odd-indexed and Bob the even-indexed symbols of s in Σ^N, deciding whether s is in Dyck-(2,2) takes at least N - 1 bits (a fooling set of 2^(N-1) words).",
+    statement:
+      "If Alice holds the odd-indexed and Bob the even-indexed symbols of s in Σ^N, deciding whether s is in Dyck-(2,2) takes at least N - 1 bits (a fooling set of 2^(N-1) words).",
     task: "dyck",
     tasks: ["dyck"],
     arch: "any",
@@ -296,7 +356,11 @@ export const RESULTS: readonly RegistryResult[] = [
     bound: "bits >= N - 1",
     where: "Sec. 4.1, App. E (notes §4.7)",
     evaluate: (p) => needsEven(p, "Dyck-(2,2)") ?? ok("paper", [atLeast("bits", "bits >= N - 1", rational(p.n - 1n))]),
-    code: [link("src/tasks/dyck.ts", true, "the task"), link("src/cc/dyck-problem.ts", true, "the fooling set"), link("src/reductions/two-way-family.ts", true, "the fooling set pulled back to the task")],
+    code: [
+      link("src/tasks/dyck.ts", true, "the task"),
+      link("src/cc/dyck-problem.ts", true, "the fooling set"),
+      link("src/reductions/two-way-family.ts", true, "the fooling set pulled back to the task"),
+    ],
     writeup: writeup("lemma1"),
   },
   {
@@ -304,7 +368,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: ["thm10"],
     name: "Theorem 5",
     kind: "lower",
-    statement: "A one-layer Transformer with width m, H heads and p bits that decides membership in Dyck-(2,2) has mH >= (N - 1)/(3(p + log N)) (Theorem 10 in App. E).",
+    statement:
+      "A one-layer Transformer with width m, H heads and p bits that decides membership in Dyck-(2,2) has mH >= (N - 1)/(3(p + log N)) (Theorem 10 in App. E).",
     task: "dyck",
     tasks: ["dyck"],
     arch: "transformer-1",
@@ -313,10 +378,14 @@ export const RESULTS: readonly RegistryResult[] = [
     where: "Sec. 4.1 (Theorem 10 in App. E)",
     evaluate: (p) =>
       needsEven(p, "Dyck-(2,2)") ??
-      ok("paper", [atLeast("mH", "mH >= (N - 1)/(3(p + log N))", rational(p.n - 1n, 3n * (p.p + logN(p))))], [
-        "the numerator N - 1 is reconstructed (garbled in the source) from Lemma 1 and Theorem 4: 3m(p + log N)H >= N - 1",
-        LOG_N_NOTE,
-      ]),
+      ok(
+        "paper",
+        [atLeast("mH", "mH >= (N - 1)/(3(p + log N))", rational(p.n - 1n, 3n * (p.p + logN(p))))],
+        [
+          "the numerator N - 1 is reconstructed (garbled in the source) from Lemma 1 and Theorem 4: 3m(p + log N)H >= N - 1",
+          LOG_N_NOTE,
+        ],
+      ),
     code: [link("src/reductions/theorem4.ts", true, "the protocol"), link("src/tasks/dyck.ts", true, "the task")],
     writeup: writeup("thm5"),
   },
@@ -325,17 +394,22 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Dyck-(2,2) by RNNs (App. E)",
     kind: "upper",
-    statement: "With arbitrary transitions an RNN simulates a k-state DFA with log k bits of state; Dyck-(2,2) has a 7-state DFA, so a constant-size recurrent model recognizes it at every length.",
+    statement:
+      "With arbitrary transitions an RNN simulates a k-state DFA with log k bits of state; Dyck-(2,2) has a 7-state DFA, so a constant-size recurrent model recognizes it at every length.",
     task: "dyck",
     tasks: ["dyck"],
     arch: "recurrent",
     bound: "mp = ⌈log2 7⌉ = 3, any N",
     where: "App. E, after Theorem 10",
     evaluate: () =>
-      ok("paper", [equals("mp", "mp = ⌈log2 7⌉ (constant in N)", 3n), equals("states", "7 (the paper's count)", 7n)], [
-        "the paper's 7 states are the live states; the complete DFA has a dead state too (8 states), still ⌈log2 8⌉ = 3 bits",
-        "a constant-size LSTM exists (Hewitt et al. 2020; Bhattamishra et al. 2020); the separation does not cover linear RNNs or SSMs",
-      ]),
+      ok(
+        "paper",
+        [equals("mp", "mp = ⌈log2 7⌉ (constant in N)", 3n), equals("states", "7 (the paper's count)", 7n)],
+        [
+          "the paper's 7 states are the live states; the complete DFA has a dead state too (8 states), still ⌈log2 8⌉ = 3 bits",
+          "a constant-size LSTM exists (Hewitt et al. 2020; Bhattamishra et al. 2020); the separation does not cover linear RNNs or SSMs",
+        ],
+      ),
     code: [link("src/models/dyck-dfa.ts", true, "the minimal DFA"), link("src/tasks/dyck.ts", true, "the task")],
     writeup: writeup("dyck-rnn"),
   },
@@ -344,12 +418,16 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Lemma 4",
     kind: "lower",
-    statement: "If a DFA with n states is minimal for a language and an RNN with time-invariant transitions agrees with it on every input, then mp >= log2 n.",
+    statement:
+      "If a DFA with n states is minimal for a language and an RNN with time-invariant transitions agrees with it on every input, then mp >= log2 n.",
     tasks: [],
     arch: "recurrent",
     bound: "mp >= log2 n (n = states of the minimal DFA)",
     where: "Sec. 4.2 (notes §3)",
-    code: [link("src/models/dfa.ts", true, "DFAs as recurrent models with ⌈log2 states⌉ state bits"), link("src/models/lookup-dfa.ts", true, "the index-lookup DFA")],
+    code: [
+      link("src/models/dfa.ts", true, "DFAs as recurrent models with ⌈log2 states⌉ state bits"),
+      link("src/models/lookup-dfa.ts", true, "the index-lookup DFA"),
+    ],
     writeup: writeup("lemma4"),
   },
   {
@@ -357,7 +435,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 11",
     kind: "lower",
-    statement: "Any recurrent model with width m and p bits that computes INEQ on all x in {0,1}^N has mp >= N/2 (by EQ on N/2 bits and Theorem 2, or by a 2^(N/2)-state DFA count and Lemma 4).",
+    statement:
+      "Any recurrent model with width m and p bits that computes INEQ on all x in {0,1}^N has mp >= N/2 (by EQ on N/2 bits and Theorem 2, or by a 2^(N/2)-state DFA count and Lemma 4).",
     task: "equality",
     tasks: ["equality"],
     arch: "recurrent",
@@ -366,7 +445,11 @@ export const RESULTS: readonly RegistryResult[] = [
     where: "Sec. 4.2, App. F",
     requiredStateBits: (n) => Math.ceil(n / 2),
     evaluate: (p) => halvesRecurrent(p, "INEQ", "paper"),
-    code: [link("src/reductions/two-way-family.ts", true, "EQ -> INEQ (the fooling set pulled back)"), link("src/tasks/equality.ts", true, "the task"), link("src/cc/problems.ts", true, "EQ (eqProblem)")],
+    code: [
+      link("src/reductions/two-way-family.ts", true, "EQ -> INEQ (the fooling set pulled back)"),
+      link("src/tasks/equality.ts", true, "the task"),
+      link("src/cc/problems.ts", true, "EQ (eqProblem)"),
+    ],
     writeup: writeup("thm11"),
   },
   {
@@ -374,7 +457,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 12",
     kind: "lower",
-    statement: "Any one-layer Transformer with width m, H heads and p bits that computes INEQ on {0,1}^N has mpH = Ω(N) (Theorem 4 and Fact 2); Sec. 4.2 says the same for DISJ.",
+    statement:
+      "Any one-layer Transformer with width m, H heads and p bits that computes INEQ on {0,1}^N has mpH = Ω(N) (Theorem 4 and Fact 2); Sec. 4.2 says the same for DISJ.",
     task: "equality",
     tasks: ["equality", "disjointness"],
     arch: "transformer-1",
@@ -391,7 +475,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "DISJ, recurrent (Sec. 4.2)",
     kind: "lower",
-    statement: "Any recurrent model with width m and p bits that computes DISJ on the two halves of x in {0,1}^N has mp >= N/2 (Theorem 2 and Fact 1).",
+    statement:
+      "Any recurrent model with width m and p bits that computes DISJ on the two halves of x in {0,1}^N has mp >= N/2 (Theorem 2 and Fact 1).",
     task: "disjointness",
     tasks: ["disjointness"],
     arch: "recurrent",
@@ -400,8 +485,15 @@ export const RESULTS: readonly RegistryResult[] = [
     paperBound: "Ω(N)",
     where: "Sec. 4.2",
     requiredStateBits: (n) => Math.ceil(n / 2),
-    evaluate: (p) => halvesRecurrent(p, "DISJ", "derived", ["the paper states Ω(N); Theorem 2's one-way protocol against Fact 1 on N/2-bit halves gives mp >= N/2 exactly"]),
-    code: [link("src/reductions/two-way-family.ts", true, "DISJ -> the task (the fooling set pulled back)"), link("src/tasks/disjointness.ts", true, "the task"), link("src/cc/problems.ts", true, "DISJ (disjProblem)")],
+    evaluate: (p) =>
+      halvesRecurrent(p, "DISJ", "derived", [
+        "the paper states Ω(N); Theorem 2's one-way protocol against Fact 1 on N/2-bit halves gives mp >= N/2 exactly",
+      ]),
+    code: [
+      link("src/reductions/two-way-family.ts", true, "DISJ -> the task (the fooling set pulled back)"),
+      link("src/tasks/disjointness.ts", true, "the task"),
+      link("src/cc/problems.ts", true, "DISJ (disjProblem)"),
+    ],
     writeup: writeup("disj-rnn"),
   },
   {
@@ -409,7 +501,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "DISJ, one-layer Transformer (Sec. 4.2)",
     kind: "lower",
-    statement: "Any one-layer Transformer with width m, H heads and p bits that computes DISJ on the two halves of x in {0,1}^N has mpH = Ω(N) (Theorem 4 and Fact 1).",
+    statement:
+      "Any one-layer Transformer with width m, H heads and p bits that computes DISJ on the two halves of x in {0,1}^N has mpH = Ω(N) (Theorem 4 and Fact 1).",
     task: "disjointness",
     tasks: ["disjointness"],
     arch: "transformer-1",
@@ -418,7 +511,10 @@ export const RESULTS: readonly RegistryResult[] = [
     paperBound: "Ω(N)",
     where: "Sec. 4.2",
     evaluate: (p) => halvesOneLayer(p, "DISJ", "Fact 1 (DISJ)"),
-    code: [link("src/reductions/theorem4.ts", true, "the protocol"), link("src/tasks/disjointness.ts", true, "the task")],
+    code: [
+      link("src/reductions/theorem4.ts", true, "the protocol"),
+      link("src/tasks/disjointness.ts", true, "the task"),
+    ],
     writeup: writeup("disj-tf1"),
   },
   {
@@ -426,7 +522,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 6",
     kind: "upper",
-    statement: "For every N there is a two-layer Transformer with 2 heads, width O(log N) and precision O(log N) that computes EQ on {0,1}^N; total size O((log N)^3).",
+    statement:
+      "For every N there is a two-layer Transformer with 2 heads, width O(log N) and precision O(log N) that computes EQ on {0,1}^N; total size O((log N)^3).",
     task: "equality",
     tasks: ["equality"],
     arch: "transformer-2",
@@ -436,15 +533,26 @@ export const RESULTS: readonly RegistryResult[] = [
       const k = corollary81Dimension(p.n);
       return (
         needsEven(p, "EQ") ??
-        ok("paper", [equals("width", "d = 3 + 2k", 3n + 2n * k.least), equalsCeil("k", "k = ⌈128 ln 2N⌉ (Corollary 8.1)", k.least, k.approx), equals("H", "H = 2", 2n)], [
-          "the paper's formula: the paper states d = 2 + 2k, but its embedding [x_i, 0, T(i), T(i'), 1] has 3 + 2k entries",
-          "INFERRED: the pointer attention needs ⟨T(i), T(j)⟩ >= 3/4 vs <= 1/4, i.e. Corollary 8.1's k",
-          PRECISION_NOTE,
-          LN_NOTE,
-        ])
+        ok(
+          "paper",
+          [
+            equals("width", "d = 3 + 2k", 3n + 2n * k.least),
+            equalsCeil("k", "k = ⌈128 ln 2N⌉ (Corollary 8.1)", k.least, k.approx),
+            equals("H", "H = 2", 2n),
+          ],
+          [
+            "the paper's formula: the paper states d = 2 + 2k, but its embedding [x_i, 0, T(i), T(i'), 1] has 3 + 2k entries",
+            "INFERRED: the pointer attention needs ⟨T(i), T(j)⟩ >= 3/4 vs <= 1/4, i.e. Corollary 8.1's k",
+            PRECISION_NOTE,
+            LN_NOTE,
+          ],
+        )
       );
     },
-    code: [link("src/constructions/equality.ts", true, "the construction"), link("src/tasks/equality.ts", true, "the task")],
+    code: [
+      link("src/constructions/equality.ts", true, "the construction"),
+      link("src/tasks/equality.ts", true, "the task"),
+    ],
     writeup: writeup("thm6"),
   },
   {
@@ -452,7 +560,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 13",
     kind: "upper",
-    statement: "For every N and every threshold h of N k-sparse features there is a two-layer Transformer with k heads, width O(log N) and precision O(log N) that computes h on {0,1}^N; this covers DISJ and every k-DNF or k-CNF with at most N terms.",
+    statement:
+      "For every N and every threshold h of N k-sparse features there is a two-layer Transformer with k heads, width O(log N) and precision O(log N) that computes h on {0,1}^N; this covers DISJ and every k-DNF or k-CNF with at most N terms.",
     task: "threshold",
     tasks: ["threshold", "disjointness", "equality"],
     arch: "transformer-2",
@@ -461,12 +570,20 @@ export const RESULTS: readonly RegistryResult[] = [
     evaluate: (p) => {
       const r = corollary81Dimension(p.n + 1n);
       const k = p.sparsity;
-      return ok("paper", [equals("width", "d = 1 + (k + 1)r", 1n + (k + 1n) * r.least), equalsCeil("r", "r = ⌈128 ln 2(N + 1)⌉ (Corollary 8.1 for T(0..N))", r.least, r.approx), equals("H", "H = k", k)], [
-        `k = ${k}: the sparsity of the features (DISJ and INEQ use k = 2)`,
-        "INFERRED: positional vectors T(0..N) (with [BOS]) from Corollary 8.1",
-        PRECISION_NOTE,
-        LN_NOTE,
-      ]);
+      return ok(
+        "paper",
+        [
+          equals("width", "d = 1 + (k + 1)r", 1n + (k + 1n) * r.least),
+          equalsCeil("r", "r = ⌈128 ln 2(N + 1)⌉ (Corollary 8.1 for T(0..N))", r.least, r.approx),
+          equals("H", "H = k", k),
+        ],
+        [
+          `k = ${k}: the sparsity of the features (DISJ and INEQ use k = 2)`,
+          "INFERRED: positional vectors T(0..N) (with [BOS]) from Corollary 8.1",
+          PRECISION_NOTE,
+          LN_NOTE,
+        ],
+      );
     },
     code: [link("src/constructions/threshold.ts", true, "the construction")],
     writeup: writeup("thm13"),
@@ -476,7 +593,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Lemma 5",
     kind: "tool",
-    statement: "For even N and every balanced partition of {1..N} there is a two-layer Transformer with 2 heads, width and precision O(log N) whose output needs at least N/2 bits of communication under that partition.",
+    statement:
+      "For even N and every balanced partition of {1..N} there is a two-layer Transformer with 2 heads, width and precision O(log N) whose output needs at least N/2 bits of communication under that partition.",
     tasks: ["equality"],
     arch: "transformer-2",
     reducesFrom: "EQ",
@@ -491,7 +609,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Corollary 13.1",
     kind: "tool",
-    statement: "A protocol that computes every two-layer Transformer's output for any partition with O(mpH g(N)) bits needs g(N) = Ω(N/(log N)²): Theorem-4-style protocols cannot exist for two layers.",
+    statement:
+      "A protocol that computes every two-layer Transformer's output for any partition with O(mpH g(N)) bits needs g(N) = Ω(N/(log N)²): Theorem-4-style protocols cannot exist for two layers.",
     tasks: [],
     arch: "transformer-2",
     bound: "g(N) = Ω(N/(log N)²)",
@@ -504,7 +623,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 7",
     kind: "upper",
-    statement: "For every N there is a two-layer Transformer with 2 heads, width O(log N) and precision O(log N) that solves nearest neighbour on all sequences of length up to N with unit vectors and margin γ; it also solves MQAR and associative recall. Total size O((log N)^3).",
+    statement:
+      "For every N there is a two-layer Transformer with 2 heads, width O(log N) and precision O(log N) that solves nearest neighbour on all sequences of length up to N with unit vectors and margin γ; it also solves MQAR and associative recall. Total size O((log N)^3).",
     task: "nearest-neighbor",
     tasks: ["nearest-neighbor", "assoc-recall"],
     arch: "transformer-2",
@@ -513,14 +633,25 @@ export const RESULTS: readonly RegistryResult[] = [
     evaluate: (p) => {
       const hundredth = mul(p.gamma, rational(1n, 100n));
       const k = lemma2Dimension(2n * p.n, hundredth);
-      return ok("paper", [equals("width - d'", "d = 3k + d' + 2 (d' = dimension of the points)", 3n * k.least + 2n), equalsCeil("k", "k = ⌈(8/(γ/100)²) ln 4N⌉ (Lemma 2 for T(1..2N))", k.least, k.approx), equals("H", "H = 2", 2n)], [
-        "the paper's formula: addresses T(1..2N) with inner products within γ/100; k from Lemma 2's constant (INFERRED: the notes give k = O(log N/γ²) without one)",
-        "k = O(log N) only for constant γ; the MQAR case has 1/γ = O(log N)",
-        PRECISION_NOTE,
-        LN_NOTE,
-      ]);
+      return ok(
+        "paper",
+        [
+          equals("width - d'", "d = 3k + d' + 2 (d' = dimension of the points)", 3n * k.least + 2n),
+          equalsCeil("k", "k = ⌈(8/(γ/100)²) ln 4N⌉ (Lemma 2 for T(1..2N))", k.least, k.approx),
+          equals("H", "H = 2", 2n),
+        ],
+        [
+          "the paper's formula: addresses T(1..2N) with inner products within γ/100; k from Lemma 2's constant (INFERRED: the notes give k = O(log N/γ²) without one)",
+          "k = O(log N) only for constant γ; the MQAR case has 1/γ = O(log N)",
+          PRECISION_NOTE,
+          LN_NOTE,
+        ],
+      );
     },
-    code: [link("src/constructions/nearest-neighbor.ts", true, "the construction"), link("src/tasks/nearest-neighbor.ts", true, "the task")],
+    code: [
+      link("src/constructions/nearest-neighbor.ts", true, "the construction"),
+      link("src/tasks/nearest-neighbor.ts", true, "the task"),
+    ],
     writeup: writeup("thm7"),
   },
   {
@@ -528,7 +659,8 @@ export const RESULTS: readonly RegistryResult[] = [
     aliases: [],
     name: "Theorem 8",
     kind: "lower",
-    statement: "Any recurrent model with width m and p bits that solves nearest neighbour on all inputs of length N has m >= N/(2p), already for the MQAR special case (reduction from DISJ).",
+    statement:
+      "Any recurrent model with width m and p bits that solves nearest neighbour on all inputs of length N has m >= N/(2p), already for the MQAR special case (reduction from DISJ).",
     task: "nearest-neighbor",
     tasks: ["nearest-neighbor"],
     arch: "recurrent",
@@ -541,7 +673,14 @@ export const RESULTS: readonly RegistryResult[] = [
       const e = halvesRecurrent(p, "the DISJ reduction (N/2 pairs)", "paper");
       return e.applicable ? { ...e, quantities: [...e.quantities].reverse() } : e;
     },
-    code: [link("src/reductions/nearest-neighbor.ts", true, "INDEX -> nearest neighbour (one query; the paper asks every key, DISJ)"), link("src/tasks/nearest-neighbor.ts", true, "the task")],
+    code: [
+      link(
+        "src/reductions/nearest-neighbor.ts",
+        true,
+        "INDEX -> nearest neighbour (one query; the paper asks every key, DISJ)",
+      ),
+      link("src/tasks/nearest-neighbor.ts", true, "the task"),
+    ],
     writeup: writeup("thm8"),
   },
 ];

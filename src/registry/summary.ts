@@ -18,17 +18,38 @@ export interface TableCell {
 export const SUMMARY_TABLE: readonly TableCell[] = [
   { task: "index-lookup", arch: "transformer-1", ids: ["thm1"] },
   { task: "index-lookup", arch: "recurrent", ids: ["thm3"] },
-  { task: "assoc-recall", arch: "transformer-1", ids: [], note: "open (App. C.2): no small one-layer construction and no lower bound is known" },
-  { task: "assoc-recall", arch: "transformer-2", ids: ["thm7"], note: "via Theorem 7: associative recall is nearest neighbour with exact matches" },
+  {
+    task: "assoc-recall",
+    arch: "transformer-1",
+    ids: [],
+    note: "open (App. C.2): no small one-layer construction and no lower bound is known",
+  },
+  {
+    task: "assoc-recall",
+    arch: "transformer-2",
+    ids: ["thm7"],
+    note: "via Theorem 7: associative recall is nearest neighbour with exact matches",
+  },
   { task: "assoc-recall", arch: "recurrent", ids: ["prop9"] },
   { task: "dyck", arch: "transformer-1", ids: ["thm5"] },
-  { task: "dyck", arch: "transformer-2", ids: [], note: "sublinear size [Yao et al. 2021, ref 65]: cited by the paper, not one of its results" },
+  {
+    task: "dyck",
+    arch: "transformer-2",
+    ids: [],
+    note: "sublinear size [Yao et al. 2021, ref 65]: cited by the paper, not one of its results",
+  },
   { task: "dyck", arch: "recurrent", ids: ["dyck-rnn"] },
   { task: "equality", arch: "transformer-1", ids: ["thm12"] },
   { task: "equality", arch: "transformer-2", ids: ["thm6"] },
   { task: "equality", arch: "recurrent", ids: ["thm11"] },
   { task: "disjointness", arch: "transformer-1", ids: ["disj-tf1"] },
-  { task: "disjointness", arch: "transformer-2", ids: ["thm13"], note: "Theorem 13 with 2-sparse features (g = AND)", fixed: { sparsity: 2n } },
+  {
+    task: "disjointness",
+    arch: "transformer-2",
+    ids: ["thm13"],
+    note: "Theorem 13 with 2-sparse features (g = AND)",
+    fixed: { sparsity: 2n },
+  },
   { task: "disjointness", arch: "recurrent", ids: ["disj-rnn"] },
   { task: "threshold", arch: "transformer-2", ids: ["thm13"] },
   { task: "nearest-neighbor", arch: "transformer-2", ids: ["thm7"] },
@@ -49,7 +70,10 @@ export interface TableRow {
 
 /** The table at these parameters, filtered by task and architecture. */
 export function summaryTable(params: Params, filter: { task?: RegistryTask; arch?: TableArch } = {}): TableRow[] {
-  return SUMMARY_TABLE.filter((c) => (filter.task === undefined || c.task === filter.task) && (filter.arch === undefined || c.arch === filter.arch)).map((cell) => {
+  return SUMMARY_TABLE.filter(
+    (c) =>
+      (filter.task === undefined || c.task === filter.task) && (filter.arch === undefined || c.arch === filter.arch),
+  ).map((cell) => {
     const at = { ...params, ...cell.fixed };
     const results = cell.ids.map((id) => {
       const result = RESULTS.find((r) => r.id === id);

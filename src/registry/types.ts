@@ -2,8 +2,17 @@ import type { TaskName } from "../tasks/task.js";
 import type { Rational } from "./exact.js";
 
 /** Every task of the paper (design: Vocabulary); src/tasks implements them one by one. */
-export type RegistryTask = "index-lookup" | "assoc-recall" | "dyck" | "equality" | "disjointness" | "threshold" | "nearest-neighbor";
-export const REGISTRY_TASKS: readonly RegistryTask[] = ["index-lookup", "assoc-recall", "dyck", "equality", "disjointness", "threshold", "nearest-neighbor"];
+export type RegistryTask =
+  "index-lookup" | "assoc-recall" | "dyck" | "equality" | "disjointness" | "threshold" | "nearest-neighbor";
+export const REGISTRY_TASKS: readonly RegistryTask[] = [
+  "index-lookup",
+  "assoc-recall",
+  "dyck",
+  "equality",
+  "disjointness",
+  "threshold",
+  "nearest-neighbor",
+];
 
 // Every task src/tasks knows is one the registry knows (a compile-time check).
 type Covers<T extends RegistryTask> = T;

@@ -48,9 +48,15 @@ export function writeupBibtex(result: RegistryResult, writeup: Writeup, version:
   const sha256 = checkedOutputsSha256(writeup);
   const key = `ccbound-${result.id}`;
   const bibtex = bibtexEntry("misc", key, [
-    ["title", `{ccbound} writeup {${result.id}}: ${result.name} of Bhattamishra, Hahn, Blunsom and Kanade (2024), checked by execution`],
+    [
+      "title",
+      `{ccbound} writeup {${result.id}}: ${result.name} of Bhattamishra, Hahn, Blunsom and Kanade (2024), checked by execution`,
+    ],
     ["howpublished", `ccbound ${version}, ${result.writeup}`],
-    ["note", `Writeup ${result.id}, ccbound ${version}, checked outputs SHA-256 ${sha256}; re-run with: ccbound prove ${result.writeup}; the paper is arXiv:${PAPER.eprint}`],
+    [
+      "note",
+      `Writeup ${result.id}, ccbound ${version}, checked outputs SHA-256 ${sha256}; re-run with: ccbound prove ${result.writeup}; the paper is arXiv:${PAPER.eprint}`,
+    ],
   ]);
   return { key, sha256, bibtex };
 }

@@ -26,7 +26,14 @@ export interface CommandRun {
 
 /** The first difference of a writeup, for the report. */
 export type Drift =
-  | { readonly kind: "output"; readonly command: RecordedCommand; readonly index: number; readonly fileLine: number; readonly recorded?: string; readonly actual?: string }
+  | {
+      readonly kind: "output";
+      readonly command: RecordedCommand;
+      readonly index: number;
+      readonly fileLine: number;
+      readonly recorded?: string;
+      readonly actual?: string;
+    }
   | { readonly kind: "exit"; readonly command: RecordedCommand; readonly recorded: number; readonly actual: number }
   | { readonly kind: "pin"; readonly pin: Pin; readonly actual?: string };
 
@@ -66,7 +73,13 @@ export function checkPinsCover(w: Writeup, root: string = PACKAGE_ROOT): void {
       if (value.startsWith("-") || value === "" || isAbsolute(value) || written.has(value)) continue;
       const full = resolve(root, value);
       if (!full.startsWith(resolve(root)) || !existsSync(full) || !statSync(full).isFile()) continue;
-      if (!pinned.has(value)) throw new CcboundError("invalid-input", `\`${c.command}\` reads ${value}, which no \`\`\`sha256 block pins`, `${w.path}:${c.line}`, `add "${fileSha256(full)}  ${value}"`);
+      if (!pinned.has(value))
+        throw new CcboundError(
+          "invalid-input",
+          `\`${c.command}\` reads ${value}, which no \`\`\`sha256 block pins`,
+          `${w.path}:${c.line}`,
+          `add "${fileSha256(full)}  ${value}"`,
+        );
     }
   }
 }
@@ -99,9 +112,18 @@ function scratchMirror(root: string, written: ReadonlySet<string>): string {
   return dir;
 }
 
-function runOne(root: string, cwd: string, args: readonly string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; exit: number }> {
+function runOne(
+  root: string,
+  cwd: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<{ stdout: string; stderr: string; exit: number }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, "bin", "ccbound.js"), ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(root, "bin", "ccbound.js"), ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
@@ -109,7 +131,9 @@ function runOne(root: string, cwd: string, args: readonly string[], timeoutMs: n
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString("utf8") + (signal ? `ccbound prove: killed by ${signal} after ${timeoutMs} ms\n` : "");
+      const stderr =
+        Buffer.concat(err).toString("utf8") +
+        (signal ? `ccbound prove: killed by ${signal} after ${timeoutMs} ms\n` : "");
       done({ stdout: Buffer.concat(out).toString("utf8"), stderr, exit: code ?? 128 });
     });
   });
@@ -120,8 +144,16 @@ function compare(c: RecordedCommand, run: CommandRun): Drift | undefined {
   for (let i = 0; i < n; i++) {
     if (c.output[i] === run.output[i]) continue;
     // Where the difference is in the file: the recorded line, or just after the last one.
-    const fileLine = c.outputLines[i] ?? (c.outputLines.length > 0 ? c.outputLines[c.outputLines.length - 1]! + 1 : c.line + 1);
-    return { kind: "output", command: c, index: i + 1, fileLine, ...(c.output[i] !== undefined && { recorded: c.output[i] }), ...(run.output[i] !== undefined && { actual: run.output[i] }) };
+    const fileLine =
+      c.outputLines[i] ?? (c.outputLines.length > 0 ? c.outputLines[c.outputLines.length - 1]! + 1 : c.line + 1);
+    return {
+      kind: "output",
+      command: c,
+      index: i + 1,
+      fileLine,
+      ...(c.output[i] !== undefined && { recorded: c.output[i] }),
+      ...(run.output[i] !== undefined && { actual: run.output[i] }),
+    };
   }
   if (c.exit !== run.exit) return { kind: "exit", command: c, recorded: c.exit, actual: run.exit };
   return undefined;
@@ -170,9 +202,13 @@ export async function prove(writeups: readonly Writeup[], options: ProveOptions 
 export function describeDrift(path: string, d: Drift): string[] {
   switch (d.kind) {
     case "pin":
-      return [`${path}:${d.pin.line}: ${d.pin.path}: SHA-256 is ${d.actual ?? "(missing file)"}, the writeup pins ${d.pin.sha256}`];
+      return [
+        `${path}:${d.pin.line}: ${d.pin.path}: SHA-256 is ${d.actual ?? "(missing file)"}, the writeup pins ${d.pin.sha256}`,
+      ];
     case "exit":
-      return [`${path}:${d.command.exitLine ?? d.command.line}: \`${d.command.command}\`: exit ${d.actual}, recorded ${d.recorded}`];
+      return [
+        `${path}:${d.command.exitLine ?? d.command.line}: \`${d.command.command}\`: exit ${d.actual}, recorded ${d.recorded}`,
+      ];
     case "output":
       return [
         `${path}:${d.fileLine}: \`${d.command.command}\`: output line ${d.index} differs`,

@@ -127,7 +127,8 @@ export function parseWriteup(text: string, path: string): Writeup {
   if (fence) malformed(path, fence.line, `the \`\`\`${fence.info} block opened here is never closed`);
   const seen = new Map<string, number>();
   for (const pin of pins) {
-    if (seen.has(pin.path)) malformed(path, pin.line, `${pin.path} is pinned twice (first on line ${seen.get(pin.path)})`);
+    if (seen.has(pin.path))
+      malformed(path, pin.line, `${pin.path} is pinned twice (first on line ${seen.get(pin.path)})`);
     seen.set(pin.path, pin.line);
   }
   return { path, text, commands, pins };
@@ -150,9 +151,19 @@ function consoleBlock(body: readonly { text: string; line: number }[], path: str
       if (exit === 0) malformed(path, last.line, "[exit 0] is the default: leave the line out");
       lines.pop();
     }
-    for (const l of lines) if (EXIT_LINE.test(l.text.trim())) malformed(path, l.line, "an [exit N] line must be the last line of a command's output");
+    for (const l of lines)
+      if (EXIT_LINE.test(l.text.trim()))
+        malformed(path, l.line, "an [exit N] line must be the last line of a command's output");
     const output = normalise(lines.map((l) => l.text));
-    out.push({ line: current.line, command: current.command, args: current.args, output, outputLines: lines.slice(0, output.length).map((l) => l.line), exit, ...(exitLine !== undefined && { exitLine }) });
+    out.push({
+      line: current.line,
+      command: current.command,
+      args: current.args,
+      output,
+      outputLines: lines.slice(0, output.length).map((l) => l.line),
+      exit,
+      ...(exitLine !== undefined && { exitLine }),
+    });
     current = undefined;
   };
   for (const { text, line } of body) {
@@ -161,7 +172,8 @@ function consoleBlock(body: readonly { text: string; line: number }[], path: str
       const command = text.slice(2).trim();
       const words = splitCommand(command);
       if (typeof words === "string") malformed(path, line, `cannot run \`${command}\`: ${words}`);
-      if (words[0] !== "ccbound") malformed(path, line, `a checked command must start with "ccbound", got \`${command}\``);
+      if (words[0] !== "ccbound")
+        malformed(path, line, `a checked command must start with "ccbound", got \`${command}\``);
       current = { line, command, args: words.slice(1), output: [] };
     } else if (current) {
       current.output.push({ text, line });

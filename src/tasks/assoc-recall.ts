@@ -21,14 +21,16 @@ export function assocRecall(n: number, alphabetSize = 2): Task {
     labels: values,
     inputLength: 2 * n + 1,
     answer(tokens) {
-      if (tokens.length !== 2 * n + 1) fail("invalid-input", `assoc-recall at n=${n} takes ${2 * n + 1} tokens, got ${tokens.length}`);
+      if (tokens.length !== 2 * n + 1)
+        fail("invalid-input", `assoc-recall at n=${n} takes ${2 * n + 1} tokens, got ${tokens.length}`);
       const seen = new Map<string, string>();
       for (let i = 0; i < n; i++) {
         const k = tokens[2 * i]!;
         const v = tokens[2 * i + 1]!;
         if (!keySet.has(k)) fail("invalid-input", `token ${2 * i + 1} is "${k}", not a key k1..k${n}`);
         if (seen.has(k)) fail("invalid-input", `key "${k}" appears twice; keys must be distinct`);
-        if (!valueSet.has(v)) fail("invalid-input", `token ${2 * i + 2} is "${v}", not a value of {${values.join(",")}}`);
+        if (!valueSet.has(v))
+          fail("invalid-input", `token ${2 * i + 2} is "${v}", not a value of {${values.join(",")}}`);
         seen.set(k, v);
       }
       const answer = seen.get(tokens[2 * n]!);
@@ -57,7 +59,7 @@ function* permutations(n: number): Generator<number[]> {
   const a = Array.from({ length: n }, (_, i) => i);
   const c = new Array<number>(n).fill(0);
   yield a.slice();
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     if (c[i]! < i) {
       const j = i % 2 === 0 ? 0 : c[i]!;
       [a[j], a[i]] = [a[i]!, a[j]!];

@@ -68,7 +68,9 @@ export function dyck(n: number, options: DyckOptions = {}): Task {
     inputLength: n,
     answer(tokens) {
       if (tokens.length !== n) fail("invalid-input", `dyck at n=${n} takes ${n} tokens, got ${tokens.length}`);
-      const word = tokens.map((t, i) => ids.get(t) ?? fail("invalid-input", `token ${i + 1} is "${t}", not a bracket of ${vocab.join(" ")}`));
+      const word = tokens.map(
+        (t, i) => ids.get(t) ?? fail("invalid-input", `token ${i + 1} is "${t}", not a bracket of ${vocab.join(" ")}`),
+      );
       return isDyck(word, depth) ? "1" : "0";
     },
     generate(rng: Rng) {

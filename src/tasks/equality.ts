@@ -34,7 +34,8 @@ export function equality(n: number, options: EqualityOptions = {}): Task {
     labels: [...BITS],
     inputLength: length,
     answer(tokens) {
-      if (tokens.length !== length) fail("invalid-input", `equality (${name}) at n=${n} takes ${length} tokens, got ${tokens.length}`);
+      if (tokens.length !== length)
+        fail("invalid-input", `equality (${name}) at n=${n} takes ${length} tokens, got ${tokens.length}`);
       const [x, y] = halves(tokens, half, separator);
       const equal = x.every((b, i) => b === y[i]);
       return equal !== ineq ? "1" : "0";
@@ -51,7 +52,8 @@ export function equality(n: number, options: EqualityOptions = {}): Task {
 function halves(tokens: readonly string[], half: number, separator: boolean): [readonly string[], readonly string[]] {
   tokens.forEach((t, i) => {
     const isSep = separator && i === half;
-    if (isSep && t !== SEPARATOR) fail("invalid-input", `token ${i + 1} is "${t}", not the separator "${SEPARATOR}" between the halves`);
+    if (isSep && t !== SEPARATOR)
+      fail("invalid-input", `token ${i + 1} is "${t}", not the separator "${SEPARATOR}" between the halves`);
     if (!isSep && t !== "0" && t !== "1") fail("invalid-input", `token ${i + 1} is "${t}", not a bit 0 or 1`);
   });
   const second = separator ? half + 1 : half;

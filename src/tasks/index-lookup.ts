@@ -21,15 +21,20 @@ export function indexLookup(n: number, alphabetSize = 2): Task {
     labels: symbols,
     inputLength: n + 1,
     answer(tokens) {
-      if (tokens.length !== n + 1) fail("invalid-input", `index-lookup at n=${n} takes ${n + 1} tokens, got ${tokens.length}`);
+      if (tokens.length !== n + 1)
+        fail("invalid-input", `index-lookup at n=${n} takes ${n + 1} tokens, got ${tokens.length}`);
       tokens.slice(0, n).forEach((s, i) => {
-        if (!symbolSet.has(s)) fail("invalid-input", `token ${i + 1} is "${s}", not a symbol of {${symbols.join(",")}}`);
+        if (!symbolSet.has(s))
+          fail("invalid-input", `token ${i + 1} is "${s}", not a symbol of {${symbols.join(",")}}`);
       });
       const p = positions.indexOf(tokens[n]!);
       if (p < 0) fail("invalid-input", `last token "${tokens[n]}" is not a position token @1..@${n}`);
       return tokens[p]!;
     },
-    generate: (rng: Rng) => [...Array.from({ length: n }, () => symbols[rng.int(alphabetSize)]!), positions[rng.int(n)]!],
+    generate: (rng: Rng) => [
+      ...Array.from({ length: n }, () => symbols[rng.int(alphabetSize)]!),
+      positions[rng.int(n)]!,
+    ],
     count: () => BigInt(alphabetSize) ** BigInt(n) * BigInt(n),
     *enumerate() {
       for (const s of strings(symbols, n)) for (const p of positions) yield [...s, p];

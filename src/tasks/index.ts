@@ -67,11 +67,16 @@ export function makeTask(name: string, n: number, options: TaskOptions = {}): Ta
   if (!Number.isInteger(n) || n < 1) fail("invalid-flag", `n must be a whole number >= 1, got ${n}`, "--n");
   if (n > MAX_N) fail("too-large", `n = ${n} is over the largest supported n (${MAX_N})`, "--n");
   for (const key of Object.keys(options) as (keyof TaskOptions)[]) {
-    if (options[key] !== undefined && !TAKES[task].includes(key)) fail("invalid-flag", `${task} takes no --${key}`, `--${key}`);
+    if (options[key] !== undefined && !TAKES[task].includes(key))
+      fail("invalid-flag", `${task} takes no --${key}`, `--${key}`);
   }
   const built = build(task, n, options);
   if (built.vocab.length > MAX_DIM) {
-    fail("too-large", `${name} at n = ${n} needs ${built.vocab.length} tokens, more than a model can have (${MAX_DIM})`, "--n");
+    fail(
+      "too-large",
+      `${name} at n = ${n} needs ${built.vocab.length} tokens, more than a model can have (${MAX_DIM})`,
+      "--n",
+    );
   }
   return built;
 }
@@ -100,7 +105,8 @@ function build(name: TaskName, n: number, options: TaskOptions): Task {
 
 function alphabetOf(options: TaskOptions): number {
   const k = options.alphabet ?? 2;
-  if (!Number.isInteger(k) || k < 2 || k > 256) fail("invalid-flag", `alphabet size must be 2..256, got ${k}`, "--alphabet");
+  if (!Number.isInteger(k) || k < 2 || k > 256)
+    fail("invalid-flag", `alphabet size must be 2..256, got ${k}`, "--alphabet");
   return k;
 }
 
@@ -121,7 +127,8 @@ function dyckOptions(options: TaskOptions): { pairs: number; depth: number } {
   if (!Number.isInteger(pairs) || pairs < 1 || pairs > MAX_DYCK_PAIRS) {
     fail("invalid-flag", `the number of bracket pairs must be 1..${MAX_DYCK_PAIRS}, got ${pairs}`, "--pairs");
   }
-  if (!Number.isInteger(depth) || depth < 1) fail("invalid-flag", `the Dyck depth must be a whole number >= 1, got ${depth}`, "--depth");
+  if (!Number.isInteger(depth) || depth < 1)
+    fail("invalid-flag", `the Dyck depth must be a whole number >= 1, got ${depth}`, "--depth");
   return { pairs, depth };
 }
 
@@ -131,8 +138,14 @@ const MAX_KEY_DIM = Math.floor(Math.log2(MAX_DIM - 2));
 function dimOf(options: TaskOptions): number | undefined {
   const d = options.dim;
   if (d === undefined) return undefined;
-  if (!Number.isInteger(d) || d < 1) fail("invalid-flag", `the key dimension must be a whole number >= 1, got ${d}`, "--dim");
-  if (d > MAX_KEY_DIM) fail("too-large", `dimension ${d} gives 2^${d} keys, more than a model's vocabulary can hold (largest dimension ${MAX_KEY_DIM})`, "--dim");
+  if (!Number.isInteger(d) || d < 1)
+    fail("invalid-flag", `the key dimension must be a whole number >= 1, got ${d}`, "--dim");
+  if (d > MAX_KEY_DIM)
+    fail(
+      "too-large",
+      `dimension ${d} gives 2^${d} keys, more than a model's vocabulary can hold (largest dimension ${MAX_KEY_DIM})`,
+      "--dim",
+    );
   return d;
 }
 
@@ -144,10 +157,13 @@ export function taskOptionsFromParams(name: string, params: Readonly<Record<stri
   const takes = (TASK_NAMES as readonly string[]).includes(name) ? PARAMS[name as TaskName] : [];
   const options: TaskOptions = {};
   for (const [key, value] of Object.entries(params)) {
-    if (!takes.includes(key)) fail("invalid-input", `task parameter "${key}" is not a parameter of ${name}`, `/task/params/${key}`);
-    if (typeof value !== "number") fail("invalid-input", `task parameter "${key}" is ${JSON.stringify(value)}, not a number`, `/task/params/${key}`);
+    if (!takes.includes(key))
+      fail("invalid-input", `task parameter "${key}" is not a parameter of ${name}`, `/task/params/${key}`);
+    if (typeof value !== "number")
+      fail("invalid-input", `task parameter "${key}" is ${JSON.stringify(value)}, not a number`, `/task/params/${key}`);
     const flag = (v: number) => {
-      if (v !== 0 && v !== 1) fail("invalid-input", `task parameter "${key}" must be 0 or 1, got ${v}`, `/task/params/${key}`);
+      if (v !== 0 && v !== 1)
+        fail("invalid-input", `task parameter "${key}" must be 0 or 1, got ${v}`, `/task/params/${key}`);
       return v === 1;
     };
     if (key === "ineq") options.variant = flag(value) ? "ineq" : "eq";

@@ -68,7 +68,8 @@ export interface Nearest {
  * back as a label before his next query). With `mqar`, the query must also be one of the keys.
  */
 export function findNearest(tokens: readonly string[], n: number, d: number, mqar = false): Nearest {
-  if (tokens.length !== 2 * n + 1) fail("invalid-input", `nearest-neighbor at n=${n} takes ${2 * n + 1} tokens, got ${tokens.length}`);
+  if (tokens.length !== 2 * n + 1)
+    fail("invalid-input", `nearest-neighbor at n=${n} takes ${2 * n + 1} tokens, got ${tokens.length}`);
   const labels = new Map<number, { label: string; pair: number }>();
   for (let i = 0; i < n; i++) {
     const key = parseKey(tokens[2 * i]!, 2 * i, d);
@@ -76,7 +77,10 @@ export function findNearest(tokens: readonly string[], n: number, d: number, mqa
     if (label !== "0" && label !== "1") fail("invalid-input", `token ${2 * i + 2} is "${label}", not a label 0 or 1`);
     const seen = labels.get(key);
     if (seen && seen.label !== label) {
-      fail("invalid-input", `key "${vectorToken(key)}" has label ${seen.label} in pair ${seen.pair} and ${label} in pair ${i + 1}; a repeated key must keep its label`);
+      fail(
+        "invalid-input",
+        `key "${vectorToken(key)}" has label ${seen.label} in pair ${seen.pair} and ${label} in pair ${i + 1}; a repeated key must keep its label`,
+      );
     }
     if (!seen) labels.set(key, { label, pair: i + 1 });
   }
@@ -94,12 +98,19 @@ function parseKey(token: string, at: number, d: number): number {
 }
 
 /** The unique nearest of distinct keys to the query, with its exact margin; a tie is not an instance. */
-export function nearestKey(keys: readonly number[], query: number, d: number): { key: number; margin: Fraction | undefined } {
+export function nearestKey(
+  keys: readonly number[],
+  query: number,
+  d: number,
+): { key: number; margin: Fraction | undefined } {
   const byDot = keys.map((k) => ({ k, dot: keyDot(k, query, d).num })).sort((a, b) => b.dot - a.dot);
   const [best, second] = byDot;
   if (!best) throw new RangeError("nearestKey: no keys");
   if (second && second.dot === best.dot) {
-    fail("invalid-input", `query "${vectorToken(query)}" is equally close to keys ${vectorToken(best.k)} and ${vectorToken(second.k)} (dot product ${best.dot}/${d}): the nearest key is not unique, so the margin assumption fails`);
+    fail(
+      "invalid-input",
+      `query "${vectorToken(query)}" is equally close to keys ${vectorToken(best.k)} and ${vectorToken(second.k)} (dot product ${best.dot}/${d}): the nearest key is not unique, so the margin assumption fails`,
+    );
   }
   return { key: best.k, margin: second ? { num: best.dot - second.dot, den: d } : undefined };
 }
@@ -111,7 +122,8 @@ export function nearestKey(keys: readonly number[], query: number, d: number): {
 export function nearestNeighbor(n: number, options: NearestNeighborOptions = {}): Task {
   const d = options.dim ?? defaultDim(n);
   // Key indices go through 32-bit xor; makeTask caps d far lower (the vocabulary must fit a model).
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(d) || d < 1 || d > 30) throw new RangeError(`nearest-neighbor: bad n = ${n} or d = ${d}`);
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(d) || d < 1 || d > 30)
+    throw new RangeError(`nearest-neighbor: bad n = ${n} or d = ${d}`);
   const mqar = options.mqar ?? false;
   const size = 2 ** d;
   const keys = Array.from({ length: size }, (_, i) => vectorToken(i));
@@ -171,7 +183,9 @@ function* enumerate(n: number, d: number, mqar: boolean): Generator<string[]> {
   const keys = new Array<number>(n).fill(0);
   for (;;) {
     const distinct = [...new Set(keys)];
-    const queries = mqar ? distinct : Array.from({ length: size }, (_, q) => q).filter((q) => uniqueNearest(distinct, q, d));
+    const queries = mqar
+      ? distinct
+      : Array.from({ length: size }, (_, q) => q).filter((q) => uniqueNearest(distinct, q, d));
     for (let mask = 0; mask < 2 ** distinct.length; mask++) {
       const label = new Map(distinct.map((k, i) => [k, bit(mask, i) ? "1" : "0"]));
       const pairs = keys.flatMap((k) => [vectorToken(k), label.get(k)!]);

@@ -1,7 +1,14 @@
 import type { Rng } from "../random.js";
 
 export type TaskName = "index-lookup" | "assoc-recall" | "equality" | "disjointness" | "dyck" | "nearest-neighbor";
-export const TASK_NAMES: readonly TaskName[] = ["index-lookup", "assoc-recall", "equality", "disjointness", "dyck", "nearest-neighbor"];
+export const TASK_NAMES: readonly TaskName[] = [
+  "index-lookup",
+  "assoc-recall",
+  "equality",
+  "disjointness",
+  "dyck",
+  "nearest-neighbor",
+];
 
 /**
  * A sequence task of the paper at a fixed length parameter n: its tokens, its answers (labels), a reference answer,

@@ -16,7 +16,9 @@ import { Rng } from "../random.js";
 import type { Task } from "../tasks/task.js";
 
 /** Fixed-point formats fixed:I.F with 1 + I + F = p bits, p in [minBits, maxBits], floor or nearest rounding. */
-export function arbitraryFixedFormat(constraints: { minBits?: number; maxBits?: number } = {}): fc.Arbitrary<NumberFormat> {
+export function arbitraryFixedFormat(
+  constraints: { minBits?: number; maxBits?: number } = {},
+): fc.Arbitrary<NumberFormat> {
   const minBits = constraints.minBits ?? 2;
   const maxBits = constraints.maxBits ?? 8;
   return fc
@@ -99,7 +101,14 @@ export function arbitraryTransformer(c: TransformerConstraints): fc.Arbitrary<Ge
       seed: fc.nat({ max: 2 ** 32 - 1 }),
     })
     .map(({ format, ...o }) => {
-      const spec = randomTransformer({ ...o, layers: c.layers ?? 1, maxLength: c.task.inputLength, format: format.name, vocab: c.task.vocab, labels: c.task.labels });
+      const spec = randomTransformer({
+        ...o,
+        layers: c.layers ?? 1,
+        maxLength: c.task.inputLength,
+        format: format.name,
+        vocab: c.task.vocab,
+        labels: c.task.labels,
+      });
       return { spec, model: compileModel(spec) };
     });
 }

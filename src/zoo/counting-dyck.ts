@@ -57,7 +57,10 @@ export interface CountingDyckOptions {
 const SYMBOLS = 4;
 const SIGMA = [1, -1] as const;
 /** Embedding coordinates: 0..3 the symbols, then the value's bias, the head output S, the verdict r. */
-const BIAS = 4, SUM = 5, VERDICT = 6, D = 7;
+const BIAS = 4,
+  SUM = 5,
+  VERDICT = 6,
+  D = 7;
 
 /** g(i, s) for a 1-based position i and symbol id s: the weight of s at i in the identity sum_i g(i, s_i) = 0. */
 export function countingDyckWeight(n: number, i: number, s: number): number {
@@ -81,8 +84,16 @@ export function countingDyck(o: CountingDyckOptions): TransformerModelSpec {
   checkLength(n);
   const formatName = o.format ?? countingDyckFormat(n);
   const format = parseFormat(formatName, "format");
-  if (format.kind !== "fixed" || (format as FixedFormat).intBits < minIntBits(n) || (format as FixedFormat).fracBits < fracBits(n)) {
-    fail("invalid-format", `counting-dyck at n=${n} needs a fixed-point format with I >= ${minIntBits(n)} and F >= ${fracBits(n)} (its embedding relies on saturation at -2^I); got ${formatName}`, "--format");
+  if (
+    format.kind !== "fixed" ||
+    (format as FixedFormat).intBits < minIntBits(n) ||
+    (format as FixedFormat).fracBits < fracBits(n)
+  ) {
+    fail(
+      "invalid-format",
+      `counting-dyck at n=${n} needs a fixed-point format with I >= ${minIntBits(n)} and F >= ${fracBits(n)} (its embedding relies on saturation at -2^I); got ${formatName}`,
+      "--format",
+    );
   }
   const I = (format as FixedFormat).intBits;
   const low = -(2 ** I);
@@ -145,7 +156,8 @@ export function countingDyck(o: CountingDyckOptions): TransformerModelSpec {
 }
 
 function checkLength(n: number): void {
-  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0 || n > 2 ** 20) fail("invalid-flag", `counting-dyck needs an even length 2 <= n <= 2^20, got ${n}`, "--n");
+  if (!Number.isInteger(n) || n < 2 || n % 2 !== 0 || n > 2 ** 20)
+    fail("invalid-flag", `counting-dyck needs an even length 2 <= n <= 2^20, got ${n}`, "--n");
 }
 
 /** F: room for the value weights 1/8 and the attention weight 1/n. */

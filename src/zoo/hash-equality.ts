@@ -32,11 +32,16 @@ export interface HashEqualityOptions {
  */
 export function hashEquality(o: HashEqualityOptions): RecurrentModelSpec {
   const half = o.n / 2;
-  if (!Number.isInteger(half) || half < 1) fail("invalid-flag", `hash-equality needs an even n >= 2, got ${o.n}`, "--n");
+  if (!Number.isInteger(half) || half < 1)
+    fail("invalid-flag", `hash-equality needs an even n >= 2, got ${o.n}`, "--n");
   const spread = Math.ceil(Math.log2(half));
   const k = o.bits - spread;
   if (!Number.isInteger(o.bits) || k < 1 || o.bits > 48) {
-    fail("invalid-flag", `--bits must be ${spread + 1}..48 at n = ${o.n} (the hash of ${half} weighted bits needs ${spread} bits of spread), got ${o.bits}`, "--bits");
+    fail(
+      "invalid-flag",
+      `--bits must be ${spread + 1}..48 at n = ${o.n} (the hash of ${half} weighted bits needs ${spread} bits of spread), got ${o.bits}`,
+      "--bits",
+    );
   }
   // |D| < 2^c and the weights are at most 2^k: I = c + 1 integer bits hold every value, with room for the minimum.
   const intBits = o.bits + 1;
@@ -62,11 +67,42 @@ export function hashEquality(o: HashEqualityOptions): RecurrentModelSpec {
     embedding: vocab.map((t) => (t === "1" ? [0, 0] : [low, low])),
     positionEmbedding: positions,
     layers: [
-      { cell: "elman", nonlinearity: "relu", hidden: 2, weight_ih: [[1, 0], [0, 1]], weight_hh: [[0, 0], [0, 0]], bias_ih: [0, 0], bias_hh: [0, 0] },
+      {
+        cell: "elman",
+        nonlinearity: "relu",
+        hidden: 2,
+        weight_ih: [
+          [1, 0],
+          [0, 1],
+        ],
+        weight_hh: [
+          [0, 0],
+          [0, 0],
+        ],
+        bias_ih: [0, 0],
+        bias_hh: [0, 0],
+      },
       { cell: "linear", hidden: 1, a: [1], b: [[1, -1]], bias: [0] },
-      { cell: "elman", nonlinearity: "relu", hidden: 2, weight_ih: [[1], [-1]], weight_hh: [[0, 0], [0, 0]], bias_ih: [0, 0], bias_hh: [0, 0] },
+      {
+        cell: "elman",
+        nonlinearity: "relu",
+        hidden: 2,
+        weight_ih: [[1], [-1]],
+        weight_hh: [
+          [0, 0],
+          [0, 0],
+        ],
+        bias_ih: [0, 0],
+        bias_hh: [0, 0],
+      },
     ],
-    head: { weight: [[0, 0], [-1, -1]], bias: [0, 0.5] },
+    head: {
+      weight: [
+        [0, 0],
+        [-1, -1],
+      ],
+      bias: [0, 0.5],
+    },
   };
 }
 

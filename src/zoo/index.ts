@@ -40,7 +40,8 @@ export const ZOO: readonly ZooEntry[] = [
   },
   {
     name: "counting-dyck",
-    summary: "a one-layer Transformer that sums position-weighted bracket counts (Dyck-(2,2)): right on every member, wrong on a few others",
+    summary:
+      "a one-layer Transformer that sums position-weighted bracket counts (Dyck-(2,2)): right on every member, wrong on a few others",
     takes: [],
     build: (p) => countingDyck({ n: p.n }),
     task: (p) => makeTask("dyck", p.n),
@@ -49,12 +50,16 @@ export const ZOO: readonly ZooEntry[] = [
     name: "forgetful-lookup",
     summary: "a DFA that stores every symbol but one position's (index lookup): wrong only when asked for it",
     takes: ["forget"],
-    build: (p) => ({ ...indexLookupDfa(p.n, 2, [p.forget ?? 1]), name: `forgetful-lookup n=${p.n} forget=${p.forget ?? 1}` }),
+    build: (p) => ({
+      ...indexLookupDfa(p.n, 2, [p.forget ?? 1]),
+      name: `forgetful-lookup n=${p.n} forget=${p.forget ?? 1}`,
+    }),
     task: (p) => makeTask("index-lookup", p.n),
   },
   {
     name: "partial-lookup",
-    summary: "an RNN that stores only the first m symbols (index lookup): wrong when asked for a later position holding 1",
+    summary:
+      "an RNN that stores only the first m symbols (index lookup): wrong when asked for a later position holding 1",
     takes: ["remember"],
     build: (p) => partialLookup({ n: p.n, remember: p.remember }),
     task: (p) => makeTask("index-lookup", p.n),
@@ -62,5 +67,8 @@ export const ZOO: readonly ZooEntry[] = [
 ];
 
 export function zooEntry(name: string): ZooEntry {
-  return ZOO.find((e) => e.name === name) ?? fail("invalid-flag", `no zoo model "${name}"`, "NAME", `one of ${ZOO.map((e) => e.name).join(", ")}`);
+  return (
+    ZOO.find((e) => e.name === name) ??
+    fail("invalid-flag", `no zoo model "${name}"`, "NAME", `one of ${ZOO.map((e) => e.name).join(", ")}`)
+  );
 }

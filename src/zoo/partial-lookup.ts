@@ -39,7 +39,8 @@ export function partialLookup(o: PartialLookupOptions): RecurrentModelSpec {
   const { n } = o;
   if (!Number.isInteger(n) || n < 1) fail("invalid-flag", `partial-lookup needs a whole n >= 1, got ${n}`, "--n");
   const m = o.remember ?? partialLookupDefault(n);
-  if (!Number.isInteger(m) || m < 1 || m > n) fail("invalid-flag", `--remember must be 1..${n}, got ${m}`, "--remember");
+  if (!Number.isInteger(m) || m < 1 || m > n)
+    fail("invalid-flag", `--remember must be 1..${n}, got ${m}`, "--remember");
   const task = indexLookup(n);
   const d = 4 * m; // a_j, b_j, b'_j at 3j..3j+2; the query flag of j at 3m + j
   const row = (f: (c: number) => number) => Array.from({ length: d }, (_, c) => f(c));
@@ -81,8 +82,24 @@ export function partialLookup(o: PartialLookupOptions): RecurrentModelSpec {
     embedding,
     positionEmbedding,
     layers: [
-      { cell: "elman", nonlinearity: "relu", hidden: 2 * m, weight_ih: memoryIn, weight_hh: memoryHh, bias_ih: new Array(2 * m).fill(0), bias_hh: new Array(2 * m).fill(0) },
-      { cell: "elman", nonlinearity: "relu", hidden: m, weight_ih: answerIn, weight_hh: zeros(m, m), bias_ih: new Array(m).fill(-1), bias_hh: new Array(m).fill(0) },
+      {
+        cell: "elman",
+        nonlinearity: "relu",
+        hidden: 2 * m,
+        weight_ih: memoryIn,
+        weight_hh: memoryHh,
+        bias_ih: new Array(2 * m).fill(0),
+        bias_hh: new Array(2 * m).fill(0),
+      },
+      {
+        cell: "elman",
+        nonlinearity: "relu",
+        hidden: m,
+        weight_ih: answerIn,
+        weight_hh: zeros(m, m),
+        bias_ih: new Array(m).fill(-1),
+        bias_hh: new Array(m).fill(0),
+      },
     ],
     head: { weight: [new Array<number>(m).fill(0), new Array<number>(m).fill(2)], bias: [0, -1] },
   };

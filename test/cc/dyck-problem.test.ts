@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BitString } from "../../src/cc/bits.js";
-import { dyckCompletion, dyckFoolingWord, dyckProblem, DYCK_SYMBOLS, inDyck22, interleave, oddEven, type DyckHalf } from "../../src/cc/dyck-problem.js";
+import {
+  dyckCompletion,
+  dyckFoolingWord,
+  dyckProblem,
+  DYCK_SYMBOLS,
+  inDyck22,
+  interleave,
+  oddEven,
+  type DyckHalf,
+} from "../../src/cc/dyck-problem.js";
 import { crossedError } from "../../src/cc/fooling.js";
 import { oneWay, run, type Protocol } from "../../src/cc/protocol.js";
 import { transcriptBits } from "../../src/cc/transcript.js";
@@ -20,7 +29,8 @@ function language(n: number): string[] {
     if (word.length === n) return void out.push(text(word));
     for (let id = 0; id < 4; id++) {
       const open = id % 2 === 0;
-      if (open ? stack.length === 2 || stack.length + 1 > n - word.length - 1 : stack[stack.length - 1] !== id >> 1) continue;
+      if (open ? stack.length === 2 || stack.length + 1 > n - word.length - 1 : stack[stack.length - 1] !== id >> 1)
+        continue;
       word.push(id);
       const popped = open ? (stack.push(id >> 1), undefined) : stack.pop();
       grow();

@@ -47,7 +47,11 @@ describe("problems and their fooling sets (exhaustive for n <= 5)", () => {
 
 /** A cheating EQ protocol: Alice sends only her first k bits. */
 const firstBits = (k: number): Protocol<Bits, Bits, 0 | 1> =>
-  oneWay("prefix", (x) => BitString.fromBits(x.subarray(0, k)), (m, y) => (m.equals(BitString.fromBits(y.subarray(0, k))) ? 1 : 0));
+  oneWay(
+    "prefix",
+    (x) => BitString.fromBits(x.subarray(0, k)),
+    (m, y) => (m.equals(BitString.fromBits(y.subarray(0, k))) ? 1 : 0),
+  );
 
 describe("the fooling-set lemma as code", () => {
   it("a collision of EQ's fooling set under a (n-1)-bit protocol yields a crossed input it gets wrong", () => {
@@ -108,7 +112,11 @@ describe("the fooling-set lemma as code", () => {
     const fs = idx.foolingSet;
     if (fs.kind !== "one-way") throw new Error("one-way");
     // Alice sends her first 4 bits: strings that differ only in the last bit collide.
-    const protocol: Protocol<Bits, number, 0 | 1> = oneWay("prefix", (a) => BitString.fromBits(a.subarray(0, 4)), (m, i) => (i < 4 ? (Number(m.readCode(i, 1)) as 0 | 1) : 0));
+    const protocol: Protocol<Bits, number, 0 | 1> = oneWay(
+      "prefix",
+      (a) => BitString.fromBits(a.subarray(0, 4)),
+      (m, i) => (i < 4 ? (Number(m.readCode(i, 1)) as 0 | 1) : 0),
+    );
     const err = oneWayError(idx, fs, protocol, fs.at(0b10110n), fs.at(0b10111n));
     expect(err.y).toBe(4);
     expect(err.run.output).not.toBe(idx.evaluate(err.x, err.y));

@@ -8,7 +8,11 @@ const SEED = 20241127;
 const bitsArb = (n: number) => fc.uint8Array({ minLength: n, maxLength: n, min: 0, max: 1 });
 
 /** The trivial EQ protocol: Alice sends x, Bob compares. */
-const sendAll: Protocol<Bits, Bits, 0 | 1> = oneWay("x", (x) => BitString.fromBits(x), (m, y) => (m.equals(BitString.fromBits(y)) ? 1 : 0));
+const sendAll: Protocol<Bits, Bits, 0 | 1> = oneWay(
+  "x",
+  (x) => BitString.fromBits(x),
+  (m, y) => (m.equals(BitString.fromBits(y)) ? 1 : 0),
+);
 
 /** A two-round protocol: Alice sends her first bit, Bob answers with his, Alice outputs their AND. */
 const andFirst: Protocol<Bits, Bits, 0 | 1> = {
@@ -26,12 +30,16 @@ const andFirst: Protocol<Bits, Bits, 0 | 1> = {
 describe("BitString", () => {
   it("fromCodes and toCodes are inverse, and the length is the sum of widths", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 64 }), fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { maxLength: 10 }), (w, raw) => {
-        const codes = raw.map((c) => c & ((1n << BigInt(w)) - 1n));
-        const b = BitString.fromCodes(codes, w);
-        expect(b.length).toBe(w * codes.length);
-        if (codes.length > 0) expect(b.toCodes(w)).toEqual(codes);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 64 }),
+        fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { maxLength: 10 }),
+        (w, raw) => {
+          const codes = raw.map((c) => c & ((1n << BigInt(w)) - 1n));
+          const b = BitString.fromCodes(codes, w);
+          expect(b.length).toBe(w * codes.length);
+          if (codes.length > 0) expect(b.toCodes(w)).toEqual(codes);
+        },
+      ),
       { seed: SEED },
     );
   });
@@ -81,7 +89,9 @@ describe("protocols", () => {
           const b = run(swap(p), y, x);
           expect(b.output).toBe(a.output);
           expect(b.cost).toBe(a.cost);
-          expect(b.transcript.map((m) => m.from)).toEqual(a.transcript.map((m) => (m.from === "alice" ? "bob" : "alice")));
+          expect(b.transcript.map((m) => m.from)).toEqual(
+            a.transcript.map((m) => (m.from === "alice" ? "bob" : "alice")),
+          );
         }
       }),
       { seed: SEED },

@@ -22,7 +22,12 @@ function built(n: number, options: DyckRnnOptions = {}) {
  * Every word up to maxLength, depth first with the model's state carried along (one step per word, not one pass);
  * at each even length the model's label is compared with dyck(length).answer. Returns words checked and wrong.
  */
-function exhaustive(model: RecurrentModel, pairs: number, depth: number, maxLength: number): { words: number; wrong: number } {
+function exhaustive(
+  model: RecurrentModel,
+  pairs: number,
+  depth: number,
+  maxLength: number,
+): { words: number; wrong: number } {
   const tasks = new Map<number, ReturnType<typeof dyck>>();
   for (let n = 2; n <= maxLength; n += 2) tasks.set(n, dyck(n, { pairs, depth }));
   const word: string[] = [];
@@ -50,7 +55,11 @@ function exhaustive(model: RecurrentModel, pairs: number, depth: number, maxLeng
  * every reachable pair has one model state per DFA state's answer, the model equals the DFA on every word of every
  * length (the DFA itself is checked against the language in test/models/dyck-dfa.test.ts).
  */
-function productClosure(model: RecurrentModel, pairs: number, depth: number): { pairs: number; modelStates: number; disagreements: number } {
+function productClosure(
+  model: RecurrentModel,
+  pairs: number,
+  depth: number,
+): { pairs: number; modelStates: number; disagreements: number } {
   const dfa = dyckDfa(pairs, depth);
   const key = (q: number, h: Float64Array) => `${q}|${h.join(",")}`;
   const seen = new Set<string>();
@@ -91,7 +100,10 @@ describe("dyck-rnn runs the minimal DFA of Dyck-(2,2) in one Elman layer", () =>
     });
 
     it(`${nonlinearity}: agrees with the dyck task on 400 seeded samples at n = 64 and 200 at n = 256 (seeds 0..)`, () => {
-      for (const [n, samples] of [[64, 400], [256, 200]] as const) {
+      for (const [n, samples] of [
+        [64, 400],
+        [256, 200],
+      ] as const) {
         const { model, task, spec } = built(n, { nonlinearity });
         let wrong = 0;
         let members = 0;
@@ -99,7 +111,15 @@ describe("dyck-rnn runs the minimal DFA of Dyck-(2,2) in one Elman layer", () =>
           const input = task.generate(new Rng(seed));
           const answer = task.answer(input);
           if (answer === "1") members++;
-          if (spec.labels[forward(model, input.map((t) => spec.vocab.indexOf(t)))] !== answer) wrong++;
+          if (
+            spec.labels[
+              forward(
+                model,
+                input.map((t) => spec.vocab.indexOf(t)),
+              )
+            ] !== answer
+          )
+            wrong++;
         }
         expect(wrong, `n = ${n}`).toBe(0);
         expect(members, `n = ${n}: the samples hold both answers`).toBeGreaterThan(samples / 4);
@@ -109,7 +129,14 @@ describe("dyck-rnn runs the minimal DFA of Dyck-(2,2) in one Elman layer", () =>
   }
 
   it("other k and m, relu and tanh: every string of even length <= 8 (k = 2, m = 3 and k = 3: <= 6; k = 4: <= 4)", () => {
-    for (const [pairs, depth, length] of [[1, 1, 8], [1, 3, 8], [2, 1, 8], [2, 3, 6], [3, 2, 6], [4, 2, 4]] as const) {
+    for (const [pairs, depth, length] of [
+      [1, 1, 8],
+      [1, 3, 8],
+      [2, 1, 8],
+      [2, 3, 6],
+      [3, 2, 6],
+      [4, 2, 4],
+    ] as const) {
       for (const nonlinearity of NONLINEARITIES) {
         const { model } = built(length, { nonlinearity, task: { pairs, depth } });
         expect(exhaustive(model, pairs, depth, length).wrong, `k=${pairs} m=${depth} ${nonlinearity}`).toBe(0);
@@ -118,7 +145,15 @@ describe("dyck-rnn runs the minimal DFA of Dyck-(2,2) in one Elman layer", () =>
   });
 
   it("other k and m, relu and tanh: the product with the DFA closes without a disagreement (every length)", () => {
-    for (const [pairs, depth] of [[1, 1], [1, 5], [2, 1], [2, 3], [3, 2], [4, 2], [4, 3]] as const) {
+    for (const [pairs, depth] of [
+      [1, 1],
+      [1, 5],
+      [2, 1],
+      [2, 3],
+      [3, 2],
+      [4, 2],
+      [4, 3],
+    ] as const) {
       for (const nonlinearity of NONLINEARITIES) {
         const { model } = built(2, { nonlinearity, task: { pairs, depth } });
         const closure = productClosure(model, pairs, depth);
@@ -144,7 +179,12 @@ describe("dyck-rnn's size and precision", () => {
   });
 
   it("units = 2 (k + ... + k^m) + 1 for Dyck-(k, m), and the size formula matches the built weights", () => {
-    for (const [pairs, depth] of [[1, 1], [2, 3], [3, 2], [4, 3]] as const) {
+    for (const [pairs, depth] of [
+      [1, 1],
+      [2, 3],
+      [3, 2],
+      [4, 3],
+    ] as const) {
       const sum = Array.from({ length: depth }, (_, d) => pairs ** (d + 1)).reduce((a, b) => a + b, 0);
       const c = built(4, { task: { pairs, depth } });
       expect(c.size.width).toBe(2 * sum + 1);
@@ -158,13 +198,29 @@ describe("dyck-rnn's size and precision", () => {
     // fixed:0.0 has no +1 (its values are -1 and 0), so every weight 1 rounds to 0 and no unit ever turns on.
     const model = compileModel({ ...spec, format: "fixed:0.0" });
     const members = [...task.enumerate()].filter((w) => task.answer(w) === "1");
-    expect(members.some((w) => model.labels[forward(model, w.map((t) => spec.vocab.indexOf(t)))] === "1")).toBe(false);
+    expect(
+      members.some(
+        (w) =>
+          model.labels[
+            forward(
+              model,
+              w.map((t) => spec.vocab.indexOf(t)),
+            )
+          ] === "1",
+      ),
+    ).toBe(false);
   });
 
   it("records the paper's 7-state DFA and 3 state bits beside its own counts", () => {
     const c = built(8);
     expect(c.paper).toMatchObject({ states: 7, stateBits: 3 });
-    expect(c.parameters).toMatchObject({ dfaStates: 8, liveStates: 7, transitionUnits: 12, lemma4StateBits: 3, format: "fixed:1.0" });
+    expect(c.parameters).toMatchObject({
+      dfaStates: 8,
+      liveStates: 7,
+      transitionUnits: 12,
+      lemma4StateBits: 3,
+      format: "fixed:1.0",
+    });
     expect(c.theorem).toBe("dyck-rnn");
   });
 });

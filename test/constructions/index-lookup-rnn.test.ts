@@ -24,7 +24,15 @@ function wrongOn(spec: RecurrentModelSpec, task: Task, inputs: Iterable<string[]
   let wrong = 0;
   for (const input of inputs) {
     count++;
-    if (spec.labels[forward(model, input.map((t) => ids.get(t)!))] !== task.answer(input)) wrong++;
+    if (
+      spec.labels[
+        forward(
+          model,
+          input.map((t) => ids.get(t)!),
+        )
+      ] !== task.answer(input)
+    )
+      wrong++;
   }
   return { inputs: count, wrong };
 }
@@ -34,7 +42,11 @@ function wrongOn(spec: RecurrentModelSpec, task: Task, inputs: Iterable<string[]
  * each query steps a copy of that state, which is the forward pass on the whole input (the model is deterministic)
  * at 1/N of the cost; a forward pass at N = 256 takes 256 steps of two 256 x 256 products.
  */
-function everyQuery(model: RecurrentModel, task: Task, strings: number): { inputs: number; wrong: number; answers: Set<string> } {
+function everyQuery(
+  model: RecurrentModel,
+  task: Task,
+  strings: number,
+): { inputs: number; wrong: number; answers: Set<string> } {
   const ids = new Map(model.vocab.map((t, i) => [t, i]));
   const n = task.n;
   let inputs = 0;
@@ -42,7 +54,11 @@ function everyQuery(model: RecurrentModel, task: Task, strings: number): { input
   const answers = new Set<string>();
   for (let seed = 0; seed < strings; seed++) {
     const symbols = task.generate(new Rng(seed)).slice(0, n);
-    const state = feed(model, model.newState(), symbols.map((t) => ids.get(t)!));
+    const state = feed(
+      model,
+      model.newState(),
+      symbols.map((t) => ids.get(t)!),
+    );
     for (let q = 1; q <= n; q++) {
       const input = [...symbols, positionToken(q)];
       const answer = task.answer(input);
@@ -78,7 +94,11 @@ describe("index-lookup-rnn answers index lookup", () => {
   });
 
   it("on every position of seeded strings: 50 at N = 64 and 4 at N = 256 over bits, 20 at N = 64 over K = 64 (seeds 0..)", () => {
-    for (const [n, alphabet, strings] of [[64, 2, 50], [256, 2, 4], [64, 64, 20]] as const) {
+    for (const [n, alphabet, strings] of [
+      [64, 2, 50],
+      [256, 2, 4],
+      [64, 64, 20],
+    ] as const) {
       const { model, task } = built(n, { task: { alphabet } });
       const { inputs, wrong, answers } = everyQuery(model, task, strings);
       expect(inputs).toBe(strings * n);
@@ -111,7 +131,13 @@ describe("index-lookup-rnn's size and precision", () => {
   });
 
   it("K symbols: N + K - 1 units of 1 + ceil(log2 K) bits, and the size formula matches the built weights", () => {
-    for (const [n, alphabet, units, bits] of [[16, 3, 18, 3], [16, 4, 19, 3], [16, 5, 20, 4], [16, 64, 79, 7], [16, 256, 271, 9]] as const) {
+    for (const [n, alphabet, units, bits] of [
+      [16, 3, 18, 3],
+      [16, 4, 19, 3],
+      [16, 5, 20, 4],
+      [16, 64, 79, 7],
+      [16, 256, 271, 9],
+    ] as const) {
       const { size } = built(n, { task: { alphabet } });
       expect({ width: size.width, precision: size.precision }).toEqual({ width: units, precision: bits });
       expect(indexLookupRnn.size?.(n, { task: { alphabet } })).toEqual(size);
@@ -119,10 +145,17 @@ describe("index-lookup-rnn's size and precision", () => {
   });
 
   it("chooses the smallest fixed-point format that verifies: one integer bit less fails (every input)", () => {
-    for (const [alphabet, n, chosen, smaller] of [[2, 6, "fixed:1.0", "fixed:0.0"], [4, 4, "fixed:2.0", "fixed:1.0"], [8, 3, "fixed:3.0", "fixed:2.0"]] as const) {
+    for (const [alphabet, n, chosen, smaller] of [
+      [2, 6, "fixed:1.0", "fixed:0.0"],
+      [4, 4, "fixed:2.0", "fixed:1.0"],
+      [8, 3, "fixed:3.0", "fixed:2.0"],
+    ] as const) {
       const { spec, task } = built(n, { task: { alphabet } });
       expect(spec.format).toBe(chosen);
-      expect(wrongOn({ ...spec, format: smaller }, task, task.enumerate()).wrong, `K = ${alphabet} in ${smaller}`).toBeGreaterThan(0);
+      expect(
+        wrongOn({ ...spec, format: smaller }, task, task.enumerate()).wrong,
+        `K = ${alphabet} in ${smaller}`,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -157,7 +190,11 @@ describe("index-lookup-rnn refuses what it cannot build", () => {
     expect(errorOf(() => indexLookupRnn.build(4095)).code).toBe("too-large");
     expect(indexLookupRnn.size?.(4094).width).toBe(4094); // the largest: 2 + 4094 tokens (planned, not built)
     expect(errorOf(() => indexLookupRnn.build(8, { format: "fixed:0.4" })).where).toBe("--format");
-    expect(errorOf(() => indexLookupRnn.build(8, { task: { alphabet: 5 }, format: "fixed:2.0" })).where).toBe("--format");
-    expect(errorOf(() => indexLookupRnn.build(4000, { task: { alphabet: 64 }, format: "float16" })).message).toContain("past float16");
+    expect(errorOf(() => indexLookupRnn.build(8, { task: { alphabet: 5 }, format: "fixed:2.0" })).where).toBe(
+      "--format",
+    );
+    expect(errorOf(() => indexLookupRnn.build(4000, { task: { alphabet: 64 }, format: "float16" })).message).toContain(
+      "past float16",
+    );
   });
 });

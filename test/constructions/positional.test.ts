@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { binaryCode, checkCode, codeBound, innerProducts, meetsBound, paperCodeWidth, randomCode, reedSolomonCode, reedSolomonParams, smallestRandomWidth } from "../../src/constructions/positional.js";
+import {
+  binaryCode,
+  checkCode,
+  codeBound,
+  innerProducts,
+  meetsBound,
+  paperCodeWidth,
+  randomCode,
+  reedSolomonCode,
+  reedSolomonParams,
+  smallestRandomWidth,
+} from "../../src/constructions/positional.js";
 
 /** Every pair's inner product by plain loops over the ±1 entries, the reference for the packed popcount. */
 function slowExtremes(signs: Int8Array, n: number, k: number) {
@@ -26,7 +37,13 @@ describe("sign codes for the positions (Lemma 2, Corollary 8.1)", () => {
   });
 
   it("Reed–Solomon ⊗ Hadamard meets its proved bound (K - 1) q on every pair, and it is attained", () => {
-    for (const [n, gamma] of [[16, 0.25], [100, 0.25], [256, 0.25], [1000, 0.5], [4096, 0.25]] as const) {
+    for (const [n, gamma] of [
+      [16, 0.25],
+      [100, 0.25],
+      [256, 0.25],
+      [1000, 0.5],
+      [4096, 0.25],
+    ] as const) {
       const code = reedSolomonCode(n, gamma);
       const { max, min } = innerProducts(code);
       expect(max, `N = ${n}`).toBe(codeBound(code, gamma));

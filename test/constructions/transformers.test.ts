@@ -37,14 +37,27 @@ describe("Theorem 1: index lookup by one layer and one head", () => {
     expect(built.size).toMatchObject({ width: 19, layers: 1, heads: 1, precision: 6 });
   });
   it("alphabets of 3 and 5 symbols: every input at N = 5 (3 symbols), every query at N = 64 (5 symbols)", () => {
-    expect(buildAndVerify(indexLookupConstruction, 5, { task: { alphabet: 3 } }).check).toMatchObject({ verified: true, mode: "exhaustive", inputs: 3 ** 5 * 5 });
-    expect(buildAndVerify(indexLookupConstruction, 64, { task: { alphabet: 5 } }).check).toMatchObject({ verified: true, inputs: 64 });
+    expect(buildAndVerify(indexLookupConstruction, 5, { task: { alphabet: 3 } }).check).toMatchObject({
+      verified: true,
+      mode: "exhaustive",
+      inputs: 3 ** 5 * 5,
+    });
+    expect(buildAndVerify(indexLookupConstruction, 64, { task: { alphabet: 5 } }).check).toMatchObject({
+      verified: true,
+      inputs: 64,
+    });
   });
   it("the paper's regime: Reed–Solomon and random codes with γ = 1/4, η = 2 ln 3N, the threshold FFN", () => {
-    for (const options of [{ code: "reed-solomon", fracBits: 2 }, { code: "random", k: 300 }, { code: "reed-solomon", eta: 2 * Math.log(3 * 64), fracBits: 6 }] as const) {
+    for (const options of [
+      { code: "reed-solomon", fracBits: 2 },
+      { code: "random", k: 300 },
+      { code: "reed-solomon", eta: 2 * Math.log(3 * 64), fracBits: 6 },
+    ] as const) {
       const { built, check } = buildAndVerify(indexLookupConstruction, 64, options);
       expect(check.verified, JSON.stringify(options)).toBe(true);
-      expect(built.spec.arch === "transformer" && built.spec.layers[0]!.ffn === null).toBe(built.parameters.attention!.toString().startsWith("hard"));
+      expect(built.spec.arch === "transformer" && built.spec.layers[0]!.ffn === null).toBe(
+        built.parameters.attention!.toString().startsWith("hard"),
+      );
     }
   });
   it("a scale too small for the code fails verification with a counterexample (the check can fail)", () => {
@@ -113,8 +126,14 @@ describe("Theorem 7: nearest neighbour, MQAR and associative recall by two layer
   }
   it("300 seeded samples at n = 48 (keys of dimension 6, and of dimension 8), and assoc-recall at n = 64", () => {
     expect(buildAndVerify(nearestNeighborConstruction, 48).check).toMatchObject({ verified: true, inputs: 300 });
-    expect(buildAndVerify(nearestNeighborConstruction, 48, { task: { dim: 8 } }).check).toMatchObject({ verified: true, inputs: 300 });
-    expect(buildAndVerify(assocRecallConstruction, 64, { task: { alphabet: 4 } }).check).toMatchObject({ verified: true, inputs: 300 });
+    expect(buildAndVerify(nearestNeighborConstruction, 48, { task: { dim: 8 } }).check).toMatchObject({
+      verified: true,
+      inputs: 300,
+    });
+    expect(buildAndVerify(assocRecallConstruction, 64, { task: { alphabet: 4 } }).check).toMatchObject({
+      verified: true,
+      inputs: 300,
+    });
   });
   it("repeated nearest keys (same label) still give the right label: the case the paper's layer order breaks on", () => {
     const built = nearestNeighborConstruction.build(4, { task: { dim: 2 } });

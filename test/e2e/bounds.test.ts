@@ -3,12 +3,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ccbound, expectBadInput, tempDir } from "./cli.js";
 
-
 interface Row {
   task: string;
   arch: string;
   note?: string;
-  results: { id: string; applicable: boolean; kind: string; label?: string; quantities: { quantity: string; least: string; exact?: string; text: string }[] }[];
+  results: {
+    id: string;
+    applicable: boolean;
+    kind: string;
+    label?: string;
+    quantities: { quantity: string; least: string; exact?: string; text: string }[];
+  }[];
 }
 function table(...args: string[]): { params: Record<string, unknown>; rows: Row[] } {
   const r = ccbound("bounds", ...args, "--json");
@@ -32,26 +37,48 @@ describe("ccbound bounds", () => {
     expect(ineq.id).toBe("thm11");
     expect(ineq.quantities[0]).toMatchObject({ quantity: "mp", least: "2048", text: "mp >= 2048" });
     // The rest of the table, hand-computed: (N-1)/(3(p + 12)) = 4095/84; 128 ln 8192 = 1153.4 -> k = 1154.
-    expect(cell(rows, "dyck", "transformer-1").results[0]!.quantities[0]).toMatchObject({ quantity: "mH", exact: "195/4", least: "49" });
-    expect(cell(rows, "nearest-neighbor", "recurrent").results[0]!.quantities[0]).toMatchObject({ quantity: "m", least: "128" });
+    expect(cell(rows, "dyck", "transformer-1").results[0]!.quantities[0]).toMatchObject({
+      quantity: "mH",
+      exact: "195/4",
+      least: "49",
+    });
+    expect(cell(rows, "nearest-neighbor", "recurrent").results[0]!.quantities[0]).toMatchObject({
+      quantity: "m",
+      least: "128",
+    });
     const thm1 = cell(rows, "index-lookup", "transformer-1").results[0]!;
     expect(thm1).toMatchObject({ id: "thm1", kind: "upper", label: "the paper's formula" });
     expect(thm1.quantities.map((q) => q.text)).toEqual(["width = 2309", "k = 1154", "H = 1"]);
-    expect(cell(rows, "assoc-recall", "transformer-1")).toMatchObject({ results: [], note: expect.stringMatching(/^open/) });
+    expect(cell(rows, "assoc-recall", "transformer-1")).toMatchObject({
+      results: [],
+      note: expect.stringMatching(/^open/),
+    });
     expect(rows).toHaveLength(17);
   });
 
   it("other N and p, filtered by task and architecture", () => {
-    const at = (n: string, p: string, task: string, arch: string) => cell(table("--n", n, "--precision", p, "--task", task, "--arch", arch).rows, task, arch).results[0]!.quantities[0]!;
+    const at = (n: string, p: string, task: string, arch: string) =>
+      cell(table("--n", n, "--precision", p, "--task", task, "--arch", arch).rows, task, arch).results[0]!
+        .quantities[0]!;
     expect(at("40", "16", "index-lookup", "recurrent")).toMatchObject({ least: "3", exact: "5/2" });
     expect(at("1000", "7", "assoc-recall", "recurrent")).toMatchObject({ least: "143", exact: "1000/7" });
     expect(at("1000", "32", "dyck", "transformer-1")).toMatchObject({ least: "8", exact: "111/14" }); // 999/(3 * 42)
     expect(at("1000", "3", "equality", "recurrent")).toMatchObject({ least: "500" });
-    expect(at("18446744073709551616", "64", "index-lookup", "recurrent")).toMatchObject({ least: "288230376151711744" });
+    expect(at("18446744073709551616", "64", "index-lookup", "recurrent")).toMatchObject({
+      least: "288230376151711744",
+    });
     const only = table("--n", "64", "--precision", "8", "--arch", "transformer-2").rows;
-    expect(only.map((r) => r.task)).toEqual(["assoc-recall", "dyck", "equality", "disjointness", "threshold", "nearest-neighbor"]);
+    expect(only.map((r) => r.task)).toEqual([
+      "assoc-recall",
+      "dyck",
+      "equality",
+      "disjointness",
+      "threshold",
+      "nearest-neighbor",
+    ]);
     // An odd N: the two-halves tasks say why they do not apply.
-    const odd = cell(table("--n", "41", "--precision", "8", "--task", "equality").rows, "equality", "recurrent").results[0]!;
+    const odd = cell(table("--n", "41", "--precision", "8", "--task", "equality").rows, "equality", "recurrent")
+      .results[0]!;
     expect(odd).toMatchObject({ applicable: false, why: "INEQ needs an even N" });
   });
 
@@ -69,13 +96,25 @@ describe("ccbound bounds", () => {
     expectBadInput(["bounds", "--n", "forty", "--precision", "16"], /--n must be a whole number/);
     expectBadInput(["bounds", "--n", "4.5", "--precision", "16"], /--n must be a whole number/);
     expectBadInput(["bounds", "--n", "0", "--precision", "16"], /--n: N must be at least 1/);
-    expectBadInput(["bounds", "--n", "18446744073709551617", "--precision", "16"], /--n: N = 18446744073709551617 is over the largest supported N \(2\^64/);
+    expectBadInput(
+      ["bounds", "--n", "18446744073709551617", "--precision", "16"],
+      /--n: N = 18446744073709551617 is over the largest supported N \(2\^64/,
+    );
     expectBadInput(["bounds", "--n", "4096", "--precision", "0"], /--precision must be between 1 and/);
     expectBadInput(["bounds", "--n", "4096", "--precision", "-3"], /--precision must be between 1 and/);
-    expectBadInput(["bounds", "--n", "4096", "--precision", "16", "--task", "sorting"], /--task must be one of index-lookup, assoc-recall, dyck/);
-    expectBadInput(["bounds", "--n", "4096", "--precision", "16", "--arch", "mamba"], /--arch must be one of transformer-1, transformer-2, recurrent/);
+    expectBadInput(
+      ["bounds", "--n", "4096", "--precision", "16", "--task", "sorting"],
+      /--task must be one of index-lookup, assoc-recall, dyck/,
+    );
+    expectBadInput(
+      ["bounds", "--n", "4096", "--precision", "16", "--arch", "mamba"],
+      /--arch must be one of transformer-1, transformer-2, recurrent/,
+    );
     expectBadInput(["bounds", "--n", "4096", "--precision", "16", "--gamma", "big"], /--gamma must be a fraction/);
-    expectBadInput(["bounds", "--n", "4096", "--precision", "16", "--gamma", "3/2"], /--gamma: the margin γ must be in \(0, 1\]/);
+    expectBadInput(
+      ["bounds", "--n", "4096", "--precision", "16", "--gamma", "3/2"],
+      /--gamma: the margin γ must be in \(0, 1\]/,
+    );
     expectBadInput(["bounds", "--precision", "16"], /required option '--n <N>'/);
   });
 });
@@ -157,7 +196,9 @@ function parseBibtex(text: string): { type: string; key: string; fields: Record<
 
 describe("the BibTeX check itself", () => {
   it("accepts well-formed entries and refuses broken ones", () => {
-    expect(parseBibtex("@article{k1,\n  title = {A {B} c},\n  year = 2024,\n  note = \"x\"\n}\n")).toEqual([{ type: "article", key: "k1", fields: { title: "A {B} c", year: "2024", note: "x" } }]);
+    expect(parseBibtex('@article{k1,\n  title = {A {B} c},\n  year = 2024,\n  note = "x"\n}\n')).toEqual([
+      { type: "article", key: "k1", fields: { title: "A {B} c", year: "2024", note: "x" } },
+    ]);
     expect(() => parseBibtex("@article{k1,\n  title = {A {B c},\n}\n")).toThrow(/unbalanced|expected/);
     expect(() => parseBibtex("@article{\n  title = {A}\n}\n")).toThrow(/expected , after the key/);
     expect(() => parseBibtex("@article{k, title = {A} year = {1}}")).toThrow(/expected , or }/);
@@ -173,7 +214,10 @@ describe("ccbound cite", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
     const entries = parseBibtex(r.stdout);
-    expect(entries.map((e) => [e.type, e.key])).toEqual([["inproceedings", "bhattamishra2024separations"], ["misc", "ccbound-thm3"]]);
+    expect(entries.map((e) => [e.type, e.key])).toEqual([
+      ["inproceedings", "bhattamishra2024separations"],
+      ["misc", "ccbound-thm3"],
+    ]);
     const paper = entries[0]!.fields;
     expect(paper).toMatchObject({
       author: "Bhattamishra, Satwik and Hahn, Michael and Blunsom, Phil and Kanade, Varun",
@@ -186,7 +230,9 @@ describe("ccbound cite", () => {
     });
     const version = ccbound("--version").stdout.trim();
     expect(entries[1]!.fields.howpublished).toBe(`ccbound ${version}, proofs/thm3.md`);
-    expect(entries[1]!.fields.note).toMatch(new RegExp(`Writeup thm3, ccbound ${version.replace(/\./g, "\\.")}, checked outputs SHA-256 [0-9a-f]{64}`));
+    expect(entries[1]!.fields.note).toMatch(
+      new RegExp(`Writeup thm3, ccbound ${version.replace(/\./g, "\\.")}, checked outputs SHA-256 [0-9a-f]{64}`),
+    );
     // The same outputs give the same hash; it is the one the library computes.
     expect(ccbound("cite", "thm3").stdout).toBe(r.stdout);
   });
@@ -230,7 +276,13 @@ describe("ccbound prove: bad input", () => {
     writeFileSync(bad, "# x\n\n```console\n$ ccbound --version\n0.1.0\n");
     expectBadInput(["prove", bad], /bad\.md:3: the ```console block opened here is never closed/);
     const unpinned = join(dir, "unpinned.md");
-    writeFileSync(unpinned, "```console\n$ ccbound eval examples/lookup-dfa-10.json --input \"0 1 1 0 1 0 0 1 1 1 @3\"\noutput  1\n```\n");
-    expectBadInput(["prove", unpinned], /unpinned\.md:2: `ccbound eval examples\/lookup-dfa-10.json .*` reads examples\/lookup-dfa-10.json, which no ```sha256 block pins \(add "b74bb9fd/);
+    writeFileSync(
+      unpinned,
+      '```console\n$ ccbound eval examples/lookup-dfa-10.json --input "0 1 1 0 1 0 0 1 1 1 @3"\noutput  1\n```\n',
+    );
+    expectBadInput(
+      ["prove", unpinned],
+      /unpinned\.md:2: `ccbound eval examples\/lookup-dfa-10.json .*` reads examples\/lookup-dfa-10.json, which no ```sha256 block pins \(add "b74bb9fd/,
+    );
   });
 });

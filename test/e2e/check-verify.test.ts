@@ -10,7 +10,21 @@ describe("random model -> check -> verify (issue 2, done-when 2 and 3)", () => {
       it(`${arch}, seed ${seed}: refuted at n=40 with a certificate verify accepts`, () => {
         const model = join(dir, `${arch}-${seed}.json`);
         const cert = join(dir, `${arch}-${seed}.cert.json`);
-        const made = ccbound("random-model", "--arch", arch, "--hidden", "2", "--format", "fixed:1.2", "--task", "index-lookup", "--n", "40", "--seed", String(seed));
+        const made = ccbound(
+          "random-model",
+          "--arch",
+          arch,
+          "--hidden",
+          "2",
+          "--format",
+          "fixed:1.2",
+          "--task",
+          "index-lookup",
+          "--n",
+          "40",
+          "--seed",
+          String(seed),
+        );
         expect(made.status).toBe(0);
         writeFileSync(model, made.stdout);
         const check = ccbound("check", model, "--task", "index-lookup", "--n", "40", "--json", "--cert", cert);
@@ -45,7 +59,12 @@ describe("random model -> check -> verify (issue 2, done-when 2 and 3)", () => {
   it("verify rejects every claim it can recompute when it is edited: transcript, theorem, task parameters", () => {
     const { model, cert } = freshCertificate(dir, "claims");
     const edits: [string, (c: any) => void, RegExp][] = [
-      ["transcript", (c) => (c.collision.transcriptHex = c.collision.transcriptHex.replace(/^./, (d: string) => (d === "0" ? "1" : "0"))), /recorded transcript/],
+      [
+        "transcript",
+        (c) =>
+          (c.collision.transcriptHex = c.collision.transcriptHex.replace(/^./, (d: string) => (d === "0" ? "1" : "0"))),
+        /recorded transcript/,
+      ],
       ["theorem", (c) => (c.theorem = "prop9"), /cites "prop9", but the bound for index-lookup is "thm3"/],
       ["alphabet type", (c) => (c.task.params.alphabet = "7"), /"alphabet" is "7", not a number/],
       ["extra parameter", (c) => (c.task.params.foo = 1), /"foo" is not a parameter/],
@@ -78,8 +97,27 @@ function freshCertificate(dir: string, name: string): { model: string; other: st
   const model = join(dir, `${name}-lstm.json`);
   const other = join(dir, `${name}-gru.json`);
   const cert = join(dir, `${name}.cert.json`);
-  for (const [arch, path] of [["lstm", model], ["gru", other]] as const) {
-    const made = ccbound("random-model", "--arch", arch, "--hidden", "2", "--format", "fixed:1.2", "--task", "index-lookup", "--n", "40", "--seed", "1", "--out", path);
+  for (const [arch, path] of [
+    ["lstm", model],
+    ["gru", other],
+  ] as const) {
+    const made = ccbound(
+      "random-model",
+      "--arch",
+      arch,
+      "--hidden",
+      "2",
+      "--format",
+      "fixed:1.2",
+      "--task",
+      "index-lookup",
+      "--n",
+      "40",
+      "--seed",
+      "1",
+      "--out",
+      path,
+    );
     expect(made.status).toBe(0);
   }
   expect(ccbound("check", model, "--task", "index-lookup", "--n", "40", "--cert", cert, "--seed", "1").status).toBe(1);
@@ -96,7 +134,21 @@ describe("survival and the other verdicts", () => {
   });
 
   it("inconclusive exits 3: below the bound but the budget is too small to find the error", () => {
-    const r = ccbound("check", "examples/lookup-dfa-forgets-7.json", "--task", "index-lookup", "--n", "10", "--strategy", "sample", "--budget", "1", "--seed", "4", "--json");
+    const r = ccbound(
+      "check",
+      "examples/lookup-dfa-forgets-7.json",
+      "--task",
+      "index-lookup",
+      "--n",
+      "10",
+      "--strategy",
+      "sample",
+      "--budget",
+      "1",
+      "--seed",
+      "4",
+      "--json",
+    );
     const report = JSON.parse(r.stdout);
     // One sample can hit the error directly (then refuted); otherwise it must not claim survival.
     expect([1, 3]).toContain(r.status);
@@ -104,7 +156,16 @@ describe("survival and the other verdicts", () => {
   });
 
   it("human output names the state bits, the bound and theorem, the strategy, the runs and the verdict", () => {
-    const r = ccbound("check", "examples/lstm-fixed1.2-index40.json", "--task", "index-lookup", "--n", "40", "--seed", "1");
+    const r = ccbound(
+      "check",
+      "examples/lstm-fixed1.2-index40.json",
+      "--task",
+      "index-lookup",
+      "--n",
+      "40",
+      "--seed",
+      "1",
+    );
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/state\s+16 bits/);
     expect(r.stdout).toMatch(/Theorem 3: mp >= N log2\|Σ\|, here 40 bits/);
@@ -115,7 +176,19 @@ describe("survival and the other verdicts", () => {
   });
 
   it("the same seed gives the same bytes", () => {
-    const args = ["check", "examples/gru-float32-index16.json", "--task", "index-lookup", "--n", "16", "--strategy", "sample", "--seed", "77", "--json"];
+    const args = [
+      "check",
+      "examples/gru-float32-index16.json",
+      "--task",
+      "index-lookup",
+      "--n",
+      "16",
+      "--strategy",
+      "sample",
+      "--seed",
+      "77",
+      "--json",
+    ];
     expect(ccbound(...args).stdout).toBe(ccbound(...args).stdout);
   });
 });
@@ -123,7 +196,19 @@ describe("survival and the other verdicts", () => {
 describe("eval and simulate", () => {
   it("simulate: the transcript's bit counts add up to the cost, and Bob's output equals the forward pass", () => {
     const input = "1 0 1 1 0 0 1 0 1 1 0 0 1 0 1 1 @3";
-    const r = ccbound("simulate", "examples/gru-float32-index16.json", "--input", input, "--split", "16", "--task", "index-lookup", "--n", "16", "--json");
+    const r = ccbound(
+      "simulate",
+      "examples/gru-float32-index16.json",
+      "--input",
+      input,
+      "--split",
+      "16",
+      "--task",
+      "index-lookup",
+      "--n",
+      "16",
+      "--json",
+    );
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.messages.reduce((a: number, m: { bits: number }) => a + m.bits, 0)).toBe(s.cost);
@@ -147,7 +232,14 @@ describe("eval and simulate", () => {
 describe("pipes", () => {
   it("a reader that closes the pipe early (megabytes unread) gets no stack trace and exit 0", async () => {
     const { spawnSync } = await import("node:child_process");
-    const r = spawnSync("bash", ["-c", "node bin/ccbound.js random-model --arch lstm --hidden 256 --vocab 4 | head -c 1 >/dev/null; echo ${PIPESTATUS[0]}"], { encoding: "utf8" });
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        "node bin/ccbound.js random-model --arch lstm --hidden 256 --vocab 4 | head -c 1 >/dev/null; echo ${PIPESTATUS[0]}",
+      ],
+      { encoding: "utf8" },
+    );
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("0");
   });

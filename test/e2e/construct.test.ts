@@ -23,7 +23,13 @@ describe("ccbound construct and verify-construction", () => {
     const r = ccbound("construct", "equality", "--n", "8", "--variant", "ineq", "--json");
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ construction: "equality", theorem: "thm6", task: { name: "equality", n: 8, params: { ineq: 1 } }, size: { layers: 2, heads: 1 }, verification: { verified: true, mode: "exhaustive", inputs: 256 } });
+    expect(report).toMatchObject({
+      construction: "equality",
+      theorem: "thm6",
+      task: { name: "equality", n: 8, params: { ineq: 1 } },
+      size: { layers: 2, heads: 1 },
+      verification: { verified: true, mode: "exhaustive", inputs: 256 },
+    });
     expect(report.paper).toMatchObject({ layers: 2, heads: 2 });
   });
 
@@ -51,10 +57,16 @@ describe("ccbound construct and verify-construction", () => {
     expectBadInput(["construct", "sorting", "--n", "8"], /no construction "sorting"/);
     expectBadInput(["construct", "equality", "--n", "7", "--out", out], /even N/);
     expectBadInput(["construct", "equality", "--n", "8", "--alphabet", "3"], /equality takes no --alphabet/);
-    expectBadInput(["construct", "index-lookup", "--n", "8", "--out", join(dir, "m.txt")], /must end in \.json or \.safetensors/);
+    expectBadInput(
+      ["construct", "index-lookup", "--n", "8", "--out", join(dir, "m.txt")],
+      /must end in \.json or \.safetensors/,
+    );
     expectBadInput(["construct", "index-lookup", "--n", "0"], /--n must be between 1 and 65536/);
     expectBadInput(["construct", "equality", "--n", "8192"], /equality is built up to N = 4096/);
-    expectBadInput(["construct", "index-lookup", "--n", "64", "--code", "random", "--k", "8"], /has <T\(i\), T\(j\)> = \d+ > 2 .*larger k or another seed/);
+    expectBadInput(
+      ["construct", "index-lookup", "--n", "64", "--code", "random", "--k", "8"],
+      /has <T\(i\), T\(j\)> = \d+ > 2 .*larger k or another seed/,
+    );
     expectBadInput(["construct", "index-lookup", "--n", "8", "--gamma", "nan"], /--gamma must be a number/);
     expect(existsSync(out)).toBe(false);
   });

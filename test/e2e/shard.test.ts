@@ -74,10 +74,33 @@ describe("check --shard i/n and ccbound merge", () => {
   });
 
   it("bad --shard flags: one line, exit 2", () => {
-    expectBadInput(["check", model, ...search, "--shard", "3/2", "--out", join(dir, "x.json")], /--shard: --shard takes i\/n with 1 <= i <= n/);
+    expectBadInput(
+      ["check", model, ...search, "--shard", "3/2", "--out", join(dir, "x.json")],
+      /--shard: --shard takes i\/n with 1 <= i <= n/,
+    );
     expectBadInput(["check", model, ...search, "--shard", "1/2"], /--shard needs --out FILE/);
-    expectBadInput(["check", model, ...search, "--out", join(dir, "x.json")], /--out writes a shard file and needs --shard/);
-    expectBadInput(["check", model, ...search, "--shard", "1/2", "--out", join(dir, "x.json"), "--cert", cert], /pass --cert to ccbound merge/);
-    expectBadInput(["check", "examples/lstm-fixed1.2-index40.json", "--task", "index-lookup", "--n", "40", "--shard", "1/2", "--out", join(dir, "x.json")], /--shard splits fooling-set searches/);
+    expectBadInput(
+      ["check", model, ...search, "--out", join(dir, "x.json")],
+      /--out writes a shard file and needs --shard/,
+    );
+    expectBadInput(
+      ["check", model, ...search, "--shard", "1/2", "--out", join(dir, "x.json"), "--cert", cert],
+      /pass --cert to ccbound merge/,
+    );
+    expectBadInput(
+      [
+        "check",
+        "examples/lstm-fixed1.2-index40.json",
+        "--task",
+        "index-lookup",
+        "--n",
+        "40",
+        "--shard",
+        "1/2",
+        "--out",
+        join(dir, "x.json"),
+      ],
+      /--shard splits fooling-set searches/,
+    );
   });
 });

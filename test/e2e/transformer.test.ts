@@ -7,17 +7,38 @@ import { ccbound, expectBadInput, tempDir } from "./cli.js";
 const dir = tempDir();
 const at = (name: string) => join(dir, name);
 
-
 describe("Transformers on the command line", () => {
   const model = at("tf-dyck8.json");
   it("random-model --arch transformer writes a one-layer model for dyck; check refutes it through Lemma 1 and Theorem 4; verify accepts", () => {
-    const made = ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--heads", "2", "--format", "fixed:2.5", "--task", "dyck", "--n", "8", "--seed", "3", "--out", model);
+    const made = ccbound(
+      "random-model",
+      "--arch",
+      "transformer",
+      "--hidden",
+      "2",
+      "--heads",
+      "2",
+      "--format",
+      "fixed:2.5",
+      "--task",
+      "dyck",
+      "--n",
+      "8",
+      "--seed",
+      "3",
+      "--out",
+      model,
+    );
     expect(made.status, made.stderr).toBe(0);
     const cert = at("tf-dyck8.cert.json");
     const r = ccbound("check", model, "--task", "dyck", "--n", "8", "--seed", "1", "--cert", cert, "--json");
     expect(r.status, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ verdict: "refuted", split: "odd-even", bound: { theorem: "thm5", requiredBits: 7 } });
+    expect(report).toMatchObject({
+      verdict: "refuted",
+      split: "odd-even",
+      bound: { theorem: "thm5", requiredBits: 7 },
+    });
     expect(report.model.messageBits).toBeGreaterThan(0);
     expect(report.model.stateBits).toBeUndefined();
     expect(existsSync(cert)).toBe(true);
@@ -44,20 +65,57 @@ describe("Transformers on the command line", () => {
   });
 
   it("bad requests: one line, exit 2", () => {
-    expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--split", "4"], /splits the input at "odd-even", not "4"/);
+    expectBadInput(
+      ["check", model, "--task", "dyck", "--n", "8", "--split", "4"],
+      /splits the input at "odd-even", not "4"/,
+    );
     expectBadInput(["check", model, "--task", "dyck", "--n", "7"], /even/);
     expectBadInput(["check", model, "--task", "equality", "--n", "8"], /vocabulary has no token "0"/);
     expectBadInput(["simulate", model, "--input", "( ) [ ]", "--split", "9"], /cut must be 1..3/);
     expectBadInput(["random-model", "--arch", "transformer", "--hidden", "2", "--vocab", "3"], /--max-length/);
-    expectBadInput(["random-model", "--arch", "transformer", "--hidden", "4096", "--heads", "64", "--vocab", "3", "--max-length", "8"], /more than a model file holds/);
+    expectBadInput(
+      [
+        "random-model",
+        "--arch",
+        "transformer",
+        "--hidden",
+        "4096",
+        "--heads",
+        "64",
+        "--vocab",
+        "3",
+        "--max-length",
+        "8",
+      ],
+      /more than a model file holds/,
+    );
     const two = at("tf2.json");
-    expect(ccbound("random-model", "--arch", "transformer", "--hidden", "2", "--layers", "2", "--task", "dyck", "--n", "6", "--out", two).status).toBe(0);
+    expect(
+      ccbound(
+        "random-model",
+        "--arch",
+        "transformer",
+        "--hidden",
+        "2",
+        "--layers",
+        "2",
+        "--task",
+        "dyck",
+        "--n",
+        "6",
+        "--out",
+        two,
+      ).status,
+    ).toBe(0);
     // No lower bound for two layers (Corollary 13.1): check runs the model on the task itself, and this one is wrong.
     const r = ccbound("check", two, "--task", "dyck", "--n", "6", "--seed", "1");
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^bound\s+none for Transformers of 2 layers \(Corollary 13\.1/m);
     expect(r.stdout).toMatch(/^verdict\s+WRONG: answers "\d" where the task says "\d"$/m);
-    expectBadInput(["check", two, "--task", "dyck", "--n", "6", "--shard", "1/2", "--out", at("s.json")], /--shard splits a search for a lower bound/);
+    expectBadInput(
+      ["check", two, "--task", "dyck", "--n", "6", "--shard", "1/2", "--out", at("s.json")],
+      /--shard splits a search for a lower bound/,
+    );
     expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
     expectBadInput(["eval", model, "--input", "( ) ( ) ( ) ( ) ( )"], /takes 1 to 8 tokens/);
     const hash = at("hash-short.json");

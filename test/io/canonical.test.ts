@@ -22,7 +22,9 @@ describe("canonicalJson", () => {
   });
 
   it("writes numbers in shortest round-trip form and -0 as 0", () => {
-    expect(canonicalJson([0.1, 1e21, 1e-7, -0, 5e-324, 123456789012345680000])).toBe("[0.1,1e+21,1e-7,0,5e-324,123456789012345680000]");
+    expect(canonicalJson([0.1, 1e21, 1e-7, -0, 5e-324, 123456789012345680000])).toBe(
+      "[0.1,1e+21,1e-7,0,5e-324,123456789012345680000]",
+    );
   });
 
   it("leaves out undefined properties, so an absent optional field hashes like an undefined one", () => {

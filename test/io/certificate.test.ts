@@ -2,7 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { parseCertificateJson, readCertificateFile, writeCertificate, type Certificate } from "../../src/io/certificate.js";
+import {
+  parseCertificateJson,
+  readCertificateFile,
+  writeCertificate,
+  type Certificate,
+} from "../../src/io/certificate.js";
 import { errorOf, paths } from "./expect-error.js";
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,13 +23,34 @@ function certificate(): Certificate {
     input: ["0", "1", "1", "0", "2"],
     expected: "1",
     answer: "0",
-    collision: { cut: 4, inputs: [["0", "1", "1", "0", "2"], ["1", "1", "1", "0", "2"]], transcriptBits: 10, transcriptHex: "2f3" },
+    collision: {
+      cut: 4,
+      inputs: [
+        ["0", "1", "1", "0", "2"],
+        ["1", "1", "1", "0", "2"],
+      ],
+      transcriptBits: 10,
+      transcriptHex: "2f3",
+    },
     search: { strategy: "fooling-set", seed: 42, runs: 17 },
     replay: "ccbound verify cert.json --model model.json",
   };
 }
 
-const ORDER = ["ccbound", "version", "tool", "model", "task", "theorem", "input", "expected", "answer", "collision", "search", "replay"];
+const ORDER = [
+  "ccbound",
+  "version",
+  "tool",
+  "model",
+  "task",
+  "theorem",
+  "input",
+  "expected",
+  "answer",
+  "collision",
+  "search",
+  "replay",
+];
 
 let dir: string;
 beforeEach(() => {
@@ -97,7 +123,9 @@ describe("bad certificates report every problem with its path", () => {
       { path: "/model/sha256", message: "must be a SHA-256: 64 lowercase hex digits" },
       { path: "/task/params/flag", message: "expected a number or a string, got true" },
     ]);
-    expect(error.oneLine()).toBe("c.json: invalid certificate: /model/sha256: must be a SHA-256: 64 lowercase hex digits; and 1 more problem");
+    expect(error.oneLine()).toBe(
+      "c.json: invalid certificate: /model/sha256: must be a SHA-256: 64 lowercase hex digits; and 1 more problem",
+    );
   });
 
   it("zero transcript bits is the empty hex string", () => {
@@ -108,7 +136,9 @@ describe("bad certificates report every problem with its path", () => {
 
   it("a model file passed as a certificate gets one clear issue", () => {
     const error = errorOf(() => parseCertificateJson('{"ccbound":"model","version":1,"arch":"dfa"}', "m.json"));
-    expect(error.issues).toEqual([{ path: "/ccbound", message: "this is a ccbound model file, not a certificate file" }]);
+    expect(error.issues).toEqual([
+      { path: "/ccbound", message: "this is a ccbound model file, not a certificate file" },
+    ]);
   });
 
   it("file errors", () => {

@@ -1,9 +1,17 @@
 /** Small valid model files, built fresh on each call so a test can break one field without affecting others. */
-import type { DfaModelSpec, ModelSpec, RecurrentLayer, RecurrentModelSpec, TransformerModelSpec } from "../../src/models/spec.js";
+import type {
+  DfaModelSpec,
+  ModelSpec,
+  RecurrentLayer,
+  RecurrentModelSpec,
+  TransformerModelSpec,
+} from "../../src/models/spec.js";
 
 /** A deterministic rows x cols matrix with distinct small entries (exact in every format). */
 export function fill(rows: number, cols: number, offset = 0): number[][] {
-  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => ((offset + r * cols + c) % 7) / 8 - 0.375));
+  return Array.from({ length: rows }, (_, r) =>
+    Array.from({ length: cols }, (_, c) => ((offset + r * cols + c) % 7) / 8 - 0.375),
+  );
 }
 
 export function vec(n: number, offset = 0): number[] {
@@ -27,11 +35,28 @@ function recurrent(layers: RecurrentLayer[], d = 2): RecurrentModelSpec {
 }
 
 function gated(cell: "lstm" | "gru", gates: number, hidden: number, input: number): RecurrentLayer {
-  return { cell, hidden, weight_ih: fill(gates * hidden, input), weight_hh: fill(gates * hidden, hidden, 1), bias_ih: vec(gates * hidden, 2), bias_hh: vec(gates * hidden, 3) };
+  return {
+    cell,
+    hidden,
+    weight_ih: fill(gates * hidden, input),
+    weight_hh: fill(gates * hidden, hidden, 1),
+    bias_ih: vec(gates * hidden, 2),
+    bias_hh: vec(gates * hidden, 3),
+  };
 }
 
 export function elmanModel(): RecurrentModelSpec {
-  return recurrent([{ cell: "elman", nonlinearity: "tanh", hidden: 3, weight_ih: fill(3, 2), weight_hh: fill(3, 3, 1), bias_ih: vec(3, 2), bias_hh: vec(3, 3) }]);
+  return recurrent([
+    {
+      cell: "elman",
+      nonlinearity: "tanh",
+      hidden: 3,
+      weight_ih: fill(3, 2),
+      weight_hh: fill(3, 3, 1),
+      bias_ih: vec(3, 2),
+      bias_hh: vec(3, 3),
+    },
+  ]);
 }
 
 export function lstmModel(): RecurrentModelSpec {

@@ -31,27 +31,56 @@ function onlyCcboundErrors(fn: () => unknown): void {
 function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const here = [prefix];
   if (Array.isArray(value)) return here.concat(...value.map((v, i) => pathsOf(v, [...prefix, i])));
-  if (value !== null && typeof value === "object") return here.concat(...Object.entries(value).map(([k, v]) => pathsOf(v, [...prefix, k])));
+  if (value !== null && typeof value === "object")
+    return here.concat(...Object.entries(value).map(([k, v]) => pathsOf(v, [...prefix, k])));
   return here;
 }
 
 describe("parseModelJson never throws anything but CcboundError", () => {
   it("on random JSON texts", () => {
-    fc.assert(fc.property(fc.json(), (text) => onlyCcboundErrors(() => parseModelJson(text, "fuzz.json"))), { seed: 1, numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.json(), (text) => onlyCcboundErrors(() => parseModelJson(text, "fuzz.json"))),
+      { seed: 1, numRuns: 1000 },
+    );
   });
 
   it("on random strings", () => {
-    fc.assert(fc.property(fc.string(), (text) => onlyCcboundErrors(() => parseModelJson(text, "fuzz.json"))), { seed: 2, numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string(), (text) => onlyCcboundErrors(() => parseModelJson(text, "fuzz.json"))),
+      { seed: 2, numRuns: 1000 },
+    );
   });
 
   it("on random values (validateModel)", () => {
-    fc.assert(fc.property(fc.anything(), (value) => onlyCcboundErrors(() => validateModel(value, "fuzz"))), { seed: 3, numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.anything(), (value) => onlyCcboundErrors(() => validateModel(value, "fuzz"))),
+      { seed: 3, numRuns: 1000 },
+    );
   });
 
   it("on random objects with the model's keys", () => {
-    const keys = ["ccbound", "version", "arch", "format", "vocab", "labels", "embedding", "layers", "head", "states", "start", "transitions", "output", "cell", "hidden"];
+    const keys = [
+      "ccbound",
+      "version",
+      "arch",
+      "format",
+      "vocab",
+      "labels",
+      "embedding",
+      "layers",
+      "head",
+      "states",
+      "start",
+      "transitions",
+      "output",
+      "cell",
+      "hidden",
+    ];
     const value = fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }));
-    fc.assert(fc.property(value, (v) => onlyCcboundErrors(() => validateModel({ ccbound: "model", version: 1, ...v }, "fuzz"))), { seed: 4, numRuns: 1000 });
+    fc.assert(
+      fc.property(value, (v) => onlyCcboundErrors(() => validateModel({ ccbound: "model", version: 1, ...v }, "fuzz"))),
+      { seed: 4, numRuns: 1000 },
+    );
   });
 
   // The shape checks read half-valid data; the dangerous inputs are valid models with one part broken.
@@ -59,7 +88,9 @@ describe("parseModelJson never throws anything but CcboundError", () => {
     const mutation = fc.record({
       model: fc.constantFrom(...Object.keys(ALL_MODELS)),
       pick: fc.nat(),
-      replacement: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(0, -1, 1.5, 4097, 1e308, "", [], [[]], {}))),
+      replacement: fc.option(
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(0, -1, 1.5, 4097, 1e308, "", [], [[]], {})),
+      ),
     });
     fc.assert(
       fc.property(mutation, ({ model, pick, replacement }) => {
@@ -100,10 +131,17 @@ function onlyOneLineErrors(fn: () => unknown): void {
 describe("the safetensors reader never throws anything but CcboundError on a corrupted Transformer", () => {
   // two layers, both norms, an FFN: every kind of tensor the import reads
   const layer = transformerModel().layers[0]!;
-  const spec = { ...transformerModel(), format: "float32", layers: [layer, { ...layer, ffn: null, norm2: { weight: [1, 2], bias: [0, 1], eps: 0.5 } }] };
+  const spec = {
+    ...transformerModel(),
+    format: "float32",
+    layers: [layer, { ...layer, ffn: null, norm2: { weight: [1, 2], bias: [0, 1], eps: 0.5 } }],
+  };
   const bytes = exportPytorchModel(spec, "fuzz").bytes;
   const n = Number(Buffer.from(bytes).readBigUInt64LE(0));
-  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString("utf8")) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const data = bytes.subarray(8 + n);
   const names = Object.keys(header).filter((k) => k !== "__metadata__");
 
@@ -114,7 +152,12 @@ describe("the safetensors reader never throws anything but CcboundError on a cor
   it("on headers with one value replaced or removed anywhere", () => {
     const mutation = fc.record({
       pick: fc.nat(),
-      replacement: fc.option(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(0, -1, 3, 2 ** 53, "F16", "I32", "transformer", "true", "1e-5", [], [2], [2, 2], [0, 4], {}))),
+      replacement: fc.option(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.constantFrom(0, -1, 3, 2 ** 53, "F16", "I32", "transformer", "true", "1e-5", [], [2], [2, 2], [0, 4], {}),
+        ),
+      ),
     });
     fc.assert(
       fc.property(mutation, ({ pick, replacement }) => {
@@ -128,20 +171,67 @@ describe("the safetensors reader never throws anything but CcboundError on a cor
 
   // Edits that keep the file well formed (the data re-tiled after each) reach the import itself, past the format's checks.
   it("on well-formed files whose tensors are renamed, reshaped, dropped or copied, and whose metadata is changed", () => {
-    const pool = [...names, "layers.2.heads.0.query.weight", "layers.1.heads.1.query.weight", "layers.0.output.bias", "model.embed.weight", "enc.layers.0.heads.0.query.weight", "rnn.weight_ih_l0", "layers.1.linear2.weight", "layers.1.norm1.bias"];
-    const keys = ["ccbound.arch", "ccbound.causal", "ccbound.layer_norm_eps", "ccbound.vocab", "ccbound.labels", "ccbound.format", "ccbound.nonlinearity", "ccbound.rnn", "ccbound.x"];
-    const values = ["transformer", "lstm", "true", "no", "0", "-1", '{"layers.0.norm1":1}', '["a"]', '["a","b","c"]', "float16", "tanh", ""];
+    const pool = [
+      ...names,
+      "layers.2.heads.0.query.weight",
+      "layers.1.heads.1.query.weight",
+      "layers.0.output.bias",
+      "model.embed.weight",
+      "enc.layers.0.heads.0.query.weight",
+      "rnn.weight_ih_l0",
+      "layers.1.linear2.weight",
+      "layers.1.norm1.bias",
+    ];
+    const keys = [
+      "ccbound.arch",
+      "ccbound.causal",
+      "ccbound.layer_norm_eps",
+      "ccbound.vocab",
+      "ccbound.labels",
+      "ccbound.format",
+      "ccbound.nonlinearity",
+      "ccbound.rnn",
+      "ccbound.x",
+    ];
+    const values = [
+      "transformer",
+      "lstm",
+      "true",
+      "no",
+      "0",
+      "-1",
+      '{"layers.0.norm1":1}',
+      '["a"]',
+      '["a","b","c"]',
+      "float16",
+      "tanh",
+      "",
+    ];
     const edit = fc.record({
       tensor: fc.nat(),
       kind: fc.constantFrom("rename", "reshape", "drop", "copy"),
       name: fc.constantFrom(...pool),
       shape: fc.nat(3),
       // most edits leave the metadata alone, so that most files get as far as the tensors
-      metadata: fc.oneof({ arbitrary: fc.constant({}), weight: 4 }, { arbitrary: fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.constantFrom(...values), fc.string({ maxLength: 4 })), { maxKeys: 2 }), weight: 1 }),
+      metadata: fc.oneof(
+        { arbitrary: fc.constant({}), weight: 4 },
+        {
+          arbitrary: fc.dictionary(
+            fc.constantFrom(...keys),
+            fc.oneof(fc.constantFrom(...values), fc.string({ maxLength: 4 })),
+            { maxKeys: 2 },
+          ),
+          weight: 1,
+        },
+      ),
     });
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
-        const tensors = names.map((name) => ({ name, ...header[name]!, raw: data.subarray(...header[name]!.data_offsets) }));
+        const tensors = names.map((name) => ({
+          name,
+          ...header[name]!,
+          raw: data.subarray(...header[name]!.data_offsets),
+        }));
         const metadata = { ...(header["__metadata__"] as unknown as Record<string, string>) };
         for (const e of edits) {
           Object.assign(metadata, e.metadata);
@@ -166,7 +256,10 @@ function reshape(shape: number[], pick: number): number[] {
 }
 
 /** A well-formed file of these tensors: each name once (the last wins, as in a JSON header), data back to back. */
-function tiled(tensors: { name: string; dtype: string; shape: number[]; raw: Uint8Array }[], metadata: Record<string, string>): Uint8Array {
+function tiled(
+  tensors: { name: string; dtype: string; shape: number[]; raw: Uint8Array }[],
+  metadata: Record<string, string>,
+): Uint8Array {
   const last = new Map(tensors.map((t) => [t.name, t]));
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;

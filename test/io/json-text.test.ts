@@ -17,7 +17,7 @@ describe("locateJsonError", () => {
     ["", 1, 1, "unexpected end of input, expected a value"],
     ["[1.]", 1, 4, 'unexpected "]", expected a digit'],
     ['"\\q"', 1, 3, 'unexpected "q", expected an escape character'],
-    ["{\n  \"a\": [1,\n    2\n  }", 4, 3, 'unexpected "}", expected "," or "]"'],
+    ['{\n  "a": [1,\n    2\n  }', 4, 3, 'unexpected "}", expected "," or "]"'],
     ["[NaN]", 1, 2, 'unexpected "N", expected a value'],
   ])("%j -> line %i, column %i", (text, line, column, message) => {
     expect(() => JSON.parse(text)).toThrow(SyntaxError);
@@ -31,18 +31,26 @@ describe("locateJsonError", () => {
   });
 
   it("handles deep nesting without recursion", () => {
-    expect(locateJsonError(`${"[".repeat(100_000)}1${"]".repeat(99_999)}`)?.message).toBe('unexpected end of input, expected "," or "]"');
+    expect(locateJsonError(`${"[".repeat(100_000)}1${"]".repeat(99_999)}`)?.message).toBe(
+      'unexpected end of input, expected "," or "]"',
+    );
   });
 
   // Differential test against V8: break valid JSON texts by one edit; the locator must fail exactly when JSON.parse does,
   // at the position V8 names when it names one.
   it("agrees with JSON.parse on one-edit corruptions of random JSON (seeded)", () => {
-    const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom("delete", "insert", "replace"), char: fc.constantFrom(..."{}[],:\"\\0123456789.eE+-tfnul x\n\u0001") });
+    const edit = fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom("delete", "insert", "replace"),
+      char: fc.constantFrom(...'{}[],:"\\0123456789.eE+-tfnul x\n\u0001'),
+    });
     fc.assert(
       fc.property(fc.json({ maxDepth: 3 }), edit, (json, e) => {
         const at = e.at % (json.length + 1);
         const broken =
-          e.kind === "delete" ? json.slice(0, at) + json.slice(at + 1) : json.slice(0, at) + e.char + json.slice(e.kind === "insert" ? at : at + 1);
+          e.kind === "delete"
+            ? json.slice(0, at) + json.slice(at + 1)
+            : json.slice(0, at) + e.char + json.slice(e.kind === "insert" ? at : at + 1);
         let v8: SyntaxError | undefined;
         try {
           JSON.parse(broken);

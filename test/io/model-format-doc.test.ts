@@ -9,7 +9,11 @@ const doc = readFileSync(fileURLToPath(new URL("../../docs/model-format.md", imp
 const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
 
 it("has an elman example, a dfa example and a transformer example", () => {
-  expect(examples.map((text) => parseModelJson(text, "docs/model-format.md").arch)).toEqual(["recurrent", "dfa", "transformer"]);
+  expect(examples.map((text) => parseModelJson(text, "docs/model-format.md").arch)).toEqual([
+    "recurrent",
+    "dfa",
+    "transformer",
+  ]);
 });
 
 it("the transformer example answers its last token, as the doc says (every input up to length 4)", () => {

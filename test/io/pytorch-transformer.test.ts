@@ -35,7 +35,10 @@ interface TransformerFixture {
   sequences: number[][];
   logits: number[][];
 }
-const expected = JSON.parse(readFileSync(`${FIXTURES}/expected.json`, "utf8")) as { torch: string; models: TransformerFixture[] };
+const expected = JSON.parse(readFileSync(`${FIXTURES}/expected.json`, "utf8")) as {
+  torch: string;
+  models: TransformerFixture[];
+};
 
 function transformerOf(path: string): TransformerModelSpec {
   const { spec } = readModelFile(path);
@@ -63,13 +66,21 @@ describe(`PyTorch's logits, reproduced from its Transformers' safetensors files 
     it(`${f.file}: ${f.layers} layer(s), ${f.heads} head(s), ${f.causal ? "causal" : "bidirectional"}, settings in ${f.settings ?? "nowhere"}; within ${tolerance}`, () => {
       const spec = transformerOf(`${FIXTURES}/${f.file}`);
       expect(spec).toMatchObject({ format: f.dtype, causal: f.causal, vocab: f.vocab, labels: f.labels });
-      expect(spec.layers.map((l) => [l.heads.length, l.ffn?.bias1.length ?? 0, l.norm1 !== undefined, l.norm2 !== undefined])).toEqual(
-        Array.from({ length: f.layers }, () => [f.heads, f.ffn, ...f.norms]),
-      );
+      expect(
+        spec.layers.map((l) => [
+          l.heads.length,
+          l.ffn?.bias1.length ?? 0,
+          l.norm1 !== undefined,
+          l.norm2 !== undefined,
+        ]),
+      ).toEqual(Array.from({ length: f.layers }, () => [f.heads, f.ffn, ...f.norms]));
       const model = compileModel(spec);
       if (model.kind !== "transformer") throw new Error("not compiled as a Transformer");
       f.sequences.forEach((ids, i) => {
-        expect(maxDiff(Array.from(model.logits(Int32Array.from(ids))), f.logits[i]!), `sequence ${i}`).toBeLessThanOrEqual(tolerance);
+        expect(
+          maxDiff(Array.from(model.logits(Int32Array.from(ids))), f.logits[i]!),
+          `sequence ${i}`,
+        ).toBeLessThanOrEqual(tolerance);
       });
     });
   }
@@ -78,7 +89,12 @@ describe(`PyTorch's logits, reproduced from its Transformers' safetensors files 
 describe("what the import infers when the file does not say", () => {
   it("a bare state_dict: id tokens and labels, not causal, the dtype's format, nn.LayerNorm's eps 1e-5", () => {
     const spec = transformerOf(`${FIXTURES}/t2-ffn-norm.safetensors`);
-    expect(spec).toMatchObject({ vocab: ["0", "1", "2", "3", "4"], labels: ["0", "1", "2"], causal: false, format: "float32" });
+    expect(spec).toMatchObject({
+      vocab: ["0", "1", "2", "3", "4"],
+      labels: ["0", "1", "2"],
+      causal: false,
+      format: "float32",
+    });
     expect(spec.layers.flatMap((l) => [l.norm1?.eps, l.norm2?.eps])).toEqual([1e-5, 1e-5, 1e-5, 1e-5]);
     expect(spec.name).toBeUndefined();
   });
@@ -90,7 +106,10 @@ describe("what the import infers when the file does not say", () => {
   });
 
   it("settings from a sidecar file", () => {
-    expect(transformerOf(`${FIXTURES}/t2-causal-ffn.safetensors`)).toMatchObject({ causal: true, vocab: ["a", "b", "c", "d", "e"] });
+    expect(transformerOf(`${FIXTURES}/t2-causal-ffn.safetensors`)).toMatchObject({
+      causal: true,
+      vocab: ["a", "b", "c", "d", "e"],
+    });
   });
 
   // Otherwise the fixtures could not tell a causal import from a bidirectional one.
@@ -123,10 +142,51 @@ describe("writing Transformers: PyTorch names, and a lossless round trip", () =>
   const layer = base.layers[0]!;
   const cases: [string, () => TransformerModelSpec][] = [
     ["fixed point (F64), norm1 only, causal, named", transformerModel],
-    ["float32 with a weight that is no float32 value (widened to F64)", () => ({ ...base, format: "float32", tokenEmbedding: [[0.1, 0], [0, 1], [1, 1]] })],
-    ["float16, no FFN, both norms with different eps", () => ({ ...base, format: "float16", description: "d", layers: [{ ...layer, ffn: null, norm1: { weight: [1, 2], bias: [0, 0.5], eps: 0.25 }, norm2: { weight: [0.5, 1], bias: [1, 0], eps: 0.5 } }] })],
-    ["bfloat16, norm2 only, not causal, no name", () => ({ ...base, name: undefined, format: "bfloat16", causal: false, layers: [{ heads: layer.heads, output: layer.output, ffn: null, norm2: { weight: [1, 1], bias: [0, 0], eps: 1e-5 } }] }) as TransformerModelSpec],
-    ["two layers, the second without norm", () => ({ ...base, layers: [layer, { heads: layer.heads, output: layer.output, ffn: null }] })],
+    [
+      "float32 with a weight that is no float32 value (widened to F64)",
+      () => ({
+        ...base,
+        format: "float32",
+        tokenEmbedding: [
+          [0.1, 0],
+          [0, 1],
+          [1, 1],
+        ],
+      }),
+    ],
+    [
+      "float16, no FFN, both norms with different eps",
+      () => ({
+        ...base,
+        format: "float16",
+        description: "d",
+        layers: [
+          {
+            ...layer,
+            ffn: null,
+            norm1: { weight: [1, 2], bias: [0, 0.5], eps: 0.25 },
+            norm2: { weight: [0.5, 1], bias: [1, 0], eps: 0.5 },
+          },
+        ],
+      }),
+    ],
+    [
+      "bfloat16, norm2 only, not causal, no name",
+      () =>
+        ({
+          ...base,
+          name: undefined,
+          format: "bfloat16",
+          causal: false,
+          layers: [
+            { heads: layer.heads, output: layer.output, ffn: null, norm2: { weight: [1, 1], bias: [0, 0], eps: 1e-5 } },
+          ],
+        }) as TransformerModelSpec,
+    ],
+    [
+      "two layers, the second without norm",
+      () => ({ ...base, layers: [layer, { heads: layer.heads, output: layer.output, ffn: null }] }),
+    ],
   ];
   for (const [what, make] of cases) {
     it(what, () => {
@@ -137,7 +197,9 @@ describe("writing Transformers: PyTorch names, and a lossless round trip", () =>
   }
 
   it("the models of fixtures.json (float64, 1 to 3 layers)", () => {
-    const data = JSON.parse(readFileSync(`${FIXTURES}/fixtures.json`, "utf8")) as { fixtures: { model: TransformerModelSpec }[] };
+    const data = JSON.parse(readFileSync(`${FIXTURES}/fixtures.json`, "utf8")) as {
+      fixtures: { model: TransformerModelSpec }[];
+    };
     data.fixtures.forEach((f, i) => expectRoundTrip(f.model, `fixtures-${i}`));
   });
 
@@ -155,13 +217,19 @@ describe("writing Transformers: PyTorch names, and a lossless round trip", () =>
       seed: fc.nat(),
     });
     fc.assert(
-      fc.property(options, (o) => expectRoundTrip(randomTransformer({ ...o, vocab: ["a", "b"], labels: ["0", "1", "2"] }), "random")),
+      fc.property(options, (o) =>
+        expectRoundTrip(randomTransformer({ ...o, vocab: ["a", "b"], labels: ["0", "1", "2"] }), "random"),
+      ),
       { seed: 31, numRuns: 150 },
     );
   });
 
   it("the tensors carry the names of the docs' nn.Module, the dtype the format's, the metadata what tensors cannot say", () => {
-    const spec: TransformerModelSpec = { ...base, format: "float32", layers: [layer, { ...layer, norm1: undefined, norm2: { ...layer.norm1!, eps: 0.125 } }] };
+    const spec: TransformerModelSpec = {
+      ...base,
+      format: "float32",
+      layers: [layer, { ...layer, norm1: undefined, norm2: { ...layer.norm1!, eps: 0.125 } }],
+    };
     delete spec.layers[1]!.norm1;
     const file = parseSafetensors(exportPytorchModel(spec, "m").bytes, "m");
     const layerNames = (l: number, norms: string[]) => [
@@ -170,7 +238,14 @@ describe("writing Transformers: PyTorch names, and a lossless round trip", () =>
       ...["linear1", "linear2"].flatMap((m) => [`layers.${l}.${m}.weight`, `layers.${l}.${m}.bias`]),
       ...norms.flatMap((m) => [`layers.${l}.${m}.weight`, `layers.${l}.${m}.bias`]),
     ];
-    expect([...file.tensors.keys()]).toEqual(["embed.weight", "pos_embed.weight", ...layerNames(0, ["norm1"]), ...layerNames(1, ["norm2"]), "head.weight", "head.bias"]);
+    expect([...file.tensors.keys()]).toEqual([
+      "embed.weight",
+      "pos_embed.weight",
+      ...layerNames(0, ["norm1"]),
+      ...layerNames(1, ["norm2"]),
+      "head.weight",
+      "head.bias",
+    ]);
     expect(file.tensors.get("layers.0.heads.1.key.weight")).toMatchObject({ dtype: "F32", shape: [2, 2] });
     expect(file.tensors.get("layers.0.output.weight")).toMatchObject({ shape: [2, 4] });
     expect(file.tensors.get("layers.0.linear1.bias")).toMatchObject({ shape: [3] });
@@ -185,7 +260,11 @@ describe("writing Transformers: PyTorch names, and a lossless round trip", () =>
       "ccbound.layer_norm_eps": '{"layers.0.norm1":0.0625,"layers.1.norm2":0.125}',
       "ccbound.name": "fixture",
     });
-    expect(parseSafetensors(exportPytorchModel({ ...spec, layers: [layer] }, "m").bytes, "m").metadata["ccbound.layer_norm_eps"]).toBe("0.0625");
+    expect(
+      parseSafetensors(exportPytorchModel({ ...spec, layers: [layer] }, "m").bytes, "m").metadata[
+        "ccbound.layer_norm_eps"
+      ],
+    ).toBe("0.0625");
   });
 });
 
@@ -195,7 +274,8 @@ describe("what PyTorch's module loads is what ccbound writes", () => {
     for (const f of expected.models.filter((m) => m.prefix === "")) {
       const file = readSafetensorsFile(`${FIXTURES}/${f.file}`);
       const written = parseSafetensors(exportPytorchModel(transformerOf(`${FIXTURES}/${f.file}`), "m").bytes, "m");
-      const shapes = (t: typeof file) => [...t.tensors.values()].map((x) => `${x.name} [${x.shape.join(", ")}] ${x.dtype}`).sort();
+      const shapes = (t: typeof file) =>
+        [...t.tensors.values()].map((x) => `${x.name} [${x.shape.join(", ")}] ${x.dtype}`).sort();
       expect(shapes(written), f.file).toEqual(shapes(file));
     }
   });

@@ -23,7 +23,11 @@ import { errorOf } from "./expect-error.js";
 const FIXTURES = "test/fixtures/pytorch";
 
 /** A file from a header object and raw data, for hand-made malformed files. */
-function rawFile(header: unknown, data: Uint8Array = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array {
+function rawFile(
+  header: unknown,
+  data: Uint8Array = new Uint8Array(0),
+  headerText = JSON.stringify(header),
+): Uint8Array {
   const json = Buffer.from(headerText, "utf8");
   const out = new Uint8Array(8 + json.length + data.length);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
@@ -67,7 +71,9 @@ describe("writing and reading back", () => {
 
   it("refuses to write a value the dtype cannot hold (the caller must widen)", () => {
     expect(() => safetensorsBytes([{ name: "x", dtype: "F32", shape: [1], values: [0.1] }], {})).toThrow(RangeError);
-    expect(() => safetensorsBytes([{ name: "x", dtype: "F16", shape: [1], values: [1 + 2 ** -12] }], {})).toThrow(RangeError);
+    expect(() => safetensorsBytes([{ name: "x", dtype: "F16", shape: [1], values: [1 + 2 ** -12] }], {})).toThrow(
+      RangeError,
+    );
   });
 
   it("keeps integer tensors' sizes checked but does not decode them", () => {
@@ -110,38 +116,136 @@ describe("16-bit floats decode exactly", () => {
 /** Each malformed file gets one CcboundError of its own words; `pattern` is what the one line must say. */
 const MALFORMED: [string, () => Uint8Array, RegExp][] = [
   ["too short for the length", () => new Uint8Array(5), /the file is 5 bytes, too short for the 8-byte header length/],
-  ["header length beyond the file", () => rawFile({}).subarray(0, 9), /header length 2 is beyond the end of the file \(1 bytes follow/],
-  ["header length over 100 MB", () => {
-    const b = rawFile({});
-    new DataView(b.buffer).setBigUint64(0, BigInt(MAX_HEADER_BYTES) + 1n, true);
-    return b;
-  }, /header length 100000001 is over the limit of 100000000 bytes/],
-  ["header length near 2^64", () => {
-    const b = rawFile({});
-    new DataView(b.buffer).setBigUint64(0, 2n ** 64n - 1n, true);
-    return b;
-  }, /header length 18446744073709551615 is over the limit/],
-  ["header not JSON", () => rawFile(null, undefined, '{"w": '), /the header is not valid JSON \(at line 1, column 7: unexpected end of input, expected a value\)/],
-  ["header not UTF-8", () => rawFile(null, undefined, "\u00ff").map((b, i) => (i === 8 ? 0xff : b)), /the header is not UTF-8 text/],
+  [
+    "header length beyond the file",
+    () => rawFile({}).subarray(0, 9),
+    /header length 2 is beyond the end of the file \(1 bytes follow/,
+  ],
+  [
+    "header length over 100 MB",
+    () => {
+      const b = rawFile({});
+      new DataView(b.buffer).setBigUint64(0, BigInt(MAX_HEADER_BYTES) + 1n, true);
+      return b;
+    },
+    /header length 100000001 is over the limit of 100000000 bytes/,
+  ],
+  [
+    "header length near 2^64",
+    () => {
+      const b = rawFile({});
+      new DataView(b.buffer).setBigUint64(0, 2n ** 64n - 1n, true);
+      return b;
+    },
+    /header length 18446744073709551615 is over the limit/,
+  ],
+  [
+    "header not JSON",
+    () => rawFile(null, undefined, '{"w": '),
+    /the header is not valid JSON \(at line 1, column 7: unexpected end of input, expected a value\)/,
+  ],
+  [
+    "header not UTF-8",
+    () => rawFile(null, undefined, "\u00ff").map((b, i) => (i === 8 ? 0xff : b)),
+    /the header is not UTF-8 text/,
+  ],
   ["header a list", () => rawFile([1, 2]), /the header is a list, not a JSON object/],
   ["header a string", () => rawFile("w"), /the header is the string "w", not a JSON object/],
-  ["metadata not strings", () => rawFile({ __metadata__: { "ccbound.vocab": ["0"] } }), /"__metadata__" key "ccbound.vocab" holds a list, expected a string/],
-  ["metadata a list", () => rawFile({ __metadata__: [] }), /"__metadata__" is an empty list, expected an object of strings/],
+  [
+    "metadata not strings",
+    () => rawFile({ __metadata__: { "ccbound.vocab": ["0"] } }),
+    /"__metadata__" key "ccbound.vocab" holds a list, expected a string/,
+  ],
+  [
+    "metadata a list",
+    () => rawFile({ __metadata__: [] }),
+    /"__metadata__" is an empty list, expected an object of strings/,
+  ],
   ["a tensor entry not an object", () => rawFile({ w: 3 }), /tensor "w" is 3, expected \{dtype, shape, data_offsets\}/],
-  ["unknown dtype", () => rawFile(one("F128", [1], [0, 16]), new Uint8Array(16)), /tensor "w" has unknown dtype "F128" \(known: F64, F32/],
-  ["missing dtype", () => rawFile({ w: { shape: [1], data_offsets: [0, 4] } }, f32(1)), /tensor "w" has dtype missing, expected a string/],
-  ["negative shape", () => rawFile(one("F32", [-1], [0, 4]), f32(1)), /tensor "w" has shape a list, expected a list of at most 64 whole numbers/],
-  ["fractional offset", () => rawFile(one("F32", [1], [0, 3.5]), f32(1)), /tensor "w" has data_offsets a list, expected \[begin, end\]/],
-  ["offsets reversed", () => rawFile(one("F32", [0], [4, 0]), f32(1)), /tensor "w" has data_offsets \[4, 0\], which end before they begin/],
-  ["offsets out of range", () => rawFile(one("F32", [2], [0, 8]), f32(1)), /tensor "w" has data_offsets \[0, 8\], out of range of the 4 data bytes/],
-  ["bytes do not match shape x dtype", () => rawFile(one("F32", [2, 2], [0, 4]), f32(1)), /tensor "w" has 4 bytes of data, but shape \[2, 2\] of F32 needs 16/],
-  ["an element count past 2^53", () => rawFile(one("F64", [2 ** 30, 2 ** 30, 2 ** 30], [0, 8]), f32(1, 2)), /needs more than 2\^53/],
-  ["overlapping tensors", () => rawFile({ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] }, b: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, f32(1, 2)), /tensor "b" overlaps the tensor before it/],
-  ["a hole between tensors", () => rawFile({ a: { dtype: "F32", shape: [1], data_offsets: [0, 4] }, b: { dtype: "F32", shape: [1], data_offsets: [8, 12] } }, f32(1, 2, 3)), /bytes 4\.\.8 before tensor "b" belong to no tensor/],
-  ["bytes after the last tensor", () => rawFile(one("F32", [1], [0, 4]), f32(1, 2)), /the last 4 bytes of the data belong to no tensor/],
-  ["a NaN weight, by tensor and flat index", () => rawFile(one("F32", [2, 2], [0, 16]), f32(1, 2, NaN, 4)), /tensor "w" holds NaN at flat index 2 \(row 1, column 0\); weights must be finite/],
-  ["an infinite F16 weight", () => rawFile(one("F16", [3], [0, 6]), new Uint8Array([0, 0, 0, 0x7c, 0, 0])), /tensor "w" holds Infinity at flat index 1; weights must be finite/],
-  ["a NaN BF16 weight", () => rawFile(one("BF16", [1], [0, 2]), new Uint8Array([0xc1, 0x7f])), /tensor "w" holds NaN at flat index 0/],
+  [
+    "unknown dtype",
+    () => rawFile(one("F128", [1], [0, 16]), new Uint8Array(16)),
+    /tensor "w" has unknown dtype "F128" \(known: F64, F32/,
+  ],
+  [
+    "missing dtype",
+    () => rawFile({ w: { shape: [1], data_offsets: [0, 4] } }, f32(1)),
+    /tensor "w" has dtype missing, expected a string/,
+  ],
+  [
+    "negative shape",
+    () => rawFile(one("F32", [-1], [0, 4]), f32(1)),
+    /tensor "w" has shape a list, expected a list of at most 64 whole numbers/,
+  ],
+  [
+    "fractional offset",
+    () => rawFile(one("F32", [1], [0, 3.5]), f32(1)),
+    /tensor "w" has data_offsets a list, expected \[begin, end\]/,
+  ],
+  [
+    "offsets reversed",
+    () => rawFile(one("F32", [0], [4, 0]), f32(1)),
+    /tensor "w" has data_offsets \[4, 0\], which end before they begin/,
+  ],
+  [
+    "offsets out of range",
+    () => rawFile(one("F32", [2], [0, 8]), f32(1)),
+    /tensor "w" has data_offsets \[0, 8\], out of range of the 4 data bytes/,
+  ],
+  [
+    "bytes do not match shape x dtype",
+    () => rawFile(one("F32", [2, 2], [0, 4]), f32(1)),
+    /tensor "w" has 4 bytes of data, but shape \[2, 2\] of F32 needs 16/,
+  ],
+  [
+    "an element count past 2^53",
+    () => rawFile(one("F64", [2 ** 30, 2 ** 30, 2 ** 30], [0, 8]), f32(1, 2)),
+    /needs more than 2\^53/,
+  ],
+  [
+    "overlapping tensors",
+    () =>
+      rawFile(
+        {
+          a: { dtype: "F32", shape: [2], data_offsets: [0, 8] },
+          b: { dtype: "F32", shape: [1], data_offsets: [4, 8] },
+        },
+        f32(1, 2),
+      ),
+    /tensor "b" overlaps the tensor before it/,
+  ],
+  [
+    "a hole between tensors",
+    () =>
+      rawFile(
+        {
+          a: { dtype: "F32", shape: [1], data_offsets: [0, 4] },
+          b: { dtype: "F32", shape: [1], data_offsets: [8, 12] },
+        },
+        f32(1, 2, 3),
+      ),
+    /bytes 4\.\.8 before tensor "b" belong to no tensor/,
+  ],
+  [
+    "bytes after the last tensor",
+    () => rawFile(one("F32", [1], [0, 4]), f32(1, 2)),
+    /the last 4 bytes of the data belong to no tensor/,
+  ],
+  [
+    "a NaN weight, by tensor and flat index",
+    () => rawFile(one("F32", [2, 2], [0, 16]), f32(1, 2, NaN, 4)),
+    /tensor "w" holds NaN at flat index 2 \(row 1, column 0\); weights must be finite/,
+  ],
+  [
+    "an infinite F16 weight",
+    () => rawFile(one("F16", [3], [0, 6]), new Uint8Array([0, 0, 0, 0x7c, 0, 0])),
+    /tensor "w" holds Infinity at flat index 1; weights must be finite/,
+  ],
+  [
+    "a NaN BF16 weight",
+    () => rawFile(one("BF16", [1], [0, 2]), new Uint8Array([0xc1, 0x7f])),
+    /tensor "w" holds NaN at flat index 0/,
+  ],
 ];
 
 describe("malformed files: one CcboundError each, naming the problem and where", () => {
@@ -157,13 +261,17 @@ describe("malformed files: one CcboundError each, naming the problem and where",
   }
 
   it("more values than the limit is too-large, before any is decoded", () => {
-    const error = errorOf(() => parseSafetensors(rawFile(one("F32", [3], [0, 12]), f32(1, 2, 3)), "m", { maxElements: 2 }));
+    const error = errorOf(() =>
+      parseSafetensors(rawFile(one("F32", [3], [0, 12]), f32(1, 2, 3)), "m", { maxElements: 2 }),
+    );
     expect(error.code).toBe("too-large");
     expect(error.message).toBe("the tensors hold more than 2 values, the limit of this version of ccbound");
   });
 
   it("a missing file is an io error", () => {
-    expect(errorOf(() => readSafetensorsFile("test/fixtures/pytorch/nope.safetensors")).oneLine()).toMatch(/nope\.safetensors: cannot read: no such file or directory/);
+    expect(errorOf(() => readSafetensorsFile("test/fixtures/pytorch/nope.safetensors")).oneLine()).toMatch(
+      /nope\.safetensors: cannot read: no such file or directory/,
+    );
   });
 });
 
@@ -182,7 +290,10 @@ describe("fuzzing: the reader never crashes, never hangs, and answers with a Ccb
   const valid = readFileSync(`${FIXTURES}/lstm-2.safetensors`);
 
   it("on random bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyCcboundErrors(() => parseSafetensors(b, "fuzz"))), { seed: 11, numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyCcboundErrors(() => parseSafetensors(b, "fuzz"))),
+      { seed: 11, numRuns: 2000 },
+    );
   });
 
   it("on random bytes behind a plausible header length", () => {
@@ -192,7 +303,10 @@ describe("fuzzing: the reader never crashes, never hangs, and answers with a Ccb
       out.set(body, 8);
       return out;
     });
-    fc.assert(fc.property(arb, (b) => onlyCcboundErrors(() => parseSafetensors(b, "fuzz"))), { seed: 12, numRuns: 2000 });
+    fc.assert(
+      fc.property(arb, (b) => onlyCcboundErrors(() => parseSafetensors(b, "fuzz"))),
+      { seed: 12, numRuns: 2000 },
+    );
   });
 
   it("on a PyTorch file with bytes changed, cut or added", () => {
@@ -213,20 +327,36 @@ describe("fuzzing: the reader never crashes, never hangs, and answers with a Ccb
   });
 
   it("on random headers with tensor-like entries", () => {
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.integer({ min: -2, max: 64 }), fc.constantFrom("F32", "F16", "BF16", "F64", "I8", "X"));
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.integer({ min: -2, max: 64 }),
+      fc.constantFrom("F32", "F16", "BF16", "F64", "I8", "X"),
+    );
     const entry = fc.oneof(
-      fc.record({ dtype: value, shape: fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 3 }), value), data_offsets: fc.oneof(fc.array(fc.integer({ min: -1, max: 40 }), { maxLength: 3 }), value) }),
+      fc.record({
+        dtype: value,
+        shape: fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 3 }), value),
+        data_offsets: fc.oneof(fc.array(fc.integer({ min: -1, max: 40 }), { maxLength: 3 }), value),
+      }),
       value,
     );
-    const header = fc.dictionary(fc.oneof(fc.constantFrom("__metadata__", "w", "rnn.weight_ih_l0"), fc.string({ maxLength: 4 })), entry, { maxKeys: 5 });
+    const header = fc.dictionary(
+      fc.oneof(fc.constantFrom("__metadata__", "w", "rnn.weight_ih_l0"), fc.string({ maxLength: 4 })),
+      entry,
+      { maxKeys: 5 },
+    );
     fc.assert(
-      fc.property(header, fc.uint8Array({ maxLength: 48 }), (h, data) => onlyCcboundErrors(() => parseSafetensors(rawFile(h, data), "fuzz"))),
+      fc.property(header, fc.uint8Array({ maxLength: 48 }), (h, data) =>
+        onlyCcboundErrors(() => parseSafetensors(rawFile(h, data), "fuzz")),
+      ),
       { seed: 14, numRuns: 3000 },
     );
   });
 
   it("a deeply nested header is a CcboundError, not a stack overflow", () => {
-    onlyCcboundErrors(() => parseSafetensors(rawFile(null, undefined, `${"[".repeat(200_000)}${"]".repeat(200_000)}`), "deep"));
+    onlyCcboundErrors(() =>
+      parseSafetensors(rawFile(null, undefined, `${"[".repeat(200_000)}${"]".repeat(200_000)}`), "deep"),
+    );
     onlyCcboundErrors(() => parseSafetensors(rawFile(null, undefined, `{"w":${"[".repeat(200_000)}`), "deep"));
   });
 });

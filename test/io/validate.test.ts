@@ -33,7 +33,9 @@ describe("every problem is reported", () => {
   it("one problem has no count", () => {
     const m: Json = dfaModel();
     m.start = 9;
-    expect(errorOf(() => validateModel(m, "m.json")).message).toBe("invalid model: /start: start state 9 is out of range, states are 0 to 1");
+    expect(errorOf(() => validateModel(m, "m.json")).message).toBe(
+      "invalid model: /start: start state 9 is out of range, states are 0 to 1",
+    );
   });
 
   it("a wrong hidden flags every matrix of the layer and the head, each with its path", () => {
@@ -41,7 +43,13 @@ describe("every problem is reported", () => {
     m.layers[0].hidden = 2;
     const error = errorOf(() => validateModel(m, "m.json"));
     expect(paths(error)).toEqual(
-      expect.arrayContaining(["/layers/0/weight_ih", "/layers/0/weight_hh", "/layers/0/bias_ih", "/layers/0/bias_hh", "/head/weight"]),
+      expect.arrayContaining([
+        "/layers/0/weight_ih",
+        "/layers/0/weight_hh",
+        "/layers/0/bias_ih",
+        "/layers/0/bias_hh",
+        "/head/weight",
+      ]),
     );
   });
 });

@@ -31,7 +31,12 @@ function disagreements(pairs: number, depth: number, maxLength: number): { words
  * Myhill-Nerode by brute force, from the language alone: words up to length `prefix` are in one class when no suffix
  * up to length `suffix` tells them apart. Returns the number of classes and how many can still reach the language.
  */
-function nerodeClasses(pairs: number, depth: number, prefix: number, suffix: number): { classes: number; live: number } {
+function nerodeClasses(
+  pairs: number,
+  depth: number,
+  prefix: number,
+  suffix: number,
+): { classes: number; live: number } {
   const upTo = (n: number) => Array.from({ length: n + 1 }, (_, l) => [...strings(dyckVocab(pairs), l)]).flat();
   const ids = (w: readonly string[]) => Uint8Array.from(w, (t) => dyckVocab(pairs).indexOf(t));
   const suffixes = upTo(suffix).map(ids);
@@ -70,7 +75,14 @@ describe("the minimal DFA of Dyck-(k, m)", () => {
   });
 
   it("agrees with the language for other k and m (words up to length 8; k = 4 up to 6)", () => {
-    for (const [k, m, l] of [[1, 1, 8], [1, 3, 8], [2, 1, 8], [2, 3, 8], [3, 2, 8], [4, 2, 6]] as const) {
+    for (const [k, m, l] of [
+      [1, 1, 8],
+      [1, 3, 8],
+      [2, 1, 8],
+      [2, 3, 8],
+      [3, 2, 8],
+      [4, 2, 6],
+    ] as const) {
       expect(disagreements(k, m, l).wrong, `k=${k} m=${m}`).toBe(0);
     }
   });
@@ -82,7 +94,11 @@ describe("the minimal DFA of Dyck-(k, m)", () => {
       expect(model.vocab).toEqual(task.vocab);
       let wrong = 0;
       for (const x of task.enumerate()) {
-        const state = feed(model, model.newState(), x.map((tok) => task.vocab.indexOf(tok)));
+        const state = feed(
+          model,
+          model.newState(),
+          x.map((tok) => task.vocab.indexOf(tok)),
+        );
         if (model.labels[model.readout(state)] !== task.answer(x)) wrong++;
       }
       expect(wrong).toBe(0);
@@ -100,7 +116,13 @@ describe("the minimal DFA of Dyck-(k, m)", () => {
   });
 
   it("for other k and m: sum_{d<=m} k^d stacks plus a dead state, no two equivalent, as many as Myhill-Nerode finds", () => {
-    for (const [k, m] of [[1, 1], [1, 3], [2, 1], [2, 3], [3, 2]] as const) {
+    for (const [k, m] of [
+      [1, 1],
+      [1, 3],
+      [2, 1],
+      [2, 3],
+      [3, 2],
+    ] as const) {
       const stacks = Array.from({ length: m + 1 }, (_, d) => k ** d).reduce((a, b) => a + b);
       expect(dyckDfa(k, m).states).toBe(stacks + 1);
       expect(mooreClasses(k, m)).toBe(stacks + 1);

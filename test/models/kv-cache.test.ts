@@ -41,7 +41,9 @@ describe("lastTokenRunner: a shared prefix computed once gives the forward pass'
         for (let last = 0; last < 4; last++) {
           const cached = Array.from(runner.logits(last));
           const whole = Array.from(model.logits([...c.prefix, last]));
-          expect(cached.map((x) => Object.is(x, -0) ? "-0" : x)).toEqual(whole.map((x) => Object.is(x, -0) ? "-0" : x));
+          expect(cached.map((x) => (Object.is(x, -0) ? "-0" : x))).toEqual(
+            whole.map((x) => (Object.is(x, -0) ? "-0" : x)),
+          );
           expect(runner.forward(last)).toBe(model.forward([...c.prefix, last]));
         }
       }),
@@ -50,7 +52,17 @@ describe("lastTokenRunner: a shared prefix computed once gives the forward pass'
   });
 
   it("refuses a non-causal model of two layers, where the last token changes what earlier positions compute", () => {
-    const spec = randomTransformer({ width: 3, heads: 1, layers: 2, maxLength: 5, format: "float64", vocab: ["a", "b"], labels: ["0", "1"], seed: 1, causal: false });
+    const spec = randomTransformer({
+      width: 3,
+      heads: 1,
+      layers: 2,
+      maxLength: 5,
+      format: "float64",
+      vocab: ["a", "b"],
+      labels: ["0", "1"],
+      seed: 1,
+      causal: false,
+    });
     expect(() => lastTokenRunner(compileTransformer(spec), [0, 1])).toThrow(/one-layer or causal/);
   });
 });

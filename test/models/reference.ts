@@ -5,16 +5,24 @@
 import type { NumberFormat } from "../../src/numeric/format.js";
 import type { RecurrentLayer, RecurrentModelSpec } from "../../src/models/spec.js";
 
-export function referenceForward(spec: RecurrentModelSpec, fmt: NumberFormat, tokens: readonly number[]): { state: number[][]; logits: number[] } {
+export function referenceForward(
+  spec: RecurrentModelSpec,
+  fmt: NumberFormat,
+  tokens: readonly number[],
+): { state: number[][]; logits: number[] } {
   const r = (x: number) => fmt.round(x);
   const dot = (row: readonly number[], v: readonly number[]) => row.reduce((acc, w, j) => r(acc + r(r(w) * v[j]!)), 0);
-  const affine = (m: readonly (readonly number[])[], v: readonly number[], b: readonly number[]) => m.map((row, i) => r(dot(row, v) + r(b[i]!)));
+  const affine = (m: readonly (readonly number[])[], v: readonly number[], b: readonly number[]) =>
+    m.map((row, i) => r(dot(row, v) + r(b[i]!)));
   // The exact tanh and sigmoid of a finite x are below 1; where binary64 says 1, rounding down must see "just below".
   const floors = fmt.kind === "fixed" && !fmt.name.endsWith(":nearest");
   const below1 = (y: number) => (floors && y === 1 ? 1 - 2 ** -53 : y);
   const sig = (x: number) => r(below1(1 / (1 + Math.exp(-x))));
   const tanh = (x: number) => r(below1(Math.tanh(x)));
-  const states = spec.layers.map((l) => ({ h: new Array<number>(l.hidden).fill(0), c: new Array<number>(l.hidden).fill(0) }));
+  const states = spec.layers.map((l) => ({
+    h: new Array<number>(l.hidden).fill(0),
+    c: new Array<number>(l.hidden).fill(0),
+  }));
   for (const tok of tokens) {
     let x = spec.embedding[tok]!.map(r);
     spec.layers.forEach((layer, l) => {
@@ -33,7 +41,8 @@ export function referenceForward(spec: RecurrentModelSpec, fmt: NumberFormat, to
     const gi = affine(layer.weight_ih, x, layer.bias_ih);
     const gh = affine(layer.weight_hh, s.h, layer.bias_hh);
     const pre = (k: number) => r(gi[k]! + gh[k]!);
-    if (layer.cell === "elman") s.h = s.h.map((_, j) => (layer.nonlinearity === "tanh" ? tanh(pre(j)) : r(Math.max(0, pre(j)))));
+    if (layer.cell === "elman")
+      s.h = s.h.map((_, j) => (layer.nonlinearity === "tanh" ? tanh(pre(j)) : r(Math.max(0, pre(j)))));
     if (layer.cell === "lstm") {
       const c = s.c.map((c0, j) => r(r(sig(pre(m + j)) * c0) + r(sig(pre(j)) * tanh(pre(2 * m + j)))));
       s.h = c.map((cj, j) => r(sig(pre(3 * m + j)) * tanh(cj)));
@@ -49,5 +58,8 @@ export function referenceForward(spec: RecurrentModelSpec, fmt: NumberFormat, to
     }
   }
   const last = states[states.length - 1]!.h;
-  return { state: states.map((s, l) => (spec.layers[l]!.cell === "lstm" ? [...s.h, ...s.c] : s.h)), logits: affine(spec.head.weight, last, spec.head.bias) };
+  return {
+    state: states.map((s, l) => (spec.layers[l]!.cell === "lstm" ? [...s.h, ...s.c] : s.h)),
+    logits: affine(spec.head.weight, last, spec.head.bias),
+  };
 }

@@ -16,7 +16,9 @@ describe("the Transformer forward pass against PyTorch (float64, 4 models, 5 inp
       if (model.kind !== "transformer") throw new Error(`${f.name} is not a transformer`);
       f.inputs.forEach((tokens, i) => {
         const got = Array.from(model.logits(Int32Array.from(tokens)));
-        got.forEach((g, j) => expect(Math.abs(g - f.logits[i]![j]!), `input ${i}, logit ${j}`).toBeLessThan(1e-12 * (1 + Math.abs(g))));
+        got.forEach((g, j) =>
+          expect(Math.abs(g - f.logits[i]![j]!), `input ${i}, logit ${j}`).toBeLessThan(1e-12 * (1 + Math.abs(g))),
+        );
       });
     });
   }

@@ -59,19 +59,35 @@ const optionsArb: fc.Arbitrary<RandomTransformerOptions> = fc.record({
 describe("the Transformer forward pass", () => {
   it("float64 matches a naive binary64 implementation of the paper's definitions within 1e-9 (1-3 layers, 1-3 heads, FFN, layer norm, causal or not)", () => {
     fc.assert(
-      fc.property(optionsArb, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 10 }), (options, tokens) => {
-        const spec = randomTransformer(options);
-        const got = Array.from(compileModel(spec).logits(Int32Array.from(tokens)));
-        const want = naiveLogits(spec, tokens);
-        got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThan(1e-9 * (1 + Math.abs(want[i]!))));
-      }),
+      fc.property(
+        optionsArb,
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 10 }),
+        (options, tokens) => {
+          const spec = randomTransformer(options);
+          const got = Array.from(compileModel(spec).logits(Int32Array.from(tokens)));
+          const want = naiveLogits(spec, tokens);
+          got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThan(1e-9 * (1 + Math.abs(want[i]!))));
+        },
+      ),
       { seed: SEED, numRuns: 200 },
     );
   });
 
   it("every value it computes is a value of the format (fixed:2.5, float16): outputs are rounded", () => {
     for (const format of ["fixed:2.5", "float16"]) {
-      const model = compileModel(randomTransformer({ width: 3, heads: 2, layers: 2, maxLength: 8, format, vocab: VOCAB, labels: ["0", "1"], seed: 3, layerNorm: true }));
+      const model = compileModel(
+        randomTransformer({
+          width: 3,
+          heads: 2,
+          layers: 2,
+          maxLength: 8,
+          format,
+          vocab: VOCAB,
+          labels: ["0", "1"],
+          seed: 3,
+          layerNorm: true,
+        }),
+      );
       const y = model.finalVector(Int32Array.of(0, 1, 2, 3, 2, 1));
       expect(Array.from(y).every((v) => model.format.isRepresentable(v))).toBe(true);
     }
@@ -80,28 +96,64 @@ describe("the Transformer forward pass", () => {
   it("the causal mask changes what earlier positions see (two layers), but not a one-layer model's output", () => {
     const base = { width: 3, heads: 1, maxLength: 6, format: "float64", vocab: VOCAB, labels: ["0", "1"], seed: 11 };
     const tokens = Int32Array.of(0, 1, 2, 3);
-    const one = (causal: boolean) => Array.from(compileModel(randomTransformer({ ...base, layers: 1, causal })).logits(tokens));
-    const two = (causal: boolean) => Array.from(compileModel(randomTransformer({ ...base, layers: 2, causal })).logits(tokens));
+    const one = (causal: boolean) =>
+      Array.from(compileModel(randomTransformer({ ...base, layers: 1, causal })).logits(tokens));
+    const two = (causal: boolean) =>
+      Array.from(compileModel(randomTransformer({ ...base, layers: 2, causal })).logits(tokens));
     expect(one(true)).toEqual(one(false));
     expect(two(true)).not.toEqual(two(false));
   });
 
   it("size is read off the object: width, heads, p and the bits of every parameter", () => {
-    const model = compileModel(randomTransformer({ width: 4, headWidth: 2, heads: 3, layers: 1, maxLength: 5, format: "fixed:3.4", vocab: VOCAB, labels: ["0", "1"], seed: 1, ffn: 6 }));
+    const model = compileModel(
+      randomTransformer({
+        width: 4,
+        headWidth: 2,
+        heads: 3,
+        layers: 1,
+        maxLength: 5,
+        format: "fixed:3.4",
+        vocab: VOCAB,
+        labels: ["0", "1"],
+        seed: 1,
+        ffn: 6,
+      }),
+    );
     expect([model.d, model.headWidth, model.heads, model.unitBits]).toEqual([4, 2, 3, 8]);
     const parameters = 4 * 4 + 5 * 4 + 3 * 3 * 2 * 4 + 4 * 6 + (6 * 4 + 6 + 4 * 6 + 4) + (2 * 4 + 2);
     expect(model.parameterBits).toBe(parameters * 8);
   });
 
   it("inputs longer than the position embedding are refused", () => {
-    const model = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: 3, format: "float32", vocab: VOCAB, labels: ["0", "1"], seed: 1 }));
+    const model = compileModel(
+      randomTransformer({
+        width: 2,
+        heads: 1,
+        layers: 1,
+        maxLength: 3,
+        format: "float32",
+        vocab: VOCAB,
+        labels: ["0", "1"],
+        seed: 1,
+      }),
+    );
     expect(() => model.forward(Int32Array.of(0, 1, 2, 3))).toThrow(/1 to 3 tokens/);
   });
 });
 
 describe("Transformer model files", () => {
   it("a random model file validates, and a transposed W_O is reported with its path", () => {
-    const spec = randomTransformer({ width: 3, headWidth: 2, heads: 2, layers: 1, maxLength: 4, format: "float32", vocab: VOCAB, labels: ["0", "1"], seed: 5 });
+    const spec = randomTransformer({
+      width: 3,
+      headWidth: 2,
+      heads: 2,
+      layers: 1,
+      maxLength: 4,
+      format: "float32",
+      vocab: VOCAB,
+      labels: ["0", "1"],
+      seed: 5,
+    });
     expect(() => validateModel(JSON.parse(JSON.stringify(spec)), "m.json")).not.toThrow();
     const bad = JSON.parse(JSON.stringify(spec));
     bad.layers[0].output = Array.from({ length: 4 }, () => [0, 0, 0]);

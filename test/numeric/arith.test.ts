@@ -11,7 +11,19 @@ import { bigOf, exactAdd, exactMul, exactOf, refFixed, refRoundIeee } from "./re
 
 const SEED = 42;
 const same = (a: number, b: number) => Object.is(a, b) || (a !== a && b !== b);
-const SHAPES: ReadonlyArray<readonly [number, number]> = [[0, 0], [0, 4], [3, 4], [7, 8], [15, 16], [20, 30], [0, 52], [52, 0], [26, 26], [1, 51], [10, 42]];
+const SHAPES: ReadonlyArray<readonly [number, number]> = [
+  [0, 0],
+  [0, 4],
+  [3, 4],
+  [7, 8],
+  [15, 16],
+  [20, 30],
+  [0, 52],
+  [52, 0],
+  [26, 26],
+  [1, 51],
+  [10, 42],
+];
 const FIXED: FixedFormat[] = SHAPES.flatMap(([i, f]) => [fixedFormat(i, f), fixedFormat(i, f, "nearest")]);
 const IEEE: IeeeFormat[] = [float64, float32, float16, bfloat16];
 
@@ -24,7 +36,9 @@ function fixedOperand(f: FixedFormat): fc.Arbitrary<number> {
       fc.integer({ min: -kmax - 1, max: kmax }),
       valueOf(f).map((x) => x * 2 ** f.fracBits),
       fc.integer({ min: -300, max: 300 }),
-      fc.tuple(fc.integer({ min: 0, max: f.intBits + f.fracBits }), fc.integer({ min: -3, max: 3 }), fc.boolean()).map(([j, d, neg]) => (neg ? -1 : 1) * (2 ** j + d)),
+      fc
+        .tuple(fc.integer({ min: 0, max: f.intBits + f.fracBits }), fc.integer({ min: -3, max: 3 }), fc.boolean())
+        .map(([j, d, neg]) => (neg ? -1 : 1) * (2 ** j + d)),
       fc.constantFrom(kmax, -kmax - 1, 2 ** (f.fracBits - 1), 1, -1, 0),
     )
     .map((k) => clampK(Math.trunc(k)) * 2 ** -f.fracBits + 0);
@@ -45,7 +59,13 @@ function refIeeeOp(f: IeeeFormat, op: "add" | "sub" | "mul", a: number, b: numbe
   const x = exactOf(a);
   const y = exactOf(op === "sub" ? -b : b);
   const bb = op === "sub" ? -b : b;
-  if (op === "mul") return refRoundIeee(exactMul(x, y), f.exponentBits, f.mantissaBits, (Object.is(a, -0) || a < 0) !== (Object.is(b, -0) || b < 0) ? -1 : 1);
+  if (op === "mul")
+    return refRoundIeee(
+      exactMul(x, y),
+      f.exponentBits,
+      f.mantissaBits,
+      (Object.is(a, -0) || a < 0) !== (Object.is(b, -0) || b < 0) ? -1 : 1,
+    );
   return refRoundIeee(exactAdd(x, y), f.exponentBits, f.mantissaBits, Object.is(a, -0) && Object.is(bb, -0) ? -1 : 1);
 }
 
@@ -94,29 +114,35 @@ describe.each(FIXED.map((f) => [f.name, f] as const))("%s arithmetic", (_n, f) =
 describe.each(IEEE.map((f) => [f.name, f] as const))("%s arithmetic", (_n, f) => {
   const arith = arithFor(f);
   it.each(["add", "sub", "mul"] as const)("%s equals the exact result rounded once (no double rounding)", (op) => {
-    fc.assert(fc.property(valueOf(f), valueOf(f), (a, b) => same(arith[op](a, b), refIeeeOp(f, op, a, b))), { seed: SEED, numRuns: 3000 });
+    fc.assert(
+      fc.property(valueOf(f), valueOf(f), (a, b) => same(arith[op](a, b), refIeeeOp(f, op, a, b))),
+      { seed: SEED, numRuns: 3000 },
+    );
   });
 });
 
 describe("activations", () => {
   const all: NumberFormat[] = [...IEEE, ...FIXED];
-  it.each(all.map((f) => [f.name, f] as const))("%s: tanh, sigmoid and relu round the binary64 result once", (_n, f) => {
-    const arith = arithFor(f);
-    // Under floor rounding, a binary64 1 from tanh or sigmoid stands for the exact value, which is just below 1.
-    const floors = f.kind === "fixed" && (f as FixedFormat).rounding === "floor";
-    const below1 = (y: number) => (floors && y === 1 ? 1 - 2 ** -53 : y);
-    fc.assert(
-      fc.property(fc.double({ min: -40, max: 40, noNaN: true }), (x) => {
-        return (
-          same(arith.tanh(x), f.round(below1(Math.tanh(x)))) &&
-          same(arith.sigmoid(x), f.round(below1(1 / (1 + Math.exp(-x))))) &&
-          same(arith.relu(f.round(x)), f.round(x) > 0 ? f.round(x) : 0)
-        );
-      }),
-      { seed: SEED, numRuns: 300 },
-    );
-    expect(Object.is(arith.relu(-0), 0)).toBe(true);
-  });
+  it.each(all.map((f) => [f.name, f] as const))(
+    "%s: tanh, sigmoid and relu round the binary64 result once",
+    (_n, f) => {
+      const arith = arithFor(f);
+      // Under floor rounding, a binary64 1 from tanh or sigmoid stands for the exact value, which is just below 1.
+      const floors = f.kind === "fixed" && (f as FixedFormat).rounding === "floor";
+      const below1 = (y: number) => (floors && y === 1 ? 1 - 2 ** -53 : y);
+      fc.assert(
+        fc.property(fc.double({ min: -40, max: 40, noNaN: true }), (x) => {
+          return (
+            same(arith.tanh(x), f.round(below1(Math.tanh(x)))) &&
+            same(arith.sigmoid(x), f.round(below1(1 / (1 + Math.exp(-x))))) &&
+            same(arith.relu(f.round(x)), f.round(x) > 0 ? f.round(x) : 0)
+          );
+        }),
+        { seed: SEED, numRuns: 300 },
+      );
+      expect(Object.is(arith.relu(-0), 0)).toBe(true);
+    },
+  );
 });
 
 describe("saturating activations round the exact value, not binary64's 1", () => {
@@ -143,7 +169,14 @@ function refOps(f: NumberFormat): { add(a: number, b: number): number; mul(a: nu
   return { add: (a, b) => refIeeeOp(g, "add", a, b), mul: (a, b) => refIeeeOp(g, "mul", a, b) };
 }
 
-function naiveMatVec(f: NumberFormat, w: number[], rows: number, cols: number, v: number[], bias: number[] | null): number[] {
+function naiveMatVec(
+  f: NumberFormat,
+  w: number[],
+  rows: number,
+  cols: number,
+  v: number[],
+  bias: number[] | null,
+): number[] {
   const ref = refOps(f);
   const out: number[] = [];
   for (let r = 0; r < rows; r++) {
@@ -155,45 +188,69 @@ function naiveMatVec(f: NumberFormat, w: number[], rows: number, cols: number, v
 }
 
 describe("matVec and dotRow", () => {
-  const formats: NumberFormat[] = [...IEEE, fixedFormat(3, 4), fixedFormat(3, 4, "nearest"), fixedFormat(7, 8), fixedFormat(20, 30, "nearest"), fixedFormat(26, 26)];
+  const formats: NumberFormat[] = [
+    ...IEEE,
+    fixedFormat(3, 4),
+    fixedFormat(3, 4, "nearest"),
+    fixedFormat(7, 8),
+    fixedFormat(20, 30, "nearest"),
+    fixedFormat(26, 26),
+  ];
   const valueArb = (f: NumberFormat) => (f.kind === "fixed" ? fixedOperand(f as FixedFormat) : valueOf(f));
   const problem = (f: NumberFormat) =>
-    fc.record({ rows: fc.integer({ min: 0, max: 5 }), cols: fc.integer({ min: 0, max: 7 }), outOffset: fc.integer({ min: 0, max: 2 }), vOffset: fc.integer({ min: 0, max: 2 }), withBias: fc.boolean() }).chain((s) =>
-      fc.record({
-        s: fc.constant(s),
-        w: fc.array(valueArb(f), { minLength: s.rows * s.cols, maxLength: s.rows * s.cols }),
-        v: fc.array(valueArb(f), { minLength: s.cols + s.vOffset, maxLength: s.cols + s.vOffset }),
-        bias: fc.array(valueArb(f), { minLength: s.rows, maxLength: s.rows }),
-      }),
-    );
+    fc
+      .record({
+        rows: fc.integer({ min: 0, max: 5 }),
+        cols: fc.integer({ min: 0, max: 7 }),
+        outOffset: fc.integer({ min: 0, max: 2 }),
+        vOffset: fc.integer({ min: 0, max: 2 }),
+        withBias: fc.boolean(),
+      })
+      .chain((s) =>
+        fc.record({
+          s: fc.constant(s),
+          w: fc.array(valueArb(f), { minLength: s.rows * s.cols, maxLength: s.rows * s.cols }),
+          v: fc.array(valueArb(f), { minLength: s.cols + s.vOffset, maxLength: s.cols + s.vOffset }),
+          bias: fc.array(valueArb(f), { minLength: s.rows, maxLength: s.rows }),
+        }),
+      );
 
-  it.each(formats.map((f) => [f.name, f] as const))("%s: matVec equals a naive reference rounding per operation, dotRow equals its rows", (_n, f) => {
-    const arith: Arith = arithFor(f);
-    fc.assert(
-      fc.property(problem(f), ({ s, w, v, bias }) => {
-        const out = new Float64Array(s.rows + s.outOffset).fill(7);
-        const b = s.withBias ? Float64Array.from(bias) : null;
-        const wa = Float64Array.from(w);
-        const va = Float64Array.from(v);
-        arith.matVec(wa, s.rows, s.cols, va, b, out, s.outOffset, s.vOffset);
-        const expected = naiveMatVec(f, w, s.rows, s.cols, v.slice(s.vOffset), s.withBias ? bias : null);
-        const noBias = naiveMatVec(f, w, s.rows, s.cols, v.slice(s.vOffset), null);
-        for (let r = 0; r < s.rows; r++) {
-          if (!same(out[s.outOffset + r]!, expected[r]!)) return false;
-          if (!same(arith.dotRow(wa, r, s.cols, va, s.vOffset), noBias[r]!)) return false;
-        }
-        for (let r = 0; r < s.outOffset; r++) if (out[r] !== 7) return false; // nothing written before the offset
-        return true;
-      }),
-      { seed: SEED, numRuns: 300 },
-    );
-  });
+  it.each(formats.map((f) => [f.name, f] as const))(
+    "%s: matVec equals a naive reference rounding per operation, dotRow equals its rows",
+    (_n, f) => {
+      const arith: Arith = arithFor(f);
+      fc.assert(
+        fc.property(problem(f), ({ s, w, v, bias }) => {
+          const out = new Float64Array(s.rows + s.outOffset).fill(7);
+          const b = s.withBias ? Float64Array.from(bias) : null;
+          const wa = Float64Array.from(w);
+          const va = Float64Array.from(v);
+          arith.matVec(wa, s.rows, s.cols, va, b, out, s.outOffset, s.vOffset);
+          const expected = naiveMatVec(f, w, s.rows, s.cols, v.slice(s.vOffset), s.withBias ? bias : null);
+          const noBias = naiveMatVec(f, w, s.rows, s.cols, v.slice(s.vOffset), null);
+          for (let r = 0; r < s.rows; r++) {
+            if (!same(out[s.outOffset + r]!, expected[r]!)) return false;
+            if (!same(arith.dotRow(wa, r, s.cols, va, s.vOffset), noBias[r]!)) return false;
+          }
+          for (let r = 0; r < s.outOffset; r++) if (out[r] !== 7) return false; // nothing written before the offset
+          return true;
+        }),
+        { seed: SEED, numRuns: 300 },
+      );
+    },
+  );
 
   it("rejects shapes that do not fit the arrays", () => {
     const a = arithFor(float16);
-    expect(() => a.matVec(new Float64Array(6), 2, 4, new Float64Array(4), null, new Float64Array(2))).toThrow(RangeError);
-    expect(() => a.matVec(new Float64Array(8), 2, 4, new Float64Array(4), null, new Float64Array(2), 1)).toThrow(RangeError);
-    expect(() => a.matVec(new Float64Array(8), 2, 4, new Float64Array(4), new Float64Array(1), new Float64Array(2))).toThrow(RangeError);
+    expect(() => a.matVec(new Float64Array(6), 2, 4, new Float64Array(4), null, new Float64Array(2))).toThrow(
+      RangeError,
+    );
+    expect(() => a.matVec(new Float64Array(8), 2, 4, new Float64Array(4), null, new Float64Array(2), 1)).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      a.matVec(new Float64Array(8), 2, 4, new Float64Array(4), new Float64Array(1), new Float64Array(2)),
+    ).toThrow(RangeError);
     expect(() => a.dotRow(new Float64Array(8), 2, 4, new Float64Array(4))).toThrow(RangeError);
     expect(() => a.dotRow(new Float64Array(8), 1, 4, new Float64Array(4), 1)).toThrow(RangeError);
   });

@@ -30,7 +30,14 @@ describe("fixed-point division and square root are exact (every pair of values o
       let checked = 0;
       for (const a of all)
         for (const b of all) {
-          const expected = b === 0 ? (a > 0 ? f.max : a < 0 ? f.min : 0) : roundRational(BigInt(a * scale) * BigInt(scale), BigInt(b * scale), f);
+          const expected =
+            b === 0
+              ? a > 0
+                ? f.max
+                : a < 0
+                  ? f.min
+                  : 0
+              : roundRational(BigInt(a * scale) * BigInt(scale), BigInt(b * scale), f);
           if (arith.div(a, b) !== expected) expect([a, b, arith.div(a, b)]).toEqual([a, b, expected]);
           checked++;
         }
@@ -61,8 +68,8 @@ describe("fixed-point division on wide formats agrees with bigint arithmetic on 
       const code = () => Math.floor(rng.float() * 2 ** (f.intBits + f.fracBits + 1)) - 2 ** (f.intBits + f.fracBits);
       const magnitude = () => 2 ** -Math.floor(rng.float() * (f.intBits + f.fracBits)); // small values too
       for (let i = 0; i < 20_000; i++) {
-        const a = f.round(code() * magnitude() / scale);
-        const b = f.round(code() * magnitude() / scale);
+        const a = f.round((code() * magnitude()) / scale);
+        const b = f.round((code() * magnitude()) / scale);
         if (b === 0) continue;
         const expected = roundRational(BigInt(a * scale) * BigInt(scale), BigInt(b * scale), f);
         if (arith.div(a, b) !== expected) expect([a, b, arith.div(a, b)]).toEqual([a, b, expected]);

@@ -7,7 +7,16 @@ import type { NumberFormat } from "../../src/numeric/format.js";
 import { valueOf } from "./arbitraries.js";
 
 const SEED = 7741;
-const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:1.2", "fixed:4.11", "fixed:3.4:nearest", "fixed:20.30"].map((n) => parseFormat(n));
+const FORMATS = [
+  "float64",
+  "float32",
+  "float16",
+  "bfloat16",
+  "fixed:1.2",
+  "fixed:4.11",
+  "fixed:3.4:nearest",
+  "fixed:20.30",
+].map((n) => parseFormat(n));
 
 /** The exact value of a double as a decimal (Big(x) would parse the shortest decimal, not the binary value). */
 function exactBig(x: number): Big {
@@ -37,7 +46,13 @@ describe("exact sums, rounded once", () => {
   it("any partition of the addends, encoded, decoded and merged, gives the same sum bit for bit (8 formats, up to 40 addends)", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...FORMATS).chain((f) => fc.record({ f: fc.constant(f), xs: fc.array(valueOf(f), { minLength: 1, maxLength: 40 }), mask: fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }) })),
+        fc.constantFrom(...FORMATS).chain((f) =>
+          fc.record({
+            f: fc.constant(f),
+            xs: fc.array(valueOf(f), { minLength: 1, maxLength: 40 }),
+            mask: fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+          }),
+        ),
         ({ f, xs, mask }) => {
           const sums = exactSumFor(f);
           const parts = [xs.filter((_, i) => mask[i]), xs.filter((_, i) => !mask[i])];
@@ -62,7 +77,10 @@ describe("exact sums, rounded once", () => {
 
   it("float64: the rounded sum is the correctly rounded exact sum (big.js reference), incl. cancellation and subnormals", () => {
     const f = parseFormat("float64");
-    const values = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }), fc.double({ min: -1e-300, max: 1e-300, noNaN: true }));
+    const values = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),
+      fc.double({ min: -1e-300, max: 1e-300, noNaN: true }),
+    );
     fc.assert(
       fc.property(fc.array(values, { minLength: 1, maxLength: 12 }), (xs) => {
         const reference = Number(exactSum(xs).toFixed());
@@ -74,13 +92,21 @@ describe("exact sums, rounded once", () => {
 
   it("float32, float16, bfloat16: equals one rounding of the exact binary64 sum, when that sum is exact (exponent span < 20)", () => {
     for (const f of [parseFormat("float32"), parseFormat("float16"), parseFormat("bfloat16")]) {
-      const value = fc.integer({ min: -6, max: 6 }).chain((e) => fc.double({ min: 1, max: 2, maxExcluded: true, noNaN: true }).map((m) => f.round(m * 2 ** e)));
+      const value = fc
+        .integer({ min: -6, max: 6 })
+        .chain((e) => fc.double({ min: 1, max: 2, maxExcluded: true, noNaN: true }).map((m) => f.round(m * 2 ** e)));
       fc.assert(
-        fc.property(fc.array(fc.tuple(value, fc.boolean()).map(([v, neg]) => (neg ? -v : v)), { minLength: 1, maxLength: 16 }), (xs) => {
-          let s = 0;
-          for (const x of xs) s += x; // exact: 24 + 12 + 4 bits < 53
-          expect(sumOf(f, xs)).toBe(f.round(s) + 0);
-        }),
+        fc.property(
+          fc.array(
+            fc.tuple(value, fc.boolean()).map(([v, neg]) => (neg ? -v : v)),
+            { minLength: 1, maxLength: 16 },
+          ),
+          (xs) => {
+            let s = 0;
+            for (const x of xs) s += x; // exact: 24 + 12 + 4 bits < 53
+            expect(sumOf(f, xs)).toBe(f.round(s) + 0);
+          },
+        ),
         { seed: SEED, numRuns: 300 },
       );
     }
@@ -114,14 +140,18 @@ describe("exact sums, rounded once", () => {
     for (const name of ["float64", "float32", "fixed:4.11", "fixed:4.11:nearest"]) {
       const f = parseFormat(name);
       fc.assert(
-        fc.property(fc.array(valueOf(f), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 4096 }), (xs, k) => {
-          const acc = exactSumFor(f).accumulator();
-          xs.forEach((x) => acc.add(x));
-          const q = exactSum(xs).div(k);
-          const expected = f.kind === "fixed" ? fixedRound(f, q) : f.round(Number(q.toFixed(400)));
-          if (f.name === "float32" && !Number.isFinite(expected)) return;
-          expect(acc.roundedQuotient(k)).toBe(expected + 0);
-        }),
+        fc.property(
+          fc.array(valueOf(f), { minLength: 1, maxLength: 8 }),
+          fc.integer({ min: 1, max: 4096 }),
+          (xs, k) => {
+            const acc = exactSumFor(f).accumulator();
+            xs.forEach((x) => acc.add(x));
+            const q = exactSum(xs).div(k);
+            const expected = f.kind === "fixed" ? fixedRound(f, q) : f.round(Number(q.toFixed(400)));
+            if (f.name === "float32" && !Number.isFinite(expected)) return;
+            expect(acc.roundedQuotient(k)).toBe(expected + 0);
+          },
+        ),
         { seed: SEED, numRuns: 300 },
       );
     }
@@ -150,6 +180,9 @@ describe("exact sums, rounded once", () => {
 function fixedRound(f: NumberFormat, q: Big): number {
   const fixed = f as NumberFormat & { fracBits: number; rounding: string };
   const scaled = q.times(2 ** fixed.fracBits);
-  const k = fixed.rounding === "nearest" ? scaled.round(0, Big.roundHalfEven) : scaled.round(0, Big.roundDown).minus(scaled.lt(scaled.round(0, Big.roundDown)) ? 1 : 0);
+  const k =
+    fixed.rounding === "nearest"
+      ? scaled.round(0, Big.roundHalfEven)
+      : scaled.round(0, Big.roundDown).minus(scaled.lt(scaled.round(0, Big.roundDown)) ? 1 : 0);
   return Math.min(Math.max(Number(k) * 2 ** -fixed.fracBits, f.min), f.max);
 }

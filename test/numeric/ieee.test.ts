@@ -13,21 +13,34 @@ const inputs = (f: typeof float16) => fc.oneof(anyDouble, nearTie(f));
 
 describe.each(FORMATS.map((f) => [f.name, f] as const))("%s", (_name, f) => {
   it("rounding is idempotent", () => {
-    fc.assert(fc.property(inputs(f), (x) => same(f.round(f.round(x)), f.round(x))), { seed: SEED, numRuns: 3000 });
+    fc.assert(
+      fc.property(inputs(f), (x) => same(f.round(f.round(x)), f.round(x))),
+      { seed: SEED, numRuns: 3000 },
+    );
   });
 
   it("rounding is monotone", () => {
     const pair = fc.tuple(inputs(f), inputs(f)).filter(([x, y]) => x === x && y === y);
-    fc.assert(fc.property(pair, ([x, y]) => (x <= y ? f.round(x) <= f.round(y) : f.round(y) <= f.round(x))), { seed: SEED, numRuns: 3000 });
+    fc.assert(
+      fc.property(pair, ([x, y]) => (x <= y ? f.round(x) <= f.round(y) : f.round(y) <= f.round(x))),
+      { seed: SEED, numRuns: 3000 },
+    );
   });
 
   it("isRepresentable(x) is round(x) === x, NaN included", () => {
-    fc.assert(fc.property(inputs(f), (x) => f.isRepresentable(x) === same(f.round(x), x)), { seed: SEED, numRuns: 2000 });
+    fc.assert(
+      fc.property(inputs(f), (x) => f.isRepresentable(x) === same(f.round(x), x)),
+      { seed: SEED, numRuns: 2000 },
+    );
     expect(f.isRepresentable(NaN)).toBe(true);
   });
 
   it("decode(encode(x)) is x on representable values, and codes fit in `bits` bits", () => {
-    const values = fc.oneof(valueOf(f), inputs(f).map(f.round), fc.constantFrom(0, -0, Infinity, -Infinity, f.max, f.min));
+    const values = fc.oneof(
+      valueOf(f),
+      inputs(f).map(f.round),
+      fc.constantFrom(0, -0, Infinity, -Infinity, f.max, f.min),
+    );
     fc.assert(
       fc.property(values, (x) => {
         const code = f.encode(x);
@@ -38,15 +51,27 @@ describe.each(FORMATS.map((f) => [f.name, f] as const))("%s", (_name, f) => {
   });
 
   it("encode is injective on random pairs of representable values", () => {
-    fc.assert(fc.property(valueOf(f), valueOf(f), (x, y) => Object.is(x, y) || f.encode(x) !== f.encode(y)), { seed: SEED, numRuns: 2000 });
+    fc.assert(
+      fc.property(valueOf(f), valueOf(f), (x, y) => Object.is(x, y) || f.encode(x) !== f.encode(y)),
+      { seed: SEED, numRuns: 2000 },
+    );
   });
 
   it("decode then encode is the identity on non-NaN codes", () => {
-    fc.assert(fc.property(codeOf(f), (c) => { const x = f.decode(c); return x !== x || f.encode(x) === c; }), { seed: SEED, numRuns: 2000 });
+    fc.assert(
+      fc.property(codeOf(f), (c) => {
+        const x = f.decode(c);
+        return x !== x || f.encode(x) === c;
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
   });
 
   it("rounds to nearest even, once, like an exact reference", () => {
-    fc.assert(fc.property(inputs(f), (x) => same(f.round(x), refRoundDouble(x, f.exponentBits, f.mantissaBits))), { seed: SEED, numRuns: 5000 });
+    fc.assert(
+      fc.property(inputs(f), (x) => same(f.round(x), refRoundDouble(x, f.exponentBits, f.mantissaBits))),
+      { seed: SEED, numRuns: 5000 },
+    );
   });
 
   it("keeps the sign of zero, NaN and infinities", () => {
@@ -69,16 +94,25 @@ describe.each(FORMATS.map((f) => [f.name, f] as const))("%s", (_name, f) => {
 
 describe("IEEE rounding against other oracles", () => {
   it("float32 round equals Math.fround on arbitrary doubles", () => {
-    fc.assert(fc.property(inputs(float32), (x) => same(float32.round(x), Math.fround(x))), { seed: SEED, numRuns: 5000 });
+    fc.assert(
+      fc.property(inputs(float32), (x) => same(float32.round(x), Math.fround(x))),
+      { seed: SEED, numRuns: 5000 },
+    );
   });
 
   it("the generic rounder at float32 widths (8, 23) equals Math.fround", () => {
     const round = ieeeRounder(8, 23);
-    fc.assert(fc.property(inputs(float32), (x) => same(round(x), Math.fround(x))), { seed: SEED, numRuns: 5000 });
+    fc.assert(
+      fc.property(inputs(float32), (x) => same(round(x), Math.fround(x))),
+      { seed: SEED, numRuns: 5000 },
+    );
   });
 
   it("float16 round equals f16round from @petamoriken/float16 on arbitrary doubles", () => {
-    fc.assert(fc.property(inputs(float16), (x) => same(float16.round(x), f16round(x))), { seed: SEED, numRuns: 5000 });
+    fc.assert(
+      fc.property(inputs(float16), (x) => same(float16.round(x), f16round(x))),
+      { seed: SEED, numRuns: 5000 },
+    );
   });
 
   it("bfloat16 rounds once: 1 + 2^-8 + 2^-30 -> 1 + 2^-7 (the float32-bits trick gives 1)", () => {
@@ -89,7 +123,10 @@ describe("IEEE rounding against other oracles", () => {
 
   it("the widest generic rounder (11 exponent bits, 50 mantissa bits) matches the exact reference", () => {
     const round = ieeeRounder(11, 50);
-    fc.assert(fc.property(anyDouble, (x) => same(round(x), refRoundDouble(x, 11, 50))), { seed: SEED, numRuns: 5000 });
+    fc.assert(
+      fc.property(anyDouble, (x) => same(round(x), refRoundDouble(x, 11, 50))),
+      { seed: SEED, numRuns: 5000 },
+    );
   });
 
   it("a 53-bit generic format (11, 41) rounds and round-trips like the reference", () => {
@@ -137,38 +174,51 @@ describe("IEEE codes", () => {
   it("float32 and float64 codes are the platform's bit patterns (DataView)", () => {
     const view = new DataView(new ArrayBuffer(8));
     fc.assert(
-      fc.property(anyDouble.filter((x) => x === x), (x) => {
-        view.setFloat64(0, x);
-        const b64 = view.getBigUint64(0);
-        view.setFloat32(0, x);
-        return float64.encode(x) === b64 && float32.encode(Math.fround(x)) === BigInt(view.getUint32(0));
-      }),
+      fc.property(
+        anyDouble.filter((x) => x === x),
+        (x) => {
+          view.setFloat64(0, x);
+          const b64 = view.getBigUint64(0);
+          view.setFloat32(0, x);
+          return float64.encode(x) === b64 && float32.encode(Math.fround(x)) === BigInt(view.getUint32(0));
+        },
+      ),
       { seed: SEED, numRuns: 2000 },
     );
   });
 
-  it.each([float16, bfloat16].map((f) => [f.name, f] as const))("%s: exhaustively over all 65536 codes, decode/encode round-trip and distinct values", (_n, f) => {
-    const seen = new Set<number | string>();
-    let nans = 0;
-    for (let c = 0n; c < 1n << 16n; c++) {
-      const x = f.decode(c);
-      if (x !== x) {
-        nans++;
-        continue;
+  it.each([float16, bfloat16].map((f) => [f.name, f] as const))(
+    "%s: exhaustively over all 65536 codes, decode/encode round-trip and distinct values",
+    (_n, f) => {
+      const seen = new Set<number | string>();
+      let nans = 0;
+      for (let c = 0n; c < 1n << 16n; c++) {
+        const x = f.decode(c);
+        if (x !== x) {
+          nans++;
+          continue;
+        }
+        expect(f.encode(x)).toBe(c);
+        expect(f.isRepresentable(x)).toBe(true);
+        seen.add(Object.is(x, -0) ? "-0" : x); // a Set treats -0 as 0: count it through a stand-in
       }
-      expect(f.encode(x)).toBe(c);
-      expect(f.isRepresentable(x)).toBe(true);
-      seen.add(Object.is(x, -0) ? "-0" : x); // a Set treats -0 as 0: count it through a stand-in
-    }
-    const mantissaCount = 2 ** f.mantissaBits;
-    expect(nans).toBe(2 * (mantissaCount - 1));
-    expect(seen.size).toBe(2 ** 16 - nans);
-  });
+      const mantissaCount = 2 ** f.mantissaBits;
+      expect(nans).toBe(2 * (mantissaCount - 1));
+      expect(seen.size).toBe(2 ** 16 - nans);
+    },
+  );
 });
 
 describe("ieeeFormat parameters", () => {
   it("rejects widths it cannot round or encode exactly", () => {
-    for (const [e, m] of [[11, 51], [1, 5], [12, 10], [8, 0], [11, 42], [5.5, 10]] as const) {
+    for (const [e, m] of [
+      [11, 51],
+      [1, 5],
+      [12, 10],
+      [8, 0],
+      [11, 42],
+      [5.5, 10],
+    ] as const) {
       expect(() => ieeeFormat("bad", e, m)).toThrow(CcboundError);
     }
   });

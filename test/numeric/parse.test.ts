@@ -27,21 +27,38 @@ describe("parseFormat", () => {
     expect(parseFormat("fixed:26.26:nearest").name).toBe("fixed:26.26:nearest");
   });
 
-  it.each(["", "float8", "Float32", "float32 ", " float16", "fixed", "fixed:", "fixed:1", "fixed:1.", "fixed:.2", "fixed:-1.2", "fixed:1.2:", "fixed:1.2:up", "fixed:1.2.3", "fixed:0.53", "fixed:30.30", "fixed:100.1", "fixed:1e1.2", "int8"])(
-    "rejects %j with a CcboundError invalid-format that lists the accepted names",
-    (name) => {
-      let error: unknown;
-      try {
-        parseFormat(name, "/format");
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(CcboundError);
-      const e = error as CcboundError;
-      expect(e.code).toBe("invalid-format");
-      expect(e.where).toBe("/format");
-      expect(e.hint).toContain(FORMAT_NAMES_HELP);
-      expect(e.oneLine()).toContain(JSON.stringify(name));
-    },
-  );
+  it.each([
+    "",
+    "float8",
+    "Float32",
+    "float32 ",
+    " float16",
+    "fixed",
+    "fixed:",
+    "fixed:1",
+    "fixed:1.",
+    "fixed:.2",
+    "fixed:-1.2",
+    "fixed:1.2:",
+    "fixed:1.2:up",
+    "fixed:1.2.3",
+    "fixed:0.53",
+    "fixed:30.30",
+    "fixed:100.1",
+    "fixed:1e1.2",
+    "int8",
+  ])("rejects %j with a CcboundError invalid-format that lists the accepted names", (name) => {
+    let error: unknown;
+    try {
+      parseFormat(name, "/format");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CcboundError);
+    const e = error as CcboundError;
+    expect(e.code).toBe("invalid-format");
+    expect(e.where).toBe("/format");
+    expect(e.hint).toContain(FORMAT_NAMES_HELP);
+    expect(e.oneLine()).toContain(JSON.stringify(name));
+  });
 });

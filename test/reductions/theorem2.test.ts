@@ -19,21 +19,43 @@ const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:1.2", "fixe
 
 const modelArb = (vocab: readonly string[], labels: readonly string[]) =>
   fc
-    .record({ arch: fc.constantFrom(...ARCHS), format: fc.constantFrom(...FORMATS), hidden: fc.integer({ min: 1, max: 4 }), layers: fc.integer({ min: 1, max: 2 }), seed: fc.nat(), withPositions: fc.boolean() })
-    .map(({ withPositions, ...o }) => compileModel(randomModel({ ...o, hidden: o.arch === "dfa" ? 1 + 3 * o.hidden : o.hidden, vocab, labels, ...(withPositions && { positions: 16 }) })));
+    .record({
+      arch: fc.constantFrom(...ARCHS),
+      format: fc.constantFrom(...FORMATS),
+      hidden: fc.integer({ min: 1, max: 4 }),
+      layers: fc.integer({ min: 1, max: 2 }),
+      seed: fc.nat(),
+      withPositions: fc.boolean(),
+    })
+    .map(({ withPositions, ...o }) =>
+      compileModel(
+        randomModel({
+          ...o,
+          hidden: o.arch === "dfa" ? 1 + 3 * o.hidden : o.hidden,
+          vocab,
+          labels,
+          ...(withPositions && { positions: 16 }),
+        }),
+      ),
+    );
 
 describe("Theorem 2's protocol is the forward pass", () => {
   it("for every cell, format, cut and input, with and without position embeddings: output equals the forward pass, cost equals the state's bits", () => {
     const vocab = ["a", "b", "c", "d"];
     fc.assert(
-      fc.property(modelArb(vocab, ["0", "1", "2"]), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 16 }), fc.nat(), (model, tokens, k) => {
-        const cut = k % (tokens.length + 1);
-        const r = run(theorem2Protocol(model, cut), tokens.slice(0, cut), tokens.slice(cut));
-        expect(r.output).toBe(forward(model, tokens));
-        expect(r.cost).toBe(theorem2Cost(model));
-        expect(r.cost).toBe(stateBits(model));
-        expect(r.transcript.map((m) => m.from)).toEqual(["alice"]);
-      }),
+      fc.property(
+        modelArb(vocab, ["0", "1", "2"]),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 16 }),
+        fc.nat(),
+        (model, tokens, k) => {
+          const cut = k % (tokens.length + 1);
+          const r = run(theorem2Protocol(model, cut), tokens.slice(0, cut), tokens.slice(cut));
+          expect(r.output).toBe(forward(model, tokens));
+          expect(r.cost).toBe(theorem2Cost(model));
+          expect(r.cost).toBe(stateBits(model));
+          expect(r.transcript.map((m) => m.from)).toEqual(["alice"]);
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });
@@ -44,13 +66,18 @@ describe("Theorem 3 and Proposition 9 as pulled-back protocols", () => {
     const n = 10;
     const task = indexLookup(n);
     fc.assert(
-      fc.property(modelArb(task.vocab, task.labels), fc.uint8Array({ minLength: n, maxLength: n, min: 0, max: 1 }), fc.integer({ min: 0, max: n - 1 }), (model, a, i) => {
-        const b = bind(model, task);
-        const r = run(indexToIndexLookup(model, task), a, i);
-        const tokens = [...Array.from(a, String), positionToken(i + 1)];
-        expect(r.output).toBe(model.labels[forward(model, b.ids(tokens))] === "1" ? 1 : 0);
-        expect(r.cost).toBe(stateBits(model));
-      }),
+      fc.property(
+        modelArb(task.vocab, task.labels),
+        fc.uint8Array({ minLength: n, maxLength: n, min: 0, max: 1 }),
+        fc.integer({ min: 0, max: n - 1 }),
+        (model, a, i) => {
+          const b = bind(model, task);
+          const r = run(indexToIndexLookup(model, task), a, i);
+          const tokens = [...Array.from(a, String), positionToken(i + 1)];
+          expect(r.output).toBe(model.labels[forward(model, b.ids(tokens))] === "1" ? 1 : 0);
+          expect(r.cost).toBe(stateBits(model));
+        },
+      ),
       { seed: SEED },
     );
   });
@@ -59,14 +86,19 @@ describe("Theorem 3 and Proposition 9 as pulled-back protocols", () => {
     const n = 6;
     const task = assocRecall(n);
     fc.assert(
-      fc.property(modelArb(task.vocab, task.labels), fc.uint8Array({ minLength: n, maxLength: n, min: 0, max: 1 }), fc.integer({ min: 0, max: n - 1 }), (model, a, i) => {
-        const b = bind(model, task);
-        const r = run(indexToAssocRecall(model, task), a, i);
-        const tokens = [...Array.from(a, (v, j) => [keyToken(j + 1), String(v)]).flat(), keyToken(i + 1)];
-        expect(task.answer(tokens)).toBe(String(a[i]));
-        expect(r.output).toBe(model.labels[forward(model, b.ids(tokens))] === "1" ? 1 : 0);
-        expect(r.cost).toBe(stateBits(model));
-      }),
+      fc.property(
+        modelArb(task.vocab, task.labels),
+        fc.uint8Array({ minLength: n, maxLength: n, min: 0, max: 1 }),
+        fc.integer({ min: 0, max: n - 1 }),
+        (model, a, i) => {
+          const b = bind(model, task);
+          const r = run(indexToAssocRecall(model, task), a, i);
+          const tokens = [...Array.from(a, (v, j) => [keyToken(j + 1), String(v)]).flat(), keyToken(i + 1)];
+          expect(task.answer(tokens)).toBe(String(a[i]));
+          expect(r.output).toBe(model.labels[forward(model, b.ids(tokens))] === "1" ? 1 : 0);
+          expect(r.cost).toBe(stateBits(model));
+        },
+      ),
       { seed: SEED },
     );
   });
@@ -84,7 +116,9 @@ describe("Theorem 3 and Proposition 9 as pulled-back protocols", () => {
   });
 
   it("a model whose vocabulary lacks the task's tokens is refused with a clear error", () => {
-    const model = compileModel(randomModel({ arch: "elman", hidden: 2, format: "float32", vocab: ["0", "1"], labels: ["0", "1"], seed: 1 }));
+    const model = compileModel(
+      randomModel({ arch: "elman", hidden: 2, format: "float32", vocab: ["0", "1"], labels: ["0", "1"], seed: 1 }),
+    );
     expect(() => bind(model, indexLookup(4))).toThrow(/no token "@1"/);
   });
 });
@@ -97,6 +131,7 @@ describe("the recurrent bound counts the alphabet", () => {
     expect(indexBits(10, 3)).toBe(16); // 3^10 = 59049 <= 2^16
     expect(indexBits(4, 4)).toBe(8);
     expect(indexBits(5, 5)).toBe(12); // 5^5 = 3125 <= 2^12
-    for (let n = 1; n <= 30; n++) for (const k of [2, 3, 5, 7]) expect(indexBits(n, k)).toBe(Math.ceil(n * Math.log2(k) - 1e-9));
+    for (let n = 1; n <= 30; n++)
+      for (const k of [2, 3, 5, 7]) expect(indexBits(n, k)).toBe(Math.ceil(n * Math.log2(k) - 1e-9));
   });
 });

@@ -7,7 +7,16 @@ import { cutSplit, oddEvenSplit, partitionSplit, tokensOf, type Split } from "..
 import { theorem4Cost, theorem4Protocol, theorem4VectorProtocol } from "../../src/reductions/theorem4.js";
 
 const SEED = 20240613;
-const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:1.2", "fixed:2.5", "fixed:3.4:nearest", "fixed:0.3"];
+const FORMATS = [
+  "float64",
+  "float32",
+  "float16",
+  "bfloat16",
+  "fixed:1.2",
+  "fixed:2.5",
+  "fixed:3.4:nearest",
+  "fixed:0.3",
+];
 const VOCAB = ["a", "b", "c", "d", "e"];
 
 const transformerArb = (maxLength: number) =>
@@ -29,7 +38,12 @@ const splitArb = (n: number): fc.Arbitrary<Split> =>
   fc.oneof(
     fc.integer({ min: 1, max: n - 1 }).map((k) => cutSplit(n, k)),
     fc.constant(oddEvenSplit(n)),
-    fc.array(fc.boolean(), { minLength: n, maxLength: n }).map((mask) => partitionSplit(n, mask.flatMap((b, i) => (b ? [i] : [])))),
+    fc.array(fc.boolean(), { minLength: n, maxLength: n }).map((mask) =>
+      partitionSplit(
+        n,
+        mask.flatMap((b, i) => (b ? [i] : [])),
+      ),
+    ),
   );
 
 const caseArb = fc.integer({ min: 2, max: 40 }).chain((n) =>
@@ -49,7 +63,11 @@ describe("Theorem 4's protocol is the forward pass (one layer, any split)", () =
         const r = run(theorem4Protocol(model, split), tokensOf(input, split.alice), tokensOf(input, split.bob));
         expect(r.output).toBe(model.forward(input));
         // Bit for bit: the final vector at the last position, every coordinate (Object.is: -0 and NaN too).
-        const y = run(theorem4VectorProtocol(model, split), tokensOf(input, split.alice), tokensOf(input, split.bob)).output;
+        const y = run(
+          theorem4VectorProtocol(model, split),
+          tokensOf(input, split.alice),
+          tokensOf(input, split.bob),
+        ).output;
         const expected = Array.from(model.finalVector(input));
         expect(Array.from(y).every((v, i) => Object.is(v, expected[i]))).toBe(true);
         expect(r.cost).toBe(theorem4Cost(model, split));
@@ -61,7 +79,19 @@ describe("Theorem 4's protocol is the forward pass (one layer, any split)", () =
   });
 
   it("the closed form for fixed point: ceil(log2|V|) + H[2p + (m+1)(2p + ceil(log2 c_A) + ceil(log2 c_B))]", () => {
-    const model = compileModel(randomTransformer({ width: 3, headWidth: 2, heads: 2, layers: 1, maxLength: 16, format: "fixed:2.5", vocab: VOCAB, labels: ["0", "1"], seed: 7 }));
+    const model = compileModel(
+      randomTransformer({
+        width: 3,
+        headWidth: 2,
+        heads: 2,
+        layers: 1,
+        maxLength: 16,
+        format: "fixed:2.5",
+        vocab: VOCAB,
+        labels: ["0", "1"],
+        seed: 7,
+      }),
+    );
     const p = 8;
     // Cut at 5 of 16: c_A = 5 (3 bits), c_B = 11 (4 bits).
     expect(theorem4Cost(model, cutSplit(16, 5))).toBe(3 + 2 * (2 * p + 3 * (2 * p + 3 + 4)));
@@ -71,18 +101,47 @@ describe("Theorem 4's protocol is the forward pass (one layer, any split)", () =
 
   it("for fixed point and m >= 4, the counted cost without the token is at most the paper's 3m(p + ceil(log2 N))H (random widths, heads, splits of 4..64 positions)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 8 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom("fixed:1.2", "fixed:4.11", "fixed:8.8"), fc.integer({ min: 4, max: 64 }).chain((n) => splitArb(n)), (m, H, format, split) => {
-        const model = compileModel(randomTransformer({ width: 2, headWidth: m, heads: H, layers: 1, maxLength: 64, format, vocab: VOCAB, labels: ["0", "1"], seed: 1 }));
-        const tokenBits = Math.ceil(Math.log2(VOCAB.length));
-        const paper = 3 * m * (model.unitBits + Math.ceil(Math.log2(split.n))) * H;
-        expect(theorem4Cost(model, split) - tokenBits).toBeLessThanOrEqual(paper);
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 8 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom("fixed:1.2", "fixed:4.11", "fixed:8.8"),
+        fc.integer({ min: 4, max: 64 }).chain((n) => splitArb(n)),
+        (m, H, format, split) => {
+          const model = compileModel(
+            randomTransformer({
+              width: 2,
+              headWidth: m,
+              heads: H,
+              layers: 1,
+              maxLength: 64,
+              format,
+              vocab: VOCAB,
+              labels: ["0", "1"],
+              seed: 1,
+            }),
+          );
+          const tokenBits = Math.ceil(Math.log2(VOCAB.length));
+          const paper = 3 * m * (model.unitBits + Math.ceil(Math.log2(split.n))) * H;
+          expect(theorem4Cost(model, split) - tokenBits).toBeLessThanOrEqual(paper);
+        },
+      ),
       { seed: SEED, numRuns: 200 },
     );
   });
 
   it("refuses models with more than one layer (Corollary 13.1: no such protocol exists)", () => {
-    const model = compileModel(randomTransformer({ width: 2, heads: 1, layers: 2, maxLength: 4, format: "float32", vocab: VOCAB, labels: ["0", "1"], seed: 1 }));
+    const model = compileModel(
+      randomTransformer({
+        width: 2,
+        heads: 1,
+        layers: 2,
+        maxLength: 4,
+        format: "float32",
+        vocab: VOCAB,
+        labels: ["0", "1"],
+        seed: 1,
+      }),
+    );
     expect(() => theorem4Protocol(model, cutSplit(4, 2))).toThrow(/one-layer/);
   });
 });

@@ -18,7 +18,11 @@ const SEED = 1337;
 const SHA = "0".repeat(64);
 
 /** A plain forward pass on the finding's input: the model must be wrong there. */
-function confirmWrong(model: { readonly vocab: readonly string[]; readonly labels: readonly string[] } & Parameters<typeof forward>[0], task: Task, input: string[]): boolean {
+function confirmWrong(
+  model: { readonly vocab: readonly string[]; readonly labels: readonly string[] } & Parameters<typeof forward>[0],
+  task: Task,
+  input: string[],
+): boolean {
   const b = bind(model, task);
   return model.labels[forward(model, b.ids(input))] !== task.answer(input);
 }
@@ -36,7 +40,15 @@ describe("refutation below the bound (the central property)", () => {
         fc.boolean(),
         (arch, m, format, n, seed, relu) => {
           const task = indexLookup(n);
-          const spec = randomModel({ arch, hidden: arch === "dfa" ? 2 ** m : m, format: format.name, vocab: task.vocab, labels: task.labels, seed, nonlinearity: relu ? "relu" : "tanh" });
+          const spec = randomModel({
+            arch,
+            hidden: arch === "dfa" ? 2 ** m : m,
+            format: format.name,
+            vocab: task.vocab,
+            labels: task.labels,
+            seed,
+            nonlinearity: relu ? "relu" : "tanh",
+          });
           const model = compileModel(spec);
           fc.pre(stateBits(model) < n);
           ran.count++;
@@ -44,7 +56,11 @@ describe("refutation below the bound (the central property)", () => {
           expect(v.kind).toBe("refuted");
           if (v.kind !== "refuted") return;
           expect(confirmWrong(model, task, v.finding.input)).toBe(true);
-          const check = verifyCertificate(certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" }), model, SHA);
+          const check = verifyCertificate(
+            certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" }),
+            model,
+            SHA,
+          );
           expect(check.valid).toBe(true);
         },
       ),
@@ -56,14 +72,30 @@ describe("refutation below the bound (the central property)", () => {
 
   it("associative recall (Proposition 9) the same way, N up to 10", () => {
     fc.assert(
-      fc.property(fc.constantFrom("elman", "lstm", "gru", "linear", "dfa"), fc.integer({ min: 1, max: 3 }), arbitraryFixedFormat({ maxBits: 6 }), fc.integer({ min: 2, max: 10 }), fc.nat(), (arch, m, format, n, seed) => {
-        const task = assocRecall(n);
-        const model = compileModel(randomModel({ arch, hidden: arch === "dfa" ? 2 ** m : m, format: format.name, vocab: task.vocab, labels: task.labels, seed }));
-        fc.pre(stateBits(model) < n);
-        const v = refute(model, task, { seed });
-        expect(v.kind).toBe("refuted");
-        if (v.kind === "refuted") expect(confirmWrong(model, task, v.finding.input)).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom("elman", "lstm", "gru", "linear", "dfa"),
+        fc.integer({ min: 1, max: 3 }),
+        arbitraryFixedFormat({ maxBits: 6 }),
+        fc.integer({ min: 2, max: 10 }),
+        fc.nat(),
+        (arch, m, format, n, seed) => {
+          const task = assocRecall(n);
+          const model = compileModel(
+            randomModel({
+              arch,
+              hidden: arch === "dfa" ? 2 ** m : m,
+              format: format.name,
+              vocab: task.vocab,
+              labels: task.labels,
+              seed,
+            }),
+          );
+          fc.pre(stateBits(model) < n);
+          const v = refute(model, task, { seed });
+          expect(v.kind).toBe("refuted");
+          if (v.kind === "refuted") expect(confirmWrong(model, task, v.finding.input)).toBe(true);
+        },
+      ),
       { seed: SEED, numRuns: 60 },
     );
   });
@@ -103,7 +135,13 @@ describe("survival", () => {
     const right = refute(compileModel(indexLookupDfa(12)), task, { strategy: "sample", budget: 500, seed: 9 });
     expect(right.kind === "survived" && right.mode === "sampled" && right.samples === 500).toBe(true);
     // A 1-state DFA cannot carry anything, yet if it happens to be right on all samples we must not say "survived".
-    const tiny = compileModel(indexLookupDfa(12, 2, Array.from({ length: 12 }, (_, i) => i + 1)));
+    const tiny = compileModel(
+      indexLookupDfa(
+        12,
+        2,
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      ),
+    );
     const v = refute(tiny, task, { strategy: "sample", budget: 1, seed: 0 });
     expect(["refuted", "inconclusive"]).toContain(v.kind);
   });
@@ -120,15 +158,21 @@ describe("survival", () => {
 
   it("exhaustive search refuses families over its limit with a too-large error", () => {
     const task = indexLookup(30);
-    const model = compileModel(randomModel({ arch: "elman", hidden: 2, format: "fixed:1.2", vocab: task.vocab, labels: task.labels, seed: 1 }));
-    expect(() => refute(model, task, { strategy: "exhaustive" })).toThrow(/exhaustive search over 1073741824 inputs is over the limit/);
+    const model = compileModel(
+      randomModel({ arch: "elman", hidden: 2, format: "fixed:1.2", vocab: task.vocab, labels: task.labels, seed: 1 }),
+    );
+    expect(() => refute(model, task, { strategy: "exhaustive" })).toThrow(
+      /exhaustive search over 1073741824 inputs is over the limit/,
+    );
   });
 });
 
 describe("the budget bounds the protocol runs of every strategy", () => {
   it("dedup, sample and auto never compute more Alice messages than --budget", () => {
     const task = indexLookup(20);
-    const model = compileModel(randomModel({ arch: "lstm", hidden: 4, format: "float32", vocab: task.vocab, labels: task.labels, seed: 1 }));
+    const model = compileModel(
+      randomModel({ arch: "lstm", hidden: 4, format: "float32", vocab: task.vocab, labels: task.labels, seed: 1 }),
+    );
     const right = compileModel(indexLookupDfa(14));
     const t14 = indexLookup(14);
     for (const strategy of ["dedup", "sample", "auto"] as Strategy[])
@@ -188,7 +232,13 @@ describe("associative recall: a clean walk of Proposition 9's family is not the 
     const big = assocRecall(9);
     const v = refute(compileModel(inOrderRecallDfa(9)), big, { strategy: "dedup" });
     expect(big.count()).toBe(362880n * 512n * 9n);
-    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", scope: "family", inputs: 512n * 9n, taskInputs: big.count() });
+    expect(v).toMatchObject({
+      kind: "survived",
+      mode: "exhaustive",
+      scope: "family",
+      inputs: 512n * 9n,
+      taskInputs: big.count(),
+    });
   });
 });
 
@@ -208,16 +258,31 @@ function inOrderRecallDfa(n: number) {
           return depth < n ? level(depth) + v : answers + (Math.floor(v / 2 ** (n - 1 - key)) % 2);
         }),
       );
-  transitions.push(task.vocab.map(() => answers), task.vocab.map(() => answers + 1));
+  transitions.push(
+    task.vocab.map(() => answers),
+    task.vocab.map(() => answers + 1),
+  );
   const states = transitions.length;
   const output = Array.from({ length: states }, (_, s) => (s >= answers ? s - answers : 0));
-  return { ccbound: "model" as const, version: 1 as const, arch: "dfa" as const, vocab: [...task.vocab], labels: [...task.labels], states, start: 0, transitions, output };
+  return {
+    ccbound: "model" as const,
+    version: 1 as const,
+    arch: "dfa" as const,
+    vocab: [...task.vocab],
+    labels: [...task.labels],
+    states,
+    start: 0,
+    transitions,
+    output,
+  };
 }
 
 describe("larger alphabets", () => {
   it("a DFA with 12 state bits is below the bound for n = 10 over 3 symbols (16 bits) and is refuted by a collision", () => {
     const task = indexLookup(10, 3);
-    const model = compileModel(randomModel({ arch: "dfa", hidden: 4096, format: "float32", vocab: task.vocab, labels: task.labels, seed: 5 }));
+    const model = compileModel(
+      randomModel({ arch: "dfa", hidden: 4096, format: "float32", vocab: task.vocab, labels: task.labels, seed: 5 }),
+    );
     const v = refute(model, task, { strategy: "dedup" });
     expect(v.requiredBits).toBe(16);
     expect(v.messageBits).toBe(12);

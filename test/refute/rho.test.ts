@@ -22,7 +22,10 @@ const SHA = "0".repeat(64);
 function rho(spec: ModelSpec, task: Task, seed: number, extra: { budget?: number; maxPoints?: number } = {}) {
   const model = compileModel(spec);
   const v = refute(model, task, { strategy: "rho", seed, spec, ...extra });
-  const check = v.kind === "refuted" ? verifyCertificate(certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" }), model, SHA) : undefined;
+  const check =
+    v.kind === "refuted"
+      ? verifyCertificate(certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" }), model, SHA)
+      : undefined;
   return { v, check };
 }
 
@@ -64,7 +67,16 @@ describe("rho: collision search in bounded memory (distinguished points)", () =>
 
   it("a one-layer Transformer below the bound (EQ, N = 128, fixed:1.3: 55 bits < 64) is refuted through Theorem 4's protocol", () => {
     const task = makeTask("equality", 128);
-    const spec = randomTransformer({ width: 1, heads: 1, layers: 1, maxLength: task.inputLength, format: "fixed:1.3", vocab: task.vocab, labels: task.labels, seed: 1 });
+    const spec = randomTransformer({
+      width: 1,
+      heads: 1,
+      layers: 1,
+      maxLength: task.inputLength,
+      format: "fixed:1.3",
+      vocab: task.vocab,
+      labels: task.labels,
+      seed: 1,
+    });
     const { v, check } = rho(spec, task, 3);
     expect(v.messageBits).toBe(55);
     expect(v.requiredBits).toBe(64);
@@ -121,7 +133,12 @@ describe("rho: collision search in bounded memory (distinguished points)", () =>
   it("the table keeps what it is given and refuses past its bound", () => {
     const t = new DpTable(2, 3);
     const p = (a: number, b: number) => Uint32Array.of(a, b);
-    expect([t.add(p(1, 2), 0, 5), t.add(p(2, 1), 1, 6), t.add(p(0, 0), 2, 7), t.add(p(9, 9), 3, 8)]).toEqual([true, true, true, false]);
+    expect([t.add(p(1, 2), 0, 5), t.add(p(2, 1), 1, 6), t.add(p(0, 0), 2, 7), t.add(p(9, 9), 3, 8)]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     expect(t.get(p(2, 1))).toEqual({ trail: 1, length: 6 });
     expect(t.get(p(0, 0))).toEqual({ trail: 2, length: 7 });
     expect(t.get(p(9, 9))).toBeUndefined();

@@ -4,7 +4,12 @@ import type { DfaModelSpec } from "../../src/models/spec.js";
  * A DFA with one state per token sequence up to `length` (a trie), whose output on a full sequence is `answer(tokens)`:
  * any function of inputs of one length becomes a model, for tests of what a search must find.
  */
-export function trieDfa(vocab: readonly string[], labels: readonly string[], length: number, answer: (tokens: string[]) => string): DfaModelSpec {
+export function trieDfa(
+  vocab: readonly string[],
+  labels: readonly string[],
+  length: number,
+  answer: (tokens: string[]) => string,
+): DfaModelSpec {
   const sequences: string[][] = [[]];
   const transitions: number[][] = [];
   const output: number[] = [];
@@ -19,14 +24,30 @@ export function trieDfa(vocab: readonly string[], labels: readonly string[], len
       });
     }
   }
-  return { ccbound: "model", version: 1, arch: "dfa", vocab: [...vocab], labels: [...labels], states: sequences.length, start: 0, transitions, output };
+  return {
+    ccbound: "model",
+    version: 1,
+    arch: "dfa",
+    vocab: [...vocab],
+    labels: [...labels],
+    states: sequences.length,
+    start: 0,
+    transitions,
+    output,
+  };
 }
 
 /**
  * The same with prefixes merged: prefixes with one `key` share a state. Right when the answer depends on a prefix
  * only through its key (a congruence); a model that forgets what the key drops.
  */
-export function quotientDfa(vocab: readonly string[], labels: readonly string[], length: number, key: (prefix: string[]) => string, answer: (tokens: string[]) => string): DfaModelSpec {
+export function quotientDfa(
+  vocab: readonly string[],
+  labels: readonly string[],
+  length: number,
+  key: (prefix: string[]) => string,
+  answer: (tokens: string[]) => string,
+): DfaModelSpec {
   const ids = new Map<string, number>([[`0|${key([])}`, 0]]);
   const representatives: string[][] = [[]];
   const transitions: number[][] = [];
@@ -47,5 +68,15 @@ export function quotientDfa(vocab: readonly string[], labels: readonly string[],
       transitions[s]![i] = id;
     });
   }
-  return { ccbound: "model", version: 1, arch: "dfa", vocab: [...vocab], labels: [...labels], states: representatives.length, start: 0, transitions, output };
+  return {
+    ccbound: "model",
+    version: 1,
+    arch: "dfa",
+    vocab: [...vocab],
+    labels: [...labels],
+    states: representatives.length,
+    start: 0,
+    transitions,
+    output,
+  };
 }

@@ -18,7 +18,16 @@ const SHA = "0".repeat(64);
 
 /** A one-layer Transformer whose every weight is zero and whose head prefers `label`: a constant model. */
 function constantTransformer(task: Task, label: string): TransformerModelSpec {
-  const spec = randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: task.inputLength, format: "fixed:3.4", vocab: task.vocab, labels: task.labels, seed: 1 });
+  const spec = randomTransformer({
+    width: 2,
+    heads: 1,
+    layers: 1,
+    maxLength: task.inputLength,
+    format: "fixed:3.4",
+    vocab: task.vocab,
+    labels: task.labels,
+    seed: 1,
+  });
   const zero = (m: number[][]) => m.map((row) => row.map(() => 0));
   return {
     ...spec,
@@ -48,26 +57,53 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
     expect(cert.collision?.split).toBe("odd-even");
     expect(check).toMatchObject({ valid: true, collisionChecked: true });
     // A tampered transcript no longer verifies.
-    const tampered = { ...cert, collision: { ...cert.collision!, transcriptHex: cert.collision!.transcriptHex.replace(/.$/, (c) => (c === "0" ? "1" : "0")) } };
+    const tampered = {
+      ...cert,
+      collision: {
+        ...cert.collision!,
+        transcriptHex: cert.collision!.transcriptHex.replace(/.$/, (c) => (c === "0" ? "1" : "0")),
+      },
+    };
     expect(verifyCertificate(tampered, model, SHA).valid).toBe(false);
   });
 
   it("random one-layer Transformers on equality (EQ/INEQ, with and without separator), disjointness and dyck at n = 4..10: refuted, a forward pass confirms, the certificate verifies", () => {
     const taskArb = fc.oneof(
-      fc.record({ name: fc.constant("equality"), n: fc.constantFrom(4, 6, 8, 10), variant: fc.constantFrom("eq", "ineq"), separator: fc.boolean() }),
+      fc.record({
+        name: fc.constant("equality"),
+        n: fc.constantFrom(4, 6, 8, 10),
+        variant: fc.constantFrom("eq", "ineq"),
+        separator: fc.boolean(),
+      }),
       fc.record({ name: fc.constant("disjointness"), n: fc.constantFrom(4, 6, 8, 10) }),
       fc.record({ name: fc.constant("dyck"), n: fc.constantFrom(4, 6, 8, 10) }),
     );
     fc.assert(
-      fc.property(taskArb, fc.nat(), fc.constantFrom("fixed:2.5", "float16", "float32"), ({ name, n, ...options }, seed, format) => {
-        const task = makeTask(name, n, options as never);
-        const model = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: task.inputLength, format, vocab: task.vocab, labels: task.labels, seed }));
-        const v = refute(model, task, { seed: 1 });
-        expect(v.kind).toBe("refuted");
-        if (v.kind !== "refuted") return;
-        expect(answerOf(model, bind(model, task), v.finding.input)).not.toBe(task.answer(v.finding.input));
-        expect(certify(model, task, v).check.valid).toBe(true);
-      }),
+      fc.property(
+        taskArb,
+        fc.nat(),
+        fc.constantFrom("fixed:2.5", "float16", "float32"),
+        ({ name, n, ...options }, seed, format) => {
+          const task = makeTask(name, n, options as never);
+          const model = compileModel(
+            randomTransformer({
+              width: 2,
+              heads: 1,
+              layers: 1,
+              maxLength: task.inputLength,
+              format,
+              vocab: task.vocab,
+              labels: task.labels,
+              seed,
+            }),
+          );
+          const v = refute(model, task, { seed: 1 });
+          expect(v.kind).toBe("refuted");
+          if (v.kind !== "refuted") return;
+          expect(answerOf(model, bind(model, task), v.finding.input)).not.toBe(task.answer(v.finding.input));
+          expect(certify(model, task, v).check.valid).toBe(true);
+        },
+      ),
       { seed: SEED, numRuns: 60 },
     );
   });
@@ -83,7 +119,15 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
   it("a recurrent model that forgets the first bit on EQ at n = 10: a one-way collision and a certificate Theorem 2's verifier accepts", () => {
     const task = makeTask("equality", 10);
     // Right except that it compares only bits 2..5 with 7..10.
-    const model = compileModel(quotientDfa(task.vocab, task.labels, task.inputLength, (p) => p.slice(1).join(""), (t) => (t.slice(1, 5).join("") === t.slice(6).join("") ? "1" : "0")));
+    const model = compileModel(
+      quotientDfa(
+        task.vocab,
+        task.labels,
+        task.inputLength,
+        (p) => p.slice(1).join(""),
+        (t) => (t.slice(1, 5).join("") === t.slice(6).join("") ? "1" : "0"),
+      ),
+    );
     const v = refute(model, task, { seed: 1 });
     const { cert, check } = certify(model, task, v);
     expect(cert.collision?.cut).toBe(5);
@@ -92,15 +136,48 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
 
   it("bad requests get one clear error: a two-layer Transformer, an odd/even split for a recurrent model, a wrong split", () => {
     const dyck = makeTask("dyck", 6);
-    const two = compileModel(randomTransformer({ width: 2, heads: 1, layers: 2, maxLength: 6, format: "float32", vocab: dyck.vocab, labels: dyck.labels, seed: 1 }));
+    const two = compileModel(
+      randomTransformer({
+        width: 2,
+        heads: 1,
+        layers: 2,
+        maxLength: 6,
+        format: "float32",
+        vocab: dyck.vocab,
+        labels: dyck.labels,
+        seed: 1,
+      }),
+    );
     expect(() => refute(two, dyck)).toThrow(/one-layer/);
     const rnn = compileModel(trieDfa(dyck.vocab, dyck.labels, 6, (t) => dyck.answer(t)));
     expect(() => refute(rnn, dyck)).toThrow(/no lower bound for recurrent models on dyck/);
     const eq = makeTask("equality", 8);
-    const tf = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: 8, format: "float32", vocab: eq.vocab, labels: eq.labels, seed: 1 }));
+    const tf = compileModel(
+      randomTransformer({
+        width: 2,
+        heads: 1,
+        layers: 1,
+        maxLength: 8,
+        format: "float32",
+        vocab: eq.vocab,
+        labels: eq.labels,
+        seed: 1,
+      }),
+    );
     expect(() => refute(tf, eq, { split: "odd-even" })).toThrow(/splits the input at "4"/);
     const lookup = makeTask("index-lookup", 4);
-    const tfLookup = compileModel(randomTransformer({ width: 2, heads: 1, layers: 1, maxLength: 5, format: "float32", vocab: lookup.vocab, labels: lookup.labels, seed: 1 }));
+    const tfLookup = compileModel(
+      randomTransformer({
+        width: 2,
+        heads: 1,
+        layers: 1,
+        maxLength: 5,
+        format: "float32",
+        vocab: lookup.vocab,
+        labels: lookup.labels,
+        seed: 1,
+      }),
+    );
     expect(() => refute(tfLookup, lookup)).toThrow(/no lower bound for Transformers on index-lookup/);
   });
 });
@@ -108,15 +185,22 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
 describe("nearest neighbour for recurrent models (Theorem 8, through INDEX)", () => {
   it("random recurrent models with fewer state bits than n pairs are refuted on nearest-neighbor (n = 6..12), and the certificate verifies", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 6, max: 12 }), fc.nat(), fc.constantFrom("lstm", "gru", "elman") as fc.Arbitrary<"lstm" | "gru" | "elman">, (n, seed, arch) => {
-        const task = makeTask("nearest-neighbor", n);
-        const model = compileModel(randomModel({ arch, hidden: 1, format: "fixed:1.1", vocab: task.vocab, labels: task.labels, seed }));
-        const v = refute(model, task, { seed: 1 });
-        expect(v.theorem.id).toBe("thm8");
-        expect(v.requiredBits).toBe(n);
-        expect(v.kind).toBe("refuted");
-        expect(certify(model, task, v).check.valid).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 6, max: 12 }),
+        fc.nat(),
+        fc.constantFrom("lstm", "gru", "elman") as fc.Arbitrary<"lstm" | "gru" | "elman">,
+        (n, seed, arch) => {
+          const task = makeTask("nearest-neighbor", n);
+          const model = compileModel(
+            randomModel({ arch, hidden: 1, format: "fixed:1.1", vocab: task.vocab, labels: task.labels, seed }),
+          );
+          const v = refute(model, task, { seed: 1 });
+          expect(v.theorem.id).toBe("thm8");
+          expect(v.requiredBits).toBe(n);
+          expect(v.kind).toBe("refuted");
+          expect(certify(model, task, v).check.valid).toBe(true);
+        },
+      ),
       { seed: SEED, numRuns: 30 },
     );
   });
@@ -138,7 +222,9 @@ describe("one-way collisions on DISJ (the crossing goes either way round)", () =
     for (let seed = 1; seed <= 40; seed++) {
       const n = 8 + 2 * (seed % 5);
       const task = makeTask("disjointness", n);
-      const model = compileModel(randomModel({ arch: "gru", hidden: 1, format: "fixed:1.1", vocab: task.vocab, labels: task.labels, seed }));
+      const model = compileModel(
+        randomModel({ arch: "gru", hidden: 1, format: "fixed:1.1", vocab: task.vocab, labels: task.labels, seed }),
+      );
       const v = refute(model, task, { seed });
       if (v.kind !== "refuted" || !v.finding.collision) continue;
       collisions++;

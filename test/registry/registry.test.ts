@@ -44,7 +44,20 @@ function least(id: string, at: Params, quantity: string): bigint {
 
 describe("the registry's entries", () => {
   it("holds every result of the notes' §3: Facts 1-4, Lemmas 1-5, Theorems 1-13, Proposition 9, Corollaries 8.1 and 13.1", () => {
-    const expected = ["fact1", "fact2", "fact3", "fact4", "lemma1", "lemma2", "lemma3", "lemma4", "lemma5", "prop9", "cor8.1", "cor13.1"];
+    const expected = [
+      "fact1",
+      "fact2",
+      "fact3",
+      "fact4",
+      "lemma1",
+      "lemma2",
+      "lemma3",
+      "lemma4",
+      "lemma5",
+      "prop9",
+      "cor8.1",
+      "cor13.1",
+    ];
     for (let t = 1; t <= 13; t++) if (t !== 9 && t !== 10) expected.push(`thm${t}`);
     for (const id of expected) expect(findResult(id), id).toBeDefined();
     // Theorem 10 (App. E) is Theorem 5 (main text); the paper has no Theorem 9 (Proposition 9 takes the number).
@@ -70,7 +83,25 @@ describe("the registry's entries", () => {
   });
 
   it("the results implemented so far have writeups", () => {
-    for (const id of ["thm2", "thm3", "prop9", "lemma4", "thm4", "thm5", "lemma1", "thm8", "thm11", "thm12", "disj-rnn", "disj-tf1", "thm1", "thm6", "thm7", "thm13", "dyck-rnn"]) {
+    for (const id of [
+      "thm2",
+      "thm3",
+      "prop9",
+      "lemma4",
+      "thm4",
+      "thm5",
+      "lemma1",
+      "thm8",
+      "thm11",
+      "thm12",
+      "disj-rnn",
+      "disj-tf1",
+      "thm1",
+      "thm6",
+      "thm7",
+      "thm13",
+      "dyck-rnn",
+    ]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
   });
@@ -94,7 +125,8 @@ describe("the registry's entries", () => {
 });
 
 describe("bounds evaluated exactly (hand-computed)", () => {
-  const at = (n: number | bigint, p: number, extra: Partial<Parameters<typeof boundParams>[0]> = {}) => boundParams({ n, p, ...extra });
+  const at = (n: number | bigint, p: number, extra: Partial<Parameters<typeof boundParams>[0]> = {}) =>
+    boundParams({ n, p, ...extra });
 
   it("Theorem 3 and Proposition 9: m >= N/p, the least integer m", () => {
     expect(texts("thm3", at(4096, 16))).toEqual(["m >= 256", "mp >= 4096"]);
@@ -189,7 +221,9 @@ describe("exact arithmetic", () => {
   });
 
   it("indexBitsBig = indexBits (exact powers) wherever both run, including the certified-log path", () => {
-    for (const n of [1, 2, 10, 63, 64, 65, 100, 333, 1000]) for (const k of [2, 3, 5, 7, 10, 64, 255]) expect(indexBitsBig(BigInt(n), BigInt(k)), `${n} ${k}`).toBe(BigInt(indexBits(n, k)));
+    for (const n of [1, 2, 10, 63, 64, 65, 100, 333, 1000])
+      for (const k of [2, 3, 5, 7, 10, 64, 255])
+        expect(indexBitsBig(BigInt(n), BigInt(k)), `${n} ${k}`).toBe(BigInt(indexBits(n, k)));
   });
 
   it("ln intervals contain Math.log and are narrow", () => {
@@ -219,12 +253,22 @@ describe("the summary table", () => {
   it("has the notes' cells, and filters by task and architecture", () => {
     expect(SUMMARY_TABLE).toHaveLength(17);
     const rows = summaryTable(boundParams({ n: 4096, p: 16 }), { arch: "recurrent" });
-    expect(rows.map((r) => r.task)).toEqual(["index-lookup", "assoc-recall", "dyck", "equality", "disjointness", "nearest-neighbor"]);
+    expect(rows.map((r) => r.task)).toEqual([
+      "index-lookup",
+      "assoc-recall",
+      "dyck",
+      "equality",
+      "disjointness",
+      "nearest-neighbor",
+    ]);
     const one = summaryTable(boundParams({ n: 4096, p: 16 }), { task: "index-lookup", arch: "recurrent" });
     expect(one).toHaveLength(1);
     expect(one[0]!.results[0]!.result.id).toBe("thm3");
     // DISJ is Theorem 13 with 2-sparse features, whatever --sparsity says.
-    const disj = summaryTable(boundParams({ n: 4096, p: 16, sparsity: 5 }), { task: "disjointness", arch: "transformer-2" });
+    const disj = summaryTable(boundParams({ n: 4096, p: 16, sparsity: 5 }), {
+      task: "disjointness",
+      arch: "transformer-2",
+    });
     const e = disj[0]!.results[0]!.evaluation;
     expect(e.applicable && e.quantities.map((q) => q.text)).toContain("H = 2");
   });

@@ -5,7 +5,8 @@ import { EXAMPLES } from "../../scripts/examples.js";
 
 describe("committed files cannot drift from what makes them", () => {
   it("examples/ is exactly what scripts/make-examples.ts writes", () => {
-    for (const [path, text] of Object.entries(exampleFiles(EXAMPLES))) expect(readFileSync(path, "utf8"), path).toBe(text);
+    for (const [path, text] of Object.entries(exampleFiles(EXAMPLES)))
+      expect(readFileSync(path, "utf8"), path).toBe(text);
   });
 
   it("the README's library example is the test that runs in CI", () => {

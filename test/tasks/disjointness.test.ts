@@ -69,7 +69,10 @@ describe("makeTask: disjointness", () => {
   it("refuses odd n and every option, and rebuilds from its (empty) params", () => {
     expect(errorOf(() => makeTask("disjointness", 7))).toMatchObject({ code: "invalid-flag", where: "--n" });
     expect(() => makeTask("disjointness", 7)).toThrow(/disjointness needs an even n/);
-    expect(errorOf(() => makeTask("disjointness", 4, { pairs: 2 }))).toMatchObject({ code: "invalid-flag", where: "--pairs" });
+    expect(errorOf(() => makeTask("disjointness", 4, { pairs: 2 }))).toMatchObject({
+      code: "invalid-flag",
+      where: "--pairs",
+    });
     expect(makeTask("disjointness", 8, taskOptionsFromParams("disjointness", {})).count()).toBe(256n);
   });
 });

@@ -111,7 +111,9 @@ function substitutionsToMember(word: readonly number[]): number {
   let cost = Array.from({ length: dfa.states }, (_, s) => (s === dfa.start ? 0 : Infinity));
   for (const x of word) {
     const next = new Array<number>(dfa.states).fill(Infinity);
-    cost.forEach((c, s) => dfa.transitions[s]!.forEach((to, tok) => (next[to] = Math.min(next[to]!, c + (tok === x ? 0 : 1)))));
+    cost.forEach((c, s) =>
+      dfa.transitions[s]!.forEach((to, tok) => (next[to] = Math.min(next[to]!, c + (tok === x ? 0 : 1)))),
+    );
     cost = next;
   }
   return Math.min(...cost.filter((_, s) => dfa.output[s] === 1));
@@ -123,7 +125,10 @@ describe("makeTask: dyck", () => {
     expect(errorOf(() => makeTask("dyck", 4, { pairs: 0 }))).toMatchObject({ code: "invalid-flag", where: "--pairs" });
     expect(errorOf(() => makeTask("dyck", 4, { pairs: 5 }))).toMatchObject({ code: "invalid-flag", where: "--pairs" });
     expect(errorOf(() => makeTask("dyck", 4, { depth: 0 }))).toMatchObject({ code: "invalid-flag", where: "--depth" });
-    expect(errorOf(() => makeTask("dyck", 4, { depth: 1.5 }))).toMatchObject({ code: "invalid-flag", where: "--depth" });
+    expect(errorOf(() => makeTask("dyck", 4, { depth: 1.5 }))).toMatchObject({
+      code: "invalid-flag",
+      where: "--depth",
+    });
     expect(errorOf(() => makeTask("dyck", 4, { dim: 3 }))).toMatchObject({ code: "invalid-flag", where: "--dim" });
     const t = makeTask("dyck", 6, { pairs: 3, depth: 4 });
     expect(makeTask("dyck", 6, taskOptionsFromParams("dyck", t.params)).params).toEqual({ pairs: 3, depth: 4 });

@@ -31,14 +31,19 @@ describe("equality", () => {
     const n = 16;
     const [eq, ineq, eqSep] = [equality(n), equality(n, { ineq: true }), equality(n, { separator: true })];
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("0", "1"), { minLength: n / 2, maxLength: n / 2 }), fc.nat(n / 2), fc.boolean(), (x, i, flip) => {
-        const y = x.slice();
-        if (flip) y[i % (n / 2)] = y[i % (n / 2)] === "0" ? "1" : "0";
-        const plain = [...x, ...y];
-        expect(eq.answer(plain)).toBe(flip ? "0" : "1");
-        expect(ineq.answer(plain)).not.toBe(eq.answer(plain));
-        expect(eqSep.answer([...x, SEPARATOR, ...y])).toBe(eq.answer(plain));
-      }),
+      fc.property(
+        fc.array(fc.constantFrom("0", "1"), { minLength: n / 2, maxLength: n / 2 }),
+        fc.nat(n / 2),
+        fc.boolean(),
+        (x, i, flip) => {
+          const y = x.slice();
+          if (flip) y[i % (n / 2)] = y[i % (n / 2)] === "0" ? "1" : "0";
+          const plain = [...x, ...y];
+          expect(eq.answer(plain)).toBe(flip ? "0" : "1");
+          expect(ineq.answer(plain)).not.toBe(eq.answer(plain));
+          expect(eqSep.answer([...x, SEPARATOR, ...y])).toBe(eq.answer(plain));
+        },
+      ),
       { seed: 1, numRuns: 300 },
     );
   });
@@ -47,7 +52,9 @@ describe("equality", () => {
     expect(() => equality(4).answer(words("0 1 0"))).toThrow(/takes 4 tokens, got 3/);
     expect(() => equality(4).answer(words("0 1 0 2"))).toThrow(/token 4 is "2", not a bit/);
     expect(() => equality(4).answer(words("0 1 | 0"))).toThrow(/token 3 is "\|", not a bit/);
-    expect(() => equality(4, { separator: true }).answer(words("0 1 0 1 0"))).toThrow(/token 3 is "0", not the separator/);
+    expect(() => equality(4, { separator: true }).answer(words("0 1 0 1 0"))).toThrow(
+      /token 3 is "0", not the separator/,
+    );
     expect(() => equality(4, { separator: true }).answer(words("0 | 1 0 1"))).toThrow(/token 2 is "\|", not a bit/);
     expect(() => equality(4).answer(words("0 1 0 2"))).toThrow(CcboundError);
   });
@@ -92,10 +99,15 @@ describe("equality", () => {
 
 describe("makeTask: equality", () => {
   it("refuses odd n, an unknown variant and options of other tasks, each naming its flag", () => {
-    expect(() => makeTask("equality", 5)).toThrow(/equality needs an even n \(the input is two halves of n\/2 bits\), got 5/);
+    expect(() => makeTask("equality", 5)).toThrow(
+      /equality needs an even n \(the input is two halves of n\/2 bits\), got 5/,
+    );
     expect(() => makeTask("equality", 4, { variant: "neq" })).toThrow(/variant must be eq or ineq, got "neq"/);
     expect(() => makeTask("equality", 4, { alphabet: 2 })).toThrow(/equality takes no --alphabet/);
-    expect(errorOf(() => makeTask("equality", 4, { variant: "x" }))).toMatchObject({ code: "invalid-flag", where: "--variant" });
+    expect(errorOf(() => makeTask("equality", 4, { variant: "x" }))).toMatchObject({
+      code: "invalid-flag",
+      where: "--variant",
+    });
     expect(errorOf(() => makeTask("equality", 3))).toMatchObject({ code: "invalid-flag", where: "--n" });
     expect(makeTask("equality", 4, { variant: "ineq", separator: true }).params).toEqual({ ineq: 1, separator: 1 });
   });
@@ -108,6 +120,8 @@ describe("makeTask: equality", () => {
       expect(again.vocab).toEqual(t.vocab);
     }
     expect(() => taskOptionsFromParams("equality", { ineq: 2 })).toThrow(/must be 0 or 1, got 2/);
-    expect(() => taskOptionsFromParams("equality", { alphabet: 2 })).toThrow(/"alphabet" is not a parameter of equality/);
+    expect(() => taskOptionsFromParams("equality", { alphabet: 2 })).toThrow(
+      /"alphabet" is not a parameter of equality/,
+    );
   });
 });

@@ -2,7 +2,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/random.js";
 import { makeTask, taskOptionsFromParams } from "../../src/tasks/index.js";
-import { defaultDim, keyDot, keyVector, findNearest, nearestNeighbor, vectorToken } from "../../src/tasks/nearest-neighbor.js";
+import {
+  defaultDim,
+  keyDot,
+  keyVector,
+  findNearest,
+  nearestNeighbor,
+  vectorToken,
+} from "../../src/tasks/nearest-neighbor.js";
 import { strings } from "../../src/tasks/task.js";
 import { errorOf } from "../io/expect-error.js";
 
@@ -43,13 +50,19 @@ describe("nearest-neighbor", () => {
 
   it("refuses ties, keys repeated with another label, unknown tokens and (with mqar) queries that are not keys", () => {
     const t = nearestNeighbor(2, { dim: 2 });
-    expect(() => t.answer(words("v0 1 v3 0 v1"))).toThrow(/equally close to keys v0 and v3 \(dot product 0\/2\): the nearest key is not unique/);
-    expect(() => t.answer(words("v2 1 v2 0 v0"))).toThrow(/key "v2" has label 1 in pair 1 and 0 in pair 2; a repeated key must keep its label/);
+    expect(() => t.answer(words("v0 1 v3 0 v1"))).toThrow(
+      /equally close to keys v0 and v3 \(dot product 0\/2\): the nearest key is not unique/,
+    );
+    expect(() => t.answer(words("v2 1 v2 0 v0"))).toThrow(
+      /key "v2" has label 1 in pair 1 and 0 in pair 2; a repeated key must keep its label/,
+    );
     expect(() => t.answer(words("v4 1 v2 0 v0"))).toThrow(/token 1 is "v4", not a key v0..v3/);
     expect(() => t.answer(words("v01 1 v2 0 v0"))).toThrow(/token 1 is "v01"/);
     expect(() => t.answer(words("v1 2 v2 0 v0"))).toThrow(/token 2 is "2", not a label/);
     expect(() => t.answer(words("v1 1 v2 0"))).toThrow(/takes 5 tokens, got 4/);
-    expect(() => nearestNeighbor(2, { dim: 2, mqar: true }).answer(words("v1 1 v2 0 v0"))).toThrow(/query "v0" is not one of the keys \(mqar\)/);
+    expect(() => nearestNeighbor(2, { dim: 2, mqar: true }).answer(words("v1 1 v2 0 v0"))).toThrow(
+      /query "v0" is not one of the keys \(mqar\)/,
+    );
     // A key repeated with its label is an instance (Theorem 8's protocol feeds answers back as labels).
     expect(t.answer(words("v2 1 v2 1 v0"))).toBe("1");
   });
@@ -65,7 +78,10 @@ describe("nearest-neighbor", () => {
 
   it("count() is the number of token strings answer() accepts, by brute force (n <= 3 at d = 1, n <= 2 at d = 2, mqar or not)", () => {
     for (const mqar of [false, true])
-      for (const [d, maxN] of [[1, 3], [2, 2]] as const)
+      for (const [d, maxN] of [
+        [1, 3],
+        [2, 2],
+      ] as const)
         for (let n = 1; n <= maxN; n++) {
           const t = nearestNeighbor(n, { dim: d, mqar });
           let accepted = 0;
@@ -99,7 +115,8 @@ describe("nearest-neighbor", () => {
   });
 
   it("count() in closed form at d = 1, where every query has a unique nearest key: 2 (4 * 2^n - 4) (n <= 200)", () => {
-    for (let n = 1; n <= 200; n++) expect(nearestNeighbor(n, { dim: 1 }).count()).toBe(2n * (4n * 2n ** BigInt(n) - 4n));
+    for (let n = 1; n <= 200; n++)
+      expect(nearestNeighbor(n, { dim: 1 }).count()).toBe(2n * (4n * 2n ** BigInt(n) - 4n));
   });
 
   it("count() is exact and quick at the largest n makeTask accepts", () => {
@@ -130,19 +147,27 @@ describe("nearest-neighbor", () => {
     }
     // Queries need not be keys: with d = 8 and 5 keys most queries are not one of them.
     const wide = nearestNeighbor(5, { dim: 8 });
-    const misses = Array.from({ length: 100 }, (_, s) => wide.generate(new Rng(s))).filter((x) => !x.slice(0, 10).includes(x[10]!));
+    const misses = Array.from({ length: 100 }, (_, s) => wide.generate(new Rng(s))).filter(
+      (x) => !x.slice(0, 10).includes(x[10]!),
+    );
     expect(misses.length).toBeGreaterThan(50);
     for (const x of misses) expect(() => wide.answer(x)).not.toThrow();
   });
 
   it("generates instances when 2^d < n (repeated keys keep their labels), for any seed (fast-check, seed 1)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 3 }), fc.nat(), fc.boolean(), (n, d, seed, mqar) => {
-        const t = nearestNeighbor(n, { dim: d, mqar });
-        const x = t.generate(new Rng(seed));
-        expect(x).toHaveLength(2 * n + 1);
-        expect(t.labels).toContain(t.answer(x));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.nat(),
+        fc.boolean(),
+        (n, d, seed, mqar) => {
+          const t = nearestNeighbor(n, { dim: d, mqar });
+          const x = t.generate(new Rng(seed));
+          expect(x).toHaveLength(2 * n + 1);
+          expect(t.labels).toContain(t.answer(x));
+        },
+      ),
       { seed: 1, numRuns: 300 },
     );
   });
@@ -155,11 +180,23 @@ describe("nearest-neighbor", () => {
 
 describe("makeTask: nearest-neighbor", () => {
   it("refuses bad dimensions, too many keys, options of other tasks; rebuilds from its params", () => {
-    expect(errorOf(() => makeTask("nearest-neighbor", 4, { dim: 0 }))).toMatchObject({ code: "invalid-flag", where: "--dim" });
-    expect(errorOf(() => makeTask("nearest-neighbor", 4, { dim: 2.5 }))).toMatchObject({ code: "invalid-flag", where: "--dim" });
-    expect(errorOf(() => makeTask("nearest-neighbor", 4, { dim: 12 }))).toMatchObject({ code: "too-large", where: "--dim" });
+    expect(errorOf(() => makeTask("nearest-neighbor", 4, { dim: 0 }))).toMatchObject({
+      code: "invalid-flag",
+      where: "--dim",
+    });
+    expect(errorOf(() => makeTask("nearest-neighbor", 4, { dim: 2.5 }))).toMatchObject({
+      code: "invalid-flag",
+      where: "--dim",
+    });
+    expect(errorOf(() => makeTask("nearest-neighbor", 4, { dim: 12 }))).toMatchObject({
+      code: "too-large",
+      where: "--dim",
+    });
     expect(() => makeTask("nearest-neighbor", 2049)).toThrow(/needs 4098 tokens/);
-    expect(errorOf(() => makeTask("nearest-neighbor", 4, { variant: "eq" }))).toMatchObject({ code: "invalid-flag", where: "--variant" });
+    expect(errorOf(() => makeTask("nearest-neighbor", 4, { variant: "eq" }))).toMatchObject({
+      code: "invalid-flag",
+      where: "--variant",
+    });
     const t = makeTask("nearest-neighbor", 5, { dim: 4, mqar: true });
     expect(t.params).toEqual({ dim: 4, mqar: 1 });
     const again = makeTask("nearest-neighbor", 5, taskOptionsFromParams("nearest-neighbor", t.params));

@@ -68,13 +68,31 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
   it("the spec: dyck's vocabulary, labels 0/1, one causal layer of one head, maxLength n; every parameter is a value of its format", () => {
     for (const n of [2, 6, 8, 10, 32, 64]) {
       const spec = countingDyck({ n });
-      expect(spec).toMatchObject({ arch: "transformer", vocab: ["(", ")", "[", "]"], labels: ["0", "1"], causal: true });
+      expect(spec).toMatchObject({
+        arch: "transformer",
+        vocab: ["(", ")", "[", "]"],
+        labels: ["0", "1"],
+        causal: true,
+      });
       expect(spec.layers).toHaveLength(1);
       expect(spec.layers[0]!.heads).toHaveLength(1);
       expect(spec.positionEmbedding).toHaveLength(n);
       const format = parseFormat(spec.format);
       const l = spec.layers[0]!;
-      const all = [spec.tokenEmbedding, spec.positionEmbedding, l.heads[0]!.query, l.heads[0]!.key, l.heads[0]!.value, l.output, l.ffn!.weight1, [l.ffn!.bias1], l.ffn!.weight2, [l.ffn!.bias2], spec.head.weight, [spec.head.bias]].flat(2);
+      const all = [
+        spec.tokenEmbedding,
+        spec.positionEmbedding,
+        l.heads[0]!.query,
+        l.heads[0]!.key,
+        l.heads[0]!.value,
+        l.output,
+        l.ffn!.weight1,
+        [l.ffn!.bias1],
+        l.ffn!.weight2,
+        [l.ffn!.bias2],
+        spec.head.weight,
+        [spec.head.bias],
+      ].flat(2);
       expect(all.every((x) => format.isRepresentable(x))).toBe(true);
     }
     expect(countingDyck({ n: 32 }).format).toBe("fixed:14.5");
@@ -89,9 +107,14 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
     for (const n of [6, 10, 32, 64]) {
       const model = modelAt(n);
       const a = model.arith.div(1, n);
-      const G = Array.from({ length: n }, (_, p) => Math.max(...[0, 1, 2, 3].map((s) => countingDyckWeight(n, p + 1, s))));
+      const G = Array.from({ length: n }, (_, p) =>
+        Math.max(...[0, 1, 2, 3].map((s) => countingDyckWeight(n, p + 1, s))),
+      );
       for (let k = 0; k < 200; k++) {
-        const w = k % 2 === 0 ? Int32Array.from({ length: n }, () => rng.int(4)) : Int32Array.from(dyckFoolingWord(BigInt(rng.int(2 ** Math.min(30, n - 1))), n));
+        const w =
+          k % 2 === 0
+            ? Int32Array.from({ length: n }, () => rng.int(4))
+            : Int32Array.from(dyckFoolingWord(BigInt(rng.int(2 ** Math.min(30, n - 1))), n));
         let sum = 0;
         let identity = 0;
         w.forEach((s, p) => {
@@ -211,7 +234,9 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
     expect(tried).toBe(budget);
     // With an error rate of about 3.8e-3 on the generator, 21 random runs find an error with probability about 8%;
     // the search needs no luck: any collision of two members' transcripts is an error.
-    console.log(`counting-dyck n=${n}: fooling-set search refuted it in ${budget} protocol runs; random testing passed ${tried} runs (fast-check seed ${SEED})`);
+    console.log(
+      `counting-dyck n=${n}: fooling-set search refuted it in ${budget} protocol runs; random testing passed ${tried} runs (fast-check seed ${SEED})`,
+    );
   });
 
   it("Theorem 4's protocol (odd/even split) gives the forward pass's final vector and label, bit for bit", () => {

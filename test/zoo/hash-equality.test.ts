@@ -51,10 +51,15 @@ describe("zoo: hash-equality", () => {
     expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, collisionChecked: true });
     // Random testing: the same number of model runs over the task's own generator (the paper's §6.4 mix), seed 1.
     const b = bind(model, task);
-    const property = fc.property(arbitraryTaskInput(task), (input) => model.labels[forward(model, b.ids(input))] === task.answer(input));
+    const property = fc.property(
+      arbitraryTaskInput(task),
+      (input) => model.labels[forward(model, b.ids(input))] === task.answer(input),
+    );
     expect(fc.check(property, { seed: 1, numRuns: runs }).failed).toBe(false);
     // Recorded: 432 fooling-set runs (birthday on a hash of about 14 bits of entropy); random testing: no error in 432.
     expect(runs).toBeLessThan(2000);
-    console.log(`hash-equality n=64 c=16: fooling-set search refuted in ${runs} runs; random testing passed ${runs} runs`);
+    console.log(
+      `hash-equality n=64 c=16: fooling-set search refuted in ${runs} runs; random testing passed ${runs} runs`,
+    );
   });
 });

@@ -30,7 +30,11 @@ describe("zoo: partial-lookup", () => {
   });
 
   it("keeps 9 bits per remembered position; the default m is the most below Theorem 3's bound of n bits", () => {
-    for (const [n, m] of [[10, 1], [64, 3], [128, 12]] as const) {
+    for (const [n, m] of [
+      [10, 1],
+      [64, 3],
+      [128, 12],
+    ] as const) {
       expect(stateBits(compileModel(partialLookup({ n, remember: m })))).toBe(9 * m);
     }
     expect(partialLookupDefault(64)).toBe(7);

@@ -51,7 +51,11 @@ export function registerBounds(program: Command): void {
     .requiredOption("--precision <P>", "bits of precision p", wholeNumber("--precision", 1, 2 ** 20))
     .option("--task <T>", `only this task: ${REGISTRY_TASKS.join(", ")}`, oneOf("--task", REGISTRY_TASKS))
     .option("--arch <A>", `only this architecture: ${TABLE_ARCHS.join(", ")}`, oneOf("--arch", TABLE_ARCHS))
-    .option("--alphabet <K>", "alphabet size |Σ| for index lookup and associative recall (default 2)", wholeNumber("--alphabet", 2, 2 ** 32))
+    .option(
+      "--alphabet <K>",
+      "alphabet size |Σ| for index lookup and associative recall (default 2)",
+      wholeNumber("--alphabet", 2, 2 ** 32),
+    )
     .option("--gamma <G>", "nearest-neighbour margin γ, e.g. 1/4 (default 1/4)", fraction)
     .option("--sparsity <k>", "k of THRES_{k,N}: heads of Theorem 13 (default 2)", wholeNumber("--sparsity", 1, 64))
     .option("--json", "one JSON object on stdout")
@@ -74,13 +78,21 @@ function bounds(o: BoundsOptions): void {
 const CONVENTIONS = {
   logN: "log N = ⌈log2 N⌉, the extra bits of a sum of N values of p bits (Theorem 4's normalisers)",
   ln: "ln is the natural log (Lemma 2: k >= (8/γ²) ln 2N from Hoeffding and a union bound)",
-  least: "least: the least integer value of the quantity that satisfies the bound, or the construction's size rounded up",
+  least:
+    "least: the least integer value of the quantity that satisfies the bound, or the construction's size rounded up",
   values: "exact values are decimal strings, rationals as a/b; approx has 6 significant digits",
   sizes: "construction sizes are the paper's formulas, not measured",
 };
 
 function paramsJson(at: Params) {
-  return { n: at.n.toString(), p: at.p.toString(), alphabet: at.alphabet.toString(), gamma: ratString(at.gamma), sparsity: at.sparsity.toString(), logN: log2Ceil(at.n) };
+  return {
+    n: at.n.toString(),
+    p: at.p.toString(),
+    alphabet: at.alphabet.toString(),
+    gamma: ratString(at.gamma),
+    sparsity: at.sparsity.toString(),
+    logN: log2Ceil(at.n),
+  };
 }
 
 function quantityJson(q: Quantity) {
@@ -97,17 +109,35 @@ function quantityJson(q: Quantity) {
 }
 
 function resultJson({ result, evaluation }: EvaluatedResult) {
-  const base = { id: result.id, name: result.name, kind: result.kind, bound: result.paperBound ?? result.bound, writeup: result.writeup };
+  const base = {
+    id: result.id,
+    name: result.name,
+    kind: result.kind,
+    bound: result.paperBound ?? result.bound,
+    writeup: result.writeup,
+  };
   if (!evaluation.applicable) return { ...base, applicable: false, why: evaluation.why };
   const label = result.kind === "upper" ? { label: "the paper's formula" } : {};
-  return { ...base, applicable: true, source: evaluation.source, ...label, quantities: evaluation.quantities.map(quantityJson), notes: evaluation.notes };
+  return {
+    ...base,
+    applicable: true,
+    source: evaluation.source,
+    ...label,
+    quantities: evaluation.quantities.map(quantityJson),
+    notes: evaluation.notes,
+  };
 }
 
 function jsonReport(at: Params, rows: readonly TableRow[]) {
   return {
     params: paramsJson(at),
     conventions: CONVENTIONS,
-    rows: rows.map((r) => ({ task: r.task, arch: r.arch, ...(r.note !== undefined && { note: r.note }), results: r.results.map(resultJson) })),
+    rows: rows.map((r) => ({
+      task: r.task,
+      arch: r.arch,
+      ...(r.note !== undefined && { note: r.note }),
+      results: r.results.map(resultJson),
+    })),
   };
 }
 
@@ -117,23 +147,47 @@ function humanReport(at: Params, rows: readonly TableRow[]): string {
   const notes = new Map<string, string[]>();
   for (const row of rows) {
     // A cell with no result of the paper (open, or cited from elsewhere): its note goes in the last, unpadded column.
-    if (row.results.length === 0) lines.push([row.task, row.arch, row.note?.startsWith("open") ? "open" : "cited", "-", "-", row.note ?? ""]);
+    if (row.results.length === 0)
+      lines.push([row.task, row.arch, row.note?.startsWith("open") ? "open" : "cited", "-", "-", row.note ?? ""]);
     for (const { result, evaluation } of row.results) {
       const by = row.note?.startsWith("via") ? `via ${result.name}` : result.name;
       if (!evaluation.applicable) {
         lines.push([row.task, row.arch, result.kind, `n/a: ${evaluation.why}`, by, result.paperBound ?? result.bound]);
         continue;
       }
-      const kind = result.kind === "upper" ? "upper (paper's formula)" : evaluation.source === "derived" ? "lower (derived)" : "lower";
-      lines.push([row.task, row.arch, kind, evaluation.quantities.map((q) => q.text).join(", "), by, evaluation.quantities.map((q) => q.formula).join("; ")]);
-      for (const n of evaluation.notes) notes.set(n, [...(notes.get(n) ?? []), result.name].filter((v, i, a) => a.indexOf(v) === i));
+      const kind =
+        result.kind === "upper"
+          ? "upper (paper's formula)"
+          : evaluation.source === "derived"
+            ? "lower (derived)"
+            : "lower";
+      lines.push([
+        row.task,
+        row.arch,
+        kind,
+        evaluation.quantities.map((q) => q.text).join(", "),
+        by,
+        evaluation.quantities.map((q) => q.formula).join("; "),
+      ]);
+      for (const n of evaluation.notes)
+        notes.set(
+          n,
+          [...(notes.get(n) ?? []), result.name].filter((v, i, a) => a.indexOf(v) === i),
+        );
     }
   }
   const widths = lines[0]!.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
-  const table = lines.map((l) => l.map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ").trimEnd());
+  const table = lines.map((l) =>
+    l
+      .map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
   const head = `N = ${at.n}, p = ${at.p}, |Σ| = ${at.alphabet}, γ = ${ratString(at.gamma)}, k = ${at.sparsity}; log N = ⌈log2 N⌉ = ${log2Ceil(at.n)}`;
   const foot = [...notes].map(([text, who]) => `- ${who.join(", ")}: ${text}`);
-  const cells = rows.filter((r) => r.note !== undefined && r.results.length > 0).map((r) => `- ${r.task}, ${r.arch}: ${r.note}`);
+  const cells = rows
+    .filter((r) => r.note !== undefined && r.results.length > 0)
+    .map((r) => `- ${r.task}, ${r.arch}: ${r.note}`);
   const notesBlock = cells.length + foot.length > 0 ? ["", "notes:", ...cells, ...foot] : [];
   return `${[head, "", ...table, ...notesBlock].join("\n")}\n`;
 }

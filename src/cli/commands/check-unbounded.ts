@@ -25,24 +25,52 @@ export function missingBound(model: Model, task: Task): string | undefined {
     theoremFor(model, task);
     return undefined;
   } catch (e) {
-    if (e instanceof CcboundError && e.code === "unsupported") return `none: ${e.message}${e.hint ? ` (${e.hint})` : ""}`;
+    if (e instanceof CcboundError && e.code === "unsupported")
+      return `none: ${e.message}${e.hint ? ` (${e.hint})` : ""}`;
     throw e;
   }
 }
 
-export function checkAgainstTask(loaded: LoadedModel, task: Task, reason: string, o: { seed: number; args: string; json: boolean }): number {
+export function checkAgainstTask(
+  loaded: LoadedModel,
+  task: Task,
+  reason: string,
+  o: { seed: number; args: string; json: boolean },
+): number {
   const check = verifyWeights(loaded.spec, task, { seed: o.seed });
   const wrong = check.counterexample;
   const replay = wrong ? `ccbound eval ${o.args} --input ${shellQuote(wrong.tokens.join(" "))}` : undefined;
   if (o.json) {
-    printJson({ model: { path: loaded.path, sha256: loaded.sha256, kind: loaded.model.kind }, task: { name: task.name, n: task.n, params: task.params }, bound: reason, verdict: wrong ? "wrong" : "survived", check, ...(replay && { replay }) });
+    printJson({
+      model: { path: loaded.path, sha256: loaded.sha256, kind: loaded.model.kind },
+      task: { name: task.name, n: task.n, params: task.params },
+      bound: reason,
+      verdict: wrong ? "wrong" : "survived",
+      check,
+      ...(replay && { replay }),
+    });
   } else {
     printRows([
       ["model", `${loaded.path} (${describeModel(loaded.spec)})`],
       ["bound", reason],
-      ["check", wrong ? `the model run on the task's inputs (${check.mode}, seed ${check.seed}): input ${check.inputs.toLocaleString("en")} is answered wrongly` : `the model run on ${describeInputs(check)}, against the task's answers`],
-      ["verdict", wrong ? `WRONG: answers "${wrong.answer}" where the task says "${wrong.expected}"` : "SURVIVED: right on every input checked"],
-      ...(wrong && replay ? ([["input", wrong.tokens.join(" ")], ["replay", replay]] as [string, string][]) : []),
+      [
+        "check",
+        wrong
+          ? `the model run on the task's inputs (${check.mode}, seed ${check.seed}): input ${check.inputs.toLocaleString("en")} is answered wrongly`
+          : `the model run on ${describeInputs(check)}, against the task's answers`,
+      ],
+      [
+        "verdict",
+        wrong
+          ? `WRONG: answers "${wrong.answer}" where the task says "${wrong.expected}"`
+          : "SURVIVED: right on every input checked",
+      ],
+      ...(wrong && replay
+        ? ([
+            ["input", wrong.tokens.join(" ")],
+            ["replay", replay],
+          ] as [string, string][])
+        : []),
     ]);
   }
   return wrong ? EXIT.refuted : EXIT.survived;

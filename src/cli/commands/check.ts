@@ -36,37 +36,69 @@ interface CheckOptions extends ModelOptions, TaskFlags {
 }
 
 export function registerCheck(program: Command): void {
-  modelOptions(taskFlags(program
-    .command("check")
-    .description("compare what a model sends across a split with the lower bound for a task, then search for an input it gets wrong")
-    .argument("<model>", "model file (JSON or safetensors)")
-    .option("--split <K|odd-even>", "where Alice's part ends (a cut K) or odd-even; default: the reduction's own split")
-    .option("--strategy <S>", `search: ${STRATEGIES.join(", ")} (dedup: INDEX tasks only; rho: fooling-set tasks, bounded memory)`, oneOf("--strategy", STRATEGIES), "auto")
-    .option("--budget <R>", "most protocol runs (Alice messages) to compute", wholeNumber("--budget", 1, 2 ** 48), DEFAULT_BUDGET)
-    .option("--seed <S>", "seed for sampling (printed either way)", wholeNumber("--seed", 0, 2 ** 32 - 1))
-    .option("--max-points <N>", `rho: most distinguished points to keep, the memory bound (default ${DEFAULT_MAX_POINTS})`, wholeNumber("--max-points", 1, 2 ** 28))
-    .option("--workers <W>", "worker threads for fooling-set searches (default: available cores; the result does not depend on it)", wholeNumber("--workers", 1, 1024))
-    .option("--shard <i/n>", "compute shard i of n of a fooling-set search (a job array); needs --out; combine with ccbound merge")
-    .option("--out <file>", "with --shard: the shard file to write")
-    .option("--cert <file>", "write the certificate here when the model is refuted")
-    .option("--json", "one JSON object on stdout")))
-    .action(async (modelPath: string, o: CheckOptions) => {
-      process.exitCode = await check(modelPath, o);
-    });
+  modelOptions(
+    taskFlags(
+      program
+        .command("check")
+        .description(
+          "compare what a model sends across a split with the lower bound for a task, then search for an input it gets wrong",
+        )
+        .argument("<model>", "model file (JSON or safetensors)")
+        .option(
+          "--split <K|odd-even>",
+          "where Alice's part ends (a cut K) or odd-even; default: the reduction's own split",
+        )
+        .option(
+          "--strategy <S>",
+          `search: ${STRATEGIES.join(", ")} (dedup: INDEX tasks only; rho: fooling-set tasks, bounded memory)`,
+          oneOf("--strategy", STRATEGIES),
+          "auto",
+        )
+        .option(
+          "--budget <R>",
+          "most protocol runs (Alice messages) to compute",
+          wholeNumber("--budget", 1, 2 ** 48),
+          DEFAULT_BUDGET,
+        )
+        .option("--seed <S>", "seed for sampling (printed either way)", wholeNumber("--seed", 0, 2 ** 32 - 1))
+        .option(
+          "--max-points <N>",
+          `rho: most distinguished points to keep, the memory bound (default ${DEFAULT_MAX_POINTS})`,
+          wholeNumber("--max-points", 1, 2 ** 28),
+        )
+        .option(
+          "--workers <W>",
+          "worker threads for fooling-set searches (default: available cores; the result does not depend on it)",
+          wholeNumber("--workers", 1, 1024),
+        )
+        .option(
+          "--shard <i/n>",
+          "compute shard i of n of a fooling-set search (a job array); needs --out; combine with ccbound merge",
+        )
+        .option("--out <file>", "with --shard: the shard file to write")
+        .option("--cert <file>", "write the certificate here when the model is refuted")
+        .option("--json", "one JSON object on stdout"),
+    ),
+  ).action(async (modelPath: string, o: CheckOptions) => {
+    process.exitCode = await check(modelPath, o);
+  });
 }
 
 async function check(modelPath: string, o: CheckOptions): Promise<number> {
-  if (o.cert !== undefined && resolve(o.cert) === resolve(modelPath)) fail("invalid-flag", "the certificate would overwrite the model file", "--cert");
+  if (o.cert !== undefined && resolve(o.cert) === resolve(modelPath))
+    fail("invalid-flag", "the certificate would overwrite the model file", "--cert");
   checkShardFlags(modelPath, o);
   const loaded = loadModel(modelPath, o);
   const task = taskOf(o);
   const seed = o.seed ?? freshSeed();
   const reason = missingBound(loaded.model, task);
   if (reason !== undefined) {
-    if (o.shard !== undefined) fail("invalid-flag", `--shard splits a search for a lower bound, and there is ${reason}`, "--shard");
+    if (o.shard !== undefined)
+      fail("invalid-flag", `--shard splits a search for a lower bound, and there is ${reason}`, "--shard");
     return checkAgainstTask(loaded, task, reason, { seed, args: modelArgs(modelPath, o), json: o.json === true });
   }
-  const onProgress = (phase: string, runs: number) => progress.show(`${phase}: ${runs.toLocaleString("en")} protocol runs`);
+  const onProgress = (phase: string, runs: number) =>
+    progress.show(`${phase}: ${runs.toLocaleString("en")} protocol runs`);
   const again = [
     `ccbound check ${modelArgs(modelPath, o)} ${taskArgs(o)}`,
     o.split === undefined ? "" : ` --split ${o.split}`,
@@ -74,33 +106,67 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
     ` --budget ${o.budget} --seed ${seed}`,
     o.maxPoints === undefined ? "" : ` --max-points ${o.maxPoints}`,
   ].join("");
-  const options = { strategy: o.strategy, budget: o.budget, seed, onProgress, workers: o.workers ?? defaultWorkers(), ...(o.split !== undefined && { split: o.split }), ...(o.maxPoints !== undefined && { maxPoints: o.maxPoints }) };
+  const options = {
+    strategy: o.strategy,
+    budget: o.budget,
+    seed,
+    onProgress,
+    workers: o.workers ?? defaultWorkers(),
+    ...(o.split !== undefined && { split: o.split }),
+    ...(o.maxPoints !== undefined && { maxPoints: o.maxPoints }),
+  };
   if (o.shard !== undefined) return shard(loaded, task, o, options, again);
   const verdict = await refuteParallel(loaded.spec, task, options);
   progress.done();
-  return report({ loaded, task, verdict, args: modelArgs(modelPath, o), again, ...(o.cert !== undefined && { cert: o.cert }), json: o.json === true });
+  return report({
+    loaded,
+    task,
+    verdict,
+    args: modelArgs(modelPath, o),
+    again,
+    ...(o.cert !== undefined && { cert: o.cert }),
+    json: o.json === true,
+  });
 }
 
 /** --shard: fooling-set tasks only, with --out and without --cert (the certificate comes from merge). */
 function checkShardFlags(modelPath: string, o: CheckOptions): void {
   if (o.shard === undefined) {
-    if (o.out !== undefined) fail("invalid-flag", "--out writes a shard file and needs --shard i/n", "--out", "for a certificate use --cert");
+    if (o.out !== undefined)
+      fail("invalid-flag", "--out writes a shard file and needs --shard i/n", "--out", "for a certificate use --cert");
     return;
   }
   parseShard(o.shard);
   if (o.out === undefined) fail("invalid-flag", "--shard needs --out FILE for the shard's results", "--shard");
-  if (resolve(o.out) === resolve(modelPath)) fail("invalid-flag", "the shard file would overwrite the model file", "--out");
-  if (o.cert !== undefined) fail("invalid-flag", "a shard has no verdict of its own: pass --cert to ccbound merge", "--cert");
-  if (!TWO_WAY_TASKS.includes(o.task)) fail("invalid-flag", `--shard splits fooling-set searches (${TWO_WAY_TASKS.join(", ")}); ${o.task} is searched through INDEX`, "--shard");
+  if (resolve(o.out) === resolve(modelPath))
+    fail("invalid-flag", "the shard file would overwrite the model file", "--out");
+  if (o.cert !== undefined)
+    fail("invalid-flag", "a shard has no verdict of its own: pass --cert to ccbound merge", "--cert");
+  if (!TWO_WAY_TASKS.includes(o.task))
+    fail(
+      "invalid-flag",
+      `--shard splits fooling-set searches (${TWO_WAY_TASKS.join(", ")}); ${o.task} is searched through INDEX`,
+      "--shard",
+    );
 }
 
-async function shard(loaded: LoadedModel, task: Task, o: CheckOptions, options: Parameters<typeof refuteParallel>[2] & { seed: number }, again: string): Promise<number> {
+async function shard(
+  loaded: LoadedModel,
+  task: Task,
+  o: CheckOptions,
+  options: Parameters<typeof refuteParallel>[2] & { seed: number },
+  again: string,
+): Promise<number> {
   const index = parseShard(o.shard!);
   const plan = planTwoWay(loaded.model, task, { ...options, spec: loaded.spec });
   const job = searchJob(loaded.spec, task, { ...options, budget: plan.budget });
   const work = await runShard(plan, job, index, options.workers ?? 1);
   const { spec: _spec, ...jobWithoutSpec } = job;
-  const modelFlags = Object.fromEntries((["format", "nonlinearity", "vocab", "labels"] as const).filter((k) => o[k] !== undefined).map((k) => [k, String(o[k])]));
+  const modelFlags = Object.fromEntries(
+    (["format", "nonlinearity", "vocab", "labels"] as const)
+      .filter((k) => o[k] !== undefined)
+      .map((k) => [k, String(o[k])]),
+  );
   const file: ShardFile = {
     ccbound: "shard",
     version: 1,
@@ -114,7 +180,12 @@ async function shard(loaded: LoadedModel, task: Task, o: CheckOptions, options: 
   writeFileAtomic(o.out!, `${JSON.stringify(file)}\n`);
   const line = `shard ${index.index}/${index.count}: ${work.runs} protocol runs, ${work.ended === "finding" ? "stopped at a finding of its own" : work.ended === "budget" ? "its share of the budget done" : "all its draws done"}`;
   if (o.json) printJson({ shard: index, runs: work.runs, ended: work.ended, out: o.out });
-  else printRows([["shard", line], ["wrote", o.out!], ["next", "ccbound merge SHARD-FILES [--cert FILE]"]]);
+  else
+    printRows([
+      ["shard", line],
+      ["wrote", o.out!],
+      ["next", "ccbound merge SHARD-FILES [--cert FILE]"],
+    ]);
   return EXIT.ok;
 }
 
@@ -167,7 +238,8 @@ function verdictLine(v: Verdict): string {
       return `REFUTED: answers "${v.finding.answer}" where the task says "${v.finding.expected}" (${how})`;
     }
     case "survived":
-      if (v.mode === "exhaustive" && v.scope === "task") return `SURVIVED: right on all ${v.inputs} inputs of the task (exhaustive)`;
+      if (v.mode === "exhaustive" && v.scope === "task")
+        return `SURVIVED: right on all ${v.inputs} inputs of the task (exhaustive)`;
       return v.mode === "exhaustive"
         ? `SURVIVED: right on all ${v.inputs} inputs of ${v.theorem.name}'s family (exhaustive there), which is not all ${v.taskInputs} inputs of the task`
         : `SURVIVED: right on ${v.samples} sampled inputs of ${v.theorem.name}'s reduction, with no collision (sampled, seed ${v.seed})`;
@@ -176,16 +248,29 @@ function verdictLine(v: Verdict): string {
   }
 }
 
-function humanReport(path: string, what: string, kind: Model["kind"], v: Verdict, certPath: string | undefined, replay: string): [string, string][] {
+function humanReport(
+  path: string,
+  what: string,
+  kind: Model["kind"],
+  v: Verdict,
+  certPath: string | undefined,
+  replay: string,
+): [string, string][] {
   const below = v.messageBits < v.requiredBits;
   const sent =
     kind === "recurrent"
       ? ["state", `${v.messageBits} bits cross the cut at ${v.split} (Theorem 2: Alice sends her final state)`]
-      : ["protocol", `${v.messageBits} bits cross the split ${v.split} (Theorem 4: the last token, maxima, normalisers and weighted sums)`];
+      : [
+          "protocol",
+          `${v.messageBits} bits cross the split ${v.split} (Theorem 4: the last token, maxima, normalisers and weighted sums)`,
+        ];
   const rows: [string, string][] = [
     ["model", `${path} (${what})`],
     sent as [string, string],
-    ["bound", `${v.theorem.name}: ${v.theorem.bound}, here ${v.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`],
+    [
+      "bound",
+      `${v.theorem.name}: ${v.theorem.bound}, here ${v.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`,
+    ],
     ["reduction", reductionLine(v)],
     ["search", `${v.strategy}: ${v.stats.runs} protocol runs, ${v.stats.steps} model steps, seed ${v.seed}`],
   ];
@@ -217,19 +302,39 @@ function countText(n: bigint): string {
   return /^10*$/.test(bits) && bits.length > 4 ? `2^${bits.length - 1}` : n.toLocaleString("en");
 }
 
-function jsonReport(path: string, sha256: string, kind: Model["kind"], v: Verdict, certificate: Certificate | undefined, replay: string) {
+function jsonReport(
+  path: string,
+  sha256: string,
+  kind: Model["kind"],
+  v: Verdict,
+  certificate: Certificate | undefined,
+  replay: string,
+) {
   return {
     verdict: v.kind,
     ...(v.kind === "survived" && {
       mode: v.mode,
-      ...(v.mode === "exhaustive" ? { scope: v.scope, inputs: v.inputs.toString(), taskInputs: v.taskInputs.toString() } : { samples: v.samples }),
+      ...(v.mode === "exhaustive"
+        ? { scope: v.scope, inputs: v.inputs.toString(), taskInputs: v.taskInputs.toString() }
+        : { samples: v.samples }),
     }),
     ...(v.kind === "inconclusive" && { reason: v.reason }),
     model: { path, sha256, messageBits: v.messageBits, ...(kind === "recurrent" && { stateBits: v.messageBits }) },
     split: v.split,
     reduction: { problem: v.reduction.problem, inputs: v.reduction.inputs.toString() },
-    bound: { theorem: v.theorem.id, statement: v.theorem.bound, requiredBits: v.requiredBits, below: v.messageBits < v.requiredBits },
-    search: { strategy: v.strategy, runs: v.stats.runs, steps: v.stats.steps, seed: v.seed, ...(v.rho && { rho: v.rho }) },
+    bound: {
+      theorem: v.theorem.id,
+      statement: v.theorem.bound,
+      requiredBits: v.requiredBits,
+      below: v.messageBits < v.requiredBits,
+    },
+    search: {
+      strategy: v.strategy,
+      runs: v.stats.runs,
+      steps: v.stats.steps,
+      seed: v.seed,
+      ...(v.rho && { rho: v.rho }),
+    },
     ...(certificate && { certificate }),
     replay,
   };

@@ -13,7 +13,9 @@ import { VERSION } from "../../version.js";
 export function registerCite(program: Command): void {
   program
     .command("cite")
-    .description("BibTeX for the paper and a citable reference to a result's writeup (tool version, SHA-256 of its checked outputs)")
+    .description(
+      "BibTeX for the paper and a citable reference to a result's writeup (tool version, SHA-256 of its checked outputs)",
+    )
     .argument("<id>", "a result: thm3, prop9, lemma4, cor8.1, ... (ccbound bounds lists them by name)")
     .action((id: string) => cite(id));
 }
@@ -22,13 +24,20 @@ function cite(id: string): void {
   const result = findResult(id);
   if (!result) {
     const near = closest(id.toLowerCase(), RESULT_IDS);
-    fail("invalid-flag", `no result "${id}" in the registry`, "cite", near ? `did you mean ${near}?` : `one of ${RESULT_IDS.join(", ")}`);
+    fail(
+      "invalid-flag",
+      `no result "${id}" in the registry`,
+      "cite",
+      near ? `did you mean ${near}?` : `one of ${RESULT_IDS.join(", ")}`,
+    );
   }
   const paper = paperBibtex();
   const path = join(PACKAGE_ROOT, result.writeup);
   if (!existsSync(path)) {
     process.stdout.write(paper);
-    process.stderr.write(`ccbound: ${result.name} has no writeup yet (${result.writeup}); the entry above cites the paper\n`);
+    process.stderr.write(
+      `ccbound: ${result.name} has no writeup yet (${result.writeup}); the entry above cites the paper\n`,
+    );
     return;
   }
   const writeup = parseWriteup(readTextFile(path), result.writeup);

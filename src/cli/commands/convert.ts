@@ -20,7 +20,10 @@ function convert(inPath: string, outPath: string, o: ModelOptions): void {
   const written = writeModelFile(outPath, spec);
   const format = spec.arch === "dfa" ? undefined : spec.format;
   // A widened file says how to get the format's own dtype: round the weights on the way (convert --format).
-  const stored = written.kind === "safetensors" && written.widenedFrom && format ? `${written.stored}; --format ${format} rounds them in the file` : written.stored;
+  const stored =
+    written.kind === "safetensors" && written.widenedFrom && format
+      ? `${written.stored}; --format ${format} rounds them in the file`
+      : written.stored;
   printRows([
     ["wrote", `${outPath} (${describeModel(spec)})`],
     ["stored", stored],

@@ -23,7 +23,9 @@ interface MergeOptions {
 export function registerMerge(program: Command): void {
   program
     .command("merge")
-    .description("combine the shard files of one search (check --shard i/n --out FILE) into its verdict and certificate")
+    .description(
+      "combine the shard files of one search (check --shard i/n --out FILE) into its verdict and certificate",
+    )
     .argument("<files...>", "the shard files, one per shard")
     .option("--model <file>", "the model file, when it is no longer where the shards read it (its SHA-256 must match)")
     .option("--cert <file>", "write the certificate here when the model is refuted")
@@ -40,18 +42,40 @@ async function merge(files: readonly string[], o: MergeOptions): Promise<number>
   const modelPath = o.model ?? first.model.path;
   const loaded = loadModel(modelPath, first.model.options as ModelOptions);
   if (loaded.sha256 !== first.model.sha256) {
-    fail("invalid-input", `the model at ${modelPath} (SHA-256 ${loaded.sha256.slice(0, 12)}…) is not the one the shards ran (${first.model.sha256.slice(0, 12)}…)`, "--model");
+    fail(
+      "invalid-input",
+      `the model at ${modelPath} (SHA-256 ${loaded.sha256.slice(0, 12)}…) is not the one the shards ran (${first.model.sha256.slice(0, 12)}…)`,
+      "--model",
+    );
   }
   const job: SearchJob = { ...first.job, spec: loaded.spec };
   const task = taskOfJob(job);
   const plan = planTwoWay(loaded.model, task, { ...searchJobOptions(job), spec: loaded.spec });
-  const result = await mergeShards(plan, shards.map((s) => s.file.work), (runs) => progress.show(`merge: ${runs.toLocaleString("en")} protocol runs`));
+  const result = await mergeShards(
+    plan,
+    shards.map((s) => s.file.work),
+    (runs) => progress.show(`merge: ${runs.toLocaleString("en")} protocol runs`),
+  );
   progress.done();
-  return report({ loaded, task, verdict: twoWayVerdict(plan, result), args: first.model.args, again: first.replay, ...(o.cert !== undefined && { cert: o.cert }), json: o.json === true });
+  return report({
+    loaded,
+    task,
+    verdict: twoWayVerdict(plan, result),
+    args: first.model.args,
+    again: first.replay,
+    ...(o.cert !== undefined && { cert: o.cert }),
+    json: o.json === true,
+  });
 }
 
 function searchJobOptions(job: SearchJob) {
-  return { strategy: job.strategy, budget: job.budget, seed: job.seed, ...(job.maxPoints !== undefined && { maxPoints: job.maxPoints }), ...(job.split !== undefined && { split: job.split }) };
+  return {
+    strategy: job.strategy,
+    budget: job.budget,
+    seed: job.seed,
+    ...(job.maxPoints !== undefined && { maxPoints: job.maxPoints }),
+    ...(job.split !== undefined && { split: job.split }),
+  };
 }
 
 /** One search, every shard once: otherwise one line naming the files, and exit 2. */
@@ -60,18 +84,28 @@ function checkShardSet(shards: readonly { path: string; file: ShardFile }[]): vo
   if (!first) return fail("invalid-flag", "no shard files given", "merge");
   for (const s of shards) {
     if (searchIdentity(s.file) !== searchIdentity(first.file)) {
-      fail("invalid-input", `${s.path} and ${first.path} are shards of different searches (${difference(s.file, first.file)})`, s.path);
+      fail(
+        "invalid-input",
+        `${s.path} and ${first.path} are shards of different searches (${difference(s.file, first.file)})`,
+        s.path,
+      );
     }
   }
   const count = first.file.shard.count;
   const byIndex = new Map<number, string>();
   for (const s of shards) {
     const other = byIndex.get(s.file.shard.index);
-    if (other !== undefined) fail("invalid-input", `${other} and ${s.path} are both shard ${s.file.shard.index}/${count}`, s.path);
+    if (other !== undefined)
+      fail("invalid-input", `${other} and ${s.path} are both shard ${s.file.shard.index}/${count}`, s.path);
     byIndex.set(s.file.shard.index, s.path);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
-  if (missing.length > 0) fail("invalid-input", `shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing (${shards.length} of ${count} given)`, "merge");
+  if (missing.length > 0)
+    fail(
+      "invalid-input",
+      `shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing (${shards.length} of ${count} given)`,
+      "merge",
+    );
 }
 
 /** The first field in which two shards' searches differ, for the error line. */
@@ -88,7 +122,7 @@ function difference(a: ShardFile, b: ShardFile): string {
     ["shard count", a.shard.count, b.shard.count],
     ["tool version", a.tool.version, b.tool.version],
   ];
-  const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v) ?? "none");
+  const show = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "none"));
   const d = fields.find(([, x, y]) => JSON.stringify(x) !== JSON.stringify(y));
   return d ? `${d[0]} ${show(d[1])} vs ${show(d[2])}` : "their replay commands differ";
 }
@@ -100,10 +134,21 @@ const shardSchema = z.strictObject({
   ccbound: z.literal("shard"),
   version: z.literal(1),
   tool: z.strictObject({ name: z.literal("ccbound"), version: z.string().min(1) }),
-  shard: z.strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) }).refine((s) => s.index <= s.count, "index must be at most count"),
-  model: z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256"), options: z.record(z.string(), z.string()), args: z.string() }),
+  shard: z
+    .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
+    .refine((s) => s.index <= s.count, "index must be at most count"),
+  model: z.strictObject({
+    path: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256"),
+    options: z.record(z.string(), z.string()),
+    args: z.string(),
+  }),
   job: z.strictObject({
-    task: z.strictObject({ name: z.string().min(1), n: z.number().int().min(1), params: z.record(z.string(), z.number()) }),
+    task: z.strictObject({
+      name: z.string().min(1),
+      n: z.number().int().min(1),
+      params: z.record(z.string(), z.number()),
+    }),
     strategy: z.enum(STRATEGIES),
     budget: z.number().int().min(1),
     seed: count,
@@ -113,7 +158,17 @@ const shardSchema = z.strictObject({
   replay: z.string().min(1),
   work: z.strictObject({
     kind: z.enum(["rho", "table"]),
-    trails: z.array(z.strictObject({ j: count, end: z.enum(["dp", "wrong", "cycle", "cut"]), runs: count, point: hex, other: hex.optional() })).optional(),
+    trails: z
+      .array(
+        z.strictObject({
+          j: count,
+          end: z.enum(["dp", "wrong", "cycle", "cut"]),
+          runs: count,
+          point: hex,
+          other: hex.optional(),
+        }),
+      )
+      .optional(),
     blocks: z.array(z.strictObject({ block: count, digests: z.array(z.string()), wrong: z.array(count) })).optional(),
     runs: count,
     ended: z.enum(["finding", "budget", "end"]),
@@ -122,5 +177,9 @@ const shardSchema = z.strictObject({
 
 function readShardFile(path: string): ShardFile {
   const value = parseJsonText(readTextFile(path), path);
-  return validateWith(shardSchema, value, { code: "invalid-input", where: path, what: "not a ccbound shard file" }) as ShardFile;
+  return validateWith(shardSchema, value, {
+    code: "invalid-input",
+    where: path,
+    what: "not a ccbound shard file",
+  }) as ShardFile;
 }

@@ -15,7 +15,9 @@ interface ProveOptions {
 export function registerProve(program: Command): void {
   program
     .command("prove")
-    .description("re-run the checked commands of writeups (default: every proofs/*.md) and fail on any difference from the recorded output")
+    .description(
+      "re-run the checked commands of writeups (default: every proofs/*.md) and fail on any difference from the recorded output",
+    )
     .argument("[files...]", "writeups (Markdown)")
     .option("--update", "re-record the outputs and exit codes that differ (pins are never rewritten)")
     .action(async (files: string[], o: ProveOptions) => {
@@ -27,7 +29,9 @@ export function registerProve(program: Command): void {
 function defaultWriteups(): string[] {
   const dir = join(PACKAGE_ROOT, "proofs");
   if (!existsSync(dir)) fail("invalid-input", "no writeups: this installation has no proofs/ directory", dir);
-  const found = readdirSync(dir).filter((f) => f.endsWith(".md")).sort();
+  const found = readdirSync(dir)
+    .filter((f) => f.endsWith(".md"))
+    .sort();
   if (found.length === 0) fail("invalid-input", "no writeups in proofs/", dir);
   return found.map((f) => join(dir, f));
 }
@@ -64,7 +68,8 @@ async function prove(files: string[], o: ProveOptions): Promise<number> {
     if (o.update && !pinDrift) continue;
     drifted += 1;
     process.stdout.write(`DRIFT    ${path}  ${what}\n`);
-    for (const d of r.drifts) if (!o.update || d.kind === "pin") for (const line of describeDrift(path, d)) process.stdout.write(`  ${line}\n`);
+    for (const d of r.drifts)
+      if (!o.update || d.kind === "pin") for (const line of describeDrift(path, d)) process.stdout.write(`  ${line}\n`);
   }
   const n = reports.length;
   const summary =

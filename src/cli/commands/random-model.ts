@@ -33,44 +33,70 @@ interface RandomModelFlags extends Partial<TaskFlags> {
 const ARCHS = [...CELL_TYPES, "dfa", "transformer"] as const;
 
 export function registerRandomModel(program: Command): void {
-  taskFlags(program
-    .command("random-model")
-    .description("write a random model whose vocabulary and outputs fit a task (or a plain vocabulary)")
-    .requiredOption("--arch <A>", `${ARCHS.join(", ")}`, oneOf("--arch", ARCHS))
-    .requiredOption("--hidden <M>", "hidden units per layer (dfa: number of states; transformer: width d)", wholeNumber("--hidden", 1, 4096))
-    .option("--format <F>", "number format: float64, float32, float16, bfloat16, fixed:I.F[:nearest]", "float32"), false)
+  taskFlags(
+    program
+      .command("random-model")
+      .description("write a random model whose vocabulary and outputs fit a task (or a plain vocabulary)")
+      .requiredOption("--arch <A>", `${ARCHS.join(", ")}`, oneOf("--arch", ARCHS))
+      .requiredOption(
+        "--hidden <M>",
+        "hidden units per layer (dfa: number of states; transformer: width d)",
+        wholeNumber("--hidden", 1, 4096),
+      )
+      .option("--format <F>", "number format: float64, float32, float16, bfloat16, fixed:I.F[:nearest]", "float32"),
+    false,
+  )
     .option("--vocab <V>", "instead of --task: tokens 0..V-1", wholeNumber("--vocab", 1, 4096))
     .option("--labels <L>", "with --vocab: labels 0..L-1", wholeNumber("--labels", 1, 4096), 2)
     .option("--seed <S>", "seed", wholeNumber("--seed", 0, 2 ** 32 - 1), 0)
     .option("--layers <L>", "stacked layers", wholeNumber("--layers", 1, 16), 1)
     .option("--embed <D>", "embedding width (default: hidden)", wholeNumber("--embed", 1, 4096))
-    .option("--nonlinearity <f>", "elman nonlinearity: tanh, relu", oneOf("--nonlinearity", ["tanh", "relu"] as const), "tanh")
+    .option(
+      "--nonlinearity <f>",
+      "elman nonlinearity: tanh, relu",
+      oneOf("--nonlinearity", ["tanh", "relu"] as const),
+      "tanh",
+    )
     .option("--heads <H>", "transformer: heads per layer", wholeNumber("--heads", 1, 64), 1)
     .option("--head-width <m>", "transformer: head width m (default: d)", wholeNumber("--head-width", 1, 4096))
     .option("--ffn <f>", "transformer: FFN width, 0 for none (default 2d)", wholeNumber("--ffn", 0, 4096))
-    .option("--max-length <L>", "transformer: longest input (default: the task's input length)", wholeNumber("--max-length", 1, 4096))
+    .option(
+      "--max-length <L>",
+      "transformer: longest input (default: the task's input length)",
+      wholeNumber("--max-length", 1, 4096),
+    )
     .option("--layer-norm", "transformer: layer norm after each residual")
     .option("--out <file>", "write here instead of stdout")
     .action((o: RandomModelFlags) => {
       const { vocab, labels, length } = vocabulary(o);
       parseFormat(o.format); // one clear line for a bad format before anything is built
       checkSize(o, vocab.length, labels.length, length);
-      const spec = o.arch === "transformer" ? transformerOf(o, vocab, labels, length) : randomModel({ ...o, arch: o.arch, vocab, labels, ...(o.embed !== undefined && { embed: o.embed }) });
+      const spec =
+        o.arch === "transformer"
+          ? transformerOf(o, vocab, labels, length)
+          : randomModel({ ...o, arch: o.arch, vocab, labels, ...(o.embed !== undefined && { embed: o.embed }) });
       if (o.out) writeModelFile(o.out, spec);
       else process.stdout.write(modelFileText(spec, "random-model"));
     });
 }
 
 function vocabulary(o: RandomModelFlags): { vocab: string[]; labels: string[]; length?: number } {
-  if ((o.task === undefined) === (o.vocab === undefined)) fail("invalid-flag", "give either --task with --n, or --vocab", "--task");
+  if ((o.task === undefined) === (o.vocab === undefined))
+    fail("invalid-flag", "give either --task with --n, or --vocab", "--task");
   if (o.vocab !== undefined) return { vocab: alphabet(o.vocab), labels: alphabet(o.labels) };
   if (o.n === undefined) fail("invalid-flag", "--task needs --n", "--n");
   const task = taskOf(o as TaskFlags);
   return { vocab: [...task.vocab], labels: [...task.labels], length: task.inputLength };
 }
 
-function transformerOf(o: RandomModelFlags, vocab: string[], labels: string[], length: number | undefined): TransformerModelSpec {
-  const maxLength = o.maxLength ?? length ?? fail("invalid-flag", "a transformer with --vocab needs --max-length", "--max-length");
+function transformerOf(
+  o: RandomModelFlags,
+  vocab: string[],
+  labels: string[],
+  length: number | undefined,
+): TransformerModelSpec {
+  const maxLength =
+    o.maxLength ?? length ?? fail("invalid-flag", "a transformer with --vocab needs --max-length", "--max-length");
   return randomTransformer({
     width: o.hidden,
     heads: o.heads,
@@ -101,5 +127,11 @@ function checkSize(o: RandomModelFlags, vocab: number, labels: number, length: n
     const d = o.embed ?? h;
     numbers = vocab * d + o.layers * gates * h * (d + h + 2) + labels * (h + 1);
   }
-  if (numbers > MAX_NUMBERS) fail("too-large", `the model would have about ${numbers.toLocaleString("en")} numbers, more than a model file holds (${MAX_NUMBERS.toLocaleString("en")})`, "--hidden", "use a smaller --hidden, --heads or --layers");
+  if (numbers > MAX_NUMBERS)
+    fail(
+      "too-large",
+      `the model would have about ${numbers.toLocaleString("en")} numbers, more than a model file holds (${MAX_NUMBERS.toLocaleString("en")})`,
+      "--hidden",
+      "use a smaller --hidden, --heads or --layers",
+    );
 }

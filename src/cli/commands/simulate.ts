@@ -19,14 +19,23 @@ interface SimulateOptions extends ModelOptions, Partial<TaskFlags> {
 }
 
 export function registerSimulate(program: Command): void {
-  modelOptions(taskFlags(program
-    .command("simulate")
-    .description("run the model's protocol on one input (Theorem 2 for recurrent models, Theorem 4 for one-layer Transformers) and print the transcript with bit counts")
-    .argument("<model>", "model file (JSON or safetensors)")
-    .requiredOption("--input <tokens>", "space-separated tokens")
-    .requiredOption("--split <K|odd-even>", "Alice holds the first K tokens (or, for Transformers, the odd positions 1, 3, ...), Bob the rest")
-    .option("--json", "one JSON object on stdout"), false))
-    .action((modelPath: string, o: SimulateOptions) => simulate(modelPath, o));
+  modelOptions(
+    taskFlags(
+      program
+        .command("simulate")
+        .description(
+          "run the model's protocol on one input (Theorem 2 for recurrent models, Theorem 4 for one-layer Transformers) and print the transcript with bit counts",
+        )
+        .argument("<model>", "model file (JSON or safetensors)")
+        .requiredOption("--input <tokens>", "space-separated tokens")
+        .requiredOption(
+          "--split <K|odd-even>",
+          "Alice holds the first K tokens (or, for Transformers, the odd positions 1, 3, ...), Bob the rest",
+        )
+        .option("--json", "one JSON object on stdout"),
+      false,
+    ),
+  ).action((modelPath: string, o: SimulateOptions) => simulate(modelPath, o));
 }
 
 function simulate(modelPath: string, o: SimulateOptions): void {
@@ -38,18 +47,42 @@ function simulate(modelPath: string, o: SimulateOptions): void {
   const { result, closedForm, forwardLabel, alice, bob } = runProtocol(model, ids, o.split);
   const output = model.labels[result.output]!;
   const forwardOutput = model.labels[forwardLabel]!;
-  const messages = result.transcript.map((m) => ({ from: m.from, label: m.label, bits: m.bits.length, hex: m.bits.toHex() }));
+  const messages = result.transcript.map((m) => ({
+    from: m.from,
+    label: m.label,
+    bits: m.bits.length,
+    hex: m.bits.toHex(),
+  }));
   if (o.json) {
-    printJson({ split: o.split, messages, cost: result.cost, closedForm, output, forward: forwardOutput, ...(expected !== undefined && { expected }) });
+    printJson({
+      split: o.split,
+      messages,
+      cost: result.cost,
+      closedForm,
+      output,
+      forward: forwardOutput,
+      ...(expected !== undefined && { expected }),
+    });
     return;
   }
   printRows([
     ["alice", Array.from(alice, (p) => tokens[p]).join(" ") || "(nothing)"],
     ["bob", Array.from(bob, (p) => tokens[p]).join(" ") || "(nothing)"],
-    ...messages.map((m, i): [string, string] => [`message ${i + 1}`, `${m.from} -> ${m.from === "alice" ? "bob" : "alice"}: ${m.label}: ${m.bits} bits 0x${m.hex}`]),
-    ["cost", `${result.cost} bits (${model.kind === "recurrent" ? "Theorem 2" : "Theorem 4"}'s closed form: ${closedForm}${model.kind === "transformer" ? `; the paper's 3m(p + log N)H: ${paperTheorem4Bits(model, ids.length)}` : ""})`],
-    ["output", `${output} (${model.kind === "recurrent" ? "bob" : "both"}); forward pass: ${forwardOutput}${output === forwardOutput ? ", equal" : ", DIFFERENT"}`],
-    ...(expected === undefined ? [] : [["task", `${expected}${expected === output ? " (right)" : " (WRONG)"}`] as [string, string]]),
+    ...messages.map((m, i): [string, string] => [
+      `message ${i + 1}`,
+      `${m.from} -> ${m.from === "alice" ? "bob" : "alice"}: ${m.label}: ${m.bits} bits 0x${m.hex}`,
+    ]),
+    [
+      "cost",
+      `${result.cost} bits (${model.kind === "recurrent" ? "Theorem 2" : "Theorem 4"}'s closed form: ${closedForm}${model.kind === "transformer" ? `; the paper's 3m(p + log N)H: ${paperTheorem4Bits(model, ids.length)}` : ""})`,
+    ],
+    [
+      "output",
+      `${output} (${model.kind === "recurrent" ? "bob" : "both"}); forward pass: ${forwardOutput}${output === forwardOutput ? ", equal" : ", DIFFERENT"}`,
+    ],
+    ...(expected === undefined
+      ? []
+      : [["task", `${expected}${expected === output ? " (right)" : " (WRONG)"}`] as [string, string]]),
   ]);
 }
 
@@ -58,12 +91,25 @@ function runProtocol(model: Model, ids: Int32Array, splitText: string) {
   if (model.kind === "transformer") {
     const split = parseSplit(splitText, ids.length);
     const result = run(theorem4Protocol(model, split), tokensOf(ids, split.alice), tokensOf(ids, split.bob));
-    return { result, closedForm: theorem4Cost(model, split), forwardLabel: model.forward(ids), alice: split.alice, bob: split.bob };
+    return {
+      result,
+      closedForm: theorem4Cost(model, split),
+      forwardLabel: model.forward(ids),
+      alice: split.alice,
+      bob: split.bob,
+    };
   }
-  if (!/^\d+$/.test(splitText)) fail("invalid-flag", `a recurrent model's protocol (Theorem 2) needs a cut K, got "${splitText}"`, "--split");
+  if (!/^\d+$/.test(splitText))
+    fail("invalid-flag", `a recurrent model's protocol (Theorem 2) needs a cut K, got "${splitText}"`, "--split");
   const k = Number(splitText);
   if (k > ids.length) fail("invalid-flag", `split ${k} is past the input's ${ids.length} tokens`, "--split");
   const result = run(theorem2Protocol(model, k), ids.subarray(0, k), ids.subarray(k));
   const positions = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
-  return { result, closedForm: theorem2Cost(model), forwardLabel: forward(model, ids), alice: positions(0, k), bob: positions(k, ids.length) };
+  return {
+    result,
+    closedForm: theorem2Cost(model),
+    forwardLabel: forward(model, ids),
+    alice: positions(0, k),
+    bob: positions(k, ids.length),
+  };
 }

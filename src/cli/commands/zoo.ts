@@ -12,14 +12,24 @@ interface ZooFlags extends Partial<ZooParams> {
 export function registerZoo(program: Command): void {
   program
     .command("zoo")
-    .description(`write a model that is almost right (wrong on few inputs), for benchmarking refuters:\n${ZOO.map((e) => `  ${e.name}: ${e.summary}`).join("\n")}`)
+    .description(
+      `write a model that is almost right (wrong on few inputs), for benchmarking refuters:\n${ZOO.map((e) => `  ${e.name}: ${e.summary}`).join("\n")}`,
+    )
     .argument("<name>", ZOO.map((e) => e.name).join(", "))
     .requiredOption("--n <N>", "the task's N", wholeNumber("--n", 1, 4096))
     .option("--bits <c>", "hash-equality: bits of the hash (default 16)", wholeNumber("--bits", 1, 48))
     .option("--seed <S>", "hash-equality: seed of the hash weights (default 0)", wholeNumber("--seed", 0, 2 ** 32 - 1))
     .option("--separator", "hash-equality: the equality task with a | between the halves")
-    .option("--forget <t>", "forgetful-lookup: the 1-based position it forgets (default 1)", wholeNumber("--forget", 1, 4096))
-    .option("--remember <m>", "partial-lookup: how many leading symbols it stores (default in the model)", wholeNumber("--remember", 1, 4096))
+    .option(
+      "--forget <t>",
+      "forgetful-lookup: the 1-based position it forgets (default 1)",
+      wholeNumber("--forget", 1, 4096),
+    )
+    .option(
+      "--remember <m>",
+      "partial-lookup: how many leading symbols it stores (default in the model)",
+      wholeNumber("--remember", 1, 4096),
+    )
     .option("--out <file>", "write here instead of stdout")
     .action((name: string, o: ZooFlags) => {
       const entry = zooEntry(name);
