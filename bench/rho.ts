@@ -13,10 +13,10 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { makeTask } from "../src/tasks/index.js";
 import { hashEquality } from "../src/zoo/hash-equality.js";
-import { refuteParallel } from "../src/refute/parallel.js";
-import { RhoWalker, rhoParams } from "../src/refute/rho.js";
-import { RhoSequencer } from "../src/refute/rho-sequencer.js";
-import { uniformSpace } from "../src/refute/uniform-space.js";
+import { refuteParallel } from "../src/refute/check.js";
+import { RhoSequencer } from "../src/refute/rho/sequencer.js";
+import { uniformSpace } from "../src/refute/rho/uniform-space.js";
+import { RhoWalker, rhoParams } from "../src/refute/rho/walker.js";
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,7 +57,7 @@ for (const bits of bitsList) {
       const budget = 2 ** Math.ceil(bits / 2 + 3);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const v = await refuteParallel(spec, task, { strategy: "rho", budget, seed, workers });
+      const v = await refuteParallel(spec, task, { strategy: "rho", budget, seed, workers, only: ["rho"] });
       const wall = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const row: Row = {
@@ -66,21 +66,21 @@ for (const bits of bitsList) {
         seed,
         workers,
         verdict: v.kind,
-        runs: v.stats.runs,
-        ratio: v.stats.runs / 2 ** (bits / 2),
+        runs: v.search.runs,
+        ratio: v.search.runs / 2 ** (bits / 2),
         wallSeconds: wall,
-        runsPerSecond: v.stats.runs / wall,
+        runsPerSecond: v.search.runs / wall,
         processCpuSeconds: (cpu.user + cpu.system) / 1e6,
-        memory: v.rho && {
-          points: v.rho.points,
-          bytesPerPoint: v.rho.bytesPerPoint,
-          keptBytes: v.rho.points * v.rho.bytesPerPoint,
-          tableBytes: v.rho.tableBytes,
-          maxPoints: v.rho.maxPoints,
+        memory: v.search.rho && {
+          points: v.search.rho.points,
+          bytesPerPoint: v.search.rho.bytesPerPoint,
+          keptBytes: v.search.rho.points * v.search.rho.bytesPerPoint,
+          tableBytes: v.search.rho.tableBytes,
+          maxPoints: v.search.rho.maxPoints,
         },
-        trails: v.rho?.trails,
-        falseAlarms: v.rho?.falseAlarms,
-        distinguishedBits: v.rho?.distinguishedBits,
+        trails: v.search.rho?.trails,
+        falseAlarms: v.search.rho?.falseAlarms,
+        distinguishedBits: v.search.rho?.distinguishedBits,
         budget,
       };
       rows.push(row);
@@ -99,9 +99,10 @@ const uniform = bitsList.map((bits) => {
   for (let seed = 1; seed <= uniformSeeds; seed++) {
     const budget = 2 ** Math.ceil(bits / 2 + 3);
     const walker = new RhoWalker(uniformSpace(bits, seed), rhoParams(seed, budget, 2 ** 16));
-    const sequencer = new RhoSequencer(walker, budget, 2 ** 16);
+    const sequencer = new RhoSequencer(walker, 2 ** 16);
     let found;
-    for (let j = 0; !sequencer.exhausted && !found; j++) found = sequencer.accept(walker.trail(j));
+    for (let j = 0; sequencer.runs < budget && !found; j++)
+      found = sequencer.accept(walker.trail(j), budget - sequencer.runs);
     ratios.push(sequencer.runs / 2 ** (bits / 2));
   }
   const row = {

@@ -13,18 +13,26 @@ export { randomTransformer, type RandomTransformerOptions } from "./models/rando
 export { exactSumFor, type ExactSum, type Accumulator } from "./numeric/exact-sum.js";
 export * from "./tasks/index.js";
 export * from "./reductions/index.js";
+export { refute, refuteParallel, type RefuteOptions, type ParallelOptions } from "./refute/check.js";
 export {
-  refute,
+  planSearch,
   STRATEGIES,
-  DEFAULT_BUDGET,
+  DEFAULT_MAX_POINTS,
   type Strategy,
-  type RefuteOptions,
-  type Verdict,
-} from "./refute/refute.js";
-export { theoremFor } from "./refute/bound-for.js";
-export { foolingSearch, type FoolingOutcome, type SplitProtocol } from "./refute/fooling-search.js";
-export { refuteParallel, defaultWorkers } from "./refute/parallel.js";
-export { runShard, mergeShards, parseShard } from "./refute/shard.js";
+  type SearchOptions,
+  type SearchPlan,
+} from "./refute/plan.js";
+export { DEFAULT_BUDGET, defaultBudget } from "./refute/budget.js";
+export type { Verdict, Applied, SearchReport } from "./refute/verdict.js";
+export {
+  reductionFor,
+  applicableTheorem,
+  archClassOf,
+  type Reduction,
+  type Applicability,
+} from "./reductions/applies.js";
+export { defaultWorkers } from "./refute/parallel/pool.js";
+export { runShard, mergeShards, parseShard } from "./refute/parallel/shard.js";
 export * as constructions from "./constructions/index.js";
 export {
   CONSTRUCTIONS,
@@ -38,7 +46,7 @@ export { lastTokenRunner, type LastTokenRunner } from "./models/kv-cache.js";
 export { ZOO, zooEntry, type ZooEntry, type ZooParams } from "./zoo/index.js";
 export { hashEquality, type HashEqualityOptions } from "./zoo/hash-equality.js";
 export { countingDyck, type CountingDyckOptions } from "./zoo/counting-dyck.js";
-export type { Finding } from "./refute/finding.js";
+export type { Finding, Collision } from "./refute/finding.js";
 export { certificateOf, type Certificate } from "./refute/certificate.js";
 export { verifyCertificate, type CertificateCheck } from "./refute/verify.js";
 export { indexLookupDfa } from "./models/lookup-dfa.js";

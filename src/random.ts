@@ -8,7 +8,11 @@ export class Rng {
   private c: number;
   private d: number;
 
-  constructor(readonly seed: number) {
+  constructor(
+    readonly seed: number,
+    /** A second word of state: `Rng.keyed` gives every (key, index) pair its own stream. */
+    index = 0,
+  ) {
     let s = seed >>> 0;
     const next = () => {
       s = (s + 0x9e3779b9) >>> 0;
@@ -19,9 +23,18 @@ export class Rng {
     };
     this.a = next();
     this.b = next();
-    this.c = next();
-    this.d = next();
+    this.c = next() ^ Math.imul(index >>> 0, 0x2545f491);
+    this.d = next() ^ Math.floor(index / 2 ** 32);
     for (let i = 0; i < 12; i++) this.uint32();
+  }
+
+  /**
+   * The generator of draw `index` (0 <= index < 2^53) of the stream `key`: a function of the two alone, so draw k of a
+   * search can be made by any worker or job without the draws before it. Distinct pairs give distinct initial states
+   * (the index enters two state words injectively), unlike seeding with a 32-bit mix of both.
+   */
+  static keyed(key: number, index: number): Rng {
+    return new Rng(key, index);
   }
 
   uint32(): number {

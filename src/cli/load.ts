@@ -130,3 +130,9 @@ export function describeModel(spec: ModelSpec): string {
   const positions = spec.positionEmbedding ? `, ${spec.positionEmbedding.length} positions` : "";
   return `${layers}, hidden ${spec.layers.map((l) => l.hidden).join("/")}${positions}, ${spec.format}`;
 }
+
+/** The model flags that were given, by name: what a shard file records so that merge loads the same model. */
+export function modelFlags(o: ModelOptions): Record<string, string> {
+  const given = (["format", "nonlinearity", "vocab", "labels"] as const).filter((k) => o[k] !== undefined);
+  return Object.fromEntries(given.map((k) => [k, String(o[k])]));
+}

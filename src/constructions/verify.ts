@@ -3,7 +3,7 @@ import { lastTokenRunner } from "../models/kv-cache.js";
 import type { ModelSpec } from "../models/spec.js";
 import { Rng } from "../random.js";
 import { bind, type Binding } from "../reductions/bind.js";
-import { answerOf } from "../refute/refute-two-way.js";
+import { answerOf } from "../refute/finding.js";
 import type { Task } from "../tasks/task.js";
 
 /**

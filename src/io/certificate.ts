@@ -4,6 +4,7 @@
  * which trusts nothing written here.
  */
 import * as z from "zod";
+import { FEED_NAMES } from "../refute/portfolio/feed.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { parseJsonText } from "./json-text.js";
 import { prettyJson } from "./pretty-json.js";
@@ -20,13 +21,11 @@ const tokens = z.array(z.string());
 
 const collisionSchema = z
   .strictObject({
-    cut: count.optional().describe("Theorem 2: Alice holds the tokens before the cut; the inputs share Bob's part"),
     split: z
       .string()
       .regex(/^(\d+|odd-even)$/, 'must be a cut point K or "odd-even"')
-      .optional()
-      .describe("Theorem 4: the split of the two colliding fooling-set elements"),
-    inputs: z.tuple([tokens, tokens]),
+      .describe("where Alice's part ends: a cut K (she holds the first K tokens) or odd-even"),
+    inputs: z.tuple([tokens, tokens]).describe("two inputs on which the protocol at the split sends one transcript"),
     transcriptBits: count,
     transcriptHex: z.string().regex(/^[0-9a-f]*$/, "must be lowercase hex digits"),
   })
@@ -44,36 +43,60 @@ const collisionSchema = z
     } else if (top >= 2 ** (4 - spare)) {
       ctx.addIssue({ code: "custom", path: ["transcriptHex"], message: `is more than ${c.transcriptBits} bits long` });
     }
-    if ((c.cut === undefined) === (c.split === undefined))
-      ctx.addIssue({ code: "custom", path: [], message: "a collision names either a cut or a split" });
-    const shortest = Math.min(c.inputs[0].length, c.inputs[1].length);
-    if (c.cut !== undefined && c.cut > shortest)
-      ctx.addIssue({
-        code: "custom",
-        path: ["cut"],
-        message: `cut ${c.cut} is beyond the end of an input (length ${shortest})`,
-      });
   });
 
 /** Field order is the order of the written file. */
-export const certificateSchema = z.strictObject({
-  ccbound: z.literal("certificate"),
-  version: z.literal(1),
-  tool: z.strictObject({ name: z.literal("ccbound"), version: nonEmpty }),
-  model: z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256: 64 lowercase hex digits") }),
-  task: z.strictObject({
-    name: nonEmpty,
-    n: z.number().int().min(1),
-    params: z.record(z.string(), z.union([z.number(), z.string()])),
-  }),
-  theorem: nonEmpty,
-  input: tokens,
-  expected: z.string(),
-  answer: z.string(),
-  collision: collisionSchema.optional(),
-  search: z.strictObject({ strategy: nonEmpty, seed: z.number().int(), runs: count }),
-  replay: nonEmpty,
-});
+export const certificateSchema = z
+  .strictObject({
+    ccbound: z.literal("certificate"),
+    version: z.literal(
+      2,
+      "must be 2 (a version 1 certificate may cite a bound that does not apply: re-run ccbound check)",
+    ),
+    tool: z.strictObject({ name: z.literal("ccbound"), version: nonEmpty }),
+    kind: z.enum(["collision", "wrong-answer"]),
+    model: z.strictObject({
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256: 64 lowercase hex digits"),
+      format: nonEmpty.describe("the number format the model ran in"),
+    }),
+    task: z.strictObject({
+      name: nonEmpty,
+      n: z.number().int().min(1),
+      params: z.record(z.string(), z.number()),
+    }),
+    theorem: nonEmpty
+      .nullable()
+      .describe("the registry id of the bound a collision's argument runs; null for a wrong answer"),
+    input: tokens,
+    expected: z.string(),
+    answer: z.string(),
+    collision: collisionSchema.optional(),
+    search: z.strictObject({
+      feed: z.enum(FEED_NAMES),
+      strategy: nonEmpty,
+      seed: z.number().int(),
+      budget: z.number().int().min(1),
+      runs: count,
+    }),
+    replay: nonEmpty,
+  })
+  .superRefine((c, ctx) => {
+    // The kind says what the rest must hold: a collision cites a theorem and records the pair; a wrong answer neither.
+    if (c.kind === "collision" && (c.theorem === null || c.collision === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kind"],
+        message: "a collision certificate names a theorem and records the collision",
+      });
+    }
+    if (c.kind === "wrong-answer" && (c.theorem !== null || c.collision !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["kind"],
+        message: "a wrong-answer certificate cites no theorem and records no collision",
+      });
+    }
+  });
 
 // Compile-time proof that the schema and the interface agree, both ways.
 type Parsed = z.output<typeof certificateSchema>;

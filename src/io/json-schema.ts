@@ -21,7 +21,7 @@ export function schemaFiles(): Record<string, string> {
     ),
     "schema/certificate.schema.json": render(
       certificateSchema,
-      "ccbound certificate, version 1",
+      "ccbound certificate, version 2",
       `An input on which a model is wrong, re-checked by \`ccbound verify\`. ${SHAPES_NOTE}`,
     ),
   };

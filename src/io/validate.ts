@@ -168,6 +168,15 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, " ");
 }
 
+/** The version of each kind of file this build reads, and what to do with another. */
+const FILE_VERSIONS = {
+  model: { version: 1, hint: "" },
+  certificate: {
+    version: 2,
+    hint: " (a version 1 certificate may cite a bound that does not apply: re-run ccbound check for a new one)",
+  },
+} as const;
+
 /**
  * A ccbound file of the other kind, or of a version this build cannot read, gets one clear issue instead of a
  * screen of unrelated ones ("missing field arch", ...).
@@ -185,7 +194,7 @@ export function checkFileKind(
   }
   const v = value["version"];
   if (found === kind && typeof v === "number" && v !== version) {
-    const message = `${kind} file version ${v} is not supported, this ccbound reads version ${version}`;
+    const message = `${kind} file version ${v} is not supported, this ccbound reads version ${version}${FILE_VERSIONS[kind].hint}`;
     throw issuesError([{ path: "/version", message }], context);
   }
 }
@@ -198,6 +207,6 @@ export function validateFile<S extends z.ZodType>(
   context: ValidationContext,
 ): z.output<S> {
   checkValueCount(value, context.where);
-  checkFileKind(value, kind, 1, context);
+  checkFileKind(value, kind, FILE_VERSIONS[kind].version, context);
   return validateWith(schema, value, context);
 }

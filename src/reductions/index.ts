@@ -9,3 +9,5 @@ export * from "./split.js";
 export * from "./theorem4.js";
 export * from "./two-way-family.js";
 export * from "./nearest-neighbor.js";
+export * from "./applies.js";
+export * from "./protocol-at.js";

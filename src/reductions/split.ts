@@ -13,9 +13,11 @@ export interface Split {
   readonly name: string;
 }
 
-export function cutSplit(n: number, k: number): Split {
-  if (!Number.isInteger(k) || k < 1 || k >= n)
-    fail("invalid-flag", `a cut must be 1..${n - 1} for n = ${n} tokens, got ${k}`, "--split");
+/** Alice holds the first k tokens. `allowEmpty` admits k = 0 and k = n (one party holds nothing: simulate shows it). */
+export function cutSplit(n: number, k: number, allowEmpty = false): Split {
+  const [lo, hi] = allowEmpty ? [0, n] : [1, n - 1];
+  if (!Number.isInteger(k) || k < lo || k > hi)
+    fail("invalid-flag", `a cut must be ${lo}..${hi} for n = ${n} tokens, got ${k}`, "--split");
   return { n, alice: range(0, k), bob: range(k, n), name: String(k) };
 }
 
@@ -35,11 +37,11 @@ export function partitionSplit(n: number, alicePositions: Iterable<number>): Spl
   return { n, alice: all.filter((p) => mine.has(p)), bob: all.filter((p) => !mine.has(p)), name: "custom" };
 }
 
-/** "K" or "odd-even", as typed after --split. */
-export function parseSplit(text: string, n: number): Split {
+/** "K" or "odd-even", as typed after --split (a certificate's split too). */
+export function parseSplit(text: string, n: number, allowEmpty = false): Split {
   if (text === "odd-even") return oddEvenSplit(n);
   if (!/^\d+$/.test(text)) fail("invalid-flag", `--split takes a cut point K or "odd-even", got "${text}"`, "--split");
-  return cutSplit(n, Number(text));
+  return cutSplit(n, Number(text), allowEmpty);
 }
 
 /** A party's tokens, and the whole input from both parties' tokens. */

@@ -95,14 +95,3 @@ function pulledBack<X, Y>(
 function bitTokens(x: Bits): string[] {
   return Array.from(x, (b) => (b ? "1" : "0"));
 }
-
-/** Check a split the user asked for against the reduction's own (the fooling set is only a fooling set there). */
-export function checkSplitName(family: TwoWayFamily, asked: string | undefined): void {
-  if (asked === undefined || asked === family.split.name) return;
-  fail(
-    "invalid-flag",
-    `the ${family.problem} reduction for ${family.task.name} splits the input at "${family.split.name}", not "${asked}"`,
-    "--split",
-    `use --split ${family.split.name} or leave it out`,
-  );
-}

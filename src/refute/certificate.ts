@@ -1,56 +1,67 @@
-import type { Task } from "../tasks/task.js";
-import type { Finding } from "./finding.js";
+import type { FeedName } from "./portfolio/feed.js";
 import type { Verdict } from "./verdict.js";
 
 /**
- * A certificate: an input on which a model is wrong, with everything needed to re-check it by one forward pass and
- * the task's reference answer. It names the model by the SHA-256 of its canonical serialisation.
+ * A certificate: an input on which a model is wrong, with everything needed to re-check it by recomputation only
+ * (`ccbound verify`). It names the model by the SHA-256 of its canonical serialisation and the number format it was
+ * run in. Of one of two kinds: a `collision` (two inputs with one transcript of the theorem's protocol at the split,
+ * and an input of their rectangle the model must answer wrongly: the theorem's argument, which `theorem` cites) or a
+ * `wrong-answer` (a plain counterexample; `theorem` is null).
  */
 export interface Certificate {
   ccbound: "certificate";
-  version: 1;
+  version: 2;
   tool: { name: "ccbound"; version: string };
-  model: { sha256: string };
-  task: { name: string; n: number; params: Record<string, number | string> };
-  theorem: string;
+  kind: "collision" | "wrong-answer";
+  model: { sha256: string; format: string };
+  task: { name: string; n: number; params: Record<string, number> };
+  theorem: string | null;
   input: string[];
   expected: string;
   answer: string;
   collision?: {
-    cut?: number;
-    split?: string;
+    split: string;
     inputs: [string[], string[]];
     transcriptBits: number;
     transcriptHex: string;
   };
-  search: { strategy: string; seed: number; runs: number };
+  search: { feed: FeedName; strategy: string; seed: number; budget: number; runs: number };
   replay: string;
 }
 
 export interface CertificateContext {
   toolVersion: string;
   modelSha256: string;
-  task: Task;
+  /** The number format the model ran in (its file's, or --format's). */
+  format: string;
+  task: { readonly name: string; readonly n: number; readonly params: Readonly<Record<string, number>> };
   /** The command that re-checks the certificate, e.g. "ccbound verify c.json --model m.json". */
   replay: string;
 }
 
 export function certificateOf(verdict: Verdict & { kind: "refuted" }, ctx: CertificateContext): Certificate {
-  const f: Finding = verdict.finding;
+  const f = verdict.finding;
   return {
     ccbound: "certificate",
-    version: 1,
+    version: 2,
     tool: { name: "ccbound", version: ctx.toolVersion },
-    model: { sha256: ctx.modelSha256 },
+    kind: f.kind,
+    model: { sha256: ctx.modelSha256, format: ctx.format },
     task: { name: ctx.task.name, n: ctx.task.n, params: { ...ctx.task.params } },
-    theorem: verdict.theorem.id,
+    theorem: f.kind === "collision" ? f.theorem : null,
     input: [...f.input],
     expected: f.expected,
     answer: f.answer,
-    ...(f.collision && {
+    ...(f.kind === "collision" && {
       collision: { ...f.collision, inputs: [[...f.collision.inputs[0]], [...f.collision.inputs[1]]] },
     }),
-    search: { strategy: verdict.strategy, seed: verdict.seed, runs: verdict.stats.runs },
+    search: {
+      feed: f.feed,
+      strategy: verdict.search.strategy,
+      seed: verdict.search.seed,
+      budget: verdict.search.budget,
+      runs: verdict.search.runs,
+    },
     replay: ctx.replay,
   };
 }

@@ -1,70 +1,136 @@
 import { run } from "../cc/protocol.js";
-import { sameTranscript, transcriptBits } from "../cc/transcript.js";
+import { sameTranscript, transcriptBits, type Transcript } from "../cc/transcript.js";
+import type { Model } from "../models/compile.js";
 import { forward } from "../models/model.js";
-import { theorem2Protocol } from "../reductions/theorem2.js";
-import type { SearchOutcome } from "./outcome.js";
-import { aliceTokens, firstDifference, type SearchSpace } from "./search-space.js";
+import type { OneWayReduction, Reduction, TwoWayReduction } from "../reductions/applies.js";
+import type { Binding } from "../reductions/bind.js";
+import { tokensOf } from "../reductions/split.js";
+import type { Task } from "../tasks/task.js";
+import type { FeedName } from "./portfolio/feed.js";
 
-/** An input on which the model is wrong, and the collision that exposed it when there was one. */
-export interface Finding {
+/** Two inputs on which the model's protocol at a split sends one transcript. */
+export interface Collision {
+  /** The split as --split names it: a cut K (Alice holds the first K tokens) or "odd-even". */
+  readonly split: string;
+  readonly inputs: readonly [string[], string[]];
+  readonly transcriptBits: number;
+  readonly transcriptHex: string;
+}
+
+interface FindingBase {
+  /** An input on which the model is wrong: the task answers `expected`, the model `answer`. */
   readonly input: string[];
   readonly expected: string;
   readonly answer: string;
-  readonly collision?: {
-    /** Alice holds tokens [0, cut): Theorem 2's one-way collision (the inputs share Bob's part). */
-    readonly cut?: number;
-    /** Or the split ("K" or "odd-even") of Theorem 4's two-way collision: two fooling-set elements, one transcript. */
-    readonly split?: string;
-    readonly inputs: readonly [string[], string[]];
-    readonly transcriptBits: number;
-    readonly transcriptHex: string;
-  };
-}
-
-/** The model's answer on tokens, and the task's. */
-export function judge(space: SearchSpace, input: string[]): { expected: string; answer: string } {
-  return {
-    expected: space.family.task.answer(input),
-    answer: space.model.labels[forward(space.model, space.binding.ids(input))]!,
-  };
-}
-
-export function findingOf(space: SearchSpace, outcome: SearchOutcome): Finding | undefined {
-  switch (outcome.kind) {
-    case "wrong-answer": {
-      const input = [...aliceTokens(space, outcome.choices), ...space.family.query(outcome.position)];
-      return { input, ...judge(space, input) };
-    }
-    case "collision":
-      return collisionFinding(space, outcome.a, outcome.b);
-    default:
-      return undefined;
-  }
+  /** The feed of the search that found it. */
+  readonly feed: FeedName;
 }
 
 /**
- * Two Alice inputs with one message, completed by Bob's query for the first position where they differ. The shared
- * transcript is re-derived by running Theorem 2's protocol on both inputs, not taken from the search.
+ * What a search found, of one of two kinds. A wrong answer is a plain counterexample and cites no theorem. A
+ * collision is two inputs with one transcript of the theorem's protocol, and an input of their rectangle (one of
+ * them, or Alice's part of one with Bob's part of the other) that the protocol, hence the model, must answer as it
+ * answers them though the task does not: the theorem's argument, run on this model.
  */
-function collisionFinding(space: SearchSpace, a: Uint8Array, b: Uint8Array): Finding {
-  const query = space.family.query(firstDifference(a, b));
+export type Finding =
+  | (FindingBase & { readonly kind: "wrong-answer" })
+  | (FindingBase & { readonly kind: "collision"; readonly theorem: string; readonly collision: Collision });
+
+/** The model's label on an input: one forward pass, whatever the architecture. */
+export function answerOf(model: Model, binding: Binding, input: readonly string[]): string {
+  const ids = binding.ids(input);
+  return model.labels[model.kind === "transformer" ? model.forward(ids) : forward(model, ids)]!;
+}
+
+/** A plain wrong answer, re-derived by one forward pass (a feed's report of it is not trusted). */
+export function wrongAnswer(model: Model, binding: Binding, task: Task, input: string[], feed: FeedName): Finding {
+  const expected = task.answer(input);
+  const answer = answerOf(model, binding, input);
+  if (answer === expected)
+    throw new Error(`the ${feed} feed reported a wrong answer that a forward pass does not give`);
+  return { kind: "wrong-answer", input, expected, answer, feed };
+}
+
+/**
+ * Theorem 2's one-way collision: two of Alice's strings with one message, completed by Bob's query for the first
+ * position where they differ. Their answers must differ, so the model is wrong on one of them: that one is the input.
+ */
+export function oneWayCollision(
+  r: OneWayReduction,
+  a: readonly string[],
+  b: readonly string[],
+  feed: FeedName,
+): Finding {
+  const t = firstDifference(a, b);
+  const query = r.family.query(t);
   const inputs: [string[], string[]] = [
-    [...aliceTokens(space, a), ...query],
-    [...aliceTokens(space, b), ...query],
+    [...a, ...query],
+    [...b, ...query],
   ];
-  const protocol = theorem2Protocol(space.model, space.cut);
-  const runs = inputs.map((input) =>
-    run(protocol, space.binding.ids(input.slice(0, space.cut)), space.binding.ids(query)),
-  );
-  if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript))
-    throw new Error("search reported a collision that the protocol does not reproduce");
-  const judged = inputs.map((input) => judge(space, input));
-  // One answer for both, two different expected answers: at least one is wrong.
+  const shared = sharedTranscript(r, inputs);
+  const judged = inputs.map((input) => ({
+    expected: r.task.answer(input),
+    answer: answerOf(r.model, r.binding, input),
+  }));
   const wrong = judged[0]!.answer !== judged[0]!.expected ? 0 : 1;
-  const shared = transcriptBits(runs[0]!.transcript);
+  if (judged[wrong]!.answer === judged[wrong]!.expected) {
+    throw new Error("two strings with one message are both answered rightly: the protocol is not faithful");
+  }
   return {
-    input: inputs[wrong],
+    kind: "collision",
+    input: inputs[wrong]!,
     ...judged[wrong]!,
-    collision: { cut: space.cut, inputs, transcriptBits: shared.length, transcriptHex: shared.toHex() },
+    feed,
+    theorem: r.theorem.id,
+    collision: collisionOf(r, inputs, shared),
   };
+}
+
+/**
+ * A two-way collision: fooling-set elements i and j with one transcript; the crossed input gets that transcript
+ * too (rectangles), hence the elements' answer, which the task contradicts. Re-derived by running the protocol.
+ */
+export function twoWayCollision(r: TwoWayReduction, i: bigint, j: bigint, feed: FeedName): Finding {
+  const input = r.family.crossed(i, j);
+  const expected = r.task.answer(input);
+  const answer = answerOf(r.model, r.binding, input);
+  if (answer === expected) {
+    throw new Error("a transcript collision whose crossed input the model answers right: the protocol is not faithful");
+  }
+  const inputs: [string[], string[]] = [r.family.element(i), r.family.element(j)];
+  const shared = sharedTranscript(r, inputs);
+  return {
+    kind: "collision",
+    input,
+    expected,
+    answer,
+    feed,
+    theorem: r.theorem.id,
+    collision: collisionOf(r, inputs, shared),
+  };
+}
+
+/** The protocol's transcript on both inputs, which must be one. */
+function sharedTranscript(r: Reduction, inputs: readonly (readonly string[])[]): Transcript {
+  const runs = inputs.map((tokens) => runAt(r, tokens));
+  if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript)) {
+    throw new Error("the search reported a collision that the protocol does not reproduce");
+  }
+  return runs[0]!.transcript;
+}
+
+/** The reduction's protocol on a whole input given as task tokens. */
+export function runAt(r: Reduction, tokens: readonly string[]) {
+  const ids = r.binding.ids(tokens);
+  return run(r.protocol, tokensOf(ids, r.split.alice), tokensOf(ids, r.split.bob));
+}
+
+function collisionOf(r: Reduction, inputs: [string[], string[]], transcript: Transcript): Collision {
+  const bits = transcriptBits(transcript);
+  return { split: r.split.name, inputs, transcriptBits: bits.length, transcriptHex: bits.toHex() };
+}
+
+function firstDifference(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  throw new RangeError("the two strings are equal");
 }

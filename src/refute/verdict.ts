@@ -1,70 +1,169 @@
 import type { ProblemName } from "../cc/problems.js";
 import type { Theorem } from "../reductions/theorems.js";
-import type { ModelSpec } from "../models/spec.js";
 import type { Finding } from "./finding.js";
-import type { SearchStats } from "./outcome.js";
-import type { RhoReport } from "./rho-sequencer.js";
+import type { FeedName } from "./portfolio/feed.js";
+import type { FeedTally, Portfolio } from "./portfolio/portfolio.js";
+import type { SearchPlan } from "./plan.js";
+import type { RhoReport } from "./rho/sequencer.js";
 
-/** "rho": the memory-free collision walk (fooling-set tasks); "auto" picks it when a table of every run would not fit. */
-export type Strategy = "auto" | "exhaustive" | "dedup" | "sample" | "rho";
-export const STRATEGIES: readonly Strategy[] = ["auto", "exhaustive", "dedup", "sample", "rho"];
+/** What applied: the reduction the search ran (with the sizes it compares), or why the paper has no bound here. */
+export type Applied =
+  | {
+      readonly kind: "reduction";
+      readonly theorem: Theorem;
+      readonly problem: ProblemName;
+      /** The split as --split names it. */
+      readonly split: string;
+      /** Bits the model sends across the split, counted from it (its state, or its Theorem 4 transcript). */
+      readonly messageBits: number;
+      /** Bits the theorem requires at this task. */
+      readonly requiredBits: number;
+      /** Inputs the argument ranges over (Alice's strings, or the fooling set). */
+      readonly inputs: bigint;
+    }
+  | { readonly kind: "none"; readonly reason: string };
 
-export interface RefuteOptions {
-  strategy?: Strategy;
-  /** Most Alice messages to compute (protocol runs), for every strategy; it also bounds the memory a search keeps. */
-  budget?: number;
-  seed?: number;
-  /** rho: the most distinguished points to keep (the memory bound); the distinguished fraction follows from it. */
-  maxPoints?: number;
-  /** The model file the model was compiled from: lets a walk use the fast fixed-point step, and workers rebuild it. */
-  spec?: ModelSpec;
-  /** Told how far the search is (phase name and runs so far), for a progress line. */
-  onProgress?: (phase: string, runs: number) => void;
-}
-
-export const DEFAULT_BUDGET = 1 << 20;
-/** rho's default memory bound: 2^16 distinguished points (about 1 MiB of table for 64-bit points). */
-export const DEFAULT_MAX_POINTS = 1 << 16;
-/** Largest family plain enumeration takes on. */
-export const EXHAUSTIVE_LIMIT = 1n << 24n;
-
-export interface VerdictBase {
-  readonly theorem: Theorem;
-  /**
-   * Bits the model sends across the split: its state (Theorem 2), or its Theorem 4 transcript (one-layer
-   * Transformers), counted from the messages.
-   */
-  readonly messageBits: number;
-  /** The split: the cut K, or "odd-even". */
-  readonly split: string;
-  /**
-   * The communication problem the bound reduces from, and the inputs its argument ranges over: Alice's strings of
-   * the INDEX family (one-way), or the fooling set (two-way). Fewer message bits than log2 of that count force two of
-   * them to share a transcript.
-   */
-  readonly reduction: { readonly problem: ProblemName; readonly inputs: bigint };
-  /** Bits the theorem requires at this n. */
-  readonly requiredBits: number;
-  /** The strategies that ran, in order: "dedup", or for auto e.g. "probe+dedup+sample"; "+sweep" when the task was swept. */
+/** What the search did: its feeds, each with its runs and what it covered. */
+export interface SearchReport {
+  /** The feeds in canonical order, with the collision search's mode: "probe+fooling-set(exhaustive)+crossed". */
   readonly strategy: string;
-  readonly stats: SearchStats;
+  readonly budget: number;
   readonly seed: number;
-  /** A rho search's trails, false alarms and memory. */
+  /** Protocol runs of all feeds together, up to the finding when there is one. */
+  readonly runs: number;
+  readonly feeds: readonly FeedTally[];
   readonly rho?: RhoReport;
 }
 
-/** The verdict: refuted with a finding, survived (with how), or inconclusive (with why). */
+export interface VerdictBase {
+  readonly applied: Applied;
+  readonly search: SearchReport;
+}
+
+/**
+ * The verdict, a tagged union that says exactly what was established: refuted with a finding (a collision, which
+ * cites the theorem, or a plain wrong answer); survived on every input of the task (exhaustive) or on k inputs of the
+ * task's own distribution with no error (sampled: the 95% upper bound on the error rate is 3/k, the rule of three);
+ * or inconclusive, with why and whether a larger budget can help.
+ */
 export type Verdict = VerdictBase &
   (
     | { readonly kind: "refuted"; readonly finding: Finding }
-    /** `scope` "task": every input of the task was checked; "family": every input of the reduction's family only. */
+    | { readonly kind: "survived"; readonly mode: "exhaustive"; readonly inputs: bigint }
     | {
         readonly kind: "survived";
-        readonly mode: "exhaustive";
-        readonly scope: "task" | "family";
-        readonly inputs: bigint;
-        readonly taskInputs: bigint;
+        readonly mode: "sampled";
+        /** Independent inputs of the task's distribution, all answered rightly. */
+        readonly samples: number;
+        /** 3 / samples: the 95% upper bound on the model's error rate on that distribution. */
+        readonly errorBound: number;
       }
-    | { readonly kind: "survived"; readonly mode: "sampled"; readonly samples: number }
-    | { readonly kind: "inconclusive"; readonly reason: string }
+    | { readonly kind: "inconclusive"; readonly reason: string; readonly budgetCanHelp: boolean }
   );
+
+/** Below this many distribution samples, the rule of three bounds nothing (3/k >= 1). */
+const MIN_SAMPLES = 4;
+/** A budget past 2^MAX_USEFUL_LOG2_RUNS runs is not one anyone can run. */
+const MAX_USEFUL_LOG2_RUNS = 44;
+
+/** What a finished portfolio established. Throws (an internal error) when it contradicts the pigeonhole argument. */
+export function verdictOf(plan: SearchPlan, portfolio: Portfolio): Verdict {
+  const base: VerdictBase = { applied: appliedOf(plan), search: reportOf(plan, portfolio, portfolio.rho()) };
+  const ending = portfolio.result();
+  switch (ending.kind) {
+    case "finding":
+      return { ...base, kind: "refuted", finding: ending.event.finding() };
+    case "exhausted":
+      return exhaustedVerdict(plan, base, ending.feed);
+    case "gave-up":
+      return { ...base, kind: "inconclusive", reason: ending.reason, budgetCanHelp: false };
+    case "budget":
+    case "feeds-ended":
+      return budgetVerdict(plan, base);
+  }
+}
+
+function appliedOf(plan: SearchPlan): Applied {
+  if (plan.applies.kind === "none") return { kind: "none", reason: plan.applies.reason };
+  const r = plan.applies.reduction;
+  return {
+    kind: "reduction",
+    theorem: r.theorem,
+    problem: r.problem,
+    split: r.split.name,
+    messageBits: r.messageBits,
+    requiredBits: r.requiredBits,
+    inputs: r.inputs,
+  };
+}
+
+function reportOf(plan: SearchPlan, portfolio: Portfolio, rho: RhoReport | undefined): SearchReport {
+  const c = plan.collision;
+  const mode = (name: FeedName) =>
+    name !== c?.feed
+      ? name
+      : c.feed === "fooling-set" || c.feed === "sample"
+        ? `${name}(${c.exhaustive ? "exhaustive" : "seeded"})`
+        : name;
+  return {
+    strategy: plan.feeds.map((f) => mode(f.name)).join("+"),
+    budget: plan.budget,
+    seed: plan.seed,
+    runs: portfolio.runs,
+    feeds: portfolio.tallies(),
+    ...(rho && { rho }),
+  };
+}
+
+/** A feed that decides the search covered what it ranges over, with no finding. */
+function exhaustedVerdict(plan: SearchPlan, base: VerdictBase, feed: FeedName): Verdict {
+  const applied = base.applied;
+  if (applied.kind === "reduction" && applied.messageBits < applied.requiredBits) {
+    // Below the bound, a collision search that covers the argument's inputs must collide, and a model right on every
+    // input cannot exist: either way ccbound itself is wrong (a protocol that is not the model, a miscounted bound).
+    throw new Error(
+      `the ${feed} feed covered everything it ranges over with no finding, yet the model sends ${applied.messageBits} bits < ${applied.requiredBits}, which ${applied.theorem.name} says cannot be: that contradicts the pigeonhole argument`,
+    );
+  }
+  return { ...base, kind: "survived", mode: "exhaustive", inputs: plan.task.count() };
+}
+
+/**
+ * The budget ran out (or every feed ended) with no finding. Below the bound an error must exist: inconclusive, with
+ * what a larger budget would take. At or above it, or where no bound applies, what the probes of the task's
+ * distribution show.
+ */
+function budgetVerdict(plan: SearchPlan, base: VerdictBase): Verdict {
+  const applied = base.applied;
+  if (applied.kind === "reduction" && applied.messageBits < applied.requiredBits) {
+    const c = applied.messageBits;
+    const half = Math.ceil(c / 2);
+    const canHelp = half <= MAX_USEFUL_LOG2_RUNS;
+    const reason =
+      `${applied.theorem.name} guarantees an error (the model sends ${c} bits < ${applied.requiredBits}), but ${base.search.runs.toLocaleString("en")} runs found none: ` +
+      `a collision is certain within 2^${c} + 1 distinct inputs and expected after about 2^${half} when messages spread; ` +
+      (canHelp
+        ? `raise --budget toward ${2 ** half > base.search.budget ? `2^${half}` : `2^${c} + 1`}`
+        : `no budget that can be run reaches 2^${half}`);
+    return { ...base, kind: "inconclusive", reason, budgetCanHelp: canHelp };
+  }
+  const samples = distributionSamples(plan, base.search.feeds);
+  if (samples < MIN_SAMPLES) {
+    const reason = `only ${samples} input${samples === 1 ? "" : "s"} of the task's distribution ran (the rule of three needs more than 3 to bound the error rate below 1); raise --budget`;
+    return { ...base, kind: "inconclusive", reason, budgetCanHelp: true };
+  }
+  return { ...base, kind: "survived", mode: "sampled", samples, errorBound: 3 / samples };
+}
+
+/**
+ * Independent inputs of the task's own distribution the search ran: the probes, and for index lookup the sampled
+ * strings (drawn exactly as the task's generator draws its symbols, each with every query checked, so each is at
+ * least one distribution draw). Fooling-set elements, crossed inputs and walks are searched, not sampled.
+ */
+function distributionSamples(plan: SearchPlan, feeds: readonly FeedTally[]): number {
+  const items = (name: FeedName) => feeds.find((f) => f.name === name)?.items ?? 0;
+  const r = plan.applies.kind === "reduction" ? plan.applies.reduction : undefined;
+  const seededStrings =
+    r?.kind === "one-way" && r.family.coversTask && !(plan.collision?.feed === "sample" && plan.collision.exhaustive);
+  return items("probe") + (seededStrings ? items("sample") : 0);
+}

@@ -1,136 +1,115 @@
-import type { BitString } from "../cc/bits.js";
-import { run } from "../cc/protocol.js";
 import { transcriptBits } from "../cc/transcript.js";
 import { CcboundError } from "../errors.js";
 import type { Model } from "../models/compile.js";
-import type { RecurrentModel } from "../models/model.js";
-import type { TransformerModel } from "../models/transformer.js";
-import { parseSplit, tokensOf } from "../reductions/split.js";
-import { theorem4Protocol } from "../reductions/theorem4.js";
-import { makeTask, taskOptionsFromParams } from "../tasks/index.js";
-import { theoremFor } from "./bound-for.js";
-import { answerOf } from "./refute-two-way.js";
+import { reductionFor, type Reduction } from "../reductions/applies.js";
 import { bind } from "../reductions/bind.js";
-import { theorem2Protocol } from "../reductions/theorem2.js";
+import { taskFromParams } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
 import type { Certificate } from "./certificate.js";
+import { answerOf, runAt } from "./finding.js";
+
+/** What verify confirmed, by recomputation only. */
+export interface Confirmed {
+  readonly kind: Certificate["kind"];
+  readonly task: { readonly name: string; readonly n: number; readonly params: Readonly<Record<string, number>> };
+  readonly format: string;
+  /** The registry id of the theorem whose argument the collision runs, or null for a wrong answer. */
+  readonly theorem: string | null;
+  readonly expected: string;
+  readonly answer: string;
+  /** For a collision: the protocol re-run at the split, the one transcript all three inputs send. */
+  readonly collision?: { readonly protocol: "thm2" | "thm4"; readonly split: string; readonly transcriptBits: number };
+}
 
 export type CertificateCheck =
-  | { readonly valid: true; readonly expected: string; readonly answer: string; readonly collisionChecked: boolean }
-  | { readonly valid: false; readonly reason: string };
+  ({ readonly valid: true } & Confirmed) | { readonly valid: false; readonly reason: string };
 
 /**
- * Re-check a certificate by recomputation only: the model's hash, the task's reference answer, one forward pass, and
- * (when the certificate claims a collision) Theorem 2's protocol on both colliding inputs. Nothing the search said
- * is trusted. Everything the certificate claims wrongly, its task and theorem included, is `invalid`.
+ * Re-check a certificate by recomputation only: the model's hash and number format, the task's reference answer,
+ * one forward pass, and for a collision what applies (the same table `check` asks), the theorem's protocol re-run on
+ * the two inputs and on the certificate's input. Nothing the search said is trusted; everything the certificate
+ * claims wrongly, its task, kind and theorem included, makes it `invalid`.
  */
 export function verifyCertificate(cert: Certificate, model: Model, modelSha256: string): CertificateCheck {
   const invalid = (reason: string): CertificateCheck => ({ valid: false, reason });
-  if (cert.model.sha256 !== modelSha256)
+  if (cert.model.sha256 !== modelSha256) {
     return invalid(
       `certificate is for model ${cert.model.sha256.slice(0, 12)}…, this model is ${modelSha256.slice(0, 12)}…`,
     );
-  const task = taskOf(cert);
-  if (typeof task === "string") return invalid(task);
+  }
+  if (cert.model.format !== model.formatName) {
+    return invalid(
+      `certificate was made in number format ${cert.model.format}, this model runs in ${model.formatName}`,
+    );
+  }
   try {
-    const theorem = theoremFor(model, task).id;
-    if (cert.theorem !== theorem)
-      return invalid(`the certificate cites "${cert.theorem}", but the bound for ${task.name} is "${theorem}"`);
-    const b = bind(model, task);
+    const task = taskFromParams(cert.task.name, cert.task.n, cert.task.params);
+    const binding = bind(model, task);
     const expected = task.answer(cert.input);
     if (expected !== cert.expected)
       return invalid(`the task's answer is "${expected}", the certificate says "${cert.expected}"`);
-    const answer = answerOf(model, b, cert.input);
+    const answer = answerOf(model, binding, cert.input);
     if (answer !== cert.answer) return invalid(`the model answers "${answer}", the certificate says "${cert.answer}"`);
     if (answer === expected) return invalid(`the model answers "${answer}", which is right`);
-    if (!cert.collision) return { valid: true, expected, answer, collisionChecked: false };
-    const claim: CollisionClaim = { c: cert.collision, input: cert.input, model, ids: b.ids, answer: task.answer };
-    const problem = cert.collision.split !== undefined ? checkTwoWayCollision(claim) : checkCollision(claim);
-    return problem ? invalid(problem) : { valid: true, expected, answer, collisionChecked: true };
+    const confirmed = {
+      kind: cert.kind,
+      task: { name: task.name, n: task.n, params: task.params },
+      format: model.formatName,
+      expected,
+      answer,
+    };
+    if (cert.kind === "wrong-answer") return { valid: true, ...confirmed, theorem: null };
+    const checked = checkCollision(cert, model, task);
+    return typeof checked === "string"
+      ? invalid(checked)
+      : { valid: true, ...confirmed, theorem: cert.theorem, collision: checked };
   } catch (e) {
-    if (
-      e instanceof CcboundError &&
-      (e.code === "invalid-input" ||
-        e.code === "task-mismatch" ||
-        e.code === "unsupported" ||
-        e.code === "invalid-flag")
-    )
-      return invalid(e.message);
+    const bad = ["invalid-input", "task-mismatch", "unsupported", "invalid-flag", "too-large"];
+    if (e instanceof CcboundError && bad.includes(e.code)) return invalid(e.message);
     throw e;
   }
-}
-
-/** A certificate's collision with what checking it needs: the model, token ids and the task's answers. */
-interface CollisionClaim {
-  readonly c: NonNullable<Certificate["collision"]>;
-  readonly input: readonly string[];
-  readonly model: Model;
-  ids(tokens: readonly string[]): Int32Array;
-  answer(tokens: readonly string[]): string;
-}
-
-/** Theorem 2's one-way collision: two inputs with Bob's part in common and one message from Alice. */
-function checkCollision({ c, input, model, ids, answer }: CollisionClaim): string | undefined {
-  if (model.kind !== "recurrent") return "collision: a cut collision is Theorem 2's, for recurrent models";
-  const [x, y] = c.inputs;
-  if (c.cut === undefined || c.cut < 1 || c.cut >= x.length || x.length !== y.length)
-    return "collision: the cut or the input lengths are wrong";
-  if (x.slice(c.cut).join(" ") !== y.slice(c.cut).join(" ")) return "collision: the two inputs differ on Bob's side";
-  if (x.slice(0, c.cut).join(" ") === y.slice(0, c.cut).join(" "))
-    return "collision: the two inputs are the same on Alice's side";
-  if (answer(x) === answer(y)) return "collision: the task answers both inputs alike, so the collision shows nothing";
-  if (![x, y].some((z) => z.join(" ") === input.join(" ")))
-    return "collision: the certificate's input is neither colliding input";
-  const protocol = theorem2Protocol(model as RecurrentModel, c.cut);
-  return sameRecordedTranscript(
-    c,
-    [x, y].map((z) => transcriptBits(run(protocol, ids(z.slice(0, c.cut)), ids(z.slice(c.cut))).transcript)),
-  );
-}
-
-/** Both colliding inputs sent one transcript, and it is the one the certificate records. */
-function sameRecordedTranscript(
-  c: NonNullable<Certificate["collision"]>,
-  sent: readonly BitString[],
-): string | undefined {
-  if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different transcripts";
-  if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex)
-    return "collision: the recorded transcript is not the one sent";
-  return undefined;
 }
 
 /**
- * Theorem 4's two-way collision: two inputs with one transcript at the split, and the certificate's input made of
- * Alice's part of one and Bob's part of the other, which the task answers differently from both.
+ * A collision, by the theorem's own argument: the theorem that applies to this model on this exact task (the one
+ * table), its protocol at its split, two distinct inputs with one transcript (the recorded one), and the
+ * certificate's input in their rectangle (Alice's part of one, Bob's part of either), which then sends that
+ * transcript too (checked, not assumed) while the task does not answer all three alike.
  */
-function checkTwoWayCollision({ c, input, model, ids, answer }: CollisionClaim): string | undefined {
-  if (model.kind !== "transformer") return "collision: a split collision is Theorem 4's, for one-layer Transformers";
-  const [x, y] = c.inputs;
-  if (x.length !== y.length || x.length !== input.length) return "collision: the inputs' lengths differ";
-  const split = parseSplit(c.split!, x.length);
-  const crossed = (a: readonly string[], b: readonly string[]) =>
-    input.every((t, p) => t === (split.alice.includes(p) ? a[p] : b[p]));
-  if (!crossed(x, y) && !crossed(y, x))
-    return "collision: the certificate's input is not Alice's part of one input with Bob's part of the other";
-  if (answer(x) !== answer(y))
-    return "collision: the task answers the two inputs differently, so they are no fooling pair";
-  if (answer(x) === answer(input))
-    return "collision: the task answers the crossed input as the two inputs, so the collision shows nothing";
-  const protocol = theorem4Protocol(model as TransformerModel, split);
-  const sent = [x, y].map((z) => {
-    const all = ids(z);
-    return transcriptBits(run(protocol, tokensOf(all, split.alice), tokensOf(all, split.bob)).transcript);
-  });
-  return sameRecordedTranscript(c, sent);
-}
-
-/** The certificate's task, or why it names none: parameters are exactly those the task takes, with their types. */
-function taskOf(cert: Certificate): Task | string {
-  const { name, n, params } = cert.task;
-  try {
-    return makeTask(name, n, taskOptionsFromParams(name, params));
-  } catch (e) {
-    if (e instanceof CcboundError) return `the certificate's task: ${e.message}`;
-    throw e;
+function checkCollision(cert: Certificate, model: Model, task: Task): Confirmed["collision"] | string {
+  const c = cert.collision!;
+  const applies = reductionFor(model, task);
+  if (applies.kind === "none") return `the certificate cites ${cert.theorem}, but ${applies.reason}`;
+  const r: Reduction = applies.reduction;
+  if (r.theorem.id !== cert.theorem) {
+    return `the certificate cites ${cert.theorem}, but the bound for this model on ${task.name} is ${r.theorem.id} (${r.theorem.name})`;
   }
+  if (c.split !== r.split.name)
+    return `collision: ${r.theorem.name}'s argument splits at "${r.split.name}", not "${c.split}"`;
+  const [u, v] = c.inputs;
+  const n = task.inputLength;
+  if (u.length !== n || v.length !== n || cert.input.length !== n)
+    return `collision: every input of ${task.name} here has ${n} tokens`;
+  const alice = (x: readonly string[]) => Array.from(r.split.alice, (p) => x[p]).join(" ");
+  const bob = (x: readonly string[]) => Array.from(r.split.bob, (p) => x[p]).join(" ");
+  if (alice(u) === alice(v) && bob(u) === bob(v)) return "collision: the two inputs are the same";
+  const w = cert.input;
+  if (![u, v].some((x) => alice(x) === alice(w)) || ![u, v].some((x) => bob(x) === bob(w))) {
+    return "collision: the certificate's input is not Alice's part of one input with Bob's part of one of them";
+  }
+  const answers = [u, v, w].map((x) => task.answer(x));
+  if (answers.every((a) => a === answers[0]))
+    return "collision: the task answers all three inputs alike, so the collision shows nothing";
+  const sent = [u, v, w].map((x) => transcriptBits(runAt(r, x).transcript));
+  if (!sent[0]!.equals(sent[1]!)) return "collision: the two inputs send different transcripts";
+  if (sent[0]!.length !== c.transcriptBits || sent[0]!.toHex() !== c.transcriptHex) {
+    return "collision: the recorded transcript is not the one sent";
+  }
+  if (!sent[2]!.equals(sent[0]!))
+    return "collision: the certificate's input sends another transcript (the protocol is not deterministic?)";
+  return {
+    protocol: model.kind === "transformer" ? "thm4" : "thm2",
+    split: r.split.name,
+    transcriptBits: c.transcriptBits,
+  };
 }

@@ -56,28 +56,111 @@ describe("random model -> check -> verify (issue 2, done-when 2 and 3)", () => {
     expect(r.stdout).toMatch(/INVALID\s+the task's answer is/);
   });
 
-  it("verify rejects every claim it can recompute when it is edited: transcript, theorem, task parameters", () => {
-    const { model, cert } = freshCertificate(dir, "claims");
-    const edits: [string, (c: any) => void, RegExp][] = [
+  it("verify rejects every claim it can recompute when it is edited: transcript, theorem, kind, format, task parameters", () => {
+    const { model, cert } = collisionCertificate(dir, "claims");
+    const edits: [string, (c: any) => void, RegExp, number][] = [
       [
         "transcript",
         (c) =>
           (c.collision.transcriptHex = c.collision.transcriptHex.replace(/^./, (d: string) => (d === "0" ? "1" : "0"))),
         /recorded transcript/,
+        1,
       ],
-      ["theorem", (c) => (c.theorem = "prop9"), /cites "prop9", but the bound for index-lookup is "thm3"/],
-      ["alphabet type", (c) => (c.task.params.alphabet = "7"), /"alphabet" is "7", not a number/],
-      ["extra parameter", (c) => (c.task.params.foo = 1), /"foo" is not a parameter/],
-      ["bad alphabet", (c) => (c.task.params.alphabet = 1), /the certificate's task: alphabet size must be 2..256/],
+      ["theorem", (c) => (c.theorem = "prop9"), /cites prop9, but the bound for this model on index-lookup is thm3/, 1],
+      ["format", (c) => (c.model.format = "float32"), /made in number format float32, this model runs in dfa/, 1],
+      ["extra parameter", (c) => (c.task.params.foo = 1), /"foo" is not a parameter/, 1],
+      ["bad alphabet", (c) => (c.task.params.alphabet = 1), /alphabet size must be a whole number >= 2, got 1/, 1],
+      // What the file itself says wrongly is bad input (exit 2), not an invalid claim.
+      ["alphabet type", (c) => (c.task.params.alphabet = "7"), /\/task\/params\/alphabet: expected a number/, 2],
+      ["kind without the theorem", (c) => (c.kind = "wrong-answer"), /a wrong-answer certificate cites no theorem/, 2],
     ];
-    for (const [what, edit, message] of edits) {
+    for (const [what, edit, message, status] of edits) {
       const c = JSON.parse(readFileSync(cert, "utf8"));
       edit(c);
       const edited = join(dir, `edited-${what.replace(/ /g, "-")}.json`);
       writeFileSync(edited, JSON.stringify(c));
       const r = ccbound("verify", edited, "--model", model);
-      expect(r.status, what).toBe(1);
-      expect(r.stdout, what).toMatch(message);
+      expect(r.status, what).toBe(status);
+      expect(status === 1 ? r.stdout : r.stderr, what).toMatch(message);
+    }
+  });
+
+  it("verify says what it confirmed: task, parameters, N, format, kind, theorem and the answers (human and --json)", () => {
+    const { model, cert } = collisionCertificate(dir, "confirmed");
+    const human = ccbound("verify", cert, "--model", model);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(
+      /^task\s+--task index-lookup --n 10 \(N = 10; params \{"alphabet":2\}\), model run in dfa$/m,
+    );
+    expect(human.stdout).toMatch(/^kind\s+collision: the theorem's argument, run on this model$/m);
+    expect(human.stdout).toMatch(/^theorem\s+thm3 \(Theorem 3\): applies to this model on this task$/m);
+    expect(human.stdout).toMatch(/^collision\s+re-run through Theorem 2's protocol at split 10/m);
+    const json = JSON.parse(ccbound("verify", cert, "--model", model, "--json").stdout);
+    expect(json).toMatchObject({
+      valid: true,
+      kind: "collision",
+      task: { name: "index-lookup", n: 10, params: { alphabet: 2 } },
+      format: "dfa",
+      theorem: "thm3",
+      collision: { protocol: "thm2", split: "10" },
+    });
+    expect(json.answer).not.toBe(json.expected);
+  });
+
+  it("verify rejects a collision that cites a theorem which does not apply: thm12 for a two-layer model, thm5 for Dyck of depth 1", () => {
+    // A wrong-answer certificate made by check where no bound applies, dressed up as a collision of that theorem.
+    const cases = [
+      {
+        arch: ["--layers", "2"],
+        task: ["--task", "equality", "--n", "8"],
+        theorem: "thm12",
+        split: "4",
+        why: /two or more layers/,
+      },
+      {
+        arch: ["--layers", "1"],
+        task: ["--task", "dyck", "--n", "8", "--depth", "1"],
+        theorem: "thm5",
+        split: "odd-even",
+        why: /this task is Dyck-\(2,1\)/,
+      },
+    ];
+    for (const c of cases) {
+      const model = join(dir, `cites-${c.theorem}.json`);
+      const made = ccbound(
+        "random-model",
+        "--arch",
+        "transformer",
+        "--hidden",
+        "2",
+        "--format",
+        "float32",
+        ...c.arch,
+        ...c.task,
+        "--seed",
+        "1",
+        "--out",
+        model,
+      );
+      expect(made.status, made.stderr).toBe(0);
+      const cert = join(dir, `cites-${c.theorem}.cert.json`);
+      const check = ccbound("check", model, ...c.task, "--seed", "1", "--cert", cert);
+      expect(check.status, check.stdout).toBe(1);
+      const original = JSON.parse(readFileSync(cert, "utf8"));
+      expect(original).toMatchObject({ kind: "wrong-answer", theorem: null });
+      const forged = {
+        ...original,
+        kind: "collision",
+        theorem: c.theorem,
+        collision: { split: c.split, inputs: [original.input, original.input], transcriptBits: 0, transcriptHex: "" },
+      };
+      const path = join(dir, `cites-${c.theorem}.forged.json`);
+      writeFileSync(path, JSON.stringify(forged));
+      const r = ccbound("verify", path, "--model", model);
+      expect(r.status, c.theorem).toBe(1);
+      expect(r.stdout.trim().split("\n")).toHaveLength(1);
+      expect(r.stdout, c.theorem).toMatch(new RegExp(`^INVALID\\s+the certificate cites ${c.theorem}, but `));
+      expect(r.stdout, c.theorem).toMatch(c.why);
     }
   });
 
@@ -124,6 +207,29 @@ function freshCertificate(dir: string, name: string): { model: string; other: st
   return { model, other, cert };
 }
 
+/** A collision certificate: the DFA that forgets position 7, checked by enumerating Alice's strings in order. */
+function collisionCertificate(dir: string, name: string): { model: string; cert: string } {
+  const model = "examples/lookup-dfa-forgets-7.json";
+  const cert = join(dir, `${name}.collision.json`);
+  const r = ccbound(
+    "check",
+    model,
+    "--task",
+    "index-lookup",
+    "--n",
+    "10",
+    "--strategy",
+    "exhaustive",
+    "--seed",
+    "1",
+    "--cert",
+    cert,
+  );
+  expect(r.status, r.stdout + r.stderr).toBe(1);
+  expect(JSON.parse(readFileSync(cert, "utf8"))).toMatchObject({ kind: "collision", theorem: "thm3" });
+  return { model, cert };
+}
+
 describe("survival and the other verdicts", () => {
   it("a DFA that stores all N symbols survives check with mode exhaustive (done-when 4)", () => {
     const r = ccbound("check", "examples/lookup-dfa-10.json", "--task", "index-lookup", "--n", "10", "--json");
@@ -133,7 +239,7 @@ describe("survival and the other verdicts", () => {
     expect(report.replay).toMatch(/^ccbound check examples\/lookup-dfa-10.json --task index-lookup --n 10 /);
   });
 
-  it("inconclusive exits 3: below the bound but the budget is too small to find the error", () => {
+  it("inconclusive exits 3: below the bound but the budget is too small to find the error, and says what more budget would take", () => {
     const r = ccbound(
       "check",
       "examples/lookup-dfa-forgets-7.json",
@@ -153,6 +259,10 @@ describe("survival and the other verdicts", () => {
     // One sample can hit the error directly (then refuted); otherwise it must not claim survival.
     expect([1, 3]).toContain(r.status);
     expect(report.verdict).toBe(r.status === 1 ? "refuted" : "inconclusive");
+    if (r.status === 3) {
+      expect(report.budgetCanHelp).toBe(true);
+      expect(report.reason).toMatch(/guarantees an error .* raise --budget/);
+    }
   });
 
   it("human output names the state bits, the bound and theorem, the strategy, the runs and the verdict", () => {
@@ -169,8 +279,9 @@ describe("survival and the other verdicts", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/state\s+16 bits/);
     expect(r.stdout).toMatch(/Theorem 3: mp >= N log2\|Σ\|, here 40 bits/);
-    expect(r.stdout).toMatch(/dedup: \d+ protocol runs/);
-    expect(r.stdout).toMatch(/REFUTED/);
+    expect(r.stdout).toMatch(/search\s+sample\+dedup: \d+ protocol runs? of a budget of 1,048,576, seed 1/);
+    expect(r.stdout).toMatch(/^ {2}sample\s+\d+ runs?: Alice's strings, each with every query checked/m);
+    expect(r.stdout).toMatch(/REFUTED \(wrong answer\): .*no theorem cited/);
     expect(r.stdout).toMatch(/replay\s+ccbound check/);
     expect(r.stderr).toBe("");
   });

@@ -20,8 +20,14 @@ describe("the library entry point", () => {
     expect(stateBits(model)).toBe(16);
     const verdict = refute(model, task, { seed: 1 });
     if (verdict.kind !== "refuted") throw new Error(`expected refuted, got ${verdict.kind}`);
-    const cert = certificateOf(verdict, { toolVersion: VERSION, modelSha256: sha256, task, replay: "" });
-    expect(verifyCertificate(cert, model, sha256)).toMatchObject({ valid: true, collisionChecked: true });
+    const cert = certificateOf(verdict, {
+      toolVersion: VERSION,
+      modelSha256: sha256,
+      format: model.formatName,
+      task,
+      replay: "-",
+    });
+    expect(verifyCertificate(cert, model, sha256)).toMatchObject({ valid: true, kind: verdict.finding.kind });
   });
 });
 

@@ -36,8 +36,7 @@ describe("Transformers on the command line", () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({
       verdict: "refuted",
-      split: "odd-even",
-      bound: { theorem: "thm5", requiredBits: 7 },
+      bound: { theorem: "thm5", requiredBits: 7, split: "odd-even", problem: "DYCK" },
     });
     expect(report.model.messageBits).toBeGreaterThan(0);
     expect(report.model.stateBits).toBeUndefined();
@@ -71,7 +70,7 @@ describe("Transformers on the command line", () => {
     );
     expectBadInput(["check", model, "--task", "dyck", "--n", "7"], /even/);
     expectBadInput(["check", model, "--task", "equality", "--n", "8"], /vocabulary has no token "0"/);
-    expectBadInput(["simulate", model, "--input", "( ) [ ]", "--split", "9"], /cut must be 1..3/);
+    expectBadInput(["simulate", model, "--input", "( ) [ ]", "--split", "9"], /cut must be 0..4/);
     expectBadInput(["random-model", "--arch", "transformer", "--hidden", "2", "--vocab", "3"], /--max-length/);
     expectBadInput(
       [
@@ -110,11 +109,15 @@ describe("Transformers on the command line", () => {
     // No lower bound for two layers (Corollary 13.1): check runs the model on the task itself, and this one is wrong.
     const r = ccbound("check", two, "--task", "dyck", "--n", "6", "--seed", "1");
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/^bound\s+none for Transformers of 2 layers \(Corollary 13\.1/m);
-    expect(r.stdout).toMatch(/^verdict\s+WRONG: answers "\d" where the task says "\d"$/m);
+    expect(r.stdout).toMatch(
+      /^bound\s+none: the paper proves no lower bound for Transformers of two or more layers \(Corollary 13\.1/m,
+    );
+    expect(r.stdout).toMatch(
+      /^verdict\s+REFUTED \(wrong answer\): answers "\d" where the task says "\d"; a plain counterexample/m,
+    );
     expectBadInput(
       ["check", two, "--task", "dyck", "--n", "6", "--shard", "1/2", "--out", at("s.json")],
-      /--shard splits a search for a lower bound/,
+      /runs the sweep feed, which depends on its own results .* cannot be sharded/,
     );
     expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
     expectBadInput(["eval", model, "--input", "( ) ( ) ( ) ( ) ( )"], /takes 1 to 8 tokens/);
@@ -143,7 +146,9 @@ describe("the zoo", () => {
     const cert = at("counting.cert.json");
     const r = ccbound("check", m, "--task", "dyck", "--n", "16", "--seed", "1", "--cert", cert);
     expect(r.status, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/share one \d+-bit transcript at split odd-even/);
+    expect(r.stdout).toMatch(
+      /REFUTED \(collision\): .*two inputs send one \d+-bit transcript at split odd-even, and the crossed input must get their answer: Theorem 5's argument/,
+    );
     const v = ccbound("verify", cert, "--model", m);
     expect(v.status).toBe(0);
     expect(v.stdout).toMatch(/Theorem 4's protocol at split odd-even/);

@@ -15,16 +15,17 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 function certificate(): Certificate {
   return {
     ccbound: "certificate",
-    version: 1,
+    version: 2,
     tool: { name: "ccbound", version: "0.1.0" },
-    model: { sha256: "c0531560aaf8dc1900dfbb1330b66d9ee043575fae9efc3eaa9fb709db3c649e" },
-    task: { name: "index-lookup", n: 4, params: { vocab: 2, alphabet: "01" } },
+    kind: "collision",
+    model: { sha256: "c0531560aaf8dc1900dfbb1330b66d9ee043575fae9efc3eaa9fb709db3c649e", format: "fixed:1.2" },
+    task: { name: "index-lookup", n: 4, params: { vocab: 2, alphabet: 3 } },
     theorem: "thm3",
     input: ["0", "1", "1", "0", "2"],
     expected: "1",
     answer: "0",
     collision: {
-      cut: 4,
+      split: "4",
       inputs: [
         ["0", "1", "1", "0", "2"],
         ["1", "1", "1", "0", "2"],
@@ -32,7 +33,7 @@ function certificate(): Certificate {
       transcriptBits: 10,
       transcriptHex: "2f3",
     },
-    search: { strategy: "fooling-set", seed: 42, runs: 17 },
+    search: { feed: "dedup", strategy: "sample+dedup", seed: 42, budget: 1048576, runs: 17 },
     replay: "ccbound verify cert.json --model model.json",
   };
 }
@@ -41,6 +42,7 @@ const ORDER = [
   "ccbound",
   "version",
   "tool",
+  "kind",
   "model",
   "task",
   "theorem",
@@ -72,13 +74,25 @@ describe("certificate files", () => {
     const text = readFileSync(path, "utf8");
     expect(text.endsWith("}\n")).toBe(true);
     expect(Object.keys(JSON.parse(text))).toEqual(ORDER);
-    expect(text).toContain('"params": {\n      "alphabet": "01",\n      "vocab": 2\n    }');
+    expect(text).toContain('"params": {\n      "alphabet": 3,\n      "vocab": 2\n    }');
     expect(text).toContain('  "input": ["0", "1", "1", "0", "2"],\n');
   });
 
-  it("collision is optional", () => {
+  it("a wrong answer records no collision and cites no theorem; the kind must say which it is", () => {
     const { collision: _, ...rest } = certificate();
-    expect(parseCertificateJson(JSON.stringify(rest), "c.json")).toEqual(rest);
+    const wrong = { ...rest, kind: "wrong-answer" as const, theorem: null };
+    expect(parseCertificateJson(JSON.stringify(wrong), "c.json")).toEqual(wrong);
+    const citing = { ...wrong, theorem: "thm3" };
+    expect(paths(errorOf(() => parseCertificateJson(JSON.stringify(citing), "c.json")))).toEqual(["/kind"]);
+    expect(paths(errorOf(() => parseCertificateJson(JSON.stringify(rest), "c.json")))).toEqual(["/kind"]);
+  });
+
+  it("a version 1 certificate is refused with the reason (its theorem field may cite a bound that does not apply)", () => {
+    const old: Json = certificate();
+    old.version = 1;
+    const error = errorOf(() => parseCertificateJson(JSON.stringify(old), "c.json"));
+    expect(error.issues[0]).toMatchObject({ path: "/version" });
+    expect(error.issues[0]!.message).toMatch(/re-run ccbound check/);
   });
 
   it("an invalid certificate is not written", () => {
@@ -98,7 +112,9 @@ describe("bad certificates report every problem with its path", () => {
     ["unknown key", (c) => (c.serach = {}), ["/serach"]],
     ["hex of the wrong length", (c) => (c.collision.transcriptHex = "02f3"), ["/collision/transcriptHex"]],
     ["hex longer than the bits", (c) => (c.collision.transcriptHex = "4f3"), ["/collision/transcriptHex"]],
-    ["cut beyond the input", (c) => (c.collision.cut = 6), ["/collision/cut"]],
+    ["a split that is neither a cut nor odd-even", (c) => (c.collision.split = "odd"), ["/collision/split"]],
+    ["no number format", (c) => delete c.model.format, ["/model/format"]],
+    ["an unknown feed", (c) => (c.search.feed = "guess"), ["/search/feed"]],
     ["one input in the pair", (c) => c.collision.inputs.pop(), ["/collision/inputs"]],
     ["a boolean param", (c) => (c.task.params.flag = true), ["/task/params/flag"]],
     ["non-integer n and negative runs", (c) => ((c.task.n = 2.5), (c.search.runs = -1)), ["/task/n", "/search/runs"]],
@@ -121,7 +137,7 @@ describe("bad certificates report every problem with its path", () => {
     const error = errorOf(() => parseCertificateJson(JSON.stringify(c), "c.json"));
     expect(error.issues).toEqual([
       { path: "/model/sha256", message: "must be a SHA-256: 64 lowercase hex digits" },
-      { path: "/task/params/flag", message: "expected a number or a string, got true" },
+      { path: "/task/params/flag", message: "expected a number, got true" },
     ]);
     expect(error.oneLine()).toBe(
       "c.json: invalid certificate: /model/sha256: must be a SHA-256: 64 lowercase hex digits; and 1 more problem",
@@ -130,7 +146,7 @@ describe("bad certificates report every problem with its path", () => {
 
   it("zero transcript bits is the empty hex string", () => {
     const c = certificate();
-    c.collision = { cut: 0, inputs: [["0"], ["1"]], transcriptBits: 0, transcriptHex: "" };
+    c.collision = { split: "1", inputs: [["0"], ["1"]], transcriptBits: 0, transcriptHex: "" };
     expect(parseCertificateJson(JSON.stringify(c), "c.json").collision?.transcriptHex).toBe("");
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compileModel } from "../../src/models/compile.js";
 import { randomModel } from "../../src/models/random.js";
 import type { RecurrentModelSpec } from "../../src/models/spec.js";
-import { fixedKernel } from "../../src/refute/fixed-kernel.js";
+import { fixedKernel } from "../../src/refute/kernels/fixed-kernel.js";
 import { hashEquality } from "../../src/zoo/hash-equality.js";
 import { arbitraryFixedFormat } from "../../src/testing/arbitraries.js";
 

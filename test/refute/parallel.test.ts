@@ -4,15 +4,15 @@ import { compileModel } from "../../src/models/compile.js";
 import { randomTransformer } from "../../src/models/random-transformer.js";
 import type { ModelSpec } from "../../src/models/spec.js";
 import { certificateOf } from "../../src/refute/certificate.js";
-import { refuteParallel } from "../../src/refute/parallel.js";
-import { refute, type Strategy, type Verdict } from "../../src/refute/refute.js";
-import { searchJob } from "../../src/refute/search-job.js";
-import { mergeShards, runShard, type ShardWork } from "../../src/refute/shard.js";
-import { planTwoWay } from "../../src/refute/two-way-plan.js";
-import { twoWayVerdict } from "../../src/refute/two-way-verdict.js";
+import { refute, refuteParallel } from "../../src/refute/check.js";
+import { DEFAULT_AUDIT, mergeShards, runShard, type ShardWork } from "../../src/refute/parallel/shard.js";
+import { planSearch, type Strategy } from "../../src/refute/plan.js";
+import type { Verdict } from "../../src/refute/verdict.js";
 import { makeTask } from "../../src/tasks/index.js";
 import type { Task } from "../../src/tasks/task.js";
 import { hashEquality } from "../../src/zoo/hash-equality.js";
+import { portfolioOf } from "../../src/refute/portfolio/feeds.js";
+import { randomModel } from "../../src/models/random.js";
 
 const SEED = 11;
 
@@ -57,13 +57,18 @@ const CASES: readonly Case[] = [
   },
 ];
 
-/** The certificate a verdict gives (everything the user keeps), with the verdict's stats and memory. */
+/** The certificate a verdict gives (everything the user keeps), with the verdict's search report. */
 function outcome(v: Verdict, task: Task) {
-  if (v.kind !== "refuted") return { kind: v.kind, stats: v.stats };
+  if (v.kind !== "refuted") return { kind: v.kind, search: v.search };
   return {
-    certificate: certificateOf(v, { toolVersion: "test", modelSha256: "0".repeat(64), task, replay: "replay" }),
-    stats: v.stats,
-    rho: v.rho,
+    certificate: certificateOf(v, {
+      toolVersion: "test",
+      modelSha256: "0".repeat(64),
+      format: "test",
+      task,
+      replay: "replay",
+    }),
+    search: v.search,
   };
 }
 
@@ -71,15 +76,13 @@ async function sharded(
   c: Case,
   count: number,
   drop?: (w: ShardWork) => ShardWork,
-): Promise<{ verdict: Verdict; filled: number }> {
-  const plan = planTwoWay(compileModel(c.spec), c.task, { strategy: c.strategy, seed: SEED, spec: c.spec });
-  const job = searchJob(c.spec, c.task, { strategy: c.strategy, seed: SEED, budget: plan.budget });
+): Promise<{ verdict: Verdict; computedHere: number }> {
+  const plan = planSearch(compileModel(c.spec), c.task, { strategy: c.strategy, seed: SEED, spec: c.spec });
   const works: ShardWork[] = [];
-  // Shards run one after another here, as a job array's jobs would, the last one on two workers.
-  for (let index = 1; index <= count; index++)
-    works.push(await runShard(plan, job, { index, count }, index === count ? 2 : 1, 0));
-  const merged = await mergeShards(plan, drop ? works.map(drop) : works);
-  return { verdict: twoWayVerdict(plan, merged), filled: merged.filled };
+  // Shards run one after another here, as a job array's jobs would, each in its own thread.
+  for (let index = 1; index <= count; index++) works.push(await runShard(plan, { index, count }));
+  const merged = mergeShards(plan, drop ? works.map(drop) : works, { units: DEFAULT_AUDIT, seed: SEED });
+  return { verdict: merged.verdict, computedHere: merged.computedHere };
 }
 
 describe("parallel and sharded searches give the single-threaded certificate for the same seed", () => {
@@ -106,11 +109,11 @@ describe("parallel and sharded searches give the single-threaded certificate for
       refute(compileModel(c.spec), c.task, { strategy: c.strategy, seed: SEED, spec: c.spec }),
       c.task,
     );
-    const { verdict, filled } = await sharded(c, 2, (w) => ({
+    const { verdict, computedHere } = await sharded(c, 2, (w) => ({
       ...w,
-      trails: w.trails!.slice(0, Math.floor(w.trails!.length / 3)),
+      units: w.units.slice(0, Math.floor(w.units.length / 3)),
     }));
-    expect(filled).toBeGreaterThan(0);
+    expect(computedHere).toBeGreaterThan(0);
     expect(outcome(verdict, c.task)).toEqual(single);
   });
 
@@ -118,7 +121,9 @@ describe("parallel and sharded searches give the single-threaded certificate for
     const c = CASES[1]!;
     const forged = (w: ShardWork): ShardWork => ({
       ...w,
-      blocks: w.blocks!.map((b) => (b.block === 0 ? { ...b, wrong: [0] } : b)),
+      units: w.units.map((u) =>
+        u.at === 0 && u.result.kind === "answers" ? { ...u, result: { kind: "answers", wrong: [0] } } : u,
+      ),
     });
     const error = await sharded(c, 2, forged).then(
       () => undefined,
@@ -126,7 +131,7 @@ describe("parallel and sharded searches give the single-threaded certificate for
     );
     expect(error).toBeInstanceOf(CcboundError);
     expect((error as CcboundError).code).toBe("invalid-input");
-    expect((error as CcboundError).message).toMatch(/does not reproduce/);
+    expect((error as CcboundError).message).toMatch(/not what the model computes|do not match the search/);
   });
 
   it("bad input met inside a worker is the error one thread gives (a model with 64 positions on inputs of 128: the first run fails, in a worker)", async () => {
@@ -153,5 +158,49 @@ describe("parallel and sharded searches give the single-threaded certificate for
     );
     expect(parallel).toBeInstanceOf(CcboundError);
     expect((parallel as CcboundError).oneLine()).toBe(single.oneLine());
+  });
+
+  it("a merged search that contradicts the bound is refused: forged shards claiming every element of EQ's fooling set its own transcript, below the bound", async () => {
+    // A 1-unit Elman network in fixed:1.1 sends 3 bits < 6, the bound for EQ on 6-bit halves: two of the 64 elements
+    // must share a transcript. Shards whose results say otherwise cannot be merged into a verdict.
+    const task = makeTask("equality", 12);
+    const spec = randomModel({
+      arch: "elman",
+      hidden: 1,
+      format: "fixed:1.1",
+      vocab: task.vocab,
+      labels: task.labels,
+      seed: 3,
+    });
+    const plan = planSearch(compileModel(spec), task, {
+      strategy: "exhaustive",
+      seed: SEED,
+      spec,
+      only: ["fooling-set"],
+    });
+    expect(plan.applies.kind === "reduction" && plan.applies.reduction.messageBits).toBe(3);
+    const honest = [await runShard(plan, { index: 1, count: 1 })];
+    expect(mergeShards(plan, honest, { units: DEFAULT_AUDIT, seed: 1 }).verdict.kind).toBe("refuted");
+    // A forged shard file for the whole search: every canonical unit, each element a digest of its own, none wrong.
+    const canonical = portfolioOf(plan);
+    const units = [];
+    let fake = 0;
+    for (let unit = canonical.next(), at = 0; unit; unit = canonical.next(), at++) {
+      const digests = Array.from({ length: unit.count }, () => (fake++).toString(16).padStart(16, "0"));
+      units.push({ at, unit, result: { kind: "digests" as const, digests, wrong: [] } });
+    }
+    expect(fake).toBe(64);
+    const forged: ShardWork[] = [{ units, runs: 64, ended: "end" }];
+    // No audit: the bound alone refuses it (the audit would too).
+    const error = (() => {
+      try {
+        mergeShards(plan, forged, { units: 0, seed: 1 });
+      } catch (e) {
+        return e as CcboundError;
+      }
+    })();
+    expect(error).toBeInstanceOf(CcboundError);
+    expect(error!.code).toBe("invalid-input");
+    expect(error!.message).toMatch(/contradicts the pigeonhole argument|do not match the search/);
   });
 });

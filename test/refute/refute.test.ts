@@ -6,7 +6,8 @@ import { forward, stateBits } from "../../src/models/model.js";
 import { randomModel } from "../../src/models/random.js";
 import { bind } from "../../src/reductions/bind.js";
 import { certificateOf } from "../../src/refute/certificate.js";
-import { refute, type Strategy } from "../../src/refute/refute.js";
+import { refute } from "../../src/refute/check.js";
+import type { Strategy } from "../../src/refute/plan.js";
 import { verifyCertificate } from "../../src/refute/verify.js";
 import { arbitraryFixedFormat } from "../../src/testing/arbitraries.js";
 import { assocRecall } from "../../src/tasks/assoc-recall.js";
@@ -57,7 +58,7 @@ describe("refutation below the bound (the central property)", () => {
           if (v.kind !== "refuted") return;
           expect(confirmWrong(model, task, v.finding.input)).toBe(true);
           const check = verifyCertificate(
-            certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" }),
+            certificateOf(v, { toolVersion: "test", modelSha256: SHA, format: model.formatName, task, replay: "-" }),
             model,
             SHA,
           );
@@ -104,12 +105,19 @@ describe("refutation below the bound (the central property)", () => {
     const n = 10;
     const task = indexLookup(n);
     const model = compileModel(indexLookupDfa(n, 2, [7]));
-    for (const strategy of ["dedup", "exhaustive", "auto"] as Strategy[]) {
-      const v = refute(model, task, { strategy });
+    // Each collision search alone must expose it through a collision; the whole portfolio may find it by a sample.
+    for (const [strategy, only] of [
+      ["dedup", ["dedup"]],
+      ["exhaustive", ["sample"]],
+      ["auto", undefined],
+    ] as const) {
+      const v = refute(model, task, { strategy, seed: 3, ...(only && { only }) });
       expect(v.kind).toBe("refuted");
       if (v.kind !== "refuted") continue;
-      // The collision searches must expose it through a collision; auto may find it earlier by its probe.
-      if (strategy !== "auto") expect(v.finding.collision).toBeDefined();
+      if (only) {
+        expect(v.finding.kind).toBe("collision");
+        if (v.finding.kind === "collision") expect(v.finding.theorem).toBe("thm3");
+      }
       expect(v.finding.input[n]).toBe("@7");
       expect(confirmWrong(model, task, v.finding.input)).toBe(true);
     }
@@ -130,11 +138,12 @@ describe("survival", () => {
     }
   });
 
-  it("sampling: a model at the bound that is right survives as sampled; below the bound, nothing found is inconclusive", () => {
+  it("sampling: a model at the bound that is right survives as sampled, with k and 3/k; below the bound, nothing found is inconclusive", () => {
     const task = indexLookup(12);
     const right = refute(compileModel(indexLookupDfa(12)), task, { strategy: "sample", budget: 500, seed: 9 });
-    expect(right.kind === "survived" && right.mode === "sampled" && right.samples === 500).toBe(true);
-    // A 1-state DFA cannot carry anything, yet if it happens to be right on all samples we must not say "survived".
+    // Index lookup's strings are drawn as the task's generator draws them: every one is a sample of its distribution.
+    expect(right).toMatchObject({ kind: "survived", mode: "sampled", samples: 500, errorBound: 3 / 500 });
+    // A model that carries nothing is below the bound: a search that ends without a finding must not say "survived".
     const tiny = compileModel(
       indexLookupDfa(
         12,
@@ -146,14 +155,24 @@ describe("survival", () => {
     expect(["refuted", "inconclusive"]).toContain(v.kind);
   });
 
-  it("the dedup search gives up past its state budget and auto falls back to sampling", () => {
+  it("a budget too small to sample anything is inconclusive, and says a larger budget helps", () => {
+    const task = indexLookup(16);
+    const v = refute(compileModel(indexLookupDfa(16)), task, { strategy: "sample", budget: 1, seed: 5 });
+    expect(v).toMatchObject({ kind: "inconclusive", budgetCanHelp: true });
+    if (v.kind === "inconclusive") expect(v.reason).toMatch(/only 1 input of the task's distribution ran/);
+  });
+
+  it("the dedup walk stops at its share of the budget and the strings beside it decide the verdict", () => {
     const task = indexLookup(16);
     const model = compileModel(indexLookupDfa(16));
-    const dedup = refute(model, task, { strategy: "dedup", budget: 100 });
-    expect(dedup.kind).toBe("inconclusive");
-    const auto = refute(model, task, { strategy: "auto", budget: 100, seed: 5 });
-    expect(auto.strategy).toBe("probe+dedup+sample");
-    expect(auto.kind === "survived" && auto.mode === "sampled").toBe(true);
+    const v = refute(model, task, { strategy: "auto", budget: 100, seed: 5 });
+    expect(v.search.strategy).toBe("sample+dedup");
+    // Equal weights: the two share the budget, to within the growing unit size.
+    const [sample, dedup] = v.search.feeds;
+    expect([sample!.name, dedup!.name]).toEqual(["sample", "dedup"]);
+    expect(sample!.runs + dedup!.runs).toBe(100);
+    expect(Math.min(sample!.runs, dedup!.runs)).toBeGreaterThanOrEqual(45);
+    expect(v).toMatchObject({ kind: "survived", mode: "sampled", samples: sample!.runs });
   });
 
   it("exhaustive search refuses families over its limit with a too-large error", () => {
@@ -168,7 +187,7 @@ describe("survival", () => {
 });
 
 describe("the budget bounds the protocol runs of every strategy", () => {
-  it("dedup, sample and auto never compute more Alice messages than --budget", () => {
+  it("dedup, sample and auto never compute more protocol runs than --budget, all feeds together", () => {
     const task = indexLookup(20);
     const model = compileModel(
       randomModel({ arch: "lstm", hidden: 4, format: "float32", vocab: task.vocab, labels: task.labels, seed: 1 }),
@@ -177,22 +196,39 @@ describe("the budget bounds the protocol runs of every strategy", () => {
     const t14 = indexLookup(14);
     for (const strategy of ["dedup", "sample", "auto"] as Strategy[])
       for (const budget of [1, 100, 5000]) {
-        expect(refute(model, task, { strategy, budget, seed: 2 }).stats.runs).toBeLessThanOrEqual(budget);
-        expect(refute(right, t14, { strategy, budget, seed: 2 }).stats.runs).toBeLessThanOrEqual(budget);
+        for (const v of [
+          refute(model, task, { strategy, budget, seed: 2 }),
+          refute(right, t14, { strategy, budget, seed: 2 }),
+        ]) {
+          expect(v.search.runs).toBeLessThanOrEqual(budget);
+          expect(v.search.feeds.reduce((s, f) => s + f.runs, 0)).toBe(v.search.runs);
+        }
       }
   });
 });
 
 describe("progress", () => {
-  it("is told every 65536 runs with the phase, and does not change the verdict", () => {
+  it("is told every 65536 runs with the feed, and does not change the verdict", () => {
     const task = indexLookup(17);
     const model = compileModel(indexLookupDfa(17));
     const told: string[] = [];
-    const quiet = refute(model, task, { strategy: "dedup" });
-    const loud = refute(model, task, { strategy: "dedup", onProgress: (phase, runs) => told.push(`${phase} ${runs}`) });
+    const quiet = refute(model, task, { strategy: "dedup", only: ["dedup"] });
+    const loud = refute(model, task, {
+      strategy: "dedup",
+      only: ["dedup"],
+      onProgress: (feed, runs) => told.push(`${feed} ${runs}`),
+    });
     expect(loud).toEqual(quiet);
-    expect(loud.stats.runs).toBe(2 ** 18 - 2);
-    expect(told).toEqual([1, 2, 3].map((k) => `dedup ${k * 65536}`));
+    // 2^18 - 2 prefix steps, then Bob's queries on each of the 2^17 final states.
+    expect(loud.search.runs).toBe(2 ** 18 - 2 + 2 ** 17);
+    // One report a 65536 runs, at the first unit boundary past each multiple.
+    expect(told.length).toBe(Math.floor((2 ** 18 - 2 + 2 ** 17) / 65536));
+    told.forEach((line, k) => {
+      const [feed, runs] = line.split(" ");
+      expect(feed).toBe("dedup");
+      expect(Number(runs)).toBeGreaterThanOrEqual((k + 1) * 65536);
+      expect(Number(runs)).toBeLessThan((k + 1) * 65536 + 4096);
+    });
   });
 });
 
@@ -206,13 +242,14 @@ describe("associative recall: a clean walk of Proposition 9's family is not the 
     }
   };
 
-  it("a model right on every input survives with scope task (all 2!·2^2·2 = 16 inputs swept)", () => {
+  it("a model right on every input survives exhaustively: the sweep ran all 2!·2^2·2 = 16 inputs", () => {
     const model = compileModel(trieDfa(task.vocab, task.labels, 5, reference));
     const v = refute(model, task, { strategy: "dedup" });
-    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", scope: "task", inputs: 16n, taskInputs: 16n });
+    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", inputs: 16n });
+    expect(v.search.feeds.find((f) => f.name === "sweep")?.ended).toEqual({ kind: "exhausted", items: 16n });
   });
 
-  it("a model right only when the keys come in order k1, k2 is refuted by the sweep, not passed as exhaustive", () => {
+  it("a model right only when the keys come in order k1, k2 is refuted, not passed as exhaustive", () => {
     const inOrderOnly = (tokens: string[]) => {
       const right = reference(tokens);
       return tokens[0] === "k1" ? right : right === "0" ? "1" : "0";
@@ -223,22 +260,27 @@ describe("associative recall: a clean walk of Proposition 9's family is not the 
       expect(v.kind).toBe("refuted");
       if (v.kind === "refuted") {
         expect(v.finding.input[0]).toBe("k2");
+        expect(v.finding.kind).toBe("wrong-answer");
         expect(confirmWrong(model, task, v.finding.input)).toBe(true);
       }
     }
   });
 
-  it("past the sweep's limit the verdict says it covered only the family (n = 9: 9!·2^9·9 inputs)", () => {
+  it("past the sweep's limit, a model right on the whole family is refuted by the task's own generator (n = 9)", () => {
     const big = assocRecall(9);
-    const v = refute(compileModel(inOrderRecallDfa(9)), big, { strategy: "dedup" });
     expect(big.count()).toBe(362880n * 512n * 9n);
-    expect(v).toMatchObject({
-      kind: "survived",
-      mode: "exhaustive",
-      scope: "family",
-      inputs: 512n * 9n,
-      taskInputs: big.count(),
-    });
+    const model = compileModel(inOrderRecallDfa(9));
+    // The family alone: every string of it right, every state its own. That is all it can say.
+    const family = refute(model, big, { strategy: "dedup", only: ["dedup"] });
+    expect(family.kind).toBe("inconclusive");
+    expect(family.search.feeds[0]!.ended).toEqual({ kind: "exhausted", items: 512n * 9n });
+    // The portfolio adds the task's own inputs, keys in any order: the model is wrong on nearly all of them.
+    const v = refute(model, big, { strategy: "dedup", seed: 4 });
+    expect(v.kind).toBe("refuted");
+    if (v.kind === "refuted") {
+      expect(v.finding).toMatchObject({ kind: "wrong-answer", feed: "probe" });
+      expect(confirmWrong(model, big, v.finding.input)).toBe(true);
+    }
   });
 });
 
@@ -284,8 +326,7 @@ describe("larger alphabets", () => {
       randomModel({ arch: "dfa", hidden: 4096, format: "float32", vocab: task.vocab, labels: task.labels, seed: 5 }),
     );
     const v = refute(model, task, { strategy: "dedup" });
-    expect(v.requiredBits).toBe(16);
-    expect(v.messageBits).toBe(12);
+    expect(v.applied).toMatchObject({ kind: "reduction", requiredBits: 16, messageBits: 12 });
     expect(v.kind).toBe("refuted");
     if (v.kind === "refuted") expect(confirmWrong(model, task, v.finding.input)).toBe(true);
   });

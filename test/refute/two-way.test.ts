@@ -6,8 +6,8 @@ import { randomModel } from "../../src/models/random.js";
 import type { TransformerModelSpec } from "../../src/models/spec.js";
 import { bind } from "../../src/reductions/bind.js";
 import { certificateOf } from "../../src/refute/certificate.js";
-import { answerOf } from "../../src/refute/refute-two-way.js";
-import { refute } from "../../src/refute/refute.js";
+import { refute } from "../../src/refute/check.js";
+import { answerOf } from "../../src/refute/finding.js";
 import { verifyCertificate } from "../../src/refute/verify.js";
 import { makeTask } from "../../src/tasks/index.js";
 import type { Task } from "../../src/tasks/task.js";
@@ -39,7 +39,7 @@ function constantTransformer(task: Task, label: string): TransformerModelSpec {
 
 function certify(model: ReturnType<typeof compileModel>, task: Task, v: ReturnType<typeof refute>) {
   if (v.kind !== "refuted") throw new Error(`expected refuted, got ${v.kind}`);
-  const cert = certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" });
+  const cert = certificateOf(v, { toolVersion: "test", modelSha256: SHA, format: model.formatName, task, replay: "-" });
   return { cert, check: verifyCertificate(cert, model, SHA) };
 }
 
@@ -47,15 +47,21 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
   it("a constant one-layer Transformer on Dyck-(2,2), n = 8, odd/even: the second element collides, the crossed input is the error, the certificate re-checks", () => {
     const task = makeTask("dyck", 8);
     const model = compileModel(constantTransformer(task, "1"));
-    const v = refute(model, task, { seed: 1 });
+    const v = refute(model, task, { seed: 1, only: ["fooling-set"] });
     expect(v.kind).toBe("refuted");
-    expect(v.split).toBe("odd-even");
-    expect(v.theorem.id).toBe("thm5");
-    expect(v.requiredBits).toBe(7);
-    expect(v.stats.runs).toBe(2);
+    expect(v.applied).toMatchObject({ kind: "reduction", split: "odd-even", requiredBits: 7 });
+    if (v.applied.kind === "reduction") expect(v.applied.theorem.id).toBe("thm5");
+    expect(v.search.runs).toBe(2);
     const { cert, check } = certify(model, task, v);
-    expect(cert.collision?.split).toBe("odd-even");
-    expect(check).toMatchObject({ valid: true, collisionChecked: true });
+    expect(cert).toMatchObject({ kind: "collision", theorem: "thm5", collision: { split: "odd-even" } });
+    expect(check).toMatchObject({
+      valid: true,
+      kind: "collision",
+      theorem: "thm5",
+      collision: { protocol: "thm4", split: "odd-even" },
+    });
+    // The whole portfolio refutes it too (a probe or a crossed input may come first: a plain wrong answer).
+    expect(refute(model, task, { seed: 1 }).kind).toBe("refuted");
     // A tampered transcript no longer verifies.
     const tampered = {
       ...cert,
@@ -112,11 +118,14 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
     const task = makeTask("equality", 8);
     const model = compileModel(trieDfa(task.vocab, task.labels, task.inputLength, (t) => task.answer(t)));
     const v = refute(model, task, { seed: 1 });
-    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", scope: "task", inputs: 256n });
-    expect(v.theorem.id).toBe("thm11");
+    expect(v).toMatchObject({ kind: "survived", mode: "exhaustive", inputs: 256n });
+    if (v.applied.kind === "reduction") expect(v.applied.theorem.id).toBe("thm11");
+    else throw new Error("Theorem 11 applies to recurrent models on equality");
+    // The fooling set was covered too (every element its own state), which alone would not have been survival.
+    expect(v.search.feeds.find((f) => f.name === "fooling-set")?.ended).toEqual({ kind: "exhausted", items: 16n });
   });
 
-  it("a recurrent model that forgets the first bit on EQ at n = 10: a one-way collision and a certificate Theorem 2's verifier accepts", () => {
+  it("a recurrent model that forgets the first bit on EQ at n = 10: a collision at the cut and a certificate Theorem 2's verifier accepts", () => {
     const task = makeTask("equality", 10);
     // Right except that it compares only bits 2..5 with 7..10.
     const model = compileModel(
@@ -128,13 +137,13 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
         (t) => (t.slice(1, 5).join("") === t.slice(6).join("") ? "1" : "0"),
       ),
     );
-    const v = refute(model, task, { seed: 1 });
+    const v = refute(model, task, { seed: 1, only: ["fooling-set"] });
     const { cert, check } = certify(model, task, v);
-    expect(cert.collision?.cut).toBe(5);
-    expect(check).toMatchObject({ valid: true, collisionChecked: true });
+    expect(cert).toMatchObject({ kind: "collision", theorem: "thm11", collision: { split: "5" } });
+    expect(check).toMatchObject({ valid: true, collision: { protocol: "thm2", split: "5" } });
   });
 
-  it("bad requests get one clear error: a two-layer Transformer, an odd/even split for a recurrent model, a wrong split", () => {
+  it("where no bound applies the verdict says why (two layers, recurrent models on dyck, Transformers on index lookup); a wrong split is an error", () => {
     const dyck = makeTask("dyck", 6);
     const two = compileModel(
       randomTransformer({
@@ -148,9 +157,13 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
         seed: 1,
       }),
     );
-    expect(() => refute(two, dyck)).toThrow(/one-layer/);
+    const none = (v: ReturnType<typeof refute>) => (v.applied.kind === "none" ? v.applied.reason : "a bound applied");
+    expect(none(refute(two, dyck, { seed: 1 }))).toMatch(/two or more layers \(Corollary 13.1/);
     const rnn = compileModel(trieDfa(dyck.vocab, dyck.labels, 6, (t) => dyck.answer(t)));
-    expect(() => refute(rnn, dyck)).toThrow(/no lower bound for recurrent models on dyck/);
+    const right = refute(rnn, dyck, { seed: 1 });
+    expect(none(right)).toMatch(/no lower bound for recurrent models on dyck/);
+    // Right on every one of the 4^6 inputs: the sweep shows it.
+    expect(right).toMatchObject({ kind: "survived", mode: "exhaustive", inputs: 4096n });
     const eq = makeTask("equality", 8);
     const tf = compileModel(
       randomTransformer({
@@ -178,7 +191,9 @@ describe("two-way fooling-set search (Theorem 4 for Transformers, Theorem 2 for 
         seed: 1,
       }),
     );
-    expect(() => refute(tfLookup, lookup)).toThrow(/no lower bound for Transformers on index-lookup/);
+    expect(none(refute(tfLookup, lookup, { seed: 1 }))).toMatch(
+      /no lower bound for one-layer Transformers on index-lookup/,
+    );
   });
 });
 
@@ -195,8 +210,8 @@ describe("nearest neighbour for recurrent models (Theorem 8, through INDEX)", ()
             randomModel({ arch, hidden: 1, format: "fixed:1.1", vocab: task.vocab, labels: task.labels, seed }),
           );
           const v = refute(model, task, { seed: 1 });
-          expect(v.theorem.id).toBe("thm8");
-          expect(v.requiredBits).toBe(n);
+          expect(v.applied).toMatchObject({ kind: "reduction", requiredBits: n });
+          if (v.applied.kind === "reduction") expect(v.applied.theorem.id).toBe("thm8");
           expect(v.kind).toBe("refuted");
           expect(certify(model, task, v).check.valid).toBe(true);
         },
@@ -211,13 +226,13 @@ describe("--strategy for fooling-set searches", () => {
   const model = compileModel(constantTransformer(task, "1"));
   it("sample draws elements (the constant model still collides at once); exhaustive enumerates; dedup is refused", () => {
     expect(refute(model, task, { seed: 3, strategy: "sample", budget: 50 }).kind).toBe("refuted");
-    expect(refute(model, task, { strategy: "exhaustive" }).stats.runs).toBe(2);
+    expect(refute(model, task, { strategy: "exhaustive", only: ["fooling-set"] }).search.runs).toBe(2);
     expect(() => refute(model, task, { strategy: "dedup" })).toThrow(/fooling set/);
   });
 });
 
-describe("one-way collisions on DISJ (the crossing goes either way round)", () => {
-  it("recurrent models on disjointness at n = 8..16: every collision certificate names a pair that shares Bob's half, and verify accepts it (seeds 1..40)", () => {
+describe("collisions on DISJ at the cut (the crossing goes either way round)", () => {
+  it("recurrent models on disjointness at n = 8..16: every collision certificate's input crosses its pair, and verify accepts it (seeds 1..40)", () => {
     let collisions = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const n = 8 + 2 * (seed % 5);
@@ -225,13 +240,15 @@ describe("one-way collisions on DISJ (the crossing goes either way round)", () =
       const model = compileModel(
         randomModel({ arch: "gru", hidden: 1, format: "fixed:1.1", vocab: task.vocab, labels: task.labels, seed }),
       );
-      const v = refute(model, task, { seed });
-      if (v.kind !== "refuted" || !v.finding.collision) continue;
+      const v = refute(model, task, { seed, only: ["fooling-set"] });
+      if (v.kind !== "refuted" || v.finding.kind !== "collision") continue;
       collisions++;
       const { cert, check } = certify(model, task, v);
       const [x, y] = cert.collision!.inputs;
-      expect(x.slice(n / 2)).toEqual(y.slice(n / 2));
-      expect(check).toMatchObject({ valid: true, collisionChecked: true });
+      // Alice's half of one element with Bob's half of the other: (x_a, not x_b) or (x_b, not x_a).
+      const crossed = [x.slice(0, n / 2).concat(y.slice(n / 2)), y.slice(0, n / 2).concat(x.slice(n / 2))];
+      expect(crossed.map((c) => c.join(" "))).toContain(cert.input.join(" "));
+      expect(check).toMatchObject({ valid: true, kind: "collision", theorem: "disj-rnn" });
     }
     expect(collisions).toBeGreaterThan(5);
   });

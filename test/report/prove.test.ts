@@ -186,7 +186,7 @@ describe("re-running a writeup (spawns bin/ccbound.js)", () => {
     const out = report!.drifts.flatMap((d) => describeDrift(copy, d)).join("\n");
     const line = edited.split("\n").findIndex((l) => /here 13 bits/.test(l)) + 1;
     expect(out).toContain(
-      `${copy}:${line}: \`ccbound check examples/elman-relu-fixed2.5-recall12.json --task assoc-recall --n 12 --seed 1 --cert recall12.cert.json\`: output line 3 differs`,
+      `${copy}:${line}: \`ccbound check examples/elman-relu-fixed2.5-recall12.json --task assoc-recall --n 12 --seed 1 --feeds dedup --cert recall12.cert.json\`: output line 3 differs`,
     );
     expect(out).toMatch(/recorded: bound .*here 13 bits/);
     expect(out).toMatch(/actual: {3}bound .*here 12 bits/);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { disjProblem } from "../../src/cc/problems.js";
 import { Rng } from "../../src/random.js";
 import { disjointness } from "../../src/tasks/disjointness.js";
-import { makeTask, taskOptionsFromParams } from "../../src/tasks/index.js";
+import { makeTask, optionsFromParams } from "../../src/tasks/index.js";
 import { errorOf } from "../io/expect-error.js";
 
 const words = (s: string) => s.split(" ");
@@ -73,6 +73,6 @@ describe("makeTask: disjointness", () => {
       code: "invalid-flag",
       where: "--pairs",
     });
-    expect(makeTask("disjointness", 8, taskOptionsFromParams("disjointness", {})).count()).toBe(256n);
+    expect(makeTask("disjointness", 8, optionsFromParams("disjointness", {})).count()).toBe(256n);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/random.js";
 import { dyckDfa } from "../../src/models/dyck-dfa.js";
 import { dyck, dyckCount, dyckVocab } from "../../src/tasks/dyck.js";
-import { makeTask, taskOptionsFromParams } from "../../src/tasks/index.js";
+import { makeTask, optionsFromParams } from "../../src/tasks/index.js";
 import { errorOf } from "../io/expect-error.js";
 
 const words = (s: string) => s.split(" ");
@@ -131,6 +131,6 @@ describe("makeTask: dyck", () => {
     });
     expect(errorOf(() => makeTask("dyck", 4, { dim: 3 }))).toMatchObject({ code: "invalid-flag", where: "--dim" });
     const t = makeTask("dyck", 6, { pairs: 3, depth: 4 });
-    expect(makeTask("dyck", 6, taskOptionsFromParams("dyck", t.params)).params).toEqual({ pairs: 3, depth: 4 });
+    expect(makeTask("dyck", 6, optionsFromParams("dyck", t.params)).params).toEqual({ pairs: 3, depth: 4 });
   });
 });

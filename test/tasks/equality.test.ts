@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CcboundError } from "../../src/errors.js";
 import { Rng } from "../../src/random.js";
 import { equality, SEPARATOR } from "../../src/tasks/equality.js";
-import { makeTask, taskOptionsFromParams } from "../../src/tasks/index.js";
+import { makeTask, optionsFromParams } from "../../src/tasks/index.js";
 import { errorOf } from "../io/expect-error.js";
 
 const words = (s: string) => s.split(" ");
@@ -115,13 +115,11 @@ describe("makeTask: equality", () => {
   it("rebuilds the same task from its stored params (all four variants)", () => {
     for (const options of VARIANTS) {
       const t = equality(6, options);
-      const again = makeTask("equality", 6, taskOptionsFromParams("equality", t.params));
+      const again = makeTask("equality", 6, optionsFromParams("equality", t.params));
       expect(again.params).toEqual(t.params);
       expect(again.vocab).toEqual(t.vocab);
     }
-    expect(() => taskOptionsFromParams("equality", { ineq: 2 })).toThrow(/must be 0 or 1, got 2/);
-    expect(() => taskOptionsFromParams("equality", { alphabet: 2 })).toThrow(
-      /"alphabet" is not a parameter of equality/,
-    );
+    expect(() => optionsFromParams("equality", { ineq: 2 })).toThrow(/must be 0 or 1, got 2/);
+    expect(() => optionsFromParams("equality", { alphabet: 2 })).toThrow(/"alphabet" is not a parameter of equality/);
   });
 });

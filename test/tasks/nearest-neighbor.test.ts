@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../../src/random.js";
-import { makeTask, taskOptionsFromParams } from "../../src/tasks/index.js";
+import { makeTask, optionsFromParams } from "../../src/tasks/index.js";
 import {
   defaultDim,
   keyDot,
@@ -199,7 +199,7 @@ describe("makeTask: nearest-neighbor", () => {
     });
     const t = makeTask("nearest-neighbor", 5, { dim: 4, mqar: true });
     expect(t.params).toEqual({ dim: 4, mqar: 1 });
-    const again = makeTask("nearest-neighbor", 5, taskOptionsFromParams("nearest-neighbor", t.params));
+    const again = makeTask("nearest-neighbor", 5, optionsFromParams("nearest-neighbor", t.params));
     expect(again.params).toEqual(t.params);
     expect(again.count()).toBe(t.count());
   });

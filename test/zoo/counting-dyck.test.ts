@@ -10,8 +10,8 @@ import { bind } from "../../src/reductions/bind.js";
 import { oddEvenSplit, tokensOf } from "../../src/reductions/split.js";
 import { theorem4Protocol, theorem4VectorProtocol } from "../../src/reductions/theorem4.js";
 import { certificateOf } from "../../src/refute/certificate.js";
-import { answerOf } from "../../src/refute/refute-two-way.js";
-import { refute } from "../../src/refute/refute.js";
+import { refute } from "../../src/refute/check.js";
+import { answerOf } from "../../src/refute/finding.js";
 import { verifyCertificate } from "../../src/refute/verify.js";
 import { dyck, isDyck } from "../../src/tasks/dyck.js";
 import { arbitraryTaskInput } from "../../src/testing/arbitraries.js";
@@ -195,33 +195,39 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
     console.log(`counting-dyck error rates over ${N} inputs each:\n  ${rows.join("\n  ")}`);
   }, 60_000);
 
-  it("the fooling-set search (Lemma 1 + Theorem 4, odd/even split) refutes it at n = 8, 16, 32 in 33, 10 and 21 runs; the certificates verify", () => {
+  it("the fooling-set search (Lemma 1 + Theorem 4, odd/even split) refutes it at n = 8, 16, 32 in 33, 10 and 22 runs; the certificates verify", () => {
     const runs: Record<number, number> = {};
     for (const n of [8, 16, 32]) {
       const task = dyck(n);
       const model = modelAt(n);
-      const v = refute(model, task, { seed: SEED });
+      const v = refute(model, task, { seed: SEED, only: ["fooling-set"] });
       expect(v.kind).toBe("refuted");
       if (v.kind !== "refuted") return;
-      expect(v.split).toBe("odd-even");
-      expect(v.theorem.id).toBe("thm5");
+      expect(v.applied).toMatchObject({ kind: "reduction", split: "odd-even" });
+      expect(v.finding).toMatchObject({ kind: "collision", theorem: "thm5" });
       expect(task.answer(v.finding.input)).toBe("0");
       expect(answerOf(model, bind(model, task), v.finding.input)).toBe("1");
-      const cert = certificateOf(v, { toolVersion: "test", modelSha256: SHA, task, replay: "" });
-      expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, collisionChecked: true });
-      runs[n] = v.stats.runs;
+      const cert = certificateOf(v, {
+        toolVersion: "test",
+        modelSha256: SHA,
+        format: model.formatName,
+        task,
+        replay: "-",
+      });
+      expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, kind: "collision", theorem: "thm5" });
+      runs[n] = v.search.runs;
     }
-    expect(runs).toEqual({ 8: 33, 16: 10, 32: 21 });
+    expect(runs).toEqual({ 8: 33, 16: 10, 32: 22 });
   });
 
-  it("KEY: at n = 32 the fooling-set search finds an error in 21 runs; seeded random testing with the same 21 runs of the task's generator finds none", () => {
+  it("KEY: at n = 32 the fooling-set search finds an error in 22 runs; seeded random testing with the same 22 runs of the task's generator finds none", () => {
     const n = 32;
     const task = dyck(n);
     const model = modelAt(n);
-    const v = refute(model, task, { seed: SEED });
+    const v = refute(model, task, { seed: SEED, only: ["fooling-set"] });
     expect(v.kind).toBe("refuted");
-    const budget = v.stats.runs;
-    expect(budget).toBe(21);
+    const budget = v.search.runs;
+    expect(budget).toBe(22);
     const b = bind(model, task);
     let tried = 0;
     fc.assert(
@@ -232,7 +238,7 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
       { seed: SEED, numRuns: budget },
     );
     expect(tried).toBe(budget);
-    // With an error rate of about 3.8e-3 on the generator, 21 random runs find an error with probability about 8%;
+    // With an error rate of about 3.8e-3 on the generator, 22 random runs find an error with probability about 8%;
     // the search needs no luck: any collision of two members' transcripts is an error.
     console.log(
       `counting-dyck n=${n}: fooling-set search refuted it in ${budget} protocol runs; random testing passed ${tried} runs (fast-check seed ${SEED})`,

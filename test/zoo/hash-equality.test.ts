@@ -5,7 +5,7 @@ import { compileModel } from "../../src/models/compile.js";
 import { forward } from "../../src/models/model.js";
 import { bind } from "../../src/reductions/bind.js";
 import { certificateOf } from "../../src/refute/certificate.js";
-import { refute } from "../../src/refute/refute.js";
+import { refute } from "../../src/refute/check.js";
 import { verifyCertificate } from "../../src/refute/verify.js";
 import { arbitraryTaskInput } from "../../src/testing/arbitraries.js";
 import { makeTask } from "../../src/tasks/index.js";
@@ -46,9 +46,16 @@ describe("zoo: hash-equality", () => {
     const verdict = refute(model, task, { seed: 1 });
     expect(verdict.kind).toBe("refuted");
     if (verdict.kind !== "refuted") return;
-    const runs = verdict.stats.runs;
-    const cert = certificateOf(verdict, { toolVersion: "test", modelSha256: SHA, task, replay: "" });
-    expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, collisionChecked: true });
+    expect(verdict.finding).toMatchObject({ kind: "collision", feed: "fooling-set", theorem: "thm11" });
+    const runs = verdict.search.runs;
+    const cert = certificateOf(verdict, {
+      toolVersion: "test",
+      modelSha256: SHA,
+      format: model.formatName,
+      task,
+      replay: "-",
+    });
+    expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, kind: "collision", theorem: "thm11" });
     // Random testing: the same number of model runs over the task's own generator (the paper's §6.4 mix), seed 1.
     const b = bind(model, task);
     const property = fc.property(

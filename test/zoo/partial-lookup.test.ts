@@ -4,7 +4,7 @@ import { compileModel } from "../../src/models/compile.js";
 import { forward, stateBits } from "../../src/models/model.js";
 import { bind } from "../../src/reductions/bind.js";
 import { certificateOf } from "../../src/refute/certificate.js";
-import { refute } from "../../src/refute/refute.js";
+import { refute } from "../../src/refute/check.js";
 import { verifyCertificate } from "../../src/refute/verify.js";
 import { makeTask } from "../../src/tasks/index.js";
 import { zooEntry } from "../../src/zoo/index.js";
@@ -45,11 +45,27 @@ describe("zoo: partial-lookup", () => {
   it("at n = 128, m = 8 (below the bound): the dedup walk collides at position 9 after 2^9 runs, with a certificate that verifies", () => {
     const task = makeTask("index-lookup", 128);
     const model = compileModel(partialLookup({ n: 128, remember: 8 }));
-    const verdict = refute(model, task, { seed: 1 });
-    expect(verdict).toMatchObject({ kind: "refuted", strategy: "dedup", stats: { runs: 512 } });
+    const verdict = refute(model, task, { seed: 1, only: ["dedup"] });
+    expect(verdict).toMatchObject({
+      kind: "refuted",
+      search: { strategy: "dedup", runs: 512 },
+      finding: { kind: "collision" },
+    });
     if (verdict.kind !== "refuted") return;
-    const cert = certificateOf(verdict, { toolVersion: "test", modelSha256: SHA, task, replay: "" });
-    expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, collisionChecked: true });
+    const cert = certificateOf(verdict, {
+      toolVersion: "test",
+      modelSha256: SHA,
+      format: model.formatName,
+      task,
+      replay: "-",
+    });
+    expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, kind: "collision", theorem: "thm3" });
+    // The whole portfolio needs one run: the first string's queries past position 8 are answered wrongly.
+    expect(refute(model, task, { seed: 1 })).toMatchObject({
+      kind: "refuted",
+      search: { runs: 1 },
+      finding: { kind: "wrong-answer", feed: "sample" },
+    });
   });
 
   it("is a zoo entry taking --remember, and rejects a bad m", () => {

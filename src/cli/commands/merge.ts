@@ -1,22 +1,19 @@
 import type { Command } from "commander";
-import * as z from "zod";
 import { fail } from "../../errors.js";
-import { parseJsonText } from "../../io/json-text.js";
-import { readTextFile } from "../../io/read-file.js";
-import { validateWith } from "../../io/validate.js";
-import { taskOfJob, type SearchJob } from "../../refute/search-job.js";
-import { searchIdentity, type ShardFile } from "../../refute/shard-file.js";
-import { mergeShards } from "../../refute/shard.js";
-import { planTwoWay } from "../../refute/two-way-plan.js";
-import { twoWayVerdict } from "../../refute/two-way-verdict.js";
-import { STRATEGIES } from "../../refute/verdict.js";
+import { readShardFile, searchIdentity, type ShardFile } from "../../io/shard-file.js";
+import { jobOptions, taskOfJob } from "../../refute/parallel/job.js";
+import { DEFAULT_AUDIT, mergeShards } from "../../refute/parallel/shard.js";
+import { freshSeed } from "../../random.js";
+import { planSearch } from "../../refute/plan.js";
 import { loadModel, type ModelOptions } from "../load.js";
+import { wholeNumber } from "../options.js";
 import { progress } from "../print.js";
-import { report } from "./check.js";
+import { replayCommand, report } from "../verdict-report.js";
 
 interface MergeOptions {
   model?: string;
   cert?: string;
+  audit: number | "all";
   json?: boolean;
 }
 
@@ -29,12 +26,24 @@ export function registerMerge(program: Command): void {
     .argument("<files...>", "the shard files, one per shard")
     .option("--model <file>", "the model file, when it is no longer where the shards read it (its SHA-256 must match)")
     .option("--cert <file>", "write the certificate here when the model is refuted")
+    .option(
+      "--audit <K|all>",
+      `results of each shard to recompute, chosen at random, before any is used (default ${DEFAULT_AUDIT})`,
+      auditCount,
+      DEFAULT_AUDIT,
+    )
     .option("--json", "one JSON object on stdout")
     .action(async (files: string[], o: MergeOptions) => {
       process.exitCode = await merge(files, o);
     });
 }
 
+/**
+ * The shards are read, not trusted: their job fields must agree with one another and with the replay command they
+ * carry (re-derived here); a seeded sample of each shard's results is recomputed; every finding is re-derived by
+ * running the model; a merged result that contradicts the bound is refused. What remains on the shards' word (the
+ * results not recomputed) is said in the output.
+ */
 async function merge(files: readonly string[], o: MergeOptions): Promise<number> {
   const shards = files.map((path) => ({ path, file: readShardFile(path) }));
   checkShardSet(shards);
@@ -48,37 +57,52 @@ async function merge(files: readonly string[], o: MergeOptions): Promise<number>
       "--model",
     );
   }
-  const job: SearchJob = { ...first.job, spec: loaded.spec };
-  const task = taskOfJob(job);
-  const plan = planTwoWay(loaded.model, task, { ...searchJobOptions(job), spec: loaded.spec });
-  const result = await mergeShards(
+  const task = taskOfJob(first.job);
+  const options = jobOptions(first.job);
+  const plan = planSearch(loaded.model, task, { ...options, spec: loaded.spec });
+  const again = replayCommand(first.model.args, plan, first.job.split);
+  if (again !== first.replay) {
+    fail(
+      "invalid-input",
+      `the shards' replay command is not the one their job fields give (${first.replay.slice(0, 120)} vs ${again.slice(0, 120)})`,
+      shards[0]!.path,
+    );
+  }
+  progress.show("merge: recomputing a sample of each shard's results");
+  const merged = mergeShards(
     plan,
     shards.map((s) => s.file.work),
-    (runs) => progress.show(`merge: ${runs.toLocaleString("en")} protocol runs`),
+    { units: o.audit, seed: freshSeed() },
   );
   progress.done();
+  const word = `${merged.fromShards} unit results taken from ${shards.length} shard files; ${merged.audited} of the shards' results recomputed here first (audit seed ${merged.auditSeed}), all matched; ${merged.computedHere} computed here`;
   return report({
     loaded,
     task,
-    verdict: twoWayVerdict(plan, result),
+    verdict: merged.verdict,
     args: first.model.args,
     again: first.replay,
     ...(o.cert !== undefined && { cert: o.cert }),
     json: o.json === true,
+    notes: [["shards", `${word}; the results not recomputed rest on the shards' word`]],
+    jsonExtra: {
+      merge: {
+        shards: shards.length,
+        fromShards: merged.fromShards,
+        audited: merged.audited,
+        auditSeed: merged.auditSeed,
+        computedHere: merged.computedHere,
+      },
+    },
   });
 }
 
-function searchJobOptions(job: SearchJob) {
-  return {
-    strategy: job.strategy,
-    budget: job.budget,
-    seed: job.seed,
-    ...(job.maxPoints !== undefined && { maxPoints: job.maxPoints }),
-    ...(job.split !== undefined && { split: job.split }),
-  };
+/** One search, every shard once: otherwise one line naming the files, and exit 2. */
+function auditCount(raw: string): number | "all" {
+  if (raw === "all") return "all";
+  return wholeNumber("--audit", 0, 2 ** 31)(raw);
 }
 
-/** One search, every shard once: otherwise one line naming the files, and exit 2. */
 function checkShardSet(shards: readonly { path: string; file: ShardFile }[]): void {
   const [first] = shards;
   if (!first) return fail("invalid-flag", "no shard files given", "merge");
@@ -100,12 +124,18 @@ function checkShardSet(shards: readonly { path: string; file: ShardFile }[]): vo
     byIndex.set(s.file.shard.index, s.path);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
-  if (missing.length > 0)
+  if (missing.length > 0) {
+    const names =
+      missing
+        .slice(0, 5)
+        .map((i) => `${i}/${count}`)
+        .join(", ") + (missing.length > 5 ? ", ..." : "");
     fail(
       "invalid-input",
-      `shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")} ${missing.length > 1 ? "are" : "is"} missing (${shards.length} of ${count} given)`,
+      `${missing.length} shard${missing.length > 1 ? "s are" : " is"} missing (${names}; ${shards.length} of ${count} given)`,
       "merge",
     );
+  }
 }
 
 /** The first field in which two shards' searches differ, for the error line. */
@@ -125,61 +155,4 @@ function difference(a: ShardFile, b: ShardFile): string {
   const show = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "none"));
   const d = fields.find(([, x, y]) => JSON.stringify(x) !== JSON.stringify(y));
   return d ? `${d[0]} ${show(d[1])} vs ${show(d[2])}` : "their replay commands differ";
-}
-
-const count = z.number().int().min(0);
-const hex = z.string().regex(/^[0-9a-f]*$/, "must be lowercase hex digits");
-
-const shardSchema = z.strictObject({
-  ccbound: z.literal("shard"),
-  version: z.literal(1),
-  tool: z.strictObject({ name: z.literal("ccbound"), version: z.string().min(1) }),
-  shard: z
-    .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
-    .refine((s) => s.index <= s.count, "index must be at most count"),
-  model: z.strictObject({
-    path: z.string().min(1),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be a SHA-256"),
-    options: z.record(z.string(), z.string()),
-    args: z.string(),
-  }),
-  job: z.strictObject({
-    task: z.strictObject({
-      name: z.string().min(1),
-      n: z.number().int().min(1),
-      params: z.record(z.string(), z.number()),
-    }),
-    strategy: z.enum(STRATEGIES),
-    budget: z.number().int().min(1),
-    seed: count,
-    maxPoints: z.number().int().min(1).optional(),
-    split: z.string().optional(),
-  }),
-  replay: z.string().min(1),
-  work: z.strictObject({
-    kind: z.enum(["rho", "table"]),
-    trails: z
-      .array(
-        z.strictObject({
-          j: count,
-          end: z.enum(["dp", "wrong", "cycle", "cut"]),
-          runs: count,
-          point: hex,
-          other: hex.optional(),
-        }),
-      )
-      .optional(),
-    blocks: z.array(z.strictObject({ block: count, digests: z.array(z.string()), wrong: z.array(count) })).optional(),
-    runs: count,
-    ended: z.enum(["finding", "budget", "end"]),
-  }),
-});
-
-function readShardFile(path: string): ShardFile {
-  const value = parseJsonText(readTextFile(path), path);
-  return validateWith(shardSchema, value, {
-    code: "invalid-input",
-    where: path,
-    what: "not a ccbound shard file",
-  }) as ShardFile;
 }

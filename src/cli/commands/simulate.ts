@@ -3,8 +3,9 @@ import { run } from "../../cc/protocol.js";
 import { fail } from "../../errors.js";
 import { forward } from "../../models/model.js";
 import { inputIds } from "../../reductions/bind.js";
-import { theorem2Cost, theorem2Protocol } from "../../reductions/theorem2.js";
-import { paperTheorem4Bits, theorem4Cost, theorem4Protocol } from "../../reductions/theorem4.js";
+import { reductionFor } from "../../reductions/applies.js";
+import { protocolAt } from "../../reductions/protocol-at.js";
+import { paperTheorem4Bits } from "../../reductions/theorem4.js";
 import { parseSplit, tokensOf } from "../../reductions/split.js";
 import type { Model } from "../../models/compile.js";
 import { loadModel, modelOptions, type ModelOptions } from "../load.js";
@@ -42,7 +43,15 @@ function simulate(modelPath: string, o: SimulateOptions): void {
   const { model } = loadModel(modelPath, o);
   const tokens = splitWords(o.input);
   if (o.task !== undefined && o.n === undefined) fail("invalid-flag", "--task needs --n", "--n");
-  const expected = o.task === undefined ? undefined : taskOf(o as TaskFlags).answer(tokens);
+  const task = o.task === undefined ? undefined : taskOf(o as TaskFlags);
+  const expected = task?.answer(tokens);
+  const applies = task && reductionFor(model, task);
+  const bound =
+    applies === undefined
+      ? undefined
+      : applies.kind === "none"
+        ? `none: ${applies.reason}`
+        : `${applies.reduction.theorem.name} (from ${applies.reduction.problem}) at split ${applies.reduction.split.name}${applies.reduction.split.name === o.split ? "" : `, not this split: a collision here proves nothing`}`;
   const ids = inputIds(model, tokens);
   const { result, closedForm, forwardLabel, alice, bob } = runProtocol(model, ids, o.split);
   const output = model.labels[result.output]!;
@@ -62,6 +71,7 @@ function simulate(modelPath: string, o: SimulateOptions): void {
       output,
       forward: forwardOutput,
       ...(expected !== undefined && { expected }),
+      ...(bound !== undefined && { bound }),
     });
     return;
   }
@@ -83,33 +93,15 @@ function simulate(modelPath: string, o: SimulateOptions): void {
     ...(expected === undefined
       ? []
       : [["task", `${expected}${expected === output ? " (right)" : " (WRONG)"}`] as [string, string]]),
+    ...(bound === undefined ? [] : [["bound", bound] as [string, string]]),
   ]);
 }
 
-/** The model's protocol at the split: Theorem 2 at a cut for recurrent models, Theorem 4 at any split for Transformers. */
+/** The model's protocol at the split, from the one place that builds it (Theorem 2 at a cut, Theorem 4 at any split). */
 function runProtocol(model: Model, ids: Int32Array, splitText: string) {
-  if (model.kind === "transformer") {
-    const split = parseSplit(splitText, ids.length);
-    const result = run(theorem4Protocol(model, split), tokensOf(ids, split.alice), tokensOf(ids, split.bob));
-    return {
-      result,
-      closedForm: theorem4Cost(model, split),
-      forwardLabel: model.forward(ids),
-      alice: split.alice,
-      bob: split.bob,
-    };
-  }
-  if (!/^\d+$/.test(splitText))
-    fail("invalid-flag", `a recurrent model's protocol (Theorem 2) needs a cut K, got "${splitText}"`, "--split");
-  const k = Number(splitText);
-  if (k > ids.length) fail("invalid-flag", `split ${k} is past the input's ${ids.length} tokens`, "--split");
-  const result = run(theorem2Protocol(model, k), ids.subarray(0, k), ids.subarray(k));
-  const positions = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
-  return {
-    result,
-    closedForm: theorem2Cost(model),
-    forwardLabel: forward(model, ids),
-    alice: positions(0, k),
-    bob: positions(k, ids.length),
-  };
+  const split = parseSplit(splitText, ids.length, true);
+  const { protocol, bits } = protocolAt(model, split);
+  const result = run(protocol, tokensOf(ids, split.alice), tokensOf(ids, split.bob));
+  const forwardLabel = model.kind === "transformer" ? model.forward(ids) : forward(model, ids);
+  return { result, closedForm: bits, forwardLabel, alice: split.alice, bob: split.bob };
 }

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { readCertificateFile } from "../../io/certificate.js";
-import { verifyCertificate } from "../../refute/verify.js";
+import { findResult } from "../../registry/index.js";
+import { verifyCertificate, type Confirmed } from "../../refute/verify.js";
+import { taskArgs, type TaskName } from "../../tasks/index.js";
 import { EXIT } from "../exit.js";
 import { loadModel, modelOptions, type ModelOptions } from "../load.js";
 import { printJson, printRows } from "../print.js";
@@ -9,7 +11,9 @@ export function registerVerify(program: Command): void {
   modelOptions(
     program
       .command("verify")
-      .description("re-check a certificate by one forward pass and the task's reference answer")
+      .description(
+        "re-check a certificate by recomputation only: one forward pass, the task's reference answer, and for a collision the theorem's protocol",
+      )
       .argument("<certificate>", "certificate file")
       .requiredOption("--model <file>", "the model the certificate is about")
       .option("--json", "one JSON object on stdout"),
@@ -18,22 +22,33 @@ export function registerVerify(program: Command): void {
     const loaded = loadModel(o.model, o);
     const check = verifyCertificate(cert, loaded.model, loaded.sha256);
     if (o.json) printJson({ ...check, certificate: certPath, model: o.model });
-    else if (check.valid) {
-      printRows([
-        [
-          "valid",
-          `the model answers "${check.answer}" on the certificate's input; the task's answer is "${check.expected}"`,
-        ],
-        [
-          "collision",
-          !check.collisionChecked
-            ? "none recorded"
-            : cert.collision?.split !== undefined
-              ? `re-run through Theorem 4's protocol at split ${cert.collision.split}: one shared transcript, as recorded`
-              : "re-run through Theorem 2's protocol: one shared message, as recorded",
-        ],
-      ]);
-    } else printRows([["INVALID", check.reason]]);
+    else if (check.valid) printRows(confirmedRows(check));
+    else printRows([["INVALID", check.reason]]);
     process.exitCode = check.valid ? EXIT.valid : EXIT.invalid;
   });
+}
+
+/** What was confirmed, each line a fact verify recomputed. */
+function confirmedRows(c: Confirmed): [string, string][] {
+  const theorem = c.theorem === null ? undefined : findResult(c.theorem);
+  return [
+    ["valid", `the model answers "${c.answer}" on the certificate's input; the task's answer is "${c.expected}"`],
+    [
+      "task",
+      `${taskArgs({ name: c.task.name as TaskName, n: c.task.n, params: c.task.params })} (N = ${c.task.n}; params ${JSON.stringify(c.task.params)}), model run in ${c.format}`,
+    ],
+    [
+      "kind",
+      c.kind === "wrong-answer"
+        ? "wrong answer: a plain counterexample, no theorem cited"
+        : "collision: the theorem's argument, run on this model",
+    ],
+    ["theorem", theorem ? `${theorem.id} (${theorem.name}): applies to this model on this task` : "none"],
+    [
+      "collision",
+      c.collision === undefined
+        ? "none recorded"
+        : `re-run through ${c.collision.protocol === "thm4" ? "Theorem 4" : "Theorem 2"}'s protocol at split ${c.collision.split}: both inputs and the certificate's input send one ${c.collision.transcriptBits}-bit transcript, as recorded`,
+    ],
+  ];
 }

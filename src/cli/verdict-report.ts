@@ -1,0 +1,237 @@
+import { writeCertificate } from "../io/certificate.js";
+import type { Model } from "../models/compile.js";
+import { certificateOf, type Certificate } from "../refute/certificate.js";
+import { FEED_ROLE } from "../refute/portfolio/feed.js";
+import { DEFAULT_MAX_POINTS, type SearchPlan } from "../refute/plan.js";
+import type { Verdict } from "../refute/verdict.js";
+import { taskArgs, type Task } from "../tasks/index.js";
+import { VERSION } from "../version.js";
+import { EXIT } from "./exit.js";
+import { describeModel, type LoadedModel } from "./load.js";
+import { shellQuote } from "./options.js";
+import { printJson, printRows } from "./print.js";
+
+/** What a verdict prints and writes, for check and for merge (which must print the same). */
+export interface Report {
+  readonly loaded: Pick<LoadedModel, "path" | "sha256" | "spec" | "model">;
+  readonly task: Task;
+  readonly verdict: Verdict;
+  /** The model and its flags as a replay command names them. */
+  readonly args: string;
+  /** The check command that replays the search. */
+  readonly again: string;
+  readonly cert?: string;
+  readonly json: boolean;
+  /** Extra rows (merge: what rests on the shards' word). */
+  readonly notes?: readonly (readonly [string, string])[];
+  readonly jsonExtra?: Record<string, unknown>;
+}
+
+/**
+ * The check command that replays a search exactly, from the plan's resolved values: the budget and the seed are
+ * always written, --max-points when it is not the default, --feeds when the run was restricted. Check and merge both derive it here, so merge can compare.
+ */
+export function replayCommand(
+  args: string,
+  plan: Pick<SearchPlan, "task" | "strategy" | "budget" | "seed" | "maxPoints" | "only">,
+  split?: string,
+): string {
+  return [
+    `ccbound check ${args} ${taskArgs(plan.task)}`,
+    split === undefined ? "" : ` --split ${shellQuote(split)}`,
+    ` --strategy ${plan.strategy} --budget ${plan.budget} --seed ${plan.seed}`,
+    plan.maxPoints === DEFAULT_MAX_POINTS ? "" : ` --max-points ${plan.maxPoints}`,
+    plan.only === undefined ? "" : ` --feeds ${plan.only.join(",")}`,
+  ].join("");
+}
+
+export function report(r: Report): number {
+  const { loaded, task, verdict, args, again, cert, json } = r;
+  let certificate: Certificate | undefined;
+  if (verdict.kind === "refuted") {
+    const replay = cert ? `ccbound verify ${shellQuote(cert)} --model ${args}` : again;
+    certificate = certificateOf(verdict, {
+      toolVersion: VERSION,
+      modelSha256: loaded.sha256,
+      format: loaded.model.formatName,
+      task,
+      replay,
+    });
+    if (cert) writeCertificate(cert, certificate);
+  }
+  const replay = certificate?.replay ?? again;
+  if (json) printJson({ ...jsonReport(loaded, verdict, certificate, replay), ...r.jsonExtra });
+  else printRows([...humanReport(loaded, verdict, cert, replay, r.notes ?? [])]);
+  return exitCode(verdict);
+}
+
+function exitCode(v: Verdict): number {
+  switch (v.kind) {
+    case "refuted":
+      return EXIT.refuted;
+    case "survived":
+      return EXIT.survived;
+    case "inconclusive":
+      return EXIT.inconclusive;
+  }
+}
+
+/** The verdict line: the kind, and exactly what it rests on. */
+export function verdictLine(v: Verdict): string {
+  switch (v.kind) {
+    case "refuted": {
+      const f = v.finding;
+      const says = `answers "${f.answer}" where the task says "${f.expected}"`;
+      if (f.kind === "wrong-answer")
+        return `REFUTED (wrong answer): ${says}; a plain counterexample found by the ${f.feed} feed, no theorem cited`;
+      const theorem = v.applied.kind === "reduction" ? v.applied.theorem.name : f.theorem;
+      const bits = `${f.collision.transcriptBits}-bit`;
+      const oneWay = [0, 1].some((i) => f.input.join(" ") === f.collision.inputs[i]!.join(" "));
+      const why = oneWay
+        ? `two of Alice's strings send one ${bits} message at the cut ${f.collision.split} and ask the same query, whose right answers differ`
+        : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
+      return `REFUTED (collision): ${says}; ${why}: ${theorem}'s argument, run on this model`;
+    }
+    case "survived":
+      return v.mode === "exhaustive"
+        ? `SURVIVED (exhaustive): right on every one of the task's ${v.inputs.toLocaleString("en")} inputs`
+        : `SURVIVED (sampled): right on ${v.samples.toLocaleString("en")} inputs of the task's own distribution (seed ${v.search.seed}): its error rate there is below ${bound(v.errorBound)} with 95% confidence (3/k); not a proof`;
+    case "inconclusive":
+      return `INCONCLUSIVE: ${v.reason}${v.budgetCanHelp ? "" : " (more budget cannot help)"}`;
+  }
+}
+
+function bound(x: number): string {
+  return x >= 0.01 ? x.toFixed(3) : x.toExponential(2);
+}
+
+function humanReport(
+  loaded: Report["loaded"],
+  v: Verdict,
+  certPath: string | undefined,
+  replay: string,
+  notes: readonly (readonly [string, string])[],
+): (readonly [string, string])[] {
+  const rows: (readonly [string, string])[] = [["model", `${loaded.path} (${describeModel(loaded.spec)})`]];
+  const a = v.applied;
+  if (a.kind === "none") rows.push(["bound", `none: ${a.reason}`]);
+  else {
+    const below = a.messageBits < a.requiredBits;
+    rows.push(
+      [sentLabel(loaded.model.kind), sentLine(loaded.model, a.messageBits, a.split)],
+      [
+        "bound",
+        `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`,
+      ],
+      ["reduction", reductionLine(a)],
+    );
+  }
+  rows.push(["search", searchLine(v)], ...feedRows(v));
+  if (v.search.rho) rows.push(["memory", rhoLine(v.search.rho)]);
+  rows.push(...notes, ["verdict", verdictLine(v)]);
+  if (v.kind === "refuted") rows.push(["input", v.finding.input.join(" ")]);
+  if (v.kind === "refuted" && certPath) rows.push(["certificate", certPath]);
+  rows.push(["replay", replay]);
+  return rows;
+}
+
+function sentLabel(kind: Model["kind"]): string {
+  return kind === "recurrent" ? "state" : "protocol";
+}
+
+function sentLine(model: Model, bits: number, split: string): string {
+  if (model.kind === "recurrent") {
+    return `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${plural(model.stateUnits, "value")} x ${model.unitBits} bits)`;
+  }
+  return `${bits} bits cross the split ${split} (Theorem 4: the last token, maxima, normalisers and weighted sums)`;
+}
+
+function searchLine(v: Verdict): string {
+  const s = v.search;
+  return `${s.strategy}: ${plural(s.runs, "protocol run")} of a budget of ${s.budget.toLocaleString("en")}, seed ${s.seed}`;
+}
+
+function feedRows(v: Verdict): [string, string][] {
+  return v.search.feeds.map((f) => {
+    const ended =
+      f.ended?.kind === "exhausted"
+        ? `, all ${f.ended.items.toLocaleString("en")} covered`
+        : f.ended?.kind === "gave-up"
+          ? `, gave up: ${f.ended.reason}`
+          : "";
+    return [`  ${f.name}`, `${plural(f.runs, "run")}: ${FEED_ROLE[f.name]}${ended}`];
+  });
+}
+
+/** "1 run", "2,048 runs". */
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** A rho search's trails and its table: the memory it kept against its bound. */
+function rhoLine(r: NonNullable<Verdict["search"]["rho"]>): string {
+  return `${r.points} distinguished points x ${r.bytesPerPoint} bytes (table ${r.tableBytes} bytes for at most ${r.maxPoints}); ${r.trails} trails, 1 point in 2^${r.distinguishedBits} distinguished, ${r.falseAlarms} false alarms`;
+}
+
+/** What the bound's argument ranges over, and what a collision among those inputs means. */
+function reductionLine(a: Extract<Verdict["applied"], { kind: "reduction" }>): string {
+  const count = countText(a.inputs);
+  return a.problem === "INDEX"
+    ? `from INDEX: ${count} strings of Alice's; two in one state get one answer to the query where they differ, so one is wrong`
+    : `from ${a.problem}: a fooling set of ${count} inputs at split ${a.split}; two with one transcript give a crossed input the model must answer wrongly`;
+}
+
+/** 1024 as "2^10", other counts in digits. */
+function countText(n: bigint): string {
+  const bits = n.toString(2);
+  return /^10*$/.test(bits) && bits.length > 4 ? `2^${bits.length - 1}` : n.toLocaleString("en");
+}
+
+function jsonReport(loaded: Report["loaded"], v: Verdict, certificate: Certificate | undefined, replay: string) {
+  const a = v.applied;
+  return {
+    verdict: v.kind,
+    ...(v.kind === "survived" && {
+      mode: v.mode,
+      ...(v.mode === "exhaustive" ? { inputs: v.inputs.toString() } : { samples: v.samples, errorBound: v.errorBound }),
+    }),
+    ...(v.kind === "inconclusive" && { reason: v.reason, budgetCanHelp: v.budgetCanHelp }),
+    ...(v.kind === "refuted" && { kind: v.finding.kind }),
+    model: {
+      path: loaded.path,
+      sha256: loaded.sha256,
+      format: loaded.model.formatName,
+      ...(a.kind === "reduction" && { messageBits: a.messageBits }),
+      ...(a.kind === "reduction" && loaded.model.kind === "recurrent" && { stateBits: a.messageBits }),
+    },
+    bound:
+      a.kind === "none"
+        ? { theorem: null, none: a.reason }
+        : {
+            theorem: a.theorem.id,
+            statement: a.theorem.bound,
+            problem: a.problem,
+            split: a.split,
+            inputs: a.inputs.toString(),
+            requiredBits: a.requiredBits,
+            below: a.messageBits < a.requiredBits,
+          },
+    search: {
+      strategy: v.search.strategy,
+      budget: v.search.budget,
+      seed: v.search.seed,
+      runs: v.search.runs,
+      feeds: v.search.feeds.map((f) => ({
+        name: f.name,
+        runs: f.runs,
+        items: f.items,
+        ...(f.ended && {
+          ended: f.ended.kind === "exhausted" ? { exhausted: f.ended.items.toString() } : { gaveUp: f.ended.reason },
+        }),
+      })),
+      ...(v.search.rho && { rho: v.search.rho }),
+    },
+    ...(certificate && { certificate }),
+    replay,
+  };
+}

@@ -1,0 +1,208 @@
+import type { ProblemName } from "../cc/problems.js";
+import { fail } from "../errors.js";
+import type { Model } from "../models/compile.js";
+import type { TaskName } from "../tasks/task.js";
+import type { Task } from "../tasks/task.js";
+import { assocRecallFamily } from "./assoc-recall.js";
+import { bind, type Binding } from "./bind.js";
+import { indexLookupFamily } from "./index-lookup.js";
+import { nearestNeighborFamily } from "./nearest-neighbor.js";
+import { cutOf, familySize, type OneWayFamily } from "./one-way-family.js";
+import { protocolAt, type SplitProtocol } from "./protocol-at.js";
+import { cutSplit, type Split } from "./split.js";
+import { theorem, type Theorem } from "./theorems.js";
+import { twoWayFamily, type TwoWayFamily } from "./two-way-family.js";
+
+/*
+ * What applies, in one place: for a model, a task (with its parameters) and a split, which of the paper's lower
+ * bounds binds, through which communication problem, fooling set, split and protocol, how many bits the model sends
+ * across the split and how many the theorem requires. `check`, `verify`, `merge`, `simulate` and `bounds` all ask
+ * `reductionFor` (or, without a model, `applicableTheorem`); nothing else decides it.
+ */
+
+/** The architecture classes the paper's bounds distinguish. */
+export type ArchClass = "recurrent" | "transformer-1" | "transformer-deep";
+
+export function archClassOf(model: Model): ArchClass {
+  if (model.kind === "recurrent") return "recurrent";
+  return model.layers.length === 1 ? "transformer-1" : "transformer-deep";
+}
+
+/** One row of the table: on this task, models of this class are bound by this theorem, unless `unless` says why not. */
+interface Row {
+  readonly task: TaskName;
+  readonly arch: Exclude<ArchClass, "transformer-deep">;
+  readonly theorem: string;
+  /**
+   * How ccbound runs the theorem's argument: one-way, from INDEX (Alice's strings, Bob's queries), or two-way,
+   * through a fooling set at a split. Theorem 8 reduces from DISJ in the paper; one query per input is INDEX, which
+   * gives the same collision argument and a certificate that is one forward pass (nearest-neighbor.ts).
+   */
+  readonly via: "one-way" | "two-way";
+  /** Why the row does not apply to these task parameters, or undefined when it does. */
+  readonly unless?: (task: Task) => string | undefined;
+}
+
+const dyck22 = (task: Task) =>
+  task.params["pairs"] === 2 && task.params["depth"] === 2
+    ? undefined
+    : `Lemma 1's fooling set and Theorem 5 are for Dyck-(2,2); this task is Dyck-(${task.params["pairs"]},${task.params["depth"]})`;
+
+const ROWS: readonly Row[] = [
+  { task: "index-lookup", arch: "recurrent", theorem: "thm3", via: "one-way" },
+  { task: "assoc-recall", arch: "recurrent", theorem: "prop9", via: "one-way" },
+  { task: "nearest-neighbor", arch: "recurrent", theorem: "thm8", via: "one-way" },
+  { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way" },
+  { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way" },
+  { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way" },
+  { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way" },
+  { task: "dyck", arch: "transformer-1", theorem: "thm5", via: "two-way", unless: dyck22 },
+];
+
+/** Why the paper proves no lower bound for a class on a task that has no row. */
+function noRowReason(arch: ArchClass, task: TaskName): string {
+  if (arch === "transformer-deep") {
+    return "the paper proves no lower bound for Transformers of two or more layers (Corollary 13.1: no Theorem-4-style protocol exists beyond one layer)";
+  }
+  if (arch === "recurrent") {
+    return task === "dyck"
+      ? "the paper proves no lower bound for recurrent models on dyck: Lemma 1's split is odd/even, not a cut, and a 7-state DFA recognises Dyck-(2,2)"
+      : `the paper proves no lower bound for recurrent models on ${task}`;
+  }
+  return task === "index-lookup"
+    ? "the paper proves no lower bound for one-layer Transformers on index-lookup: one layer of width O(log N) solves it (Theorem 1)"
+    : task === "assoc-recall"
+      ? "the paper proves no lower bound for one-layer Transformers on assoc-recall (open, App. C.2)"
+      : `the paper proves no lower bound for one-layer Transformers on ${task}`;
+}
+
+/** The lower bound that binds models of a class on a task, or why none does: what `bounds` and `verify` read. */
+export function applicableTheorem(
+  arch: ArchClass,
+  task: Task,
+): { theorem: Theorem; via: Row["via"] } | { none: string } {
+  const row = arch === "transformer-deep" ? undefined : ROWS.find((r) => r.task === task.name && r.arch === arch);
+  if (!row) return { none: noRowReason(arch, task.name) };
+  const why = row.unless?.(task);
+  return why === undefined ? { theorem: theorem(row.theorem), via: row.via } : { none: why };
+}
+
+/** The registry ids of every row, for tests and for `bounds`. */
+export const APPLICABLE: readonly { readonly task: TaskName; readonly arch: ArchClass; readonly theorem: string }[] =
+  ROWS.map(({ task, arch, theorem }) => ({ task, arch, theorem }));
+
+interface ReductionBase {
+  readonly theorem: Theorem;
+  readonly problem: ProblemName;
+  readonly model: Model;
+  readonly task: Task;
+  /** The task's tokens and labels in the model's vocabulary. */
+  readonly binding: Binding;
+  /** Where Alice's part ends: a cut K (Alice holds the first K tokens) or odd/even. */
+  readonly split: Split;
+  /** The model's protocol at the split (Theorem 2 or Theorem 4), over token ids, answering label ids. */
+  readonly protocol: SplitProtocol;
+  /** Bits the protocol sends, counted from the model (its state, or Theorem 4's closed form at this split). */
+  readonly messageBits: number;
+  /** Bits the theorem requires: log2 of the fooling set the argument ranges over. */
+  readonly requiredBits: number;
+  /** How many inputs the argument ranges over (Alice's strings for INDEX, the fooling set for EQ, DISJ, DYCK). */
+  readonly inputs: bigint;
+}
+
+/** One-way (INDEX): Alice's strings of the family, Bob's queries; two strings with one message err at a query. */
+export interface OneWayReduction extends ReductionBase {
+  readonly kind: "one-way";
+  readonly model: Model & { kind: "recurrent" };
+  readonly family: OneWayFamily;
+}
+
+/** Two-way (EQ, DISJ, DYCK): a fooling set at a split; two elements with one transcript err on a crossed input. */
+export interface TwoWayReduction extends ReductionBase {
+  readonly kind: "two-way";
+  readonly family: TwoWayFamily;
+}
+
+export type Reduction = OneWayReduction | TwoWayReduction;
+
+export type Applicability =
+  { readonly kind: "reduction"; readonly reduction: Reduction } | { readonly kind: "none"; readonly reason: string };
+
+/**
+ * The reduction that binds this model on this task, or `none` with its one-line reason. A split the user asked for
+ * must be the reduction's own (a fooling set is only a fooling set at its split): anything else is a flag error.
+ * Throws task-mismatch when the model cannot express the task (missing tokens or labels).
+ */
+export function reductionFor(model: Model, task: Task, askedSplit?: string): Applicability {
+  const found = applicableTheorem(archClassOf(model), task);
+  if ("none" in found) return { kind: "none", reason: found.none };
+  const t = found.theorem;
+  const binding = bind(model, task);
+  if (model.kind === "recurrent" && found.via === "one-way") {
+    const family = oneWayFamily(task);
+    const split = cutSplit(task.inputLength, cutOf(family));
+    checkAsked(split, askedSplit, "INDEX", task);
+    const inputs = familySize(family);
+    const reduction: OneWayReduction = {
+      kind: "one-way",
+      theorem: t,
+      problem: "INDEX",
+      model,
+      task,
+      binding,
+      split,
+      protocol: protocolAt(model, split).protocol,
+      messageBits: protocolAt(model, split).bits,
+      requiredBits: bitsToDistinguish(inputs),
+      inputs,
+      family,
+    };
+    return { kind: "reduction", reduction };
+  }
+  const family = twoWayFamily(task);
+  checkAsked(family.split, askedSplit, family.problem, task);
+  const at = protocolAt(model, family.split);
+  const reduction: TwoWayReduction = {
+    kind: "two-way",
+    theorem: t,
+    problem: family.problem,
+    model,
+    task,
+    binding,
+    split: family.split,
+    protocol: at.protocol,
+    messageBits: at.bits,
+    requiredBits: family.boundBits,
+    inputs: family.size,
+    family,
+  };
+  return { kind: "reduction", reduction };
+}
+
+function oneWayFamily(task: Task): OneWayFamily {
+  switch (task.name) {
+    case "index-lookup":
+      return indexLookupFamily(task);
+    case "assoc-recall":
+      return assocRecallFamily(task);
+    case "nearest-neighbor":
+      return nearestNeighborFamily(task);
+    default:
+      throw new Error(`${task.name} has no one-way INDEX family`);
+  }
+}
+
+/** ceil(log2 size): distinct messages for `size` inputs need this many bits (for INDEX over k symbols, ceil(N log2 k)). */
+function bitsToDistinguish(size: bigint): number {
+  return size <= 1n ? 0 : (size - 1n).toString(2).length;
+}
+
+function checkAsked(split: Split, asked: string | undefined, problem: ProblemName, task: Task): void {
+  if (asked === undefined || asked === split.name) return;
+  fail(
+    "invalid-flag",
+    `the ${problem} reduction for ${task.name} splits the input at "${split.name}", not "${asked}"`,
+    "--split",
+    `use --split ${split.name} or leave it out`,
+  );
+}

@@ -1,0 +1,75 @@
+import type { Finding } from "../finding.js";
+import type { Accepted, Feed, FeedName, WorkResult } from "../portfolio/feed.js";
+import { hashString, subkey } from "../rho/keyed-hash.js";
+
+/** A 64-bit keyed digest of an exact transcript (its key), as 16 hex digits: what a table of runs keeps. */
+export function digestOf(key: string, seed: number): string {
+  const h0 = hashString(subkey(seed, 7), key);
+  const h1 = hashString(subkey(seed, 8), key);
+  return h0.toString(16).padStart(8, "0") + h1.toString(16).padStart(8, "0");
+}
+
+/** How a digests feed turns its draws into findings and confirms a repeated digest on the exact transcripts. */
+export interface DigestRules {
+  /** The draw's item (a fooling-set element, an Alice string's index), from the draw index. */
+  item(k: number): bigint;
+  /** Items in all, when the feed takes every one in order; undefined for seeded draws (an infinite feed). */
+  readonly exhaustive?: bigint;
+  /** Two items whose digests agree: a collision when their exact transcripts are equal (else a false alarm). */
+  sameTranscript(a: bigint, b: bigint): boolean;
+  wrong(item: bigint): Finding;
+  collision(a: bigint, b: bigint): Finding;
+}
+
+/**
+ * A feed of protocol runs whose transcripts are hashed into a table (the fooling-set elements of a two-way
+ * reduction, Alice's strings of a one-way one): the first item answered wrongly is a finding; the first digest met
+ * before on another item, confirmed on the exact transcripts, is a collision (the birthday search, or pigeonhole
+ * when every item is taken in order). Keeps one digest per run.
+ */
+export function digestsFeed(name: FeedName, rules: DigestRules): Feed & { readonly falseAlarms: number } {
+  const seen = new Map<string, bigint>();
+  let nextDraw = 0;
+  let items = 0;
+  let falseAlarms = 0;
+  const total = rules.exhaustive;
+  return {
+    name,
+    local: false,
+    get items() {
+      return items;
+    },
+    get falseAlarms() {
+      return falseAlarms;
+    },
+    next(runs) {
+      const left = total === undefined ? runs : Math.min(runs, Number(total - BigInt(nextDraw)));
+      if (left <= 0) return undefined;
+      const unit = { feed: name, first: nextDraw, count: left, runs: left };
+      nextDraw += left;
+      return unit;
+    },
+    accept(unit, result: WorkResult, left): Accepted {
+      if (result.kind !== "digests") throw new Error(`a ${result.kind} result for the ${name} feed`);
+      const counted = Math.min(unit.count, left);
+      const wrong = new Set(result.wrong);
+      for (let i = 0; i < counted; i++) {
+        const item = rules.item(unit.first + i);
+        items++;
+        // A collision first: when a run shows both, the theorem's argument is the stronger finding.
+        const digest = result.digests[i]!;
+        const other = seen.get(digest);
+        if (other !== undefined && other !== item) {
+          if (rules.sameTranscript(other, item)) {
+            return { runs: i + 1, event: { kind: "finding", finding: () => rules.collision(other, item) } };
+          }
+          falseAlarms++;
+        }
+        if (other === undefined) seen.set(digest, item);
+        if (wrong.has(i)) return { runs: i + 1, event: { kind: "finding", finding: () => rules.wrong(item) } };
+      }
+      const done = total !== undefined && BigInt(unit.first + unit.count) >= total && counted === unit.count;
+      return { runs: counted, ...(done && { event: { kind: "exhausted", items: total } }) };
+    },
+  };
+}

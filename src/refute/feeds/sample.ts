@@ -1,0 +1,107 @@
+import { feed } from "../../models/model.js";
+import type { OneWayReduction } from "../../reductions/applies.js";
+import { drawRng, STREAM } from "../draws.js";
+import { oneWayCollision, wrongAnswer } from "../finding.js";
+import { canonicalNaN, stepper } from "../kernels/step.js";
+import { aliceIds, aliceTokens, firstWrongQuery, messageKey, type SearchSpace } from "../one-way/search-space.js";
+import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
+import type { SearchPlan } from "../plan.js";
+import { digestOf, digestsFeed } from "./digests.js";
+
+/**
+ * Alice's strings of a one-way (INDEX) reduction, each run from h_0 with every one of Bob's queries checked on its
+ * final state (a wrong query is a plain finding; an inaccurate model falls at the first string), its message hashed
+ * into a table (two strings with one message are a collision: birthday, or pigeonhole when every string is taken in
+ * order). Draw k is string k in lexicographic order (exhaustive), or a seeded uniform string.
+ */
+export function sampleChoices(plan: SearchPlan, space: SearchSpace, exhaustive: boolean, k: number): Uint8Array {
+  const out = new Uint8Array(space.cut);
+  if (exhaustive) {
+    let rest = k;
+    for (let t = space.cut - 1; t >= 0; t--) {
+      const c = space.choiceIds[t]!.length;
+      out[t] = rest % c;
+      rest = Math.floor(rest / c);
+    }
+    return out;
+  }
+  const rng = drawRng(plan.seed, STREAM.sample, k);
+  for (let t = 0; t < space.cut; t++) {
+    const c = space.choiceIds[t]!.length;
+    out[t] = c === 1 ? 0 : rng.int(c);
+  }
+  return out;
+}
+
+/** A string as one number (mixed radix): equal strings drawn twice are one item, not a collision. */
+function itemOf(space: SearchSpace, choices: Uint8Array): bigint {
+  let v = 0n;
+  for (let t = 0; t < space.cut; t++) v = v * BigInt(space.choiceIds[t]!.length) + BigInt(choices[t]!);
+  return v;
+}
+
+function choicesOf(space: SearchSpace, item: bigint): Uint8Array {
+  const out = new Uint8Array(space.cut);
+  for (let t = space.cut - 1; t >= 0; t--) {
+    const c = BigInt(space.choiceIds[t]!.length);
+    out[t] = Number(item % c);
+    item /= c;
+  }
+  return out;
+}
+
+/** Alice's state after her string, by the model's own step (the sequencer's re-derivations). */
+function aliceState(space: SearchSpace, choices: Uint8Array): Float64Array {
+  return feed(space.model, space.model.newState(), aliceIds(space, choices));
+}
+
+export function sampleFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpace, exhaustive: boolean): Feed {
+  const size = space.family.choices.reduce((s, c) => s * BigInt(c.length), 1n);
+  const message = (item: bigint) => messageKey(space, aliceState(space, choicesOf(space, item)));
+  return digestsFeed("sample", {
+    item: (k) => itemOf(space, sampleChoices(plan, space, exhaustive, k)),
+    ...(exhaustive && { exhaustive: size }),
+    sameTranscript: (a, b) => message(a) === message(b),
+    wrong: (item) => {
+      const choices = choicesOf(space, item);
+      const t = firstWrongQuery(space, aliceState(space, choices), choices, space.model.newState());
+      return wrongAnswer(
+        plan.model,
+        plan.binding,
+        plan.task,
+        [...aliceTokens(space, choices), ...space.family.query(t)],
+        "sample",
+      );
+    },
+    collision: (a, b) =>
+      oneWayCollision(r, aliceTokens(space, choicesOf(space, a)), aliceTokens(space, choicesOf(space, b)), "sample"),
+  });
+}
+
+/** A unit's result: each string's message digest, and the strings some query of which the model answers wrongly. */
+export function computeSample(
+  plan: SearchPlan,
+  space: SearchSpace,
+  exhaustive: boolean,
+): (unit: WorkUnit) => WorkResult {
+  const model = space.model;
+  const step = stepper(plan.spec, model, () =>
+    [0, 1, 2, 3, 4, 5, 6, 7].map((k) => aliceIds(space, sampleChoices(plan, space, false, k))),
+  );
+  const h0 = model.newState();
+  const state = model.newState();
+  const scratch = model.newState();
+  return (unit) => {
+    const digests: string[] = [];
+    const wrong: number[] = [];
+    for (let i = 0; i < unit.count; i++) {
+      const choices = sampleChoices(plan, space, exhaustive, unit.first + i);
+      state.set(h0);
+      step(state, aliceIds(space, choices), 0, space.cut);
+      canonicalNaN(state);
+      digests.push(digestOf(messageKey(space, state), plan.seed));
+      if (firstWrongQuery(space, state, choices, scratch) >= 0) wrong.push(i);
+    }
+    return { kind: "digests", digests, wrong };
+  };
+}

@@ -1,0 +1,27 @@
+import type { RecurrentModel } from "../../models/model.js";
+import type { ModelSpec } from "../../models/spec.js";
+import { fixedKernel } from "./fixed-kernel.js";
+
+/** Steps tokens[from, to) at their own positions, in place. */
+export type Stepper = (state: Float64Array, ids: Int32Array, from: number, to: number) => void;
+
+/**
+ * The fixed-point kernel's stepper when the model file has one that agrees with the model on `samples`, else the
+ * model's own step. Both give the same states bit for bit (the kernel checks itself and falls back on any
+ * difference); the kernel is some 25x faster.
+ */
+export function stepper(spec: ModelSpec | undefined, model: RecurrentModel, samples: () => Int32Array[]): Stepper {
+  const kernel = spec?.arch === "recurrent" ? fixedKernel(spec, model, samples()) : undefined;
+  if (kernel) return (state, ids, from, to) => kernel.feed(state, ids, from, to, from);
+  return (state, ids, from, to) => {
+    for (let t = from; t < to; t++) model.step(state, ids[t]!, t);
+  };
+}
+
+/**
+ * NaN values written as the one canonical NaN before their bits are hashed: a NaN's payload may depend on how the
+ * code that made it was compiled, which differs between threads, and one message must hash alike everywhere.
+ */
+export function canonicalNaN(state: Float64Array): void {
+  for (let i = 0; i < state.length; i++) if (state[i] !== state[i]) state[i] = NaN;
+}

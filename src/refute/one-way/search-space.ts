@@ -1,0 +1,71 @@
+import { encodeState, feed, type RecurrentModel } from "../../models/model.js";
+import { bind, type Binding } from "../../reductions/bind.js";
+import { queriedPositions, type OneWayFamily } from "../../reductions/one-way-family.js";
+
+/**
+ * A one-way family compiled against one model: token ids for every choice and query, and the label that each
+ * query must return. Alice inputs are written as choice indices (one byte per position).
+ */
+export interface SearchSpace {
+  readonly model: RecurrentModel;
+  readonly family: OneWayFamily;
+  /** The task's tokens and labels in the model's vocabulary. */
+  readonly binding: Binding;
+  readonly cut: number;
+  readonly choiceIds: readonly Int32Array[];
+  /** Positions with a choice, and for each the query's token ids. */
+  readonly queried: readonly number[];
+  readonly queryIds: ReadonlyMap<number, Int32Array>;
+  /** answerLabel[t][c]: the label id the model must give when Alice chose c at queried position t. */
+  readonly answerLabel: ReadonlyMap<number, Int32Array>;
+}
+
+export function searchSpace(model: RecurrentModel, family: OneWayFamily): SearchSpace {
+  const b = bind(model, family.task);
+  const choiceIds = family.choices.map((cs) => b.ids(cs));
+  const queried = queriedPositions(family);
+  const queryIds = new Map(queried.map((t) => [t, b.ids(family.query(t))] as const));
+  const answerLabel = new Map(
+    queried.map((t) => [t, Int32Array.from(family.choices[t]!, (c) => b.labelId.get(c)!)] as const),
+  );
+  return { model, family, binding: b, cut: family.choices.length, choiceIds, queried, queryIds, answerLabel };
+}
+
+/** Alice's tokens for choice indices. */
+export function aliceTokens(space: SearchSpace, choices: Uint8Array): string[] {
+  return Array.from(choices, (c, t) => space.family.choices[t]![c]!);
+}
+
+/** Alice's token ids for choice indices. */
+export function aliceIds(space: SearchSpace, choices: Uint8Array): Int32Array {
+  return Int32Array.from(choices, (c, t) => space.choiceIds[t]![c]!);
+}
+
+/** The state Alice sends, as a hashing key (the exact bits of the message). */
+export function messageKey(space: SearchSpace, state: Float64Array): string {
+  return encodeState(space.model, state).key();
+}
+
+/**
+ * Bob's side on Alice's final state: the first queried position whose answer is wrong, or -1.
+ * `scratch` is a buffer of the state's length, reused across calls.
+ */
+export function firstWrongQuery(
+  space: SearchSpace,
+  state: Float64Array,
+  choices: Uint8Array,
+  scratch: Float64Array,
+): number {
+  for (const t of space.queried) {
+    scratch.set(state);
+    const label = space.model.readout(feed(space.model, scratch, space.queryIds.get(t)!, space.cut));
+    if (label !== space.answerLabel.get(t)![choices[t]!]) return t;
+  }
+  return -1;
+}
+
+/** First position where two Alice inputs differ (they are distinct, so one exists, and it has a choice). */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  throw new RangeError("inputs are equal");
+}

@@ -1,0 +1,91 @@
+import type { ModelSpec } from "../../models/spec.js";
+import { Rng } from "../../random.js";
+import { canonicalNaN, stepper } from "../kernels/step.js";
+import { hashWords, subkey } from "../rho/keyed-hash.js";
+import { wordsFor } from "../rho/points.js";
+import type { WalkSpace } from "../rho/walk-space.js";
+import { firstWrongQuery, messageKey, type SearchSpace } from "./search-space.js";
+
+/**
+ * Alice's INDEX strings as walk points, for the rho search on one-way tasks (index lookup, associative recall,
+ * nearest neighbour): position t's choice in ceil(log2 |choices|) bits, wrapped into range (so a point is one
+ * string). A visit runs Alice's tokens (her message is the transcript) and Bob's query at every position (an error
+ * there is a finding by itself, as in the sampled search).
+ */
+export function oneWayWalkSpace(
+  space: SearchSpace,
+  spec: ModelSpec | undefined,
+  seed: number,
+): WalkSpace & { choices(point: Uint32Array): Uint8Array } {
+  const { model, cut, choiceIds } = space;
+  const widths = choiceIds.map((ids) => Math.ceil(Math.log2(ids.length)));
+  const offsets = widths.map((_, t) => widths.slice(0, t).reduce((a, b) => a + b, 0));
+  const bits = widths.reduce((a, b) => a + b, 0);
+  const words = wordsFor(bits);
+  const field = (point: Uint32Array, t: number) => readBits(point, offsets[t]!, widths[t]!);
+  const choices = new Uint8Array(cut);
+  const ids = new Int32Array(cut);
+  const decode = (point: Uint32Array, out = choices) => {
+    for (let t = 0; t < cut; t++) out[t] = field(point, t);
+    return out;
+  };
+  const feed = stepper(spec, model, () => samples(space));
+  const h0 = model.newState();
+  const state = model.newState();
+  const scratch = model.newState();
+  const stateWords = new Uint32Array(state.buffer);
+  const keys = [subkey(seed, 1), subkey(seed, 2)] as const;
+  const run = (point: Uint32Array) => {
+    decode(point);
+    for (let t = 0; t < cut; t++) ids[t] = choiceIds[t]![choices[t]!]!;
+    state.set(h0);
+    feed(state, ids, 0, cut);
+  };
+  return {
+    bits,
+    words,
+    canonical(point) {
+      for (let t = 0; t < cut; t++) {
+        const k = choiceIds[t]!.length;
+        const v = field(point, t);
+        if (v >= k) writeBits(point, offsets[t]!, widths[t]!, v - k);
+      }
+    },
+    visit(x, hash) {
+      run(x);
+      canonicalNaN(state);
+      hash[0] = hashWords(keys[0], stateWords, stateWords.length);
+      hash[1] = hashWords(keys[1], stateWords, stateWords.length);
+      return firstWrongQuery(space, state, choices, scratch) < 0;
+    },
+    transcriptKey(x) {
+      run(x);
+      return messageKey(space, state);
+    },
+    choices: (point) => decode(point, new Uint8Array(cut)),
+  };
+}
+
+/** Alice's tokens of seeded random strings: what the fixed-point kernel is checked on. */
+function samples(space: SearchSpace): Int32Array[] {
+  const rng = new Rng(0x6f6e6577);
+  return Array.from({ length: 8 }, () =>
+    Int32Array.from(space.choiceIds, (ids) => ids[ids.length === 1 ? 0 : rng.int(ids.length)]!),
+  );
+}
+
+function readBits(point: Uint32Array, offset: number, width: number): number {
+  let v = 0;
+  for (let b = 0; b < width; b++) {
+    const i = offset + b;
+    v |= ((point[i >>> 5]! >>> (i & 31)) & 1) << b;
+  }
+  return v;
+}
+
+function writeBits(point: Uint32Array, offset: number, width: number, value: number): void {
+  for (let b = 0; b < width; b++) {
+    const i = offset + b;
+    point[i >>> 5] = (point[i >>> 5]! & ~(1 << (i & 31))) | (((value >>> b) & 1) << (i & 31));
+  }
+}

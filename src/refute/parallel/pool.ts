@@ -1,0 +1,91 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { CcboundError, type ErrorCode } from "../../errors.js";
+import type { SearchJob } from "./job.js";
+import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
+
+/** The default number of workers: the machine's available parallelism. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/**
+ * A fixed set of worker threads that compute the work units of one search job. Each worker compiles the model once
+ * (from the job's model file) and keeps it; a unit goes to the worker with the fewest units outstanding. Plain
+ * node:worker_threads: the search needs a per-worker compiled model, in-order results and a stop at the first
+ * finding, which a task-queue pool library would not do for us.
+ */
+export class WorkerPool {
+  private readonly workers: Worker[];
+  private readonly outstanding: number[];
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: WorkResult) => void; reject: (e: Error) => void; worker: number }
+  >();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor(job: SearchJob, size: number) {
+    this.workers = Array.from({ length: size }, (_, w) => this.spawn(job, w));
+    this.outstanding = this.workers.map(() => 0);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  submit(unit: WorkUnit): Promise<WorkResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const w = this.outstanding.indexOf(Math.min(...this.outstanding));
+    const id = this.nextId++;
+    this.outstanding[w]!++;
+    this.workers[w]!.postMessage({ id, unit });
+    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject, worker: w }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private spawn(job: SearchJob, index: number): Worker {
+    const worker = workerFor(job);
+    worker.on(
+      "message",
+      (m: {
+        id: number;
+        result?: WorkResult;
+        error?: string;
+        bad?: { code: ErrorCode; where?: string; hint?: string };
+      }) => {
+        const waiter = this.waiting.get(m.id);
+        if (!waiter) return;
+        this.waiting.delete(m.id);
+        this.outstanding[index]!--;
+        if (m.bad) waiter.reject(new CcboundError(m.bad.code, m.error!, m.bad.where, m.bad.hint));
+        else if (m.error !== undefined) waiter.reject(new Error(`worker ${index}: ${m.error}`));
+        else waiter.resolve(m.result!);
+      },
+    );
+    worker.on("error", (e) => this.fail(e));
+    return worker;
+  }
+
+  /** A worker that died fails everything still waiting: the search cannot finish in order without its units. */
+  private fail(e: Error): void {
+    this.failure = e;
+    for (const waiter of this.waiting.values()) waiter.reject(e);
+    this.waiting.clear();
+  }
+}
+
+/**
+ * The worker script next to this module: compiled JavaScript when running from dist/, or the TypeScript source
+ * under a test runner, loaded through tsx (a development dependency, used only there).
+ */
+function workerFor(job: SearchJob): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL("./worker.js", here), { workerData: job });
+  const source = new URL("./worker.ts", here).href;
+  const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(boot, { eval: true, workerData: job });
+}

@@ -1,0 +1,21 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { CcboundError } from "../../errors.js";
+import { Evaluator } from "../portfolio/evaluator.js";
+import type { WorkUnit } from "../portfolio/feed.js";
+import { planOfJob, type SearchJob } from "./job.js";
+
+/*
+ * A worker thread of a parallel search: it rebuilds the plan from the job (compiling the model from its file, plain
+ * data) and computes the pure units it is sent, one message back per unit.
+ */
+const evaluator = new Evaluator(planOfJob(workerData as SearchJob));
+
+parentPort!.on("message", (message: { id: number; unit: WorkUnit }) => {
+  try {
+    parentPort!.postMessage({ id: message.id, result: evaluator.run(message.unit) });
+  } catch (e) {
+    // Bad input (a CcboundError) keeps its code, so the caller reports it as one line, as in one thread.
+    const bad = e instanceof CcboundError ? { code: e.code, where: e.where, hint: e.hint } : undefined;
+    parentPort!.postMessage({ id: message.id, error: e instanceof Error ? e.message : String(e), bad });
+  }
+});

@@ -1,0 +1,81 @@
+import type { Finding } from "../finding.js";
+import type { RhoReport } from "../rho/sequencer.js";
+import type { Trail } from "../rho/walker.js";
+
+/*
+ * A search is a portfolio of feeds, each a canonical sequence of work units: the task's own generator (probe), the
+ * crossed inputs of fooling-set elements (crossed), and the reduction's collision search (fooling-set, sample,
+ * dedup, rho), plus a sweep of every input when the task is small. A unit is plain data; a pure unit's result is a
+ * function of the plan alone, so it can be computed in this thread, on a worker, or by a shard job. A feed's
+ * sequencer takes the results in canonical order and decides what they show.
+ */
+
+export const FEED_NAMES = ["probe", "crossed", "fooling-set", "sample", "dedup", "rho", "sweep"] as const;
+export type FeedName = (typeof FEED_NAMES)[number];
+
+/** What a feed's runs are, for reports. */
+export const FEED_ROLE: Readonly<Record<FeedName, string>> = {
+  probe: "inputs of the task's own generator",
+  crossed: "crossed inputs of fooling-set elements (the theorem's hard negatives)",
+  "fooling-set": "fooling-set elements, transcripts hashed (collision search)",
+  sample: "Alice's strings, each with every query checked, messages hashed",
+  dedup: "Alice's prefixes, one per distinct state (collision search)",
+  rho: "rho walk over the fooling set, distinguished points kept (collision search)",
+  sweep: "every input of the task in order",
+};
+
+/**
+ * Units: `first`..`first + count - 1` of the feed's sequence (draws, trails, inputs). Local feeds (dedup, sweep) compute
+ * their units themselves, in order, from their own state: those never leave the sequencer's thread.
+ */
+export interface WorkUnit {
+  readonly feed: FeedName;
+  readonly first: number;
+  readonly count: number;
+  /** The runs the unit is planned to take (a rho trail: about 2^k), what the portfolio interleaves by. */
+  readonly runs: number;
+}
+
+/** A pure unit's result, as it crosses threads and goes into shard files. */
+export type WorkResult =
+  /** probe, crossed: the offsets (within the unit) of the inputs the model answers wrongly. */
+  | { readonly kind: "answers"; readonly wrong: readonly number[] }
+  /** fooling-set, sample: a digest of each run's transcript, and the offsets answered wrongly. */
+  | { readonly kind: "digests"; readonly digests: readonly string[]; readonly wrong: readonly number[] }
+  | { readonly kind: "trails"; readonly trails: readonly Trail[] }
+  /** A local unit: computed by its feed when accepted. */
+  | { readonly kind: "local" };
+
+/** What a feed saw in a unit, with the runs it counted there (at most the budget left). */
+export interface Accepted {
+  readonly runs: number;
+  readonly event?: FeedEvent;
+}
+
+export type FeedEvent =
+  /** An input the model answers wrongly; built (and re-derived by running the model) only for the first one. */
+  | { readonly kind: "finding"; readonly finding: () => Finding }
+  /** The feed covered all it ranges over, without a finding: `items` of them. */
+  | { readonly kind: "exhausted"; readonly items: bigint }
+  /** The feed cannot go on (its memory is full); the others can. */
+  | { readonly kind: "gave-up"; readonly reason: string };
+
+/** One feed of a search, as its sequencer (in the thread that decides the answer). */
+export interface Feed {
+  readonly name: FeedName;
+  /** Computed by the feed itself when accepted (they depend on its state): never sent to a worker or a shard. */
+  readonly local: boolean;
+  /**
+   * The next unit, of about `runs` runs (at least one), or undefined when the feed has ended. A pure feed's end must be
+   * known from the plan alone (a fooling set of known size), so that the canonical order of units never depends on
+   * results; a local feed's end may depend on what it has accepted (the driver accepts a local unit before it asks
+   * for the next one).
+   */
+  next(runs: number): WorkUnit | undefined;
+  /** The unit's result, in canonical order; counts at most `left` runs (what remains of the budget). */
+  accept(unit: WorkUnit, result: WorkResult, left: number): Accepted;
+  /** Items examined so far (draws, trails' elements, inputs), for reports. */
+  readonly items: number;
+  /** A rho feed's trails, false alarms and memory. */
+  rho?(): RhoReport;
+}
