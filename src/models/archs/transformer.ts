@@ -4,8 +4,7 @@
  */
 import * as z from "zod";
 import { fail } from "../../errors.js";
-import { BLOCKS, blockIn, blockOf, layerSchemaOf, type TransformerLayer } from "../blocks/index.js";
-import type { BlockKind } from "../blocks/block.js";
+import { BLOCKS, blockIn, blockOf, layerSchema, type TransformerLayer } from "../blocks/index.js";
 import { always, formatName, header, linearHead, matrix, names } from "../file-schema.js";
 import { randomTransformer } from "../random-transformer.js";
 import { asArray, asRecord, checkMatrix, checkVector, listLength, reporter, type Dim } from "../shapes.js";
@@ -27,8 +26,6 @@ export interface TransformerModelSpec extends ModelHeader {
   head: { weight: Matrix; bias: Vector }; // labels x d, labels
 }
 
-const blocks = BLOCKS as readonly BlockKind<TransformerLayer>[];
-
 const fileSchema = z
   .strictObject({
     ...header,
@@ -38,7 +35,7 @@ const fileSchema = z
     tokenEmbedding: matrix.describe("vocab x d"),
     positionEmbedding: matrix.describe("maxLength x d: one row per position; inputs are at most maxLength tokens"),
     causal: z.boolean().describe("attend only to earlier positions (the last position sees all either way)"),
-    layers: z.array(layerSchemaOf(blocks)).min(1).max(64),
+    layers: z.array(layerSchema).min(1).max(64),
     head: linearHead("d"),
   })
   .superRefine(checkShapes, always);
@@ -69,7 +66,7 @@ function checkShapes(value: unknown, ctx: z.RefinementCtx): void {
     report(["positionEmbedding"], "has no rows: the model must take at least one position");
   asArray(t["layers"])?.forEach((value, i) => {
     const layer = asRecord(value);
-    if (layer) blockIn(blocks, layer)?.checkShapes(layer, ["layers", i], d, report);
+    if (layer) blockIn(layer)?.checkShapes(layer, ["layers", i], d, report);
   });
   const head = asRecord(t["head"]);
   if (!head) return;
@@ -123,7 +120,7 @@ export const transformer: ArchKind<TransformerModelSpec> = {
   random: (o) => randomTransformer(randomOptions(o)),
   randomNumbers(o) {
     const { width: d, heads, layers, maxLength } = randomOptions(o);
-    const perLayer = blocks[0]!.parameterCount({
+    const perLayer = BLOCKS[0].parameterCount({
       d,
       m: o.headWidth ?? d,
       heads,
