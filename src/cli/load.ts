@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { modelSha256, readModelFile } from "../io/model-file.js";
-import type { Nonlinearity } from "../io/pytorch-import.js";
+import { CELL_SETTING_FLAGS, type ImportFlags, type Nonlinearity } from "../io/pytorch-import.js";
 import { compileModel, type Model } from "../models/compile.js";
 import { inFormat } from "../models/in-format.js";
 import type { ModelSpec } from "../models/spec.js";
@@ -21,28 +21,42 @@ export interface LoadedModel {
 export interface ModelOptions {
   /** Run in this number format instead of the file's. */
   format?: string;
-  /** Safetensors only: what the weights cannot say. */
+  /** Safetensors only: what the weights cannot say (a cell's settings are flags of their own names). */
   nonlinearity?: Nonlinearity;
   vocab?: string;
   labels?: string;
 }
 
+/** The cells' settings' keys: flags of those names, kept in ModelOptions under them. */
+const SETTINGS = CELL_SETTING_FLAGS.map((s) => s.key);
+
+function flagValue(o: ModelOptions, key: string): string | undefined {
+  return (o as Readonly<Record<string, string | undefined>>)[key];
+}
+
 export function modelOptions(command: Command): Command {
+  command.option(
+    "--format <F>",
+    `run the model in this number format, its weights rounded to it (${FORMAT_NAMES_HELP})`,
+  );
+  for (const { key, values, modules } of CELL_SETTING_FLAGS)
+    command.option(
+      `--${key} <${key[0]}>`,
+      `safetensors: the ${key} of an ${modules.join(" or an ")}: ${values.join(", ")}`,
+      oneOf(`--${key}`, values),
+    );
   return command
-    .option("--format <F>", `run the model in this number format, its weights rounded to it (${FORMAT_NAMES_HELP})`)
-    .option(
-      "--nonlinearity <f>",
-      "safetensors: the nonlinearity of an nn.RNN: tanh, relu",
-      oneOf("--nonlinearity", ["tanh", "relu"] as const),
-    )
     .option("--vocab <tokens>", "safetensors: the token of each embedding row, space-separated (default: ids 0..V-1)")
     .option("--labels <labels>", "safetensors: the label of each head row, space-separated (default: ids 0..C-1)");
 }
 
 /** Reads a model file (JSON or safetensors) and compiles it, in the number format of --format when given. */
 export function loadModel(path: string, o: ModelOptions = {}): LoadedModel {
+  const settings = Object.fromEntries(
+    SETTINGS.flatMap((key) => (flagValue(o, key) === undefined ? [] : [[key, flagValue(o, key)]])),
+  );
   const file = readModelFile(path, {
-    ...(o.nonlinearity !== undefined && { nonlinearity: o.nonlinearity }),
+    ...(settings as ImportFlags),
     ...(o.vocab !== undefined && { vocab: tokensOf(o.vocab) }),
     ...(o.labels !== undefined && { labels: tokensOf(o.labels) }),
   });
@@ -54,8 +68,8 @@ export function loadModel(path: string, o: ModelOptions = {}): LoadedModel {
 
 /** The model and its flags as a replay command names them: `m.json --format float16`. */
 export function modelArgs(path: string, o: ModelOptions): string {
-  const flags = (["format", "nonlinearity", "vocab", "labels"] as const)
-    .filter((k) => o[k] !== undefined)
-    .map((k) => ` --${k} ${shellQuote(o[k]!)}`);
+  const flags = ["format", ...SETTINGS, "vocab", "labels"]
+    .filter((k) => flagValue(o, k) !== undefined)
+    .map((k) => ` --${k} ${shellQuote(flagValue(o, k)!)}`);
   return shellQuote(path) + flags.join("");
 }

@@ -44,6 +44,15 @@ const MODULE_CELLS = CELLS.flatMap((c) =>
  */
 const CELL_SETTINGS = new Map(MODULE_CELLS.flatMap(({ torch }) => Object.entries(torch.settings)));
 
+/** The cells' settings as flags (`--nonlinearity tanh|relu`): each key, its values, and the modules that take it. */
+export const CELL_SETTING_FLAGS: readonly { key: string; values: readonly string[]; modules: readonly string[] }[] = [
+  ...CELL_SETTINGS,
+].map(([key, setting]) => ({
+  key,
+  values: setting.values,
+  modules: MODULE_CELLS.filter((c) => c.torch.settings[key] !== undefined).map((c) => c.torch.module),
+}));
+
 /** The settings, by their key in `__metadata__` and in the sidecar. */
 const KEYS: Readonly<Record<string, string>> = {
   "ccbound.embedding": "embedding",

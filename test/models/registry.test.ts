@@ -24,6 +24,7 @@ import { inFormat } from "../../src/models/in-format.js";
 import { lastTokenRunner } from "../../src/models/kv-cache.js";
 import { feed, stateBits } from "../../src/models/model.js";
 import { randomTransformer } from "../../src/models/random-transformer.js";
+import { blockTable, cellTable } from "../../src/models/registry-doc.js";
 import type { ModelSpec, RecurrentModelSpec, TransformerModelSpec } from "../../src/models/spec.js";
 import { arithFor } from "../../src/numeric/arith.js";
 import { parseFormat } from "../../src/numeric/parse.js";
@@ -142,6 +143,11 @@ describe("a cell registered with one line (test/models/toy-cell.ts)", () => {
     const schema = JSON.stringify(z.toJSONSchema(modelSchema, { io: "input" }));
     expect(schema).toContain("a minimal gated unit, gate rows f|n");
     expect(schema).toContain("2*hidden x input, gate rows f|n");
+  });
+
+  it("is in docs/model-format.md's table of cells, as scripts/gen-schema.ts would write it", () => {
+    expect(cellTable()).toContain("| `mgu` | a minimal gated unit, gate rows f\\|n | `hidden`: hidden units;");
+    expect(blockTable()).toContain('| prenorm | `"prenorm"` | the paper\'s layer with a layer norm before attention |');
   });
 
   it("goes to safetensors under its module's names and comes back the same model", () => {

@@ -10,7 +10,7 @@ const NONLINEARITIES = ["tanh", "relu"] as const;
 
 export const elman = defineCell({
   name: "elman",
-  about: "an Elman RNN (nn.RNN), h' = tanh or relu of W_ih x + b_ih + W_hh h + b_hh",
+  about: "an Elman RNN (nn.RNN)",
   fields: {
     nonlinearity: z.enum(NONLINEARITIES).describe("f in h' = f(W_ih x + b_ih + W_hh h + b_hh)"),
     hidden: size.describe("hidden units; the state is h, hidden values"),

@@ -9,7 +9,11 @@ import { compiledGates, gateTensors } from "./gated.js";
 export const gru = defineCell({
   name: "gru",
   about: "a GRU (nn.GRU), gate rows r|z|n",
-  fields: { hidden: size.describe("hidden units; the state is h, hidden values") },
+  fields: {
+    hidden: size.describe(
+      "hidden units; the state is h: n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = n + z (h - n)",
+    ),
+  },
   tensors: gateTensors(3, "r|z|n"),
   randomFields: (hidden) => ({ hidden }),
   compile(w, inputSize, arith) {

@@ -11,7 +11,7 @@ export const linear = defineCell({
   about: "a diagonal linear recurrence",
   fields: { hidden: size.describe("hidden units; the state is h, hidden values") },
   tensors: [
-    { key: "a", describe: "hidden: the diagonal of the state transition", rows: HIDDEN },
+    { key: "a", describe: "hidden: the diagonal a of h' = a ⊙ h + b x + bias", rows: HIDDEN },
     { key: "b", describe: "hidden x input", rows: HIDDEN, cols: INPUT },
     { key: "bias", describe: "hidden", rows: HIDDEN },
   ],

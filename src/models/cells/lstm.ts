@@ -8,7 +8,9 @@ import { compiledGates, gateTensors } from "./gated.js";
 export const lstm = defineCell({
   name: "lstm",
   about: "an LSTM (nn.LSTM), gate rows i|f|g|o",
-  fields: { hidden: size.describe("hidden units; the state is h and c, 2 hidden values") },
+  fields: {
+    hidden: size.describe("hidden units; the state is h then c, 2 hidden values: c' = f c + i g, h' = o tanh(c')"),
+  },
   tensors: gateTensors(4, "i|f|g|o"),
   randomFields: (hidden) => ({ hidden }),
   compile(w, inputSize, arith) {
