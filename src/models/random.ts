@@ -1,5 +1,5 @@
-import { dfa } from "./archs/dfa.js";
-import { recurrent } from "./archs/recurrent.js";
+import { fail } from "../errors.js";
+import { RANDOM_KINDS } from "./archs/index.js";
 import type { CellType, DfaModelSpec, RecurrentModelSpec } from "./spec.js";
 
 export interface RandomModelOptions {
@@ -21,10 +21,11 @@ export interface RandomModelOptions {
 
 /**
  * A random recurrent model file of one cell (src/models/archs/recurrent.ts: weights uniform in [-k, k] with
- * PyTorch's k = 1/sqrt(hidden), rounded to the format), or a random DFA with `hidden` states. Same options and seed,
- * same file.
+ * PyTorch's k = 1/sqrt(hidden), rounded to the format), or a random DFA with `hidden` states: what
+ * `random-model --arch` makes of these names. Same options and seed, same file.
  */
 export function randomModel(o: RandomModelOptions): RecurrentModelSpec | DfaModelSpec {
   const { arch, ...rest } = o;
-  return arch === "dfa" ? dfa.random({ ...rest, kind: arch }) : recurrent.random({ ...rest, kind: arch });
+  const kind = RANDOM_KINDS.find((k) => k.name === arch) ?? fail("invalid-flag", `no recurrent model "${arch}"`);
+  return kind.arch.random({ ...rest, kind: arch }) as RecurrentModelSpec | DfaModelSpec;
 }
