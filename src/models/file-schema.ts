@@ -7,6 +7,7 @@ import * as z from "zod";
 import { CcboundError } from "../errors.js";
 import { MAX_DIM } from "../limits.js";
 import { parseFormat } from "../numeric/parse.js";
+import { asRecord, reporter, type Report } from "./shapes.js";
 
 // zod 4's z.number() already rejects NaN and ±Infinity (JSON.parse turns 1e999 into Infinity).
 export const vector = z.array(z.number()).max(MAX_DIM);
@@ -65,6 +66,23 @@ export function linearHead(inputs: string) {
 }
 
 /** Shape checks run even when fields have type errors (`when`), so one pass reports every problem. */
-export const always = {
+const always = {
   when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null,
 };
+
+/**
+ * An architecture's model file: a strict object of these fields, and its shape checks, which read the file as a
+ * record (it may have type errors elsewhere: zod reports those) and report each problem with its path.
+ */
+export function modelFile<const S extends z.ZodRawShape>(
+  shape: S,
+  checkShapes: (file: Readonly<Record<string, unknown>>, report: Report) => void,
+) {
+  return z.strictObject(shape).superRefine((value, ctx) => {
+    const file = asRecord(value);
+    if (file) checkShapes(file, reporter(ctx));
+  }, always);
+}
+
+/** True when A and B are the same type: a schema's output and the type it stands for must be, both ways. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -1,23 +1,13 @@
 import { fail } from "../errors.js";
+import type { RandomOptions } from "./archs/arch.js";
 import { RANDOM_KINDS } from "./archs/index.js";
 import type { CellType, DfaModelSpec, RecurrentModelSpec } from "./spec.js";
 
-export interface RandomModelOptions {
-  arch: CellType | "dfa";
-  /** Hidden units per layer; for a DFA, the number of states. */
-  hidden: number;
-  /** Number format name (ignored for a DFA). */
-  format: string;
-  vocab: readonly string[];
-  labels: readonly string[];
-  seed: number;
-  layers?: number;
-  /** Embedding width; defaults to the hidden size. */
-  embed?: number;
-  nonlinearity?: "tanh" | "relu";
-  /** Random position embeddings for this many positions (drawn after everything else, so other weights keep the seed's values). */
-  positions?: number;
-}
+/** A cell's name or "dfa", and the options of src/models/archs/arch.ts a recurrent model or a DFA reads. */
+export type RandomModelOptions = { arch: CellType | "dfa" } & Pick<
+  RandomOptions,
+  "hidden" | "format" | "vocab" | "labels" | "seed" | "layers" | "embed" | "nonlinearity" | "positions"
+>;
 
 /**
  * A random recurrent model file of one cell (src/models/archs/recurrent.ts: weights uniform in [-k, k] with

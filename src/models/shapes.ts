@@ -87,3 +87,22 @@ export function listLength(value: unknown): number | undefined {
 export function asPositiveInt(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 1 && value <= MAX_DIM ? value : undefined;
 }
+
+/** An embedding: one row per vocab token, d >= 1 wide. Returns d, when it can be read. */
+export function checkEmbedding(model: Readonly<Record<string, unknown>>, key: string, report: Report): Dim | undefined {
+  const vocab = listLength(model["vocab"]);
+  const perToken = vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" };
+  const d = checkMatrix(model[key], [key], perToken, undefined, report);
+  if (d === 0) report([key], "rows are empty, the embedding width d must be at least 1");
+  return d ? { n: d, why: "the embedding width d" } : undefined;
+}
+
+/** The linear head: one row per label, each as wide as what it reads (`input`), and a bias per label. */
+export function checkHead(model: Readonly<Record<string, unknown>>, input: Dim | undefined, report: Report): void {
+  const head = asRecord(model["head"]);
+  if (!head) return;
+  const labels = listLength(model["labels"]);
+  const perLabel = labels === undefined ? undefined : { n: labels, why: "one per label" };
+  checkMatrix(head["weight"], ["head", "weight"], perLabel, input, report);
+  checkVector(head["bias"], ["head", "bias"], perLabel, report);
+}

@@ -7,7 +7,7 @@
  */
 import { size } from "../../src/models/file-schema.js";
 import { defineCell, type LayerOf } from "../../src/models/cells/cell.js";
-import { compiledGates, gateTensors } from "../../src/models/cells/gated.js";
+import { compiledGates, gateTensors, plainModule } from "../../src/models/cells/gated.js";
 
 export const mgu = defineCell({
   name: "mgu",
@@ -33,15 +33,7 @@ export const mgu = defineCell({
       },
     };
   },
-  torch: {
-    module: "nn.MGU",
-    arch: "mgu",
-    gates: 2,
-    gateOrder: "f|n",
-    settings: {},
-    layer: (tensors) => ({ cell: "mgu", ...tensors }),
-    settingsOf: () => ({}),
-  },
+  torch: plainModule("mgu", { module: "nn.MGU", arch: "mgu", gates: 2, gateOrder: "f|n" }),
 });
 
 export type MguLayer = LayerOf<typeof mgu>;

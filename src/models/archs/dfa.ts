@@ -7,8 +7,8 @@ import { fail } from "../../errors.js";
 import { MAX_DIM } from "../../limits.js";
 import { Rng } from "../../random.js";
 import { compileDfa } from "../dfa.js";
-import { always, header, index, names, size } from "../file-schema.js";
-import { asArray, asPositiveInt, asRecord, checkMatrix, checkVector, listLength, reporter } from "../shapes.js";
+import { modelFile, header, index, names, size, type Same } from "../file-schema.js";
+import { asArray, asPositiveInt, checkMatrix, checkVector, listLength, type Report } from "../shapes.js";
 import type { ArchKind, ModelHeader } from "./arch.js";
 
 /** A deterministic finite automaton; its state is ceil(log2 states) bits. Output label per state. */
@@ -20,8 +20,8 @@ export interface DfaModelSpec extends ModelHeader {
   output: number[]; // states -> label index
 }
 
-const fileSchema = z
-  .strictObject({
+const fileSchema = modelFile(
+  {
     ...header,
     arch: z.literal("dfa"),
     ...names,
@@ -29,19 +29,16 @@ const fileSchema = z
     start: index,
     transitions: z.array(z.array(index).max(MAX_DIM)).max(MAX_DIM).describe("states x vocab: the next state"),
     output: z.array(index).max(MAX_DIM).describe("states: the label index of each state"),
-  })
-  .superRefine(checkShapes, always);
+  },
+  checkShapes,
+);
 
 // Compile-time proof that the schema and the type describe the same objects, both ways.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesType: Same<z.output<typeof fileSchema>, DfaModelSpec> = true;
 void schemaMatchesType;
 
 /** The transition table is states x vocab, and every state and label index is in range. */
-function checkShapes(value: unknown, ctx: z.RefinementCtx): void {
-  const m = asRecord(value);
-  if (!m) return;
-  const report = reporter(ctx);
+function checkShapes(m: Readonly<Record<string, unknown>>, report: Report): void {
   const states = asPositiveInt(m["states"]);
   const vocab = listLength(m["vocab"]);
   const labels = listLength(m["labels"]);

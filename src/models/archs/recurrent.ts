@@ -6,16 +6,15 @@ import * as z from "zod";
 import { parseFormat } from "../../numeric/parse.js";
 import { Rng } from "../../random.js";
 import { CELLS, cellNamed, cellOf, type RecurrentLayer } from "../cells/index.js";
-import { always, formatName, header, linearHead, matrix, names } from "../file-schema.js";
+import { modelFile, formatName, header, linearHead, matrix, names, type Same } from "../file-schema.js";
 import { compileRnn } from "../rnn.js";
 import {
   asArray,
   asPositiveInt,
   asRecord,
+  checkEmbedding,
+  checkHead,
   checkMatrix,
-  checkVector,
-  listLength,
-  reporter,
   type Dim,
   type Path,
   type Report,
@@ -43,8 +42,8 @@ const layerSchema = z.discriminatedUnion(
   CELLS.map((c) => c.schema) as unknown as [z.ZodType<RecurrentLayer> & z.core.$ZodTypeDiscriminable],
 ) as unknown as z.ZodType<RecurrentLayer>;
 
-const fileSchema = z
-  .strictObject({
+const fileSchema = modelFile(
+  {
     ...header,
     arch: z.literal("recurrent"),
     format: formatName.describe('number format name, e.g. "float32", "bfloat16", "fixed:1.2"'),
@@ -53,48 +52,25 @@ const fileSchema = z
     positionEmbedding: matrix.optional().describe("maxLength x d: added to the token's embedding at each position"),
     layers: z.array(layerSchema).min(1),
     head: linearHead("hidden of the last layer"),
-  })
-  .superRefine(checkShapes, always);
+  },
+  checkShapes,
+);
 
 // Compile-time proof that the schema and the type describe the same objects, both ways.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesType: Same<z.output<typeof fileSchema>, RecurrentModelSpec> = true;
 void schemaMatchesType;
 
 /** Embedding d wide; every layer's tensors fit its input width (d, then the previous layer's hidden); the head fits. */
-function checkShapes(value: unknown, ctx: z.RefinementCtx): void {
-  const m = asRecord(value);
-  if (!m) return;
-  const report = reporter(ctx);
-  const vocab = listLength(m["vocab"]);
-  const labels = listLength(m["labels"]);
-  const d = checkMatrix(
-    m["embedding"],
-    ["embedding"],
-    vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" },
-    undefined,
-    report,
-  );
-  if (d === 0) report(["embedding"], "rows are empty, the embedding width d must be at least 1");
-  if (d)
-    checkMatrix(
-      m["positionEmbedding"],
-      ["positionEmbedding"],
-      undefined,
-      { n: d, why: "the embedding width d" },
-      report,
-    );
-  let input: Dim | undefined = d ? { n: d, why: "the embedding width d" } : undefined;
+function checkShapes(m: Readonly<Record<string, unknown>>, report: Report): void {
+  const d = checkEmbedding(m, "embedding", report);
+  if (d) checkMatrix(m["positionEmbedding"], ["positionEmbedding"], undefined, d, report);
+  let input = d;
   const layers = asArray(m["layers"]) ?? [];
   layers.forEach((layer, i) => {
     input = checkLayer(layer, ["layers", i], input, report);
   });
   if (layers.length === 0) input = undefined; // no layers is reported by the schema; the head has nothing to match
-  const head = asRecord(m["head"]);
-  if (!head) return;
-  const perLabel = labels === undefined ? undefined : { n: labels, why: "one per label" };
-  checkMatrix(head["weight"], ["head", "weight"], perLabel, input, report);
-  checkVector(head["bias"], ["head", "bias"], perLabel, report);
+  checkHead(m, input, report);
 }
 
 /** Checks one layer against its input width (its cell's tensors, when the cell is known); returns its hidden. */

@@ -5,9 +5,9 @@
 import * as z from "zod";
 import { fail } from "../../errors.js";
 import { BLOCKS, blockIn, blockOf, layerSchema, type TransformerLayer } from "../blocks/index.js";
-import { always, formatName, header, linearHead, matrix, names } from "../file-schema.js";
+import { modelFile, formatName, header, linearHead, matrix, names, type Same } from "../file-schema.js";
 import { randomTransformer } from "../random-transformer.js";
-import { asArray, asRecord, checkMatrix, checkVector, listLength, reporter, type Dim } from "../shapes.js";
+import { asArray, asRecord, checkEmbedding, checkHead, checkMatrix, type Report } from "../shapes.js";
 import type { Matrix, Vector } from "../spec.js";
 import { compileTransformer } from "../transformer.js";
 import type { ArchKind, ModelHeader } from "./arch.js";
@@ -26,8 +26,8 @@ export interface TransformerModelSpec extends ModelHeader {
   head: { weight: Matrix; bias: Vector }; // labels x d, labels
 }
 
-const fileSchema = z
-  .strictObject({
+const fileSchema = modelFile(
+  {
     ...header,
     arch: z.literal("transformer"),
     format: formatName.describe('number format name, e.g. "float32", "fixed:8.8"'),
@@ -37,30 +37,17 @@ const fileSchema = z
     causal: z.boolean().describe("attend only to earlier positions (the last position sees all either way)"),
     layers: z.array(layerSchema).min(1).max(64),
     head: linearHead("d"),
-  })
-  .superRefine(checkShapes, always);
+  },
+  checkShapes,
+);
 
 // Compile-time proof that the schema and the type describe the same objects, both ways.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesType: Same<z.output<typeof fileSchema>, TransformerModelSpec> = true;
 void schemaMatchesType;
 
 /** Embeddings d wide, each layer as its block checks it against d, the head labels x d. */
-function checkShapes(value: unknown, ctx: z.RefinementCtx): void {
-  const t = asRecord(value);
-  if (!t) return;
-  const report = reporter(ctx);
-  const vocab = listLength(t["vocab"]);
-  const labels = listLength(t["labels"]);
-  const w = checkMatrix(
-    t["tokenEmbedding"],
-    ["tokenEmbedding"],
-    vocab === undefined ? undefined : { n: vocab, why: "one row per vocab token" },
-    undefined,
-    report,
-  );
-  if (w === 0) report(["tokenEmbedding"], "rows are empty, the embedding width d must be at least 1");
-  const d: Dim | undefined = w ? { n: w, why: "the embedding width d" } : undefined;
+function checkShapes(t: Readonly<Record<string, unknown>>, report: Report): void {
+  const d = checkEmbedding(t, "tokenEmbedding", report);
   checkMatrix(t["positionEmbedding"], ["positionEmbedding"], undefined, d, report);
   if (asArray(t["positionEmbedding"])?.length === 0)
     report(["positionEmbedding"], "has no rows: the model must take at least one position");
@@ -68,11 +55,7 @@ function checkShapes(value: unknown, ctx: z.RefinementCtx): void {
     const layer = asRecord(value);
     if (layer) blockIn(layer)?.checkShapes(layer, ["layers", i], d, report);
   });
-  const head = asRecord(t["head"]);
-  if (!head) return;
-  const perLabel = labels === undefined ? undefined : { n: labels, why: "one per label" };
-  checkMatrix(head["weight"], ["head", "weight"], perLabel, d, report);
-  checkVector(head["bias"], ["head", "bias"], perLabel, report);
+  checkHead(t, d, report);
 }
 
 function randomOptions(o: Parameters<ArchKind<TransformerModelSpec>["random"]>[0]) {

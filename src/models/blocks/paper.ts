@@ -6,7 +6,7 @@
 import * as z from "zod";
 import { MAX_DIM } from "../../limits.js";
 import { project, type CompiledHead } from "../attention.js";
-import { matrix, vector } from "../file-schema.js";
+import { matrix, vector, type Same } from "../file-schema.js";
 import { asArray, asRecord, checkMatrix, checkVector, type Dim, type Path, type Report } from "../shapes.js";
 import type { Matrix, Vector } from "../spec.js";
 import { stateMatrix, stateVector, type StateTensor, type TensorSource } from "../state-dict.js";
@@ -68,7 +68,6 @@ const schema = z.strictObject({
 });
 
 // Compile-time proof that the schema and the type describe the same objects, both ways.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesType: Same<z.output<typeof schema>, PaperLayer> = true;
 void schemaMatchesType;
 

@@ -4,7 +4,7 @@
  */
 import type { Arith } from "../../numeric/arith.js";
 import { flatten, roundedVector } from "../tensors.js";
-import { HIDDEN, INPUT, type GateTensors, type Side } from "./cell.js";
+import { HIDDEN, INPUT, type GateTensors, type Side, type TorchRnnModule } from "./cell.js";
 
 /** The tensor table of a cell with `g` gates whose row blocks are in `order` ("i|f|g|o"; "" for one gate). */
 export function gateTensors(g: number, order: string) {
@@ -30,4 +30,12 @@ export function compiledGates(w: GateTensors, rows: number, inputSize: number, a
     gi: new Float64Array(rows),
     gh: new Float64Array(rows),
   };
+}
+
+/** The PyTorch module of a gated cell that has no settings: its layers are the module's four tensors, as they are. */
+export function plainModule<N extends string>(
+  cell: N,
+  module: { module: string; arch: string; gates: number; gateOrder: string },
+): TorchRnnModule<{ cell: N } & GateTensors> {
+  return { ...module, settings: {}, layer: (tensors) => ({ cell, ...tensors }), settingsOf: () => ({}) };
 }

@@ -4,7 +4,7 @@
  */
 import { size } from "../file-schema.js";
 import { defineCell, type LayerOf } from "./cell.js";
-import { compiledGates, gateTensors } from "./gated.js";
+import { compiledGates, gateTensors, plainModule } from "./gated.js";
 
 export const gru = defineCell({
   name: "gru",
@@ -35,15 +35,7 @@ export const gru = defineCell({
       },
     };
   },
-  torch: {
-    module: "nn.GRU",
-    arch: "gru",
-    gates: 3,
-    gateOrder: "r|z|n",
-    settings: {},
-    layer: (tensors) => ({ cell: "gru", ...tensors }),
-    settingsOf: () => ({}),
-  },
+  torch: plainModule("gru", { module: "nn.GRU", arch: "gru", gates: 3, gateOrder: "r|z|n" }),
 });
 
 export type GruLayer = LayerOf<typeof gru>;

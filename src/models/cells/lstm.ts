@@ -3,7 +3,7 @@
  */
 import { size } from "../file-schema.js";
 import { defineCell, type LayerOf } from "./cell.js";
-import { compiledGates, gateTensors } from "./gated.js";
+import { compiledGates, gateTensors, plainModule } from "./gated.js";
 
 export const lstm = defineCell({
   name: "lstm",
@@ -36,15 +36,7 @@ export const lstm = defineCell({
       },
     };
   },
-  torch: {
-    module: "nn.LSTM",
-    arch: "lstm",
-    gates: 4,
-    gateOrder: "i|f|g|o",
-    settings: {},
-    layer: (tensors) => ({ cell: "lstm", ...tensors }),
-    settingsOf: () => ({}),
-  },
+  torch: plainModule("lstm", { module: "nn.LSTM", arch: "lstm", gates: 4, gateOrder: "i|f|g|o" }),
 });
 
 export type LstmLayer = LayerOf<typeof lstm>;
