@@ -13,7 +13,7 @@ Trains nothing; seeded. CI has no PyTorch: the tests read the committed files.
 of ccbound: attention logits <W_Q x_i, W_K x_j> with no 1/sqrt(m) scaling (paper Sec. 2), softmax over the visible
 positions, heads side by side through W_O, residuals, post layer norm, a ReLU FFN, and the head read at the last
 position. `Transformer` is the nn.Module of docs/safetensors.md: its state_dict names are the ones ccbound writes
-(src/io/pytorch-transformer-names.ts), and the script checks it against `forward`.
+(the layout of src/models/blocks/paper.ts), and the script checks it against `forward`.
 """
 import json
 import os

@@ -7,7 +7,8 @@ import type { Verdict } from "../refute/verdict.js";
 import { taskArgs, type Task } from "../tasks/index.js";
 import { VERSION } from "../version.js";
 import { EXIT } from "./exit.js";
-import { describeModel, type LoadedModel } from "./load.js";
+import { describeModel } from "../models/describe.js";
+import type { LoadedModel } from "./load.js";
 import { shellQuote } from "./options.js";
 import { printJson, printRows } from "./print.js";
 

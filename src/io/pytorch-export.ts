@@ -1,30 +1,21 @@
 /**
  * A ccbound model as a safetensors file that PyTorch loads with `load_state_dict` into a small module:
  *
- * - recurrent: attributes `embed` (nn.Embedding), `rnn` (nn.RNN | nn.LSTM | nn.GRU) and `head` (nn.Linear);
- * - Transformer: the module of docs/safetensors.md, tensor names in pytorch-transformer-names.ts.
+ * - recurrent: attributes `embed` (nn.Embedding), `rnn` (the cells' module: nn.RNN | nn.LSTM | nn.GRU) and `head`
+ *   (nn.Linear), the layer tensors named as the cell's module names them (src/models/cells/);
+ * - Transformer: the layout of its block (src/models/blocks/: for the paper's, the module of docs/safetensors.md).
  *
- * `__metadata__` records what the tensors cannot (arch, nonlinearity, causal, layer-norm eps, number format, vocab,
- * labels, name, description), so reading the file back gives the same model object and the same SHA-256.
+ * `__metadata__` records what the tensors cannot (arch, the cells' settings, causal, layer-norm eps, number format,
+ * vocab, labels, name, description), so reading the file back gives the same model object and the same SHA-256.
  */
 import { CcboundError } from "../errors.js";
-import type {
-  GateTensors,
-  ModelSpec,
-  RecurrentModelSpec,
-  TransformerLayer,
-  TransformerModelSpec,
-} from "../models/spec.js";
+import { ARCHS } from "../models/archs/index.js";
+import type { BlockKind } from "../models/blocks/block.js";
+import { blockOf } from "../models/blocks/index.js";
+import { CELLS, cellOf } from "../models/cells/index.js";
+import type { ModelSpec, RecurrentModelSpec, TransformerLayer, TransformerModelSpec } from "../models/spec.js";
+import { stateMatrix, stateVector, type StateTensor } from "../models/state-dict.js";
 import { parseFormat } from "../numeric/parse.js";
-import {
-  HEAD,
-  linearModule,
-  normModule,
-  outputName,
-  POSITION_EMBEDDING,
-  projectionName,
-  TOKEN_EMBEDDING,
-} from "./pytorch-transformer-names.js";
 import { safetensorsBytes, type FloatDtype, type TensorToWrite } from "./safetensors.js";
 
 export interface ExportedModel {
@@ -34,18 +25,17 @@ export interface ExportedModel {
   readonly widenedFrom?: FloatDtype;
 }
 
-interface Tensor {
-  readonly name: string;
-  readonly shape: number[];
-  readonly values: number[];
-}
-
 /** The tensors in file order, "ccbound.arch", and the other metadata particular to the architecture. */
 interface StateDict {
-  readonly tensors: Tensor[];
+  readonly tensors: StateTensor[];
   readonly arch: string;
   readonly metadata: Record<string, string>;
 }
+
+/** The architectures that have a PyTorch module, and how each becomes a state_dict. */
+const STATE_DICTS: {
+  readonly [A in ModelSpec["arch"]]?: (spec: Extract<ModelSpec, { arch: A }>, where: string) => StateDict;
+} = { recurrent: recurrentState, transformer: transformerState };
 
 const DTYPE_OF: Record<string, FloatDtype> = { float64: "F64", float32: "F32", float16: "F16", bfloat16: "BF16" };
 
@@ -54,19 +44,24 @@ function refuse(message: string, where: string): never {
 }
 
 export function exportPytorchModel(spec: ModelSpec, where: string): ExportedModel {
-  if (spec.arch === "dfa")
-    return refuse(
-      "a DFA model has no PyTorch module; recurrent models (rnn, lstm, gru) and Transformers can be written as safetensors",
+  const stateDict = STATE_DICTS[spec.arch] as ((spec: ModelSpec, where: string) => StateDict) | undefined;
+  if (stateDict === undefined) {
+    const noun = ARCHS.find((a) => a.name === spec.arch)!.noun;
+    const modules = CELLS.flatMap((c) => (c.torch ? [c.torch.arch] : [])).join(", ");
+    refuse(
+      `${noun} model has no PyTorch module; recurrent models (${modules}) and Transformers can be written as safetensors`,
       where,
     );
-  const state = spec.arch === "transformer" ? transformerState(spec) : recurrentState(spec, where);
-  const wanted = DTYPE_OF[spec.format] ?? "F64"; // fixed point: every value is exact in binary64
+  }
+  const state = stateDict(spec, where);
+  const format = (spec as Extract<ModelSpec, { format: string }>).format; // every architecture with a module has one
+  const wanted = DTYPE_OF[format] ?? "F64"; // fixed point: every value is exact in binary64
   const exact = state.tensors.every((t) => t.values.every(representableIn(wanted)));
   const dtype = exact ? wanted : "F64"; // widen rather than change a weight: the file must give back the same model
   const metadata: Record<string, string> = {
     format: "pt",
     "ccbound.arch": state.arch,
-    "ccbound.format": spec.format,
+    "ccbound.format": format,
     "ccbound.vocab": JSON.stringify(spec.vocab),
     "ccbound.labels": JSON.stringify(spec.labels),
     ...state.metadata,
@@ -80,63 +75,77 @@ export function exportPytorchModel(spec: ModelSpec, where: string): ExportedMode
   return { bytes, dtype, ...(!exact && { widenedFrom: wanted }) };
 }
 
+/**
+ * Embedding, then every layer's tensors as `rnn.<tensor>_l<k>` (PyTorch's names for layer k of one module), then the
+ * head. One PyTorch module holds the stack, so every layer must be of one cell with a module, one hidden size and
+ * the same settings (one nonlinearity).
+ */
 function recurrentState(spec: RecurrentModelSpec, where: string): StateDict {
-  const layers = gateLayers(spec, where);
-  const first = spec.layers[0]!;
-  const tensors = [
-    matrix("embed.weight", spec.embedding),
-    ...layers.flatMap((l, k) => [
-      matrix(`rnn.weight_ih_l${k}`, l.weight_ih),
-      matrix(`rnn.weight_hh_l${k}`, l.weight_hh),
-      vector(`rnn.bias_ih_l${k}`, l.bias_ih),
-      vector(`rnn.bias_hh_l${k}`, l.bias_hh),
-    ]),
-    matrix("head.weight", spec.head.weight),
-    vector("head.bias", spec.head.bias),
-  ];
-  const metadata: Record<string, string> = {
-    ...(first.cell === "elman" && { "ccbound.nonlinearity": first.nonlinearity }),
-    "ccbound.embedding": "embed",
-    "ccbound.rnn": "rnn",
-    "ccbound.head": "head",
-  };
-  return { tensors, arch: first.cell === "elman" ? "rnn" : first.cell, metadata };
-}
-
-/** The layers as one PyTorch module holds them: one cell type, one nonlinearity, one hidden size. */
-function gateLayers(spec: RecurrentModelSpec, where: string): GateTensors[] {
-  const first = spec.layers[0]!;
   if (spec.positionEmbedding !== undefined)
     refuse("the model has position embeddings, which nn.Embedding -> nn.RNN -> nn.Linear does not", where);
-  return spec.layers.map((layer, k) => {
-    if (layer.cell === "linear")
-      refuse(`layer ${k} is a diagonal linear recurrence ("linear" cell), which has no PyTorch module`, where);
+  const first = spec.layers[0]!;
+  const module = cellOf(first).torch;
+  const settings = module?.settingsOf(first) ?? {};
+  spec.layers.forEach((layer, k) => {
+    const cell = cellOf(layer);
+    if (cell.torch === undefined)
+      refuse(`layer ${k} is ${cell.about} ("${cell.name}" cell), which has no PyTorch module`, where);
     if (layer.cell !== first.cell)
       refuse(`layer ${k} is ${layer.cell} but layer 0 is ${first.cell}; one PyTorch module has one cell type`, where);
-    if (layer.cell === "elman" && first.cell === "elman" && layer.nonlinearity !== first.nonlinearity) {
-      refuse(
-        `layer ${k} uses ${layer.nonlinearity} but layer 0 uses ${first.nonlinearity}; an nn.RNN has one nonlinearity`,
-        where,
-      );
-    }
+    for (const [key, value] of Object.entries(cell.torch.settingsOf(layer)))
+      if (value !== settings[key])
+        refuse(
+          `layer ${k} uses ${value} but layer 0 uses ${settings[key]}; an ${cell.torch.module} has one ${key}`,
+          where,
+        );
     if (layer.hidden !== first.hidden)
       refuse(
         `layer ${k} has hidden ${layer.hidden} but layer 0 has ${first.hidden}; one PyTorch module has one hidden_size`,
         where,
       );
-    return layer;
   });
+  const layerTensors = spec.layers.flatMap((layer, k) => {
+    const fields = layer as unknown as Record<string, number[] | number[][]>;
+    return cellOf(layer).tensors.map((t) =>
+      t.cols
+        ? stateMatrix(`rnn.${t.key}_l${k}`, fields[t.key] as number[][])
+        : stateVector(`rnn.${t.key}_l${k}`, fields[t.key] as number[]),
+    );
+  });
+  const tensors = [
+    stateMatrix("embed.weight", spec.embedding),
+    ...layerTensors,
+    stateMatrix("head.weight", spec.head.weight),
+    stateVector("head.bias", spec.head.bias),
+  ];
+  const metadata: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [`ccbound.${key}`, value])),
+    "ccbound.embedding": "embed",
+    "ccbound.rnn": "rnn",
+    "ccbound.head": "head",
+  };
+  return { tensors, arch: module!.arch, metadata };
 }
 
-function transformerState(spec: TransformerModelSpec): StateDict {
+/** The layout of the model's block: its names around the layers, and each layer's tensors. */
+function transformerState(spec: TransformerModelSpec, where: string): StateDict {
+  const block: BlockKind<TransformerLayer> = blockOf(spec.layers[0]!);
+  spec.layers.forEach((layer, l) => {
+    if (blockOf(layer) !== block)
+      refuse(
+        `layer ${l} is a ${blockOf(layer).name} block but layer 0 is a ${block.name} block; a file holds one kind`,
+        where,
+      );
+  });
+  const layout = block.torch;
   const tensors = [
-    matrix(TOKEN_EMBEDDING, spec.tokenEmbedding),
-    matrix(POSITION_EMBEDDING, spec.positionEmbedding),
-    ...spec.layers.flatMap(layerTensors),
-    matrix(`${HEAD}.weight`, spec.head.weight),
-    vector(`${HEAD}.bias`, spec.head.bias),
+    stateMatrix(layout.tokenEmbedding, spec.tokenEmbedding),
+    stateMatrix(layout.positionEmbedding, spec.positionEmbedding),
+    ...spec.layers.flatMap((layer, l) => layout.writeLayer(layer, l)),
+    stateMatrix(`${layout.head}.weight`, spec.head.weight),
+    stateVector(`${layout.head}.bias`, spec.head.bias),
   ];
-  const eps = layerNormEps(spec.layers);
+  const eps = layerNormEps(spec.layers.flatMap((layer, l) => layout.norms(layer, l)));
   const metadata: Record<string, string> = {
     "ccbound.causal": String(spec.causal),
     ...(eps !== undefined && { "ccbound.layer_norm_eps": eps }),
@@ -144,48 +153,14 @@ function transformerState(spec: TransformerModelSpec): StateDict {
   return { tensors, arch: "transformer", metadata };
 }
 
-function layerTensors(layer: TransformerLayer, l: number): Tensor[] {
-  const heads = layer.heads.flatMap((head, h) =>
-    (["query", "key", "value"] as const).map((p) => matrix(projectionName(l, h, p), head[p])),
-  );
-  const ffn = layer.ffn && [
-    matrix(`${linearModule(l, 1)}.weight`, layer.ffn.weight1),
-    vector(`${linearModule(l, 1)}.bias`, layer.ffn.bias1),
-    matrix(`${linearModule(l, 2)}.weight`, layer.ffn.weight2),
-    vector(`${linearModule(l, 2)}.bias`, layer.ffn.bias2),
-  ];
-  const norms = ([1, 2] as const).flatMap((k) => {
-    const norm = k === 1 ? layer.norm1 : layer.norm2;
-    return norm
-      ? [vector(`${normModule(l, k)}.weight`, norm.weight), vector(`${normModule(l, k)}.bias`, norm.bias)]
-      : [];
-  });
-  // the order of the module's attributes, as its state_dict lists them: heads, output, linear1, linear2, norm1, norm2
-  return [...heads, matrix(outputName(l), layer.output), ...(ffn ?? []), ...norms];
-}
-
 /**
  * "ccbound.layer_norm_eps": one number when every norm has the same eps (the usual case, one line of Python to
  * read), else a JSON object by norm module; none without norms. JSON numbers are shortest round-trip: exact.
  */
-function layerNormEps(layers: readonly TransformerLayer[]): string | undefined {
-  const byModule: Record<string, number> = {};
-  layers.forEach((layer, l) => {
-    if (layer.norm1) byModule[normModule(l, 1)] = layer.norm1.eps;
-    if (layer.norm2) byModule[normModule(l, 2)] = layer.norm2.eps;
-  });
-  const values = Object.values(byModule);
-  if (values.length === 0) return undefined;
-  return JSON.stringify(values.every((e) => Object.is(e, values[0])) ? values[0] : byModule);
-}
-
-function matrix(name: string, rows: readonly (readonly number[])[]): Tensor {
-  return { name, shape: [rows.length, rows[0]?.length ?? 0], values: rows.flat() };
-}
-
-/** 1-D, as PyTorch keeps a bias or a layer norm's weight. */
-function vector(name: string, values: readonly number[]): Tensor {
-  return { name, shape: [values.length], values: [...values] };
+function layerNormEps(norms: readonly { module: string; eps: number }[]): string | undefined {
+  if (norms.length === 0) return undefined;
+  const same = norms.every((n) => Object.is(n.eps, norms[0]!.eps));
+  return JSON.stringify(same ? norms[0]!.eps : Object.fromEntries(norms.map((n) => [n.module, n.eps])));
 }
 
 function representableIn(dtype: FloatDtype): (x: number) => boolean {

@@ -5,33 +5,61 @@
  *   nn.Embedding -> nn.RNN (tanh | relu) | nn.LSTM | nn.GRU, num_layers >= 1 -> nn.Linear on the last step's output
  *
  * Tensors are found by PyTorch's names under any prefix (`<p>weight_ih_l0`, ..., `<x>.weight`, `<y>.weight`,
- * `<y>.bias`), or named in the settings below. Each layer's cell follows from its shapes (weight_hh is G*h x h with
- * G = 1, 3, 4 for RNN, GRU, LSTM); what shapes cannot say (an nn.RNN's nonlinearity, a Transformer's causal mask
+ * `<y>.bias`), or named in the settings below. Each layer's cell follows from its shapes (weight_hh is G*h x h, G the
+ * gates of a registered cell's module: 1, 3, 4 for RNN, GRU, LSTM); what shapes cannot say (a cell's settings such as
+ * an nn.RNN's nonlinearity, a Transformer's causal mask
  * and layer-norm eps, token and label names, the number format) comes from settings: the file's `__metadata__`, then a sidecar `<model>.ccbound.json`, then flags,
  * a later source overriding an earlier one. Any tensor left over is an error, so a model of another shape (an extra
  * Linear layer, a bidirectional RNN) is refused instead of silently misread. See docs/safetensors.md.
  */
 import { existsSync } from "node:fs";
 import type { ErrorCode } from "../errors.js";
+import type { CellKind, GateTensors, TorchRnnModule } from "../models/cells/cell.js";
+import { CELLS } from "../models/cells/index.js";
 import type { RecurrentLayer, RecurrentModelSpec, TransformerModelSpec, Vector } from "../models/spec.js";
 import { parseFormat } from "../numeric/parse.js";
 import { parseJsonText } from "./json-text.js";
-import { holdsTransformer, importTransformer, layerNormEps, type LayerNormEps } from "./pytorch-transformer-import.js";
+import {
+  holdsTransformer,
+  importTransformer,
+  layerNormEps,
+  transformerMarkers,
+  type LayerNormEps,
+} from "./pytorch-transformer-import.js";
 import { readTextFile } from "./read-file.js";
 import { readSafetensorsFile, type SafetensorsFile } from "./safetensors.js";
 import { closest } from "./suggest.js";
 import { fail, formatOf, leftovers, rowNames, TensorReader, zeros, type Setting } from "./tensor-reader.js";
 
 export type Nonlinearity = "tanh" | "relu";
-export type PytorchArch = "rnn" | "lstm" | "gru" | "transformer";
+
+/** The cells that are a PyTorch module (nn.RNN, nn.LSTM, nn.GRU), each with its module's description. */
+const MODULE_CELLS = CELLS.flatMap((c) =>
+  c.torch ? [{ cell: c as CellKind, torch: c.torch as TorchRnnModule<RecurrentLayer> }] : [],
+);
+
+/**
+ * Settings the cells' modules take (nn.RNN's nonlinearity), by key, with the values each takes: they apply to a file
+ * whose cell takes them, and are refused for any other.
+ */
+const CELL_SETTINGS = new Map(MODULE_CELLS.flatMap(({ torch }) => Object.entries(torch.settings)));
+
+/** The cells' settings as flags (`--nonlinearity tanh|relu`): each key, its values, and the modules that take it. */
+export const CELL_SETTING_FLAGS: readonly { key: string; values: readonly string[]; modules: readonly string[] }[] = [
+  ...CELL_SETTINGS,
+].map(([key, setting]) => ({
+  key,
+  values: setting.values,
+  modules: MODULE_CELLS.filter((c) => c.torch.settings[key] !== undefined).map((c) => c.torch.module),
+}));
 
 /** The settings, by their key in `__metadata__` and in the sidecar. */
-const KEYS = {
+const KEYS: Readonly<Record<string, string>> = {
   "ccbound.embedding": "embedding",
   "ccbound.rnn": "rnn",
   "ccbound.head": "head",
   "ccbound.arch": "arch",
-  "ccbound.nonlinearity": "nonlinearity",
+  ...Object.fromEntries([...CELL_SETTINGS.keys()].map((key) => [`ccbound.${key}`, key])),
   "ccbound.vocab": "vocab",
   "ccbound.labels": "labels",
   "ccbound.format": "format",
@@ -39,15 +67,14 @@ const KEYS = {
   "ccbound.description": "description",
   "ccbound.causal": "causal",
   "ccbound.layer_norm_eps": "layerNormEps",
-} as const;
-type Key = (typeof KEYS)[keyof typeof KEYS];
+};
 
 interface Values {
   embedding: string;
   rnn: string;
   head: string;
-  arch: PytorchArch;
-  nonlinearity: Nonlinearity;
+  /** A module cell's "ccbound.arch" value (rnn, lstm, gru), or transformer. */
+  arch: string;
   vocab: string[];
   labels: string[];
   format: string;
@@ -56,14 +83,21 @@ interface Values {
   causal: boolean;
   layerNormEps: LayerNormEps;
 }
+type Key = keyof Values;
 
 /** The settings that apply to one kind of model only: given for the other kind, they are refused, not ignored. */
-const RECURRENT_ONLY: readonly Key[] = ["embedding", "rnn", "head", "nonlinearity"];
-const TRANSFORMER_ONLY: readonly Key[] = ["causal", "layerNormEps"];
+const RECURRENT_ONLY: readonly string[] = ["embedding", "rnn", "head", ...CELL_SETTINGS.keys()];
+const TRANSFORMER_ONLY: readonly string[] = ["causal", "layerNormEps"];
 
-export type ImportSettings = { [K in Key]?: Setting<Values[K]> };
+/** The settings found, by name: those of Values, and the cells' (each a string of its allowed values). */
+export type ImportSettings = { [K in Key]?: Setting<Values[K]> } & {
+  [cellSetting: string]: Setting<unknown> | undefined;
+};
 
-/** The flags a user can give on the command line; they override the file and the sidecar. */
+/**
+ * The flags a user can give on the command line; they override the file and the sidecar. A cell's setting is a flag
+ * of its own name (src/cli/load.ts declares them).
+ */
 export interface ImportFlags {
   nonlinearity?: Nonlinearity;
   vocab?: string[];
@@ -96,7 +130,10 @@ function readSidecar(path: string): ImportSettings {
 
 function flagSettings(flags: ImportFlags): ImportSettings {
   const out: ImportSettings = {};
-  if (flags.nonlinearity !== undefined) out.nonlinearity = { value: flags.nonlinearity, from: "--nonlinearity" };
+  for (const key of CELL_SETTINGS.keys()) {
+    const value = (flags as Readonly<Record<string, unknown>>)[key];
+    if (value !== undefined) out[key] = { value, from: `--${key}` };
+  }
   if (flags.vocab !== undefined)
     out.vocab = { value: distinct(flags.vocab, "", "--vocab", "invalid-flag"), from: "--vocab" };
   if (flags.labels !== undefined)
@@ -116,7 +153,7 @@ export function settingsOf(
 ): ImportSettings {
   const out: Record<string, Setting<unknown>> = {};
   for (const [key, raw] of Object.entries(record)) {
-    const name = (KEYS as Record<string, Key>)[key];
+    const name = Object.hasOwn(KEYS, key) ? KEYS[key] : undefined;
     if (name === undefined) {
       if (strict || key.startsWith("ccbound.")) unknownKey(key, from, where);
       continue;
@@ -133,15 +170,19 @@ function unknownKey(key: string, from: string, where: string): never {
   return fail(`unknown setting ${JSON.stringify(key)} in ${from} (${hint})`, where);
 }
 
-function settingValue(name: Key, raw: unknown, what: string, where: string): unknown {
+function settingValue(name: string, raw: unknown, what: string, where: string): unknown {
+  const cellSetting = CELL_SETTINGS.get(name);
+  if (cellSetting !== undefined) return oneOf(raw, cellSetting.values, what, where);
   switch (name) {
     case "vocab":
     case "labels":
       return stringList(raw, what, where);
-    case "arch":
-      return oneOf(raw === "elman" ? "rnn" : raw, ["rnn", "lstm", "gru", "transformer"], what, where);
-    case "nonlinearity":
-      return oneOf(raw, ["tanh", "relu"], what, where);
+    case "arch": {
+      // A cell's own name is taken for its module's ("elman" for "rnn").
+      const cell = MODULE_CELLS.find((c) => c.cell.name === raw);
+      const archs = [...MODULE_CELLS.map((c) => c.torch.arch), "transformer"];
+      return oneOf(cell !== undefined ? cell.torch.arch : raw, archs, what, where);
+    }
     case "causal":
       // metadata holds "true"; a sidecar may hold true
       return oneOf(typeof raw === "boolean" ? String(raw) : raw, ["true", "false"], what, where) === "true";
@@ -207,12 +248,13 @@ export function importPytorchModel(
   return transformer ? importTransformer(file, settings, where) : importRecurrent(file, settings, where);
 }
 
-function refuseSettings(settings: ImportSettings, keys: readonly Key[], model: string, where: string): void {
+/** A setting given for a model it does not apply to (a Transformer, an nn.LSTM) is refused with one line. */
+function refuseSettings(settings: ImportSettings, keys: readonly string[], model: string, where: string): void {
   const key = keys.find((k) => settings[k] !== undefined);
   if (key === undefined) return;
   const from = settings[key]!.from;
   if (from.startsWith("--")) fail(`does not apply to ${model}, which ${where} holds`, from, "invalid-flag");
-  const name = Object.keys(KEYS).find((k) => KEYS[k as keyof typeof KEYS] === key);
+  const name = Object.keys(KEYS).find((k) => KEYS[k] === key);
   fail(`"${name}" (from ${from}) does not apply to ${model}, which this file holds`, where);
 }
 
@@ -270,7 +312,7 @@ function rnnPrefix(file: SafetensorsFile, settings: ImportSettings, where: strin
     });
     if (found.length === 0)
       fail(
-        `no recurrent layer: no tensor named <module>.weight_ih_l0 (nn.RNN, nn.LSTM or nn.GRU), nor a Transformer's layers.0.heads.0.query.weight${nameIt("ccbound.rnn", where)}`,
+        `no recurrent layer: no tensor named <module>.weight_ih_l0 (${orList(MODULE_CELLS.map((c) => c.torch.module))}), nor a Transformer's ${transformerMarkers()}${nameIt("ccbound.rnn", where)}`,
         where,
       );
     if (found.length > 1)
@@ -291,9 +333,9 @@ function nameIt(key: string, where: string): string {
   return `; name the module with "${key}" in the file's __metadata__ or in ${sidecarPath(where)}`;
 }
 
-const CELLS = { 1: "elman", 3: "gru", 4: "lstm" } as const;
-const ARCH_OF = { elman: "rnn", gru: "gru", lstm: "lstm" } as const;
-const GATE_NAMES = { elman: "", gru: " (r|z|n)", lstm: " (i|f|g|o)" } as const;
+function orList(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
 
 function readLayers(reader: TensorReader, prefix: string, settings: ImportSettings, where: string): RecurrentLayer[] {
   const layers: RecurrentLayer[] = [];
@@ -312,6 +354,7 @@ function readLayers(reader: TensorReader, prefix: string, settings: ImportSettin
   return layers;
 }
 
+/** Layer k of the module: its cell from weight_hh's shape (G*h x h, G the gates of the cell's module). */
 function readLayer(
   reader: TensorReader,
   prefix: string,
@@ -325,28 +368,57 @@ function readLayer(
   const hh = reader.get(name("weight_hh"));
   const [rows, hidden] = hh.shape;
   const gates = hh.shape.length === 2 && hidden! > 0 ? rows! / hidden! : 0;
-  const cell = CELLS[gates as keyof typeof CELLS];
-  if (cell === undefined)
+  const module = MODULE_CELLS.find((c) => c.torch.gates === gates)?.torch;
+  if (module === undefined) {
+    const byGates = [...MODULE_CELLS].sort((a, b) => a.torch.gates - b.torch.gates);
     fail(
-      `tensor "${name("weight_hh")}" has shape [${hh.shape.join(", ")}], expected [G*h, h] with G = 1 (nn.RNN), 3 (nn.GRU) or 4 (nn.LSTM)`,
-      where,
-    );
-  const arch = settings.arch;
-  if (arch !== undefined && arch.value !== ARCH_OF[cell]) {
-    fail(
-      `"ccbound.arch" (from ${arch.from}) is ${arch.value}, but "${name("weight_hh")}" has shape [${rows}, ${hidden}]: ${gates} x hidden ${hidden} rows, an nn.${ARCH_OF[cell].toUpperCase()}`,
+      `tensor "${name("weight_hh")}" has shape [${hh.shape.join(", ")}], expected [G*h, h] with G = ${orList(byGates.map((c) => `${c.torch.gates} (${c.torch.module})`))}`,
       where,
     );
   }
-  const why = `${gates === 1 ? "" : `${gates} gates${GATE_NAMES[cell]} x `}hidden ${hidden}`;
-  const weights = {
+  const arch = settings.arch;
+  if (arch !== undefined && arch.value !== module.arch) {
+    fail(
+      `"ccbound.arch" (from ${arch.from}) is ${arch.value}, but "${name("weight_hh")}" has shape [${rows}, ${hidden}]: ${gates} x hidden ${hidden} rows, an ${module.module}`,
+      where,
+    );
+  }
+  const why = `${gates === 1 ? "" : `${gates} gates (${module.gateOrder}) x `}hidden ${hidden}`;
+  const weights: GateTensors = {
     hidden: hidden!,
     weight_ih: reader.matrix(name("weight_ih"), rows, input.n, `${why}, by ${input.why} ${input.n}`),
     weight_hh: reader.matrix(name("weight_hh"), rows, hidden, why),
     ...biases(reader, name("bias_ih"), name("bias_hh"), rows!, why, where),
   };
-  if (cell !== "elman") return { cell, ...weights };
-  return { cell, nonlinearity: nonlinearityOf(settings, where), ...weights };
+  return module.layer(weights, moduleSettings(module, settings, where));
+}
+
+/**
+ * The settings the layer's module takes, each given (else refused, saying how to give it), and none that it does not
+ * take: "ccbound.nonlinearity" on an nn.LSTM is refused rather than ignored.
+ */
+function moduleSettings(
+  module: TorchRnnModule<RecurrentLayer>,
+  settings: ImportSettings,
+  where: string,
+): Record<string, string> {
+  refuseSettings(
+    settings,
+    [...CELL_SETTINGS.keys()].filter((key) => module.settings[key] === undefined),
+    `an ${module.module}`,
+    where,
+  );
+  return Object.fromEntries(
+    Object.entries(module.settings).map(([key, setting]) => {
+      const given = settings[key];
+      if (given === undefined)
+        fail(
+          `${setting.missing}: give it with --${key} ${setting.values.join("|")}, or as "ccbound.${key}" in the file's __metadata__ or in ${sidecarPath(where)}`,
+          where,
+        );
+      return [key, given.value as string];
+    }),
+  );
 }
 
 /** bias=False leaves both biases out: zeros. One without the other is not a PyTorch module. */
@@ -362,17 +434,6 @@ function biases(
   if (hasIh !== reader.has(hh)) fail(`there is "${hasIh ? ih : hh}" but no tensor "${hasIh ? hh : ih}"`, where);
   if (!hasIh) return { bias_ih: zeros(rows), bias_hh: zeros(rows) };
   return { bias_ih: reader.vector(ih, rows, why), bias_hh: reader.vector(hh, rows, why) };
-}
-
-function nonlinearityOf(settings: ImportSettings, where: string): Nonlinearity {
-  const given = settings.nonlinearity;
-  if (given === undefined) {
-    fail(
-      `the nonlinearity of an nn.RNN (tanh or relu) cannot be read from its weights: give it with --nonlinearity tanh|relu, or as "ccbound.nonlinearity" in the file's __metadata__ or in ${sidecarPath(where)}`,
-      where,
-    );
-  }
-  return given.value;
 }
 
 /** Common module names, to tell the embedding from the head when their shapes cannot (d = hidden, no head bias). */

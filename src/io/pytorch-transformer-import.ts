@@ -1,44 +1,57 @@
 /**
- * A PyTorch Transformer's state_dict as a ccbound Transformer. Tensors are found by the names of
- * pytorch-transformer-names.ts under one module prefix (`model.` for a wrapper's state_dict), and each shape is checked
- * against the sizes the tensors read before it fixed: d by the token embedding, m by a layer's first query. What the
- * tensors cannot say comes from the settings (pytorch-import.ts): `causal` (default false), the layer norms' eps
- * (default 1e-5, nn.LayerNorm's), the format (from the dtype), vocab and labels (ids). A tensor left over is an error,
- * so a module of another shape (W_O with a bias, a GELU network) is refused rather than silently misread.
+ * A PyTorch Transformer's state_dict as a ccbound Transformer. Its block (src/models/blocks/) is the one whose layout
+ * the names are, under one module prefix (`model.` for a wrapper's state_dict); the block reads each layer, and each
+ * shape is checked against the sizes the tensors read before it fixed: d by the token embedding, m by a layer's first
+ * query. What the tensors cannot say comes from the settings (pytorch-import.ts): `causal` (default false), the layer
+ * norms' eps (default 1e-5, nn.LayerNorm's), the format (from the dtype), vocab and labels (ids). A tensor left over is
+ * an error, so a module of another shape (W_O with a bias, a GELU network) is refused rather than silently misread.
  */
-import type { LayerNorm, TransformerLayer, TransformerModelSpec } from "../models/spec.js";
+import type { BlockKind } from "../models/blocks/block.js";
+import { BLOCKS } from "../models/blocks/index.js";
+import type { TransformerLayer, TransformerModelSpec } from "../models/spec.js";
+import type { TensorSource } from "../models/state-dict.js";
 import type { ImportSettings } from "./pytorch-import.js";
-import {
-  DEFAULT_LAYER_NORM_EPS,
-  HEAD,
-  linearModule,
-  normModule,
-  outputName,
-  POSITION_EMBEDDING,
-  projectionName,
-  TOKEN_EMBEDDING,
-} from "./pytorch-transformer-names.js";
 import type { SafetensorsFile } from "./safetensors.js";
 import { fail, formatOf, leftovers, rowNames, TensorReader, type Setting } from "./tensor-reader.js";
+
+/** nn.LayerNorm's default, for a file that does not say. */
+export const DEFAULT_LAYER_NORM_EPS = 1e-5;
 
 /** One eps for every layer norm, or one per norm module ("layers.0.norm1"). */
 export type LayerNormEps = number | Readonly<Record<string, number>>;
 
-const FIRST_QUERY = /^((?:.*\.)?)layers\.0\.heads\.0\.query\.weight$/;
+const blocks = BLOCKS as readonly BlockKind<TransformerLayer>[];
 
-/** The prefixes under which the file holds a Transformer's first query ("" for the module's own state_dict). */
-function prefixesOf(file: SafetensorsFile): string[] {
-  return [...file.tensors.keys()].flatMap((n) => FIRST_QUERY.exec(n)?.[1] ?? []);
+/** The first layer's marker of a block ("layers.0.heads.0.query.weight"), under any prefix. */
+function markerPattern(block: BlockKind<TransformerLayer>): RegExp {
+  return new RegExp(`^((?:.*\\.)?)${block.torch.marker(0).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+}
+
+/** The blocks whose first layer the file holds, each under the prefixes it is found at ("" for the module's own). */
+function layoutsOf(file: SafetensorsFile): { block: BlockKind<TransformerLayer>; prefix: string }[] {
+  return blocks.flatMap((block) => {
+    const pattern = markerPattern(block);
+    return [...file.tensors.keys()].flatMap((n) => {
+      const prefix = pattern.exec(n)?.[1];
+      return prefix === undefined ? [] : [{ block, prefix }];
+    });
+  });
+}
+
+/** What a Transformer's first layer is called, for messages: "layers.0.heads.0.query.weight". */
+export function transformerMarkers(): string {
+  return blocks.map((b) => b.torch.marker(0)).join(" or ");
 }
 
 /** A Transformer when "ccbound.arch" says so, or when there is none and the tensor names are a Transformer's. */
 export function holdsTransformer(file: SafetensorsFile, settings: ImportSettings, where: string): boolean {
-  const prefixes = prefixesOf(file);
+  const found = layoutsOf(file);
   const arch = settings.arch;
-  if (arch === undefined || arch.value === "transformer") return arch !== undefined || prefixes.length > 0;
-  if (prefixes.length > 0)
+  if (arch === undefined || arch.value === "transformer") return arch !== undefined || found.length > 0;
+  const first = found[0];
+  if (first !== undefined)
     fail(
-      `"ccbound.arch" (from ${arch.from}) is ${arch.value}, but the file holds a Transformer's "${prefixes[0]}layers.0.heads.0.query.weight"`,
+      `"ccbound.arch" (from ${arch.from}) is ${arch.value}, but the file holds a Transformer's "${first.prefix}${first.block.torch.marker(0)}"`,
       where,
     );
   return false;
@@ -49,16 +62,19 @@ export function importTransformer(
   settings: ImportSettings,
   where: string,
 ): TransformerModelSpec {
-  const r = new Layout(new TensorReader(file, where), onePrefix(file, where), where);
-  const tokenEmbedding = r.matrix(TOKEN_EMBEDDING, undefined, undefined, "the token embedding, vocab x d");
-  const d = r.cols(TOKEN_EMBEDDING);
-  const width = `d = ${d}, the columns of "${r.name(TOKEN_EMBEDDING)}"`;
-  const positionEmbedding = r.matrix(POSITION_EMBEDDING, undefined, d, width);
+  const { block, prefix } = oneLayout(file, where);
+  const layout = block.torch;
   const eps = new EpsLookup(settings.layerNormEps, where);
+  const r = new Layout(new TensorReader(file, where), prefix, where, eps);
+  const tokenEmbedding = r.matrix(layout.tokenEmbedding, undefined, undefined, "the token embedding, vocab x d");
+  const d = r.cols(layout.tokenEmbedding);
+  const width = `d = ${d}, the columns of "${r.name(layout.tokenEmbedding)}"`;
+  const positionEmbedding = r.matrix(layout.positionEmbedding, undefined, d, width);
   const layers: TransformerLayer[] = [];
-  for (let l = 0; l === 0 || r.has(projectionName(l, 0, "query")); l++) layers.push(readLayer(r, l, d, width, eps));
-  const head = r.matrix(`${HEAD}.weight`, undefined, d, width);
-  const bias = r.optionalVector(`${HEAD}.bias`, head.length, `the rows of "${r.name(`${HEAD}.weight`)}"`);
+  for (let l = 0; l === 0 || r.has(layout.marker(l)); l++) layers.push(layout.readLayer(r, l, d, width));
+  const headWeight = `${layout.head}.weight`;
+  const head = r.matrix(headWeight, undefined, d, width);
+  const bias = r.optionalVector(`${layout.head}.bias`, head.length, `the rows of "${r.name(headWeight)}"`);
   eps.checkAllUsed();
   const left = leftovers(file, r.reader.used);
   if (left !== undefined)
@@ -74,14 +90,14 @@ export function importTransformer(
       settings.vocab,
       "vocab",
       tokenEmbedding.length,
-      `the embedding "${r.name(TOKEN_EMBEDDING)}" has ${tokenEmbedding.length} rows`,
+      `the embedding "${r.name(layout.tokenEmbedding)}" has ${tokenEmbedding.length} rows`,
       where,
     ),
     labels: rowNames(
       settings.labels,
       "labels",
       head.length,
-      `the head "${r.name(`${HEAD}.weight`)}" has ${head.length} rows`,
+      `the head "${r.name(headWeight)}" has ${head.length} rows`,
       where,
     ),
     tokenEmbedding,
@@ -92,24 +108,27 @@ export function importTransformer(
   };
 }
 
-function onePrefix(file: SafetensorsFile, where: string): string {
-  const prefixes = prefixesOf(file);
-  if (prefixes.length === 0)
-    fail(`no Transformer layer: no tensor named [<prefix>.]layers.0.heads.0.query.weight`, where);
-  if (prefixes.length > 1)
+function oneLayout(file: SafetensorsFile, where: string): { block: BlockKind<TransformerLayer>; prefix: string } {
+  const found = layoutsOf(file);
+  if (found.length === 0) fail(`no Transformer layer: no tensor named [<prefix>.]${transformerMarkers()}`, where);
+  if (found.length > 1)
     fail(
-      `${prefixes.length} Transformers (${prefixes.map((p) => JSON.stringify(p)).join(", ")}), ccbound imports one`,
+      `${found.length} Transformers (${found.map((f) => JSON.stringify(f.prefix)).join(", ")}), ccbound imports one`,
       where,
     );
-  return prefixes[0]!;
+  return found[0]!;
 }
 
-/** The reader, with the module prefix put in front of every name (messages name the tensor as the file does). */
-class Layout {
+/**
+ * The reader a block reads its layers through: names get the module prefix (messages name the tensor as the file
+ * does), a missing tensor is one line saying what was expected, and a layer norm's eps comes from the settings.
+ */
+class Layout implements TensorSource {
   constructor(
     readonly reader: TensorReader,
     private readonly prefix: string,
     readonly where: string,
+    private readonly eps: EpsLookup,
   ) {}
 
   name(n: string): string {
@@ -140,60 +159,14 @@ class Layout {
   optionalVector(n: string, length: number, why: string): number[] {
     return this.reader.optionalVector(this.name(n), length, why);
   }
-}
 
-function readLayer(r: Layout, l: number, d: number, width: string, eps: EpsLookup): TransformerLayer {
-  const heads = readHeads(r, l, d, width);
-  const m = heads[0]!.query.length;
-  const output = r.matrix(outputName(l), d, m * heads.length, `W_O: ${width}; m ${m} x ${heads.length} heads columns`);
-  const norm1 = readNorm(r, normModule(l, 1), d, width, eps);
-  const norm2 = readNorm(r, normModule(l, 2), d, width, eps);
-  return { heads, output, ffn: readFfn(r, l, d, width), ...(norm1 && { norm1 }), ...(norm2 && { norm2 }) };
-}
-
-/** Heads 0, 1, ... while a query exists; every head of the layer has head 0's m. */
-function readHeads(r: Layout, l: number, d: number, width: string): TransformerLayer["heads"] {
-  const first = projectionName(l, 0, "query");
-  const m = r.matrix(first, undefined, d, width).length;
-  const why = `the heads of a layer share m = ${m}, the rows of "${r.name(first)}"; ${width}`;
-  const heads: TransformerLayer["heads"] = [];
-  for (let h = 0; r.has(projectionName(l, h, "query")); h++) {
-    const [query, key, value] = (["query", "key", "value"] as const).map((p) =>
-      r.matrix(projectionName(l, h, p), m, d, why),
-    );
-    heads.push({ query: query!, key: key!, value: value! });
+  normEps(module: string): number {
+    return this.eps.of(module);
   }
-  return heads;
-}
 
-/** linear1 and linear2, or neither (no FFN); a bias left out (bias=False) is zeros. */
-function readFfn(r: Layout, l: number, d: number, width: string): TransformerLayer["ffn"] {
-  const [one, two] = [linearModule(l, 1), linearModule(l, 2)];
-  const [has1, has2] = [r.has(`${one}.weight`), r.has(`${two}.weight`)];
-  if (!has1 && !has2) return null;
-  if (has1 !== has2)
-    fail(
-      `there is "${r.name(`${has1 ? one : two}.weight`)}" but no "${r.name(`${has1 ? two : one}.weight`)}": the FFN is two nn.Linear`,
-      r.where,
-    );
-  const weight1 = r.matrix(`${one}.weight`, undefined, d, width);
-  const f = weight1.length;
-  const ffnWidth = `f = ${f}, the rows of "${r.name(`${one}.weight`)}"`;
-  return {
-    weight1,
-    bias1: r.optionalVector(`${one}.bias`, f, ffnWidth),
-    weight2: r.matrix(`${two}.weight`, d, f, `${width}; ${ffnWidth}`),
-    bias2: r.optionalVector(`${two}.bias`, d, width),
-  };
-}
-
-function readNorm(r: Layout, module: string, d: number, width: string, eps: EpsLookup): LayerNorm | undefined {
-  if (!r.has(`${module}.weight`)) return undefined; // a bias without its weight is left over, and refused
-  return {
-    weight: r.vector(`${module}.weight`, d, width),
-    bias: r.optionalVector(`${module}.bias`, d, width),
-    eps: eps.of(module),
-  };
+  fail(message: string): never {
+    return fail(message, this.where);
+  }
 }
 
 /** The eps of each norm module, from the setting; every module the setting names must exist. */

@@ -1,5 +1,5 @@
 import { fail } from "../errors.js";
-import { attend, project, type AttentionScratch } from "./attention.js";
+import { attend, type AttentionScratch } from "./attention.js";
 import { argmax } from "./model.js";
 import type { CompiledLayer, TransformerModel } from "./transformer.js";
 
@@ -10,7 +10,8 @@ import type { CompiledLayer, TransformerModel } from "./transformer.js";
  * what earlier positions compute, which holds for one layer (only the last position attends in the last layer) and
  * for causal models; for other models it refuses.
  *
- * It runs the same steps as the forward pass (attention.ts, the model's embed and finishLayer), so its answers equal
+ * It runs the same steps as the forward pass (attention.ts, the model's embed, each layer's attention input, queries,
+ * keys, values and finish), so its answers equal
  * `model.forward(prefix ++ [last])` bit for bit; a test checks this on random models.
  */
 export interface LastTokenRunner {
@@ -47,9 +48,10 @@ export function lastTokenRunner(model: TransformerModel, prefix: ArrayLike<numbe
   for (let i = 0; i < n - 1; i++) model.embed(prefix[i]!, i, x, i * d);
   model.layers.forEach((layer, l) => {
     const cache = caches[l]!;
+    const a = attentionInputs(layer, x, 0, n - 1, d, scratch.a);
     layer.heads.forEach((head, h) => {
-      project(model.arith, head.key, head, x, positions, n - 1, cache.keys[h]!);
-      project(model.arith, head.value, head, x, positions, n - 1, cache.values[h]!);
+      layer.project(head, "key", a, positions, n - 1, cache.keys[h]!);
+      layer.project(head, "value", a, positions, n - 1, cache.values[h]!);
     });
     if (l === model.layers.length - 1) return; // the last layer is read only at the last position
     for (let i = 0; i < n - 1; i++) attendAt(model, layer, cache, x, i, i + 1, scratch, y);
@@ -64,9 +66,10 @@ export function lastTokenRunner(model: TransformerModel, prefix: ArrayLike<numbe
     model.embed(token, n - 1, cur, (n - 1) * d);
     model.layers.forEach((layer, l) => {
       const cache = caches[l]!;
+      const a = attentionInputs(layer, cur, n - 1, n, d, scratch.a);
       layer.heads.forEach((head, h) => {
-        project(model.arith, head.key, head, cur, positions.subarray(n - 1), 1, cache.keys[h]!);
-        project(model.arith, head.value, head, cur, positions.subarray(n - 1), 1, cache.values[h]!);
+        layer.project(head, "key", a, positions.subarray(n - 1), 1, cache.keys[h]!);
+        layer.project(head, "value", a, positions.subarray(n - 1), 1, cache.values[h]!);
       });
       attendAt(model, layer, cache, cur, n - 1, n, scratch, out);
       [cur, out] = [out, cur];
@@ -78,6 +81,8 @@ export function lastTokenRunner(model: TransformerModel, prefix: ArrayLike<numbe
 
 interface Scratch extends AttentionScratch {
   readonly heads: Float64Array;
+  /** n x d: the attention inputs of a layer that computes them. */
+  readonly a: Float64Array;
 }
 
 function newScratch(model: TransformerModel, n: number): Scratch {
@@ -87,6 +92,7 @@ function newScratch(model: TransformerModel, n: number): Scratch {
     s: new Float64Array(n),
     q: new Float64Array(m),
     heads: new Float64Array(m * model.heads),
+    a: new Float64Array(model.layers.some((l) => l.attentionInput) ? n * model.d : 0),
     z: model.sums.accumulator(),
     u: Array.from({ length: m }, () => model.sums.accumulator()),
   };
@@ -105,9 +111,24 @@ function attendAt(
 ): void {
   const { arith, d } = model;
   const m = layer.m;
+  const a = attentionInputs(layer, x, i, i + 1, d, sc.a);
   layer.heads.forEach((head, h) => {
-    arith.matVec(head.query, m, d, x, null, sc.q, 0, i * d);
+    layer.query(head, a, i * d, sc.q);
     attend(arith, sc, cache.keys[h]!, cache.values[h]!, m, count, sc.heads, h * m);
   });
-  model.finishLayer(layer, x, i * d, sc.heads, 0, out, i * d);
+  layer.finish(x, i * d, sc.heads, 0, out, i * d);
+}
+
+/** The layer's attention inputs at positions from .. to-1 (into `buffer`), or x itself when the layer reads x. */
+function attentionInputs(
+  layer: CompiledLayer,
+  x: Float64Array,
+  from: number,
+  to: number,
+  d: number,
+  buffer: Float64Array,
+): Float64Array {
+  if (!layer.attentionInput) return x;
+  for (let i = from; i < to; i++) layer.attentionInput(x, i * d, buffer, i * d);
+  return buffer;
 }

@@ -1,6 +1,7 @@
 import { parseFormat } from "../numeric/parse.js";
 import { Rng } from "../random.js";
-import type { Matrix, TransformerLayer, TransformerModelSpec, Vector } from "./spec.js";
+import { BLOCKS } from "./blocks/index.js";
+import type { Matrix, TransformerModelSpec, Vector } from "./spec.js";
 
 export interface RandomTransformerOptions {
   /** Embedding width d and head width m (m defaults to d). */
@@ -21,8 +22,9 @@ export interface RandomTransformerOptions {
 }
 
 /**
- * A random Transformer file: weights uniform in [-k, k] with k = 1/sqrt(d), rounded to the format so the file holds
- * exactly the values the model computes with. Same options and seed, same file.
+ * A random Transformer file of the default block (the paper's layer): weights uniform in [-k, k] with k = 1/sqrt(d),
+ * rounded to the format so the file holds exactly the values the model computes with; layer norms start as the
+ * identity. Drawn in the order token embedding, position embedding, layers, head. Same options and seed, same file.
  */
 export function randomTransformer(o: RandomTransformerOptions): TransformerModelSpec {
   const rng = new Rng(o.seed);
@@ -34,17 +36,8 @@ export function randomTransformer(o: RandomTransformerOptions): TransformerModel
   const uniform = () => round((2 * rng.float() - 1) * k);
   const vec = (n: number): Vector => Array.from({ length: n }, uniform);
   const mat = (r: number, c: number): Matrix => Array.from({ length: r }, () => vec(c));
-  const norm = () => ({
-    weight: Array.from({ length: d }, () => round(1)),
-    bias: new Array<number>(d).fill(0),
-    eps: round(2 ** -10),
-  });
-  const layer = (): TransformerLayer => ({
-    heads: Array.from({ length: o.heads }, () => ({ query: mat(m, d), key: mat(m, d), value: mat(m, d) })),
-    output: mat(d, m * o.heads),
-    ffn: f > 0 ? { weight1: mat(f, d), bias1: vec(f), weight2: mat(d, f), bias2: vec(d) } : null,
-    ...(o.layerNorm && { norm1: norm(), norm2: norm() }),
-  });
+  const block = BLOCKS[0];
+  const layer = () => block.random({ d, m, heads: o.heads, ffn: f, layerNorm: o.layerNorm ?? false, round, vec, mat });
   return {
     ccbound: "model",
     version: 1,

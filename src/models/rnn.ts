@@ -1,9 +1,10 @@
 import { fail } from "../errors.js";
 import { arithFor, type Arith } from "../numeric/arith.js";
 import { parseFormat } from "../numeric/parse.js";
-import { compileCell, type Cell } from "./cells.js";
+import type { Cell } from "./cells/cell.js";
+import { cellOf } from "./cells/index.js";
 import { argmax, type RecurrentModel } from "./model.js";
-import type { RecurrentModelSpec } from "./spec.js";
+import type { RecurrentModelSpec } from "./archs/recurrent.js";
 import { flatten, roundedVector } from "./tensors.js";
 
 /** Compile a recurrent model file (embedding -> stacked cells -> linear head) into a runnable model. */
@@ -19,7 +20,7 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
   let units = 0;
   let inputSize = d;
   for (const layer of spec.layers) {
-    const cell = compileCell(layer, inputSize, arith);
+    const cell = cellOf(layer).compile(layer, inputSize, arith);
     cells.push(cell);
     offsets.push(units);
     units += cell.units;
@@ -87,15 +88,11 @@ function inputOf(
   };
 }
 
+/** Numbers in every parameter: embeddings, each layer's tensors (as its cell counts them), the head. */
 function countParameters(spec: RecurrentModelSpec): number {
   const size = (m: readonly (readonly number[])[]) => m.reduce((s, row) => s + row.length, 0);
   let total =
     size(spec.embedding) + size(spec.positionEmbedding ?? []) + size(spec.head.weight) + spec.head.bias.length;
-  for (const layer of spec.layers) {
-    total +=
-      layer.cell === "linear"
-        ? layer.a.length + size(layer.b) + layer.bias.length
-        : size(layer.weight_ih) + size(layer.weight_hh) + layer.bias_ih.length + layer.bias_hh.length;
-  }
+  for (const layer of spec.layers) total += cellOf(layer).parameters(layer);
   return total;
 }

@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import type { RecurrentModel } from "../models/model.js";
+import { CELL_TYPES } from "../models/cells/index.js";
 import { compileModel } from "../models/compile.js";
 import { randomModel } from "../models/random.js";
 import { randomTransformer } from "../models/random-transformer.js";
@@ -35,6 +36,7 @@ export function arbitraryIeeeFormat(): fc.Arbitrary<NumberFormat> {
 export interface RecurrentModelConstraints {
   /** The model's vocabulary and labels fit this task. */
   task: Task;
+  /** Default: every registered cell, and DFAs. */
   archs?: readonly (CellType | "dfa")[];
   minHidden?: number;
   maxHidden?: number;
@@ -51,7 +53,7 @@ export interface GeneratedModel {
 
 /** Random recurrent models of the given architectures, sizes and formats that fit a task. */
 export function arbitraryRecurrentModel(c: RecurrentModelConstraints): fc.Arbitrary<GeneratedModel> {
-  const archs = c.archs ?? (["elman", "lstm", "gru", "linear", "dfa"] as const);
+  const archs = c.archs ?? [...CELL_TYPES, "dfa" as const];
   return fc
     .record({
       arch: fc.constantFrom(...archs),

@@ -115,6 +115,33 @@ describe("what the import infers and what it is told", () => {
     expect(fromFlag).toMatchObject({ cell: "elman", nonlinearity: "relu" });
   });
 
+  it("a setting the file's cell does not take is refused with one line, from metadata, sidecar or flag", () => {
+    const fromMetadata = errorOf(() =>
+      readModelFile(writeTemp(stateDict(lstmDict(), { "ccbound.nonlinearity": "tanh" }))),
+    );
+    expect(fromMetadata.code).toBe("invalid-model");
+    expect(fromMetadata.oneLine()).toMatch(
+      /\.safetensors: "ccbound\.nonlinearity" \(from __metadata__\) does not apply to an nn\.LSTM, which this file holds/,
+    );
+    const path = writeTemp(stateDict(lstmDict(), {}));
+    writeFileSync(sidecarPath(path), JSON.stringify({ "ccbound.nonlinearity": "relu" }));
+    expect(errorOf(() => readModelFile(path)).oneLine()).toMatch(
+      /"ccbound\.nonlinearity" \(from .*\.ccbound\.json\) does not apply to an nn\.LSTM, which this file holds/,
+    );
+    for (const file of ["gru-1.safetensors", "lstm-2.safetensors"]) {
+      const fromFlag = errorOf(() => readPytorchModel(`${FIXTURES}/${file}`, { nonlinearity: "tanh" }));
+      expect(fromFlag.code).toBe("invalid-flag");
+      expect(fromFlag.oneLine()).toMatch(
+        new RegExp(`^--nonlinearity: does not apply to an nn\\.(GRU|LSTM), which ${FIXTURES}/${file} holds`),
+      );
+    }
+    // the cell that takes it still does
+    expect(readPytorchModel(`${FIXTURES}/rnn-relu-1.safetensors`, { nonlinearity: "relu" }).layers[0]).toMatchObject({
+      cell: "elman",
+      nonlinearity: "relu",
+    });
+  });
+
   it("--vocab and --labels name the rows; a wrong count is refused with the flag", () => {
     const vocab = ["a", "b", "c", "d", "e", "f", "g"];
     expect(readPytorchModel(`${FIXTURES}/lstm-1.safetensors`, { vocab, labels: ["x", "y", "z"] })).toMatchObject({

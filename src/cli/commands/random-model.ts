@@ -3,17 +3,15 @@ import { fail } from "../../errors.js";
 import { MAX_NUMBERS } from "../../io/limits.js";
 import { modelFileText } from "../../io/model-file.js";
 import { writeModelFile } from "../../io/write-model.js";
-import { randomModel } from "../../models/random.js";
-import { CELL_TYPES } from "../../models/spec.js";
+import type { RandomOptions } from "../../models/archs/arch.js";
+import { RANDOM_KINDS } from "../../models/archs/index.js";
 import { parseFormat } from "../../numeric/parse.js";
-import { randomTransformer } from "../../models/random-transformer.js";
-import type { TransformerModelSpec } from "../../models/spec.js";
 import { alphabet } from "../../tasks/index.js";
 import { oneOf, wholeNumber } from "../options.js";
 import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
 
 interface RandomModelFlags extends Partial<TaskFlags> {
-  arch: (typeof ARCHS)[number];
+  arch: string;
   hidden: number;
   format: string;
   vocab?: number;
@@ -30,7 +28,8 @@ interface RandomModelFlags extends Partial<TaskFlags> {
   out?: string;
 }
 
-const ARCHS = [...CELL_TYPES, "dfa", "transformer"] as const;
+/** Every kind of model the architectures can make at random: each cell, "dfa", "transformer". */
+const ARCHS = RANDOM_KINDS.map((k) => k.name);
 
 export function registerRandomModel(program: Command): void {
   taskFlags(
@@ -70,11 +69,10 @@ export function registerRandomModel(program: Command): void {
     .action((o: RandomModelFlags) => {
       const { vocab, labels, length } = vocabulary(o);
       parseFormat(o.format); // one clear line for a bad format before anything is built
-      checkSize(o, vocab.length, labels.length, length);
-      const spec =
-        o.arch === "transformer"
-          ? transformerOf(o, vocab, labels, length)
-          : randomModel({ ...o, arch: o.arch, vocab, labels, ...(o.embed !== undefined && { embed: o.embed }) });
+      const options = randomOptions(o, vocab, labels, length);
+      const arch = RANDOM_KINDS.find((k) => k.name === o.arch)!.arch;
+      checkSize(arch.randomNumbers(options));
+      const spec = arch.random(options);
       if (o.out) writeModelFile(o.out, spec);
       else process.stdout.write(modelFileText(spec, "random-model"));
     });
@@ -89,44 +87,34 @@ function vocabulary(o: RandomModelFlags): { vocab: string[]; labels: string[]; l
   return { vocab: [...task.vocab], labels: [...task.labels], length: task.inputLength };
 }
 
-function transformerOf(
+/** The flags as the architectures read them; the task's input length is a Transformer's default longest input. */
+function randomOptions(
   o: RandomModelFlags,
   vocab: string[],
   labels: string[],
   length: number | undefined,
-): TransformerModelSpec {
-  const maxLength =
-    o.maxLength ?? length ?? fail("invalid-flag", "a transformer with --vocab needs --max-length", "--max-length");
-  return randomTransformer({
-    width: o.hidden,
-    heads: o.heads,
-    layers: o.layers,
-    maxLength,
+): RandomOptions {
+  const maxLength = o.maxLength ?? length;
+  return {
+    kind: o.arch,
+    hidden: o.hidden,
     format: o.format,
     vocab,
     labels,
     seed: o.seed,
+    layers: o.layers,
+    nonlinearity: o.nonlinearity,
+    heads: o.heads,
+    ...(o.embed !== undefined && { embed: o.embed }),
     ...(o.headWidth !== undefined && { headWidth: o.headWidth }),
     ...(o.ffn !== undefined && { ffn: o.ffn }),
+    ...(maxLength !== undefined && { maxLength }),
     ...(o.layerNorm && { layerNorm: true }),
-  });
+  };
 }
 
 /** Refuse, before building it, a model with more numbers than a model file may hold (it would not be readable). */
-function checkSize(o: RandomModelFlags, vocab: number, labels: number, length: number | undefined): void {
-  const h = o.hidden;
-  let numbers: number;
-  if (o.arch === "dfa") numbers = h * (vocab + 1);
-  else if (o.arch === "transformer") {
-    const m = o.headWidth ?? h;
-    const f = o.ffn ?? 2 * h;
-    const perLayer = 3 * o.heads * m * h + h * m * o.heads + 2 * f * h + f + h + (o.layerNorm ? 4 * h + 2 : 0);
-    numbers = (vocab + (o.maxLength ?? length ?? 0)) * h + o.layers * perLayer + labels * (h + 1);
-  } else {
-    const gates = o.arch === "lstm" ? 4 : o.arch === "gru" ? 3 : 1;
-    const d = o.embed ?? h;
-    numbers = vocab * d + o.layers * gates * h * (d + h + 2) + labels * (h + 1);
-  }
+function checkSize(numbers: number): void {
   if (numbers > MAX_NUMBERS)
     fail(
       "too-large",

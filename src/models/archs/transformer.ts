@@ -1,0 +1,115 @@
+/**
+ * `arch: "transformer"`: token and absolute position embeddings, layers of any registered block
+ * (src/models/blocks/), and a linear head read at the last position.
+ */
+import * as z from "zod";
+import { fail } from "../../errors.js";
+import { BLOCKS, blockIn, blockOf, layerSchema, type TransformerLayer } from "../blocks/index.js";
+import { modelFile, formatName, header, linearHead, matrix, names, type Same } from "../file-schema.js";
+import { randomTransformer } from "../random-transformer.js";
+import { asArray, asRecord, checkEmbedding, checkHead, checkMatrix, type Report } from "../shapes.js";
+import type { Matrix, Vector } from "../spec.js";
+import { compileTransformer } from "../transformer.js";
+import type { ArchKind, ModelHeader } from "./arch.js";
+
+/**
+ * A Transformer as in the paper: token plus absolute position embeddings, L layers of H heads, a linear head read at
+ * the last position. `causal` masks attention to earlier positions (it makes no difference to the last position).
+ */
+export interface TransformerModelSpec extends ModelHeader {
+  arch: "transformer";
+  format: string;
+  tokenEmbedding: Matrix; // vocab x d
+  positionEmbedding: Matrix; // maxLength x d: inputs are at most this long
+  causal: boolean;
+  layers: TransformerLayer[];
+  head: { weight: Matrix; bias: Vector }; // labels x d, labels
+}
+
+const fileSchema = modelFile(
+  {
+    ...header,
+    arch: z.literal("transformer"),
+    format: formatName.describe('number format name, e.g. "float32", "fixed:8.8"'),
+    ...names,
+    tokenEmbedding: matrix.describe("vocab x d"),
+    positionEmbedding: matrix.describe("maxLength x d: one row per position; inputs are at most maxLength tokens"),
+    causal: z.boolean().describe("attend only to earlier positions (the last position sees all either way)"),
+    layers: z.array(layerSchema).min(1).max(64),
+    head: linearHead("d"),
+  },
+  checkShapes,
+);
+
+// Compile-time proof that the schema and the type describe the same objects, both ways.
+const schemaMatchesType: Same<z.output<typeof fileSchema>, TransformerModelSpec> = true;
+void schemaMatchesType;
+
+/** Embeddings d wide, each layer as its block checks it against d, the head labels x d. */
+function checkShapes(t: Readonly<Record<string, unknown>>, report: Report): void {
+  const d = checkEmbedding(t, "tokenEmbedding", report);
+  checkMatrix(t["positionEmbedding"], ["positionEmbedding"], undefined, d, report);
+  if (asArray(t["positionEmbedding"])?.length === 0)
+    report(["positionEmbedding"], "has no rows: the model must take at least one position");
+  asArray(t["layers"])?.forEach((value, i) => {
+    const layer = asRecord(value);
+    if (layer) blockIn(layer)?.checkShapes(layer, ["layers", i], d, report);
+  });
+  checkHead(t, d, report);
+}
+
+function randomOptions(o: Parameters<ArchKind<TransformerModelSpec>["random"]>[0]) {
+  const maxLength =
+    o.maxLength ?? fail("invalid-flag", "a transformer with --vocab needs --max-length", "--max-length");
+  return {
+    width: o.hidden,
+    heads: o.heads ?? 1,
+    layers: o.layers ?? 1,
+    maxLength,
+    format: o.format,
+    vocab: o.vocab,
+    labels: o.labels,
+    seed: o.seed,
+    ...(o.headWidth !== undefined && { headWidth: o.headWidth }),
+    ...(o.ffn !== undefined && { ffn: o.ffn }),
+    ...(o.causal !== undefined && { causal: o.causal }),
+    ...(o.layerNorm && { layerNorm: true }),
+  };
+}
+
+export const transformer: ArchKind<TransformerModelSpec> = {
+  name: "transformer",
+  about: "a Transformer: token and position embeddings, layers of attention heads, a linear head at the last position",
+  noun: "a Transformer",
+  schema: fileSchema,
+  compile: compileTransformer,
+  inFormat(spec, format) {
+    const round = (m: Matrix) => m.map((row) => row.map(format.round));
+    return {
+      ...spec,
+      format: format.name,
+      tokenEmbedding: round(spec.tokenEmbedding),
+      positionEmbedding: round(spec.positionEmbedding),
+      layers: spec.layers.map((l) => blockOf(l).inFormat(l, format.round)),
+      head: { weight: round(spec.head.weight), bias: spec.head.bias.map(format.round) },
+    };
+  },
+  describe(spec) {
+    const layers = `${spec.layers.length} layer${spec.layers.length > 1 ? "s" : ""}`;
+    const kind = blockOf(spec.layers[0]!);
+    return `transformer, ${layers}, d ${spec.tokenEmbedding[0]?.length ?? 0}, ${kind.describe(spec.layers)}, ${spec.format}`;
+  },
+  randomKinds: [{ name: "transformer", about: "a random Transformer of the paper's layers, width --hidden" }],
+  random: (o) => randomTransformer(randomOptions(o)),
+  randomNumbers(o) {
+    const { width: d, heads, layers, maxLength } = randomOptions(o);
+    const perLayer = BLOCKS[0].parameterCount({
+      d,
+      m: o.headWidth ?? d,
+      heads,
+      ffn: o.ffn ?? 2 * d,
+      layerNorm: o.layerNorm ?? false,
+    });
+    return (o.vocab.length + maxLength) * d + layers * perLayer + o.labels.length * (d + 1);
+  },
+};

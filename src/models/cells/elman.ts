@@ -1,0 +1,55 @@
+/**
+ * The Elman cell, PyTorch's nn.RNN: h' = f(W_ih x + b_ih + W_hh h + b_hh) with f = tanh or relu. Its state is h.
+ */
+import * as z from "zod";
+import { size } from "../file-schema.js";
+import { defineCell, type LayerOf } from "./cell.js";
+import { compiledGates, gateTensors } from "./gated.js";
+
+const NONLINEARITIES = ["tanh", "relu"] as const;
+
+export const elman = defineCell({
+  name: "elman",
+  about: "an Elman RNN (nn.RNN)",
+  fields: {
+    nonlinearity: z.enum(NONLINEARITIES).describe("f in h' = f(W_ih x + b_ih + W_hh h + b_hh)"),
+    hidden: size.describe("hidden units; the state is h, hidden values"),
+  },
+  tensors: gateTensors(1, ""),
+  randomFields: (hidden, o) => ({ nonlinearity: o.nonlinearity ?? "tanh", hidden }),
+  label: (layer) => `elman(${layer.nonlinearity})`,
+  compile(w, inputSize, arith) {
+    const hidden = w.hidden;
+    const g = compiledGates(w, hidden, inputSize, arith);
+    const act = w.nonlinearity === "tanh" ? arith.tanh : arith.relu;
+    return {
+      hidden,
+      units: hidden,
+      step(state, offset, input, inputOffset) {
+        arith.matVec(g.wih, hidden, inputSize, input, g.bih, g.gi, 0, inputOffset);
+        arith.matVec(g.whh, hidden, hidden, state, g.bhh, g.gh, 0, offset);
+        for (let j = 0; j < hidden; j++) state[offset + j] = act(arith.add(g.gi[j]!, g.gh[j]!));
+      },
+    };
+  },
+  torch: {
+    module: "nn.RNN",
+    arch: "rnn",
+    gates: 1,
+    gateOrder: "",
+    settings: {
+      nonlinearity: {
+        values: NONLINEARITIES,
+        missing: "the nonlinearity of an nn.RNN (tanh or relu) cannot be read from its weights",
+      },
+    },
+    layer: (tensors, settings) => ({
+      cell: "elman",
+      nonlinearity: settings["nonlinearity"] as (typeof NONLINEARITIES)[number],
+      ...tensors,
+    }),
+    settingsOf: (layer) => ({ nonlinearity: layer.nonlinearity }),
+  },
+});
+
+export type ElmanLayer = LayerOf<typeof elman>;

@@ -1,0 +1,41 @@
+/**
+ * The GRU cell, PyTorch's nn.GRU, gate rows r|z|n: n = tanh(W_in x + b_in + r (W_hn h + b_hn)),
+ * h' = n + z (h - n), PyTorch's CPU order of operations. Its state is h.
+ */
+import { size } from "../file-schema.js";
+import { defineCell, type LayerOf } from "./cell.js";
+import { compiledGates, gateTensors, plainModule } from "./gated.js";
+
+export const gru = defineCell({
+  name: "gru",
+  about: "a GRU (nn.GRU), gate rows r|z|n",
+  fields: {
+    hidden: size.describe(
+      "hidden units; the state is h: n = tanh(W_in x + b_in + r (W_hn h + b_hn)), h' = n + z (h - n)",
+    ),
+  },
+  tensors: gateTensors(3, "r|z|n"),
+  randomFields: (hidden) => ({ hidden }),
+  compile(w, inputSize, arith) {
+    const hidden = w.hidden;
+    const g = compiledGates(w, 3 * hidden, inputSize, arith);
+    return {
+      hidden,
+      units: hidden,
+      step(state, offset, input, inputOffset) {
+        arith.matVec(g.wih, 3 * hidden, inputSize, input, g.bih, g.gi, 0, inputOffset);
+        arith.matVec(g.whh, 3 * hidden, hidden, state, g.bhh, g.gh, 0, offset);
+        for (let j = 0; j < hidden; j++) {
+          const r = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
+          const z = arith.sigmoid(arith.add(g.gi[hidden + j]!, g.gh[hidden + j]!));
+          const n = arith.tanh(arith.add(g.gi[2 * hidden + j]!, arith.mul(r, g.gh[2 * hidden + j]!)));
+          const h = state[offset + j]!;
+          state[offset + j] = arith.add(n, arith.mul(z, arith.sub(h, n)));
+        }
+      },
+    };
+  },
+  torch: plainModule("gru", { module: "nn.GRU", arch: "gru", gates: 3, gateOrder: "r|z|n" }),
+});
+
+export type GruLayer = LayerOf<typeof gru>;

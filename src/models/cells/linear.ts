@@ -1,0 +1,36 @@
+/**
+ * The diagonal linear recurrence, the state-space family: h' = a ⊙ h + (B x + bias). Its state is h. It has no
+ * PyTorch module, so it is neither imported nor exported.
+ */
+import { size } from "../file-schema.js";
+import { flatten, roundedVector } from "../tensors.js";
+import { defineCell, HIDDEN, INPUT, type LayerOf } from "./cell.js";
+
+export const linear = defineCell({
+  name: "linear",
+  about: "a diagonal linear recurrence",
+  fields: { hidden: size.describe("hidden units; the state is h, hidden values") },
+  tensors: [
+    { key: "a", describe: "hidden: the diagonal a of h' = a ⊙ h + b x + bias", rows: HIDDEN },
+    { key: "b", describe: "hidden x input", rows: HIDDEN, cols: INPUT },
+    { key: "bias", describe: "hidden", rows: HIDDEN },
+  ],
+  randomFields: (hidden) => ({ hidden }),
+  compile(w, inputSize, arith) {
+    const hidden = w.hidden;
+    const a = roundedVector(w.a, arith.round);
+    const b = flatten(w.b, hidden, inputSize, arith.round);
+    const bias = roundedVector(w.bias, arith.round);
+    const bx = new Float64Array(hidden);
+    return {
+      hidden,
+      units: hidden,
+      step(state, offset, input, inputOffset) {
+        arith.matVec(b, hidden, inputSize, input, bias, bx, 0, inputOffset);
+        for (let j = 0; j < hidden; j++) state[offset + j] = arith.add(arith.mul(a[j]!, state[offset + j]!), bx[j]!);
+      },
+    };
+  },
+});
+
+export type LinearLayer = LayerOf<typeof linear>;

@@ -1,0 +1,42 @@
+/**
+ * The LSTM cell, PyTorch's nn.LSTM, gate rows i|f|g|o: c' = f c + i g, h' = o tanh(c'). Its state is h, then c.
+ */
+import { size } from "../file-schema.js";
+import { defineCell, type LayerOf } from "./cell.js";
+import { compiledGates, gateTensors, plainModule } from "./gated.js";
+
+export const lstm = defineCell({
+  name: "lstm",
+  about: "an LSTM (nn.LSTM), gate rows i|f|g|o",
+  fields: {
+    hidden: size.describe("hidden units; the state is h then c, 2 hidden values: c' = f c + i g, h' = o tanh(c')"),
+  },
+  tensors: gateTensors(4, "i|f|g|o"),
+  randomFields: (hidden) => ({ hidden }),
+  compile(w, inputSize, arith) {
+    const hidden = w.hidden;
+    const g = compiledGates(w, 4 * hidden, inputSize, arith);
+    return {
+      hidden,
+      units: 2 * hidden,
+      step(state, offset, input, inputOffset) {
+        arith.matVec(g.wih, 4 * hidden, inputSize, input, g.bih, g.gi, 0, inputOffset);
+        arith.matVec(g.whh, 4 * hidden, hidden, state, g.bhh, g.gh, 0, offset);
+        const c0 = offset + hidden;
+        for (let j = 0; j < hidden; j++) {
+          const i = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
+          const f = arith.sigmoid(arith.add(g.gi[hidden + j]!, g.gh[hidden + j]!));
+          const cand = arith.tanh(arith.add(g.gi[2 * hidden + j]!, g.gh[2 * hidden + j]!));
+          const o = arith.sigmoid(arith.add(g.gi[3 * hidden + j]!, g.gh[3 * hidden + j]!));
+          const c = arith.add(arith.mul(f, state[c0 + j]!), arith.mul(i, cand));
+          state[c0 + j] = c;
+          // h is written after every gate of this unit has read the old h through g.gh, so in-place is safe.
+          state[offset + j] = arith.mul(o, arith.tanh(c));
+        }
+      },
+    };
+  },
+  torch: plainModule("lstm", { module: "nn.LSTM", arch: "lstm", gates: 4, gateOrder: "i|f|g|o" }),
+});
+
+export type LstmLayer = LayerOf<typeof lstm>;
