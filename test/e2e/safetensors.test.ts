@@ -248,7 +248,7 @@ describe("malformed safetensors files: exit 2 and one line (done when 3)", () =>
     [
       "a header that is not an object",
       () => stFile("list.safetensors", [1], new Uint8Array(0)),
-      /the header is a list, not a JSON object/,
+      /the header is \[1\], not a JSON object/,
     ],
     [
       "an unknown dtype",
