@@ -34,14 +34,12 @@ describe("exact sums keep NaN and infinities through a split, the messages and t
   for (const name of IEEE) {
     it(`${name}: sum of the merged decoded parts === the whole sum, bit for bit, and IEEE's special value`, () => {
       const sums = exactSumFor(parseFormat(name));
-      const caseArb = fc
-        .array(valueArb(name), { minLength: 1, maxLength: 24 })
-        .chain((xs) =>
-          fc.record({
-            xs: fc.constant(xs),
-            mask: fc.array(fc.boolean(), { minLength: xs.length, maxLength: xs.length }),
-          }),
-        );
+      const caseArb = fc.array(valueArb(name), { minLength: 1, maxLength: 24 }).chain((xs) =>
+        fc.record({
+          xs: fc.constant(xs),
+          mask: fc.array(fc.boolean(), { minLength: xs.length, maxLength: xs.length }),
+        }),
+      );
       fc.assert(
         fc.property(caseArb, ({ xs, mask }) => {
           const whole = sums.accumulator();
