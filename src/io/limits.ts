@@ -103,6 +103,9 @@ export const SAFETENSORS_HEADER_LIMITS: JsonLimits = {
  */
 export const MAX_TENSOR_ELEMENTS = MAX_NUMBERS;
 
+/** A file a writeup pins, copied into prove's scratch directory: as large as the largest input any command reads. */
+export const MAX_PINNED_BYTES = SHARD_JSON_LIMITS.maxBytes;
+
 /** A writeup (proofs/*.md): Markdown of tens of kB. */
 export const MAX_WRITEUP_BYTES = 4 * MiB;
 
