@@ -52,22 +52,32 @@ export const MODEL_JSON_LIMITS: JsonLimits = {
 };
 
 /**
- * Any other JSON ccbound reads (certificates, shard files, sidecars) unless its reader asks for less or more. A
- * certificate holds a few inputs of at most a few MAX_DIM tokens; a shard file of the default budget (2^20 runs)
- * about 2^20 digests.
+ * Any other JSON ccbound reads unless its reader asks for less or more. JSON.parse and a validator's walk take about
+ * a microsecond a value, so 2^21 values cost about two seconds at worst; a shard file of the default budget (2^20
+ * runs, one digest each) fits, and so does everything else ccbound writes.
  */
 export const DEFAULT_JSON_LIMITS: JsonLimits = {
   kind: "JSON file",
   maxBytes: 64 * MiB,
   maxDepth: 32,
-  maxEntries: 1 << 22,
-  maxValues: 1 << 22,
-  maxNumbers: 1 << 22,
+  maxEntries: 1 << 21,
+  maxValues: 1 << 21,
+  maxNumbers: 1 << 21,
   maxStringChars: 1 * MiB,
 };
 
-/** A certificate: tokens and a few numbers. */
-export const CERTIFICATE_JSON_LIMITS: JsonLimits = { ...DEFAULT_JSON_LIMITS, kind: "certificate", maxBytes: 16 * MiB };
+/**
+ * A certificate: an input and a colliding pair of inputs of at most a few MAX_DIM tokens each (nearest neighbour takes
+ * 2n + 1 tokens), a few numbers and strings.
+ */
+export const CERTIFICATE_JSON_LIMITS: JsonLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  kind: "certificate",
+  maxBytes: 16 * MiB,
+  maxEntries: 16 * MAX_DIM,
+  maxValues: 64 * MAX_DIM,
+  maxNumbers: 64 * MAX_DIM,
+};
 
 /** A shard file: one digest per draw of its share of the budget, so it may be the largest JSON ccbound reads. */
 export const SHARD_JSON_LIMITS: JsonLimits = {
@@ -79,8 +89,16 @@ export const SHARD_JSON_LIMITS: JsonLimits = {
   maxNumbers: 1 << 24,
 };
 
-/** A safetensors sidecar (`m.ccbound.json`): a few settings, the vocabulary and labels among them. */
-export const SIDECAR_JSON_LIMITS: JsonLimits = { ...DEFAULT_JSON_LIMITS, kind: "sidecar", maxBytes: 4 * MiB };
+/** A safetensors sidecar (`m.ccbound.json`): a few settings, the vocabulary and labels (MAX_DIM each) among them. */
+export const SIDECAR_JSON_LIMITS: JsonLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  kind: "sidecar",
+  maxBytes: 4 * MiB,
+  maxDepth: 4,
+  maxEntries: 2 * MAX_DIM,
+  maxValues: 8 * MAX_DIM,
+  maxNumbers: 64,
+};
 
 /**
  * The JSON header of a safetensors file, whose length is read from its first 8 bytes and refused above this before
@@ -108,24 +126,35 @@ export const MAX_PINNED_BYTES = SHARD_JSON_LIMITS.maxBytes;
 
 /** A writeup (proofs/*.md): Markdown of tens of kB. */
 export const MAX_WRITEUP_BYTES = 4 * MiB;
+/** Checked commands in one writeup (the largest has 14): each may run up to prove's timeout. */
+export const MAX_WRITEUP_COMMANDS = 1000;
 
 /** Text files read without a kind of their own. */
 export const MAX_FILE_BYTES = DEFAULT_JSON_LIMITS.maxBytes;
 
+/** What a validator walks through at most, by the kind of file: it bounds the work, and the issue list, of junk. */
+export interface ValueBudget {
+  readonly maxValues: number;
+  readonly maxNumbers: number;
+}
+export const MODEL_VALUES: ValueBudget = { maxValues: MAX_VALUES, maxNumbers: MAX_NUMBERS };
+
 /**
- * Throws "too-large" when `value` holds more numbers or values than a model may. For a model built in memory or
- * imported from safetensors (a JSON file was already bounded while it was scanned). Iterative (a deeply nested value
- * cannot overflow the stack) and stops at the limit (a cyclic object terminates).
+ * Throws "too-large" when `value` holds more numbers or values than `budget` allows: for a model built in memory or
+ * imported from safetensors, and before a validator reports an issue per junk value (a JSON file was already bounded
+ * while it was scanned, maybe more loosely). Iterative (a deeply nested value cannot overflow the stack) and stops at
+ * the limit (a cyclic object terminates).
  */
-export function checkValueCount(value: unknown, where: string): void {
+export function checkValueCount(value: unknown, where: string, budget: ValueBudget = MODEL_VALUES): void {
   const stack: unknown[] = [];
   let numbers = 0;
   let values = 0;
+  const { maxValues, maxNumbers } = budget;
   // Counted when pushed, so a huge array is refused before the stack grows past the limit.
   const visit = (v: unknown): void => {
     values += 1;
-    if (values > MAX_VALUES) tooLarge(`more than ${MAX_VALUES} JSON values`, where);
-    if (typeof v === "number" && ++numbers > MAX_NUMBERS) tooLarge(`more than ${MAX_NUMBERS} numbers`, where);
+    if (values > maxValues) tooLarge(`more than ${maxValues} JSON values`, where);
+    if (typeof v === "number" && ++numbers > maxNumbers) tooLarge(`more than ${maxNumbers} numbers`, where);
     if (v !== null && typeof v === "object") stack.push(v);
   };
   visit(value);

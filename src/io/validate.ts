@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { CcboundError, type ErrorCode, type Issue } from "../errors.js";
-import { checkValueCount } from "./limits.js";
+import { CERTIFICATE_JSON_LIMITS, checkValueCount, MODEL_VALUES } from "./limits.js";
 import { closest, fieldNames } from "./suggest.js";
 
 export interface ValidationContext {
@@ -197,7 +197,7 @@ export function validateFile<S extends z.ZodType>(
   value: unknown,
   context: ValidationContext,
 ): z.output<S> {
-  checkValueCount(value, context.where);
+  checkValueCount(value, context.where, kind === "model" ? MODEL_VALUES : CERTIFICATE_JSON_LIMITS);
   checkFileKind(value, kind, 1, context);
   return validateWith(schema, value, context);
 }
