@@ -302,6 +302,56 @@ describe("uncaught errors never read as verdicts", () => {
     expect(j.state).toEqual(["Infinity"]);
   });
 
+  it("a float16 Transformer whose embeddings overflow: check gives a verdict, its certificate verifies, simulate agrees", () => {
+    const p = join(dir, "tf16.json");
+    expect(
+      run([
+        "random-model",
+        "--arch",
+        "transformer",
+        "--hidden",
+        "2",
+        "--heads",
+        "2",
+        "--format",
+        "float16",
+        "--task",
+        "dyck",
+        "--n",
+        "8",
+        "--seed",
+        "3",
+        "--out",
+        p,
+      ]).status,
+    ).toBe(0);
+    const m = JSON.parse(readFileSync(p, "utf8")) as { tokenEmbedding: number[][] };
+    m.tokenEmbedding = m.tokenEmbedding.map((r) => r.map((v) => (v < 0 ? -60000 : 60000)));
+    writeFileSync(p, JSON.stringify(m));
+    const c = join(dir, "tf16.cert.json");
+    const check = run([
+      "check",
+      p,
+      "--task",
+      "dyck",
+      "--n",
+      "8",
+      "--seed",
+      "1",
+      "--strategy",
+      "exhaustive",
+      "--cert",
+      c,
+    ]);
+    expect(check.status, check.stderr).toBe(1);
+    expect(check.stderr).toBe("");
+    const verify = run(["verify", c, "--model", p]);
+    expect(verify.status, verify.stderr).toBe(0);
+    const sim = run(["simulate", p, "--input", "( ( ) ( ) ( ) )", "--split", "odd-even"]);
+    expect(sim.stdout).toMatch(/^output +0 \(both\); forward pass: 0, equal$/m);
+    expect(run(["eval", p, "--input", "( ( ) ( ) ( ) )"]).stdout).toMatch(/^not finite {2}logits 0 NaN, 1 NaN/m);
+  });
+
   /** A preload that breaks JSON.parse: a bug anywhere below the CLI, as main sees it. */
   const preload = (body: string) => {
     const p = join(dir, `preload-${Math.random().toString(36).slice(2)}.mjs`);
