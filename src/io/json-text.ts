@@ -38,25 +38,23 @@ export function parseJsonText(text: string, where: string, limits: JsonLimits = 
 
 /**
  * Reads and parses a JSON file: a regular file of at most limits.maxBytes, strict UTF-8, scanned chunk by chunk as
- * it is read and refused at the first problem, then parsed.
+ * it is read and refused at the first problem, then parsed. The decoded pieces are scanned and dropped; the text is
+ * decoded once more, whole, for JSON.parse, so memory is the file's bytes and its text, as for a plain read.
  */
 export function readJsonFile(path: string, limits: JsonLimits = DEFAULT_JSON_LIMITS): unknown {
   const scanner = new JsonScanner(limits, path);
   const decoder = new TextDecoder("utf-8", { fatal: true }); // drops a leading byte-order mark, as editors write one
-  const pieces: string[] = [];
-  const take = (piece: string) => {
-    scanner.feed(piece);
-    pieces.push(piece);
-  };
+  let bytes: Buffer;
   try {
-    readChunks(path, limits.maxBytes, (bytes) => take(decode(decoder, bytes, path)));
-    take(decode(decoder, undefined, path));
+    bytes = readChunks(path, limits.maxBytes, (chunk) => scanner.feed(decode(decoder, chunk, path)));
+    scanner.feed(decode(decoder, undefined, path));
     scanner.end();
   } catch (error) {
     if (error instanceof JsonSyntaxStop) throw syntaxError(error, path);
     throw error;
   }
-  return parseScanned(pieces.join(""));
+  // already checked as UTF-8 piece by piece, so this decode of the whole cannot fail
+  return parseScanned(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
 }
 
 function decode(decoder: TextDecoder, bytes: Uint8Array | undefined, path: string): string {

@@ -98,35 +98,40 @@ export function readAt(file: RegularFile, path: string, position: number, length
 }
 
 /**
- * Reads the file in chunks of at most 1 MiB, handing each to `onChunk`, and refuses it as soon as more than
- * `maxBytes` bytes have come (the size fstat gave is not trusted). `onChunk` may throw to stop early: a JSON scan does
- * at the first limit it meets, so a rejected file is never read to its end.
+ * Reads the whole file into one buffer, at most 1 MiB a read, handing each newly read piece to `onChunk` (a view:
+ * copy what must outlive the call), and refuses it as soon as more than `maxBytes` bytes have come (the size fstat
+ * gave is not trusted: the buffer grows if the file does). `onChunk` may throw to stop early: a JSON scan does at the
+ * first limit it meets, so a rejected file is never read to its end. One buffer of the file's size, so reading costs
+ * the file's bytes once.
  */
-export function readChunks(path: string, maxBytes: number, onChunk: (bytes: Buffer) => void): void {
-  withRegularFile(path, maxBytes, (file) => {
+export function readChunks(path: string, maxBytes: number, onChunk?: (bytes: Buffer) => void): Buffer {
+  return withRegularFile(path, maxBytes, (file) => {
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes, file.size) + 1); // + 1: to see that it ends
     let total = 0;
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(1, file.size + 1)));
     for (;;) {
+      if (total === buffer.length) {
+        if (total > maxBytes) throw tooLarge(path, `more than ${maxBytes} bytes`, maxBytes);
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes + 1, 2 * buffer.length + CHUNK));
+        buffer.copy(grown, 0, 0, total);
+        buffer = grown;
+      }
       let n: number;
       try {
-        n = readSync(file.fd, buffer, 0, buffer.length, null);
+        n = readSync(file.fd, buffer, total, Math.min(CHUNK, buffer.length - total), null);
       } catch (error) {
         throw new CcboundError("io", `cannot read: ${fsReason(error)}`, path);
       }
-      if (n === 0) return;
+      if (n === 0) return buffer.subarray(0, total);
+      if (total + n > maxBytes) throw tooLarge(path, `more than ${maxBytes} bytes`, maxBytes);
+      onChunk?.(buffer.subarray(total, total + n));
       total += n;
-      if (total > maxBytes) throw tooLarge(path, `more than ${maxBytes} bytes`, maxBytes);
-      // a copy: the buffer is reused for the next chunk
-      onChunk(Buffer.from(buffer.subarray(0, n)));
     }
   });
 }
 
 /** The bytes of a regular file of at most `maxBytes` bytes. */
 export function readRegularFile(path: string, maxBytes: number = MAX_FILE_BYTES): Buffer {
-  const chunks: Buffer[] = [];
-  readChunks(path, maxBytes, (b) => chunks.push(b));
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return readChunks(path, maxBytes);
 }
 
 /**

@@ -164,3 +164,31 @@ describe("the scanner reads in pieces exactly as in one piece", () => {
     );
   });
 });
+
+describe('"__proto__" in a record (which copies entries by assignment) is refused too', () => {
+  it("at any depth, by its path, once", () => {
+    const schema = z.strictObject({
+      params: z.record(z.string(), z.number()),
+      list: z.array(z.record(z.string(), z.string())),
+    });
+    const value = parseJsonText('{"params":{"__proto__":1,"n":2},"list":[{"a":"b"},{"__proto__":"x"}]}', "p.json");
+    const e = errorOf(() => validateWith(schema, value, { code: "invalid-input", where: "p.json", what: "bad" }));
+    expect(e.issues.map((i) => [i.path, i.message]).sort()).toEqual([
+      ["/list/1/__proto__", 'unknown field "__proto__"'],
+      ["/params/__proto__", 'unknown field "__proto__"'],
+    ]);
+  });
+});
+
+describe("messages show a short bad value as written", () => {
+  it("an array and an object", () => {
+    const schema = z.strictObject({ shape: z.number(), o: z.string() });
+    const e = errorOf(() =>
+      validateWith(schema, { shape: [-1, 2], o: { a: 1 } }, { code: "invalid-input", where: "v.json", what: "bad" }),
+    );
+    expect(e.issues.map((i) => i.message).sort()).toEqual([
+      "expected a number, got [-1, 2]",
+      'expected a string, got {"a":1}',
+    ]);
+  });
+});
