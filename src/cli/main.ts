@@ -85,10 +85,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       const informational = e.code === "commander.helpDisplayed" || e.code === "commander.version";
       return informational ? EXIT.ok : EXIT.error;
     }
-    if (e instanceof CcboundError) {
-      process.stderr.write(`${errorLine(e.oneLine())}\n`);
-      return EXIT.error;
-    }
-    return reportInternalError(e);
+    return reportError(e);
   }
+}
+
+/** Bad input as its one line, anything else as an internal error; exit 2 either way. */
+export function reportError(e: unknown): number {
+  if (!(e instanceof CcboundError)) return reportInternalError(e);
+  process.stderr.write(`${errorLine(e.oneLine())}\n`);
+  return EXIT.error;
 }
