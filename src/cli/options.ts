@@ -21,6 +21,19 @@ export function positiveNumber(what: string, max = Number.MAX_VALUE) {
   };
 }
 
+/**
+ * A file to write (--cert, --out): an empty name is refused, not ignored (`--cert ''` once wrote no certificate and
+ * said nothing), and so is a name that can only be a directory.
+ */
+export function outputFile(flag: string) {
+  return (raw: string): string => {
+    if (raw === "") throw new InvalidArgumentError(`${flag} needs a file name, got an empty string.`);
+    if (/[/\\]$/.test(raw) || raw === "." || raw === "..")
+      throw new InvalidArgumentError(`${flag} needs a file name, got the directory ${JSON.stringify(raw)}.`);
+    return raw;
+  };
+}
+
 /** A choice among names. */
 export function oneOf<T extends string>(what: string, names: readonly T[]) {
   return (raw: string): T => {

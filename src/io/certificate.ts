@@ -6,9 +6,9 @@
 import * as z from "zod";
 import { FEED_NAMES } from "../refute/portfolio/feed.js";
 import { writeFileAtomic } from "./atomic-write.js";
-import { parseJsonText } from "./json-text.js";
+import { parseJsonText, readJsonFile } from "./json-text.js";
+import { CERTIFICATE_JSON_LIMITS } from "./limits.js";
 import { prettyJson } from "./pretty-json.js";
-import { readTextFile } from "./read-file.js";
 import { validateFile, type ValidationContext } from "./validate.js";
 import type { Certificate } from "../refute/certificate.js";
 
@@ -70,6 +70,10 @@ export const certificateSchema = z
     input: tokens,
     expected: z.string(),
     answer: z.string(),
+    nonFinite: z
+      .record(z.string(), z.enum(["NaN", "Infinity", "-Infinity"]))
+      .optional()
+      .describe("the labels whose logits on the input are not finite (the forward pass overflowed)"),
     collision: collisionSchema.optional(),
     search: z.strictObject({
       feed: z.enum(FEED_NAMES),
@@ -113,11 +117,12 @@ export function validateCertificate(value: unknown, where: string): Certificate 
 }
 
 export function parseCertificateJson(text: string, where: string): Certificate {
-  return validateCertificate(parseJsonText(text, where), where);
+  return validateCertificate(parseJsonText(text, where, CERTIFICATE_JSON_LIMITS), where);
 }
 
+/** A certificate file: a regular file, its limits enforced while it is read (src/io/limits.ts). */
 export function readCertificateFile(path: string): Certificate {
-  return parseCertificateJson(readTextFile(path), path);
+  return validateCertificate(readJsonFile(path, CERTIFICATE_JSON_LIMITS), path);
 }
 
 /** Validates, then writes atomically: keys in the documented order (params sorted), two-space JSON, final newline. */

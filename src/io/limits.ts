@@ -1,31 +1,160 @@
 /**
- * Size limits for files ccbound reads. They keep memory bounded on hostile or mistaken input
- * (a 2 GB checkpoint passed by accident, or a JSON array of millions of nulls that would produce millions of issues).
+ * Every limit on what ccbound reads, in one place (docs/security.md lists them with their reasons). They are enforced
+ * while reading: a file is refused by its size before a byte is read, and a JSON text by its structure as it is
+ * scanned, before JSON.parse builds anything. So a rejected file costs time and memory proportional to the limit, not
+ * to the file (a 249 MB array of empty arrays once took 6 GB and minutes to reach its one-line error).
  */
 import { CcboundError } from "../errors.js";
+import { MAX_DIM } from "../limits.js";
 
-/** Files larger than this are refused before they are read. */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
-/** Numbers in one file (weights, transitions, ...). */
-export const MAX_NUMBERS = 1_000_000;
-/** JSON values of any kind in one file; bounds the work (and the issue list) of validating junk. */
-export const MAX_VALUES = 2 * MAX_NUMBERS;
 /** Rows and columns of any matrix, and the length of any vector or list. */
-export { MAX_DIM } from "../limits.js";
+export { MAX_DIM };
+
+/** Numbers in one model (weights, transitions, ...), from either file format. */
+export const MAX_NUMBERS = 1_000_000;
+/** JSON values of any kind in one model; bounds the work (and the issue list) of validating junk. */
+export const MAX_VALUES = 2 * MAX_NUMBERS;
+
+const MiB = 1024 * 1024;
+
+/** What a JSON reader accepts; each is checked while the text is scanned (src/io/json-locate.ts). */
+export interface JsonLimits {
+  /** What the file is, for messages: "model file". */
+  readonly kind: string;
+  /** Bytes of the file. */
+  readonly maxBytes: number;
+  /** Arrays and objects open at once. */
+  readonly maxDepth: number;
+  /** Entries of one array, or keys of one object. */
+  readonly maxEntries: number;
+  /** Values of any kind (containers included) in the whole text. */
+  readonly maxValues: number;
+  /** Numbers in the whole text. */
+  readonly maxNumbers: number;
+  /** Characters of one string or key, as written (escapes count as written). */
+  readonly maxStringChars: number;
+}
 
 /**
- * Throws "too-large" when `value` holds more numbers or values than the limits allow.
- * Iterative (a deeply nested file cannot overflow the stack) and stops at the limit (a cyclic object terminates).
+ * A model file. 1,000,000 numbers in ccbound's layout (one matrix row a line) take about 22 MB, and at most 26 MB
+ * (the longest binary64 in shortest form has 24 characters); 64 MiB also holds a layout with one number a line.
+ * Every list of a model is at most MAX_DIM long, and nothing in the format nests deeper than 7. The scan allows
+ * lists up to twice MAX_DIM, so that a list just over reaches the schema, whose message says which list and its limit.
  */
-export function checkValueCount(value: unknown, where: string): void {
+export const MODEL_JSON_LIMITS: JsonLimits = {
+  kind: "model file",
+  maxBytes: 64 * MiB,
+  maxDepth: 16,
+  maxEntries: 2 * MAX_DIM,
+  maxValues: MAX_VALUES,
+  maxNumbers: MAX_NUMBERS,
+  maxStringChars: 64 * 1024,
+};
+
+/**
+ * Any other JSON ccbound reads unless its reader asks for less or more. JSON.parse and a validator's walk take about
+ * a microsecond a value, so 2^21 values cost about two seconds at worst; a shard file of the default budget (2^20
+ * runs, one digest each) fits, and so does everything else ccbound writes.
+ */
+export const DEFAULT_JSON_LIMITS: JsonLimits = {
+  kind: "JSON file",
+  maxBytes: 64 * MiB,
+  maxDepth: 32,
+  maxEntries: 1 << 21,
+  maxValues: 1 << 21,
+  maxNumbers: 1 << 21,
+  maxStringChars: 1 * MiB,
+};
+
+/**
+ * A certificate: an input and a colliding pair of inputs of at most a few MAX_DIM tokens each (nearest neighbour takes
+ * 2n + 1 tokens), a few numbers and strings.
+ */
+export const CERTIFICATE_JSON_LIMITS: JsonLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  kind: "certificate",
+  maxBytes: 16 * MiB,
+  maxEntries: 16 * MAX_DIM,
+  maxValues: 64 * MAX_DIM,
+  maxNumbers: 64 * MAX_DIM,
+};
+
+/** A shard file: one digest per draw of its share of the budget, so it may be the largest JSON ccbound reads. */
+export const SHARD_JSON_LIMITS: JsonLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  kind: "shard file",
+  maxBytes: 256 * MiB,
+  maxEntries: 1 << 24,
+  maxValues: 1 << 25,
+  maxNumbers: 1 << 24,
+};
+
+/** A safetensors sidecar (`m.ccbound.json`): a few settings, the vocabulary and labels (MAX_DIM each) among them. */
+export const SIDECAR_JSON_LIMITS: JsonLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  kind: "sidecar",
+  maxBytes: 4 * MiB,
+  maxDepth: 4,
+  maxEntries: 2 * MAX_DIM,
+  maxValues: 8 * MAX_DIM,
+  maxNumbers: 64,
+};
+
+/**
+ * The JSON header of a safetensors file, whose length is read from its first 8 bytes and refused above this before
+ * the header is read. A real header takes about 150 bytes a tensor plus its metadata (ccbound stores the vocabulary
+ * there): a few hundred kB for the largest model ccbound can hold. The reference implementation allows 100 MB.
+ */
+export const MAX_HEADER_BYTES = 16 * MiB;
+export const SAFETENSORS_HEADER_LIMITS: JsonLimits = {
+  kind: "safetensors header",
+  maxBytes: MAX_HEADER_BYTES,
+  maxDepth: 4, // {name: {shape: [..]}}, and "__metadata__": {key: string}
+  maxEntries: 1 << 20,
+  maxValues: 1 << 22,
+  maxNumbers: 1 << 22,
+  maxStringChars: MAX_HEADER_BYTES,
+};
+/**
+ * Elements over all tensors of a safetensors file. The data must tile exactly what the header declares, so a file is
+ * never read past 8 + MAX_HEADER_BYTES + 8 x this many bytes.
+ */
+export const MAX_TENSOR_ELEMENTS = MAX_NUMBERS;
+
+/** A file a writeup pins, copied into prove's scratch directory: as large as the largest input any command reads. */
+export const MAX_PINNED_BYTES = SHARD_JSON_LIMITS.maxBytes;
+
+/** A writeup (proofs/*.md): Markdown of tens of kB. */
+export const MAX_WRITEUP_BYTES = 4 * MiB;
+/** Checked commands in one writeup (the largest has 14): each may run up to prove's timeout. */
+export const MAX_WRITEUP_COMMANDS = 1000;
+
+/** Text files read without a kind of their own. */
+export const MAX_FILE_BYTES = DEFAULT_JSON_LIMITS.maxBytes;
+
+/** What a validator walks through at most, by the kind of file: it bounds the work, and the issue list, of junk. */
+export interface ValueBudget {
+  readonly maxValues: number;
+  readonly maxNumbers: number;
+}
+export const MODEL_VALUES: ValueBudget = { maxValues: MAX_VALUES, maxNumbers: MAX_NUMBERS };
+
+/**
+ * Throws "too-large" when `value` holds more numbers or values than `budget` allows: for a model built in memory or
+ * imported from safetensors, and before a validator reports an issue per junk value (a JSON file was already bounded
+ * while it was scanned, maybe more loosely). Iterative (a deeply nested value cannot overflow the stack) and stops at
+ * the limit (a cyclic object terminates).
+ */
+export function checkValueCount(value: unknown, where: string, budget: ValueBudget = MODEL_VALUES): void {
   const stack: unknown[] = [];
   let numbers = 0;
   let values = 0;
+  const { maxValues, maxNumbers } = budget;
   // Counted when pushed, so a huge array is refused before the stack grows past the limit.
   const visit = (v: unknown): void => {
     values += 1;
-    if (values > MAX_VALUES) tooLarge(`more than ${MAX_VALUES} JSON values`, where);
-    if (typeof v === "number" && ++numbers > MAX_NUMBERS) tooLarge(`more than ${MAX_NUMBERS} numbers`, where);
+    if (values > maxValues) tooLarge(`more than ${maxValues} JSON values`, where);
+    if (typeof v === "number" && ++numbers > maxNumbers) tooLarge(`more than ${maxNumbers} numbers`, where);
     if (v !== null && typeof v === "object") stack.push(v);
   };
   visit(value);

@@ -1,13 +1,13 @@
 /** Model files: read, validate, name by hash, write. */
-import { closeSync, openSync, readSync } from "node:fs";
 import type { ModelSpec } from "../models/spec.js";
 import { CcboundError } from "../errors.js";
 import { canonicalJson, sha256Hex } from "./canonical.js";
-import { parseJsonText } from "./json-text.js";
+import { parseJsonText, readJsonFile } from "./json-text.js";
+import { MODEL_JSON_LIMITS } from "./limits.js";
 import { modelSchema } from "./model-schema.js";
 import { prettyJson } from "./pretty-json.js";
 import { readPytorchModel, type ImportFlags } from "./pytorch-import.js";
-import { readTextFile } from "./read-file.js";
+import { readHead } from "./read-file.js";
 import { looksLikeSafetensors } from "./safetensors.js";
 import { validateFile, type ValidationContext } from "./validate.js";
 
@@ -33,7 +33,7 @@ export function validateModel(value: unknown, where: string): ModelSpec {
 }
 
 export function parseModelJson(text: string, where: string): ModelSpec {
-  return validateModel(parseJsonText(text, where), where);
+  return validateModel(parseJsonText(text, where, MODEL_JSON_LIMITS), where);
 }
 
 /**
@@ -52,23 +52,16 @@ export function readModelFile(path: string, flags: ImportFlags = {}): LoadedMode
       "applies to safetensors model files only; a JSON model file states it itself",
       `--${flag}`,
     );
-  const spec = parseModelJson(readTextFile(path), path);
+  const spec = validateModel(readJsonFile(path, MODEL_JSON_LIMITS), path);
   return { spec, sha256: modelSha256(spec), path };
 }
 
 /** `.safetensors`, or a file whose first bytes are a safetensors header length and "{" (JSON text never is). */
 export function isSafetensorsPath(path: string): boolean {
   if (/\.safetensors$/i.test(path)) return true;
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const head = new Uint8Array(9);
-    return readSync(fd, head, 0, 9, 0) === 9 && looksLikeSafetensors(head);
-  } catch {
-    return false; // unreadable: the JSON reader reports why, as it always has
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  // not a regular file, or unreadable: the JSON reader reports why (a FIFO must not block here)
+  const head = readHead(path, 9);
+  return head !== undefined && head.length === 9 && looksLikeSafetensors(head);
 }
 
 /** Hex SHA-256 of canonicalJson(spec): independent of key order and whitespace in the file. */

@@ -18,7 +18,8 @@ import type { CellKind, GateTensors, TorchRnnModule } from "../models/cells/cell
 import { CELLS } from "../models/cells/index.js";
 import type { RecurrentLayer, RecurrentModelSpec, TransformerModelSpec, Vector } from "../models/spec.js";
 import { parseFormat } from "../numeric/parse.js";
-import { parseJsonText } from "./json-text.js";
+import { readJsonFile } from "./json-text.js";
+import { SIDECAR_JSON_LIMITS } from "./limits.js";
 import {
   holdsTransformer,
   importTransformer,
@@ -26,7 +27,6 @@ import {
   transformerMarkers,
   type LayerNormEps,
 } from "./pytorch-transformer-import.js";
-import { readTextFile } from "./read-file.js";
 import { readSafetensorsFile, type SafetensorsFile } from "./safetensors.js";
 import { closest } from "./suggest.js";
 import { fail, formatOf, leftovers, rowNames, TensorReader, zeros, type Setting } from "./tensor-reader.js";
@@ -122,7 +122,7 @@ export function sidecarPath(path: string): string {
 
 function readSidecar(path: string): ImportSettings {
   if (!existsSync(path)) return {};
-  const value = parseJsonText(readTextFile(path), path);
+  const value = readJsonFile(path, SIDECAR_JSON_LIMITS);
   if (value === null || typeof value !== "object" || Array.isArray(value))
     fail("a sidecar file must hold one JSON object of ccbound.* settings", path);
   return settingsOf(value as Record<string, unknown>, path, path, true);

@@ -8,12 +8,12 @@
  * Like the reference implementation, the reader insists that the tensors tile the data exactly: no overlap, no hole,
  * nothing after the last one. Every problem is one CcboundError("malformed-safetensors") naming what and where.
  */
-import { readFileSync, statSync } from "node:fs";
 import { CcboundError } from "../errors.js";
 import { bfloat16, float16 } from "../numeric/ieee.js";
-import { fsReason } from "./fs-error.js";
+import { DuplicateKeyError } from "./json-locate.js";
 import { parseJsonText } from "./json-text.js";
-import { MAX_FILE_BYTES, MAX_NUMBERS } from "./limits.js";
+import { MAX_HEADER_BYTES, MAX_TENSOR_ELEMENTS, SAFETENSORS_HEADER_LIMITS } from "./limits.js";
+import { readAt, withRegularFile } from "./read-file.js";
 
 /** Bytes per element of every dtype the format defines. */
 const DTYPE_BYTES = {
@@ -38,8 +38,8 @@ export type Dtype = keyof typeof DTYPE_BYTES;
 export const FLOAT_DTYPES = ["F64", "F32", "F16", "BF16"] as const;
 export type FloatDtype = (typeof FLOAT_DTYPES)[number];
 
-/** The reference implementation's limit: a larger header is refused before it is parsed. */
-export const MAX_HEADER_BYTES = 100_000_000;
+/** A larger header is refused from the first 8 bytes, before it is read (src/io/limits.ts says why this size). */
+export { MAX_HEADER_BYTES };
 const HINT = "see docs/safetensors.md";
 
 export interface SafetensorsTensor {
@@ -69,22 +69,26 @@ export function isFloatDtype(dtype: Dtype): dtype is FloatDtype {
   return (FLOAT_DTYPES as readonly string[]).includes(dtype);
 }
 
-/** Reads and checks a safetensors file; the file size is checked before it is read. */
-export function readSafetensorsFile(path: string, limits: ReadLimits = { maxElements: MAX_NUMBERS }): SafetensorsFile {
-  return parseSafetensors(readBytes(path), path, limits);
-}
-
-function readBytes(path: string): Uint8Array {
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (stat.size > MAX_FILE_BYTES)
-      throw new CcboundError("too-large", `file is ${stat.size} bytes, more than the limit of ${MAX_FILE_BYTES}`, path);
-    return readFileSync(path);
-  } catch (error) {
-    if (error instanceof CcboundError) throw error;
-    throw new CcboundError("io", `cannot read: ${fsReason(error)}`, path);
-  }
+/**
+ * Reads and checks a safetensors file from a regular file, in three reads, each bounded before it is made: the
+ * 8-byte header length (refused over MAX_HEADER_BYTES), the header (parsed within SAFETENSORS_HEADER_LIMITS, its
+ * tensors checked against `limits` and against the file's size), then exactly the data the header declares. A
+ * 90 MB header or a 2 GB checkpoint is refused after reading 8 bytes or the header, not the file.
+ */
+export function readSafetensorsFile(
+  path: string,
+  limits: ReadLimits = { maxElements: MAX_TENSOR_ELEMENTS },
+): SafetensorsFile {
+  return withRegularFile(path, Number.MAX_SAFE_INTEGER, (file) => {
+    const head = readAt(file, path, 0, 8);
+    const n = headerLength(head, file.size, path);
+    const header = parseHeader(readAt(file, path, 8, n), path);
+    const entries = tensorEntries(header, file.size - 8 - n, path, limits);
+    const data = readAt(file, path, 8 + n, file.size - 8 - n);
+    if (data.length !== file.size - 8 - n)
+      malformed(`the file changed while it was read (${file.size} bytes when opened, fewer now)`, path);
+    return decodeTensors(header, entries, data, path);
+  });
 }
 
 /** True when the bytes start like a safetensors file: a header length below 2^40, then "{". JSON text never does. */
@@ -92,30 +96,40 @@ export function looksLikeSafetensors(head: Uint8Array): boolean {
   return head.length >= 9 && head[5] === 0 && head[6] === 0 && head[7] === 0 && head[8] === 0x7b;
 }
 
+/** Checks a safetensors file already in memory (what readSafetensorsFile does, from bytes). */
 export function parseSafetensors(
   bytes: Uint8Array,
   where: string,
-  limits: ReadLimits = { maxElements: MAX_NUMBERS },
+  limits: ReadLimits = { maxElements: MAX_TENSOR_ELEMENTS },
 ): SafetensorsFile {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8) malformed(`the file is ${bytes.length} bytes, too short for the 8-byte header length`, where);
-  const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES))
-    malformed(`header length ${headerLength} is over the limit of ${MAX_HEADER_BYTES} bytes`, where);
-  const n = Number(headerLength);
-  if (8 + n > bytes.length)
-    malformed(`header length ${n} is beyond the end of the file (${bytes.length - 8} bytes follow the length)`, where);
+  const n = headerLength(bytes.subarray(0, 8), bytes.length, where);
   const header = parseHeader(bytes.subarray(8, 8 + n), where);
-  const dataStart = 8 + n;
-  const entries = tensorEntries(header, bytes.length - dataStart, where, limits);
+  const entries = tensorEntries(header, bytes.length - 8 - n, where, limits);
+  return decodeTensors(header, entries, bytes.subarray(8 + n), where);
+}
+
+/** The header's length from the file's first 8 bytes, checked against the limit and the file's size. */
+function headerLength(head: Uint8Array, fileSize: number, where: string): number {
+  if (head.length < 8) malformed(`the file is ${head.length} bytes, too short for the 8-byte header length`, where);
+  const length = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES))
+    malformed(`header length ${length} is over the limit of ${MAX_HEADER_BYTES} bytes`, where);
+  const n = Number(length);
+  if (8 + n > fileSize)
+    malformed(`header length ${n} is beyond the end of the file (${fileSize - 8} bytes follow the length)`, where);
+  return n;
+}
+
+function decodeTensors(
+  header: Record<string, unknown>,
+  entries: readonly Entry[],
+  data: Uint8Array,
+  where: string,
+): SafetensorsFile {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const e of entries)
-    tensors.set(e.name, {
-      name: e.name,
-      dtype: e.dtype,
-      shape: e.shape,
-      values: decode(view, dataStart + e.begin, e, where),
-    });
+    tensors.set(e.name, { name: e.name, dtype: e.dtype, shape: e.shape, values: decode(view, e.begin, e, where) });
   return { tensors, metadata: metadataOf(header, where) };
 }
 
@@ -128,8 +142,17 @@ function parseHeader(raw: Uint8Array, where: string): Record<string, unknown> {
   }
   let value: unknown;
   try {
-    value = parseJsonText(text, where);
+    value = parseJsonText(text, where, SAFETENSORS_HEADER_LIMITS);
   } catch (error) {
+    // Two entries of one name: JSON.parse would keep the last, silently; PyTorch never writes such a file.
+    if (error instanceof DuplicateKeyError)
+      malformed(
+        error.pointer === ""
+          ? `the header names tensor ${quote(error.key)} twice`
+          : `the header gives key ${quote(error.key)} twice in ${JSON.stringify(error.pointer)}`,
+        where,
+      );
+    if (error instanceof CcboundError && error.code === "too-large") throw error;
     const detail = error instanceof CcboundError ? error.message.replace(/^malformed JSON:? ?/, "") : "";
     return malformed(`the header is not valid JSON${detail ? ` (${detail})` : ""}`, where);
   }
@@ -337,10 +360,15 @@ function quote(s: string): string {
   return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
 }
 
+/** A header value as a message shows it: short lists as written ("[-1, 2]"), so the bad value is in the line. */
 function describe(value: unknown): string {
   if (value === undefined) return "missing";
   if (value === null) return "null";
-  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : "a list";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "an empty list";
+    const written = `[${value.map((v) => JSON.stringify(v) ?? "null").join(", ")}]`;
+    return written.length <= 40 ? written : `a list of ${value.length} entries`;
+  }
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return `the string ${quote(value)}`;
   return String(value);

@@ -10,8 +10,8 @@ import { STRATEGIES } from "../refute/plan.js";
 import type { SearchJob } from "../refute/parallel/job.js";
 import type { ShardIndex, ShardWork } from "../refute/parallel/shard.js";
 import { TASK_NAMES } from "../tasks/task.js";
-import { parseJsonText } from "./json-text.js";
-import { readTextFile } from "./read-file.js";
+import { readJsonFile } from "./json-text.js";
+import { SHARD_JSON_LIMITS } from "./limits.js";
 import { validateWith } from "./validate.js";
 
 export interface ShardFile {
@@ -110,8 +110,9 @@ const shardSchema = z.strictObject({
   }),
 });
 
+/** A shard file: a regular file, its limits enforced while it is read (src/io/limits.ts). */
 export function readShardFile(path: string): ShardFile {
-  const value = parseJsonText(readTextFile(path), path);
+  const value = readJsonFile(path, SHARD_JSON_LIMITS);
   return validateWith(shardSchema, value, {
     code: "invalid-input",
     where: path,

@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { CcboundError, type ErrorCode, type Issue } from "../errors.js";
-import { checkValueCount } from "./limits.js";
+import { CERTIFICATE_JSON_LIMITS, checkValueCount, MODEL_VALUES } from "./limits.js";
 import { closest, fieldNames } from "./suggest.js";
 
 export interface ValidationContext {
@@ -19,14 +19,57 @@ export interface ValidationContext {
 
 const knownFields = new WeakMap<z.ZodType, Set<string>>();
 
-/** Parses `value` with `schema`, or throws one CcboundError listing every issue. */
+/**
+ * Parses `value` with `schema`, or throws one CcboundError listing every issue. A key named "__proto__" is an issue
+ * wherever it is, records included: the JSON reader keeps it as an own key, but a record's parser copies entries by
+ * assignment, which would drop it silently (or make it the copy's prototype), so a strict object and a record alike
+ * refuse it as an unknown field.
+ */
 export function validateWith<S extends z.ZodType>(schema: S, value: unknown, context: ValidationContext): z.output<S> {
+  const proto = protoKeys(value);
   // reportInput: issue messages quote the offending value ("got 1.5")
   const result = schema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
+  if (result.success && proto.length === 0) return result.data;
   let fields = knownFields.get(schema);
   if (!fields) knownFields.set(schema, (fields = fieldNames(schema)));
-  throw issuesError(toIssues(result.error.issues, fields), context);
+  const issues = [...proto, ...(result.success ? [] : toIssues(result.error.issues, fields))];
+  const seen = new Set<string>();
+  throw issuesError(
+    issues.filter((i) => !seen.has(`${i.path}\u0000${i.message}`) && seen.add(`${i.path}\u0000${i.message}`)),
+    context,
+  );
+}
+
+/** Every own "__proto__" key in a JSON value, as an unknown field at its path. Iterative; scalars cost nothing. */
+function protoKeys(value: unknown): Issue[] {
+  interface At {
+    readonly key: PropertyKey;
+    readonly up: At | undefined;
+  }
+  const pathOf = (at: At | undefined): PropertyKey[] => {
+    const path: PropertyKey[] = [];
+    for (let a = at; a !== undefined; a = a.up) path.unshift(a.key);
+    return path;
+  };
+  const found: Issue[] = [];
+  const stack: { v: object; at: At | undefined }[] = [];
+  const visit = (v: unknown, at: At | undefined) => {
+    if (v !== null && typeof v === "object") stack.push({ v, at });
+  };
+  visit(value, undefined);
+  while (stack.length > 0) {
+    const { v, at } = stack.pop()!;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === "object") visit(v[i], { key: i, up: at });
+      continue;
+    }
+    for (const [key, item] of Object.entries(v)) {
+      if (key === "__proto__")
+        found.push({ path: jsonPointer([...pathOf(at), key]), message: 'unknown field "__proto__"' });
+      visit(item, { key, up: at });
+    }
+  }
+  return found;
 }
 
 export function issuesError(issues: readonly Issue[], context: ValidationContext): CcboundError {
@@ -138,13 +181,33 @@ function size(input: unknown): string {
   return `${n} ${n === 1 ? "entry" : "entries"}`;
 }
 
-/** A value as a message quotes it: strings quoted and cut short, containers by their size. */
+/**
+ * A value as a message quotes it: strings quoted and cut short, short arrays and objects as written ("[-1, 2]", so the
+ * bad value is in the line), longer ones by their size.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  if (Array.isArray(value)) return value.length === 0 ? "an empty array" : `an array of ${size(value)}`;
-  if (value !== null && typeof value === "object") return "an object";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "an empty array";
+    const written = value.length <= 8 ? shortJson(value) : undefined;
+    return written ?? `an array of ${size(value)}`;
+  }
+  if (value !== null && typeof value === "object")
+    return (Object.keys(value).length <= 4 && shortJson(value)) || "an object";
   return String(value);
+}
+
+/** The value as JSON (an array's entries separated by ", "), when that is at most 40 characters. */
+function shortJson(value: object): string | undefined {
+  const json = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v));
+  let text: string | undefined;
+  try {
+    text = Array.isArray(value) ? `[${value.map((v) => json(v) ?? "null").join(", ")}]` : json(value);
+  } catch {
+    return undefined; // a cycle or a bigint: not from a JSON file
+  }
+  return text !== undefined && text.length <= 40 ? text : undefined;
 }
 
 function orList(values: readonly unknown[]): string {
@@ -206,7 +269,7 @@ export function validateFile<S extends z.ZodType>(
   value: unknown,
   context: ValidationContext,
 ): z.output<S> {
-  checkValueCount(value, context.where);
+  checkValueCount(value, context.where, kind === "model" ? MODEL_VALUES : CERTIFICATE_JSON_LIMITS);
   checkFileKind(value, kind, FILE_VERSIONS[kind].version, context);
   return validateWith(schema, value, context);
 }

@@ -162,11 +162,15 @@ function ieeeSum(format: IeeeFormat): ExactSum {
     adds = 0;
     special = FINITE;
     clear(): void {
+      this.clearUnits();
+      this.special = FINITE;
+    }
+    /** The finite part only: a NaN or an infinity already added stays (merge and the carry pass keep it). */
+    private clearUnits(): void {
       if (this.hi >= this.lo) this.c.fill(0, this.lo, this.hi + 1);
       this.lo = chunks;
       this.hi = -1;
       this.adds = 0;
-      this.special = FINITE;
     }
     add(x: number): void {
       if (x - x !== 0) return this.addSpecial(x !== x ? NAN : x > 0 ? POS_INF : NEG_INF);
@@ -190,9 +194,13 @@ function ieeeSum(format: IeeeFormat): ExactSum {
       for (let i = this.hi; i >= this.lo; i--) u = (u << BIG_CHUNK) + BigInt(this.c[i]!);
       return this.lo > 0 && this.hi >= this.lo ? u << BigInt(CHUNK_BITS * this.lo) : u;
     }
-    /** Replace the chunks by an exact sum (normalised: every chunk below 2^32 in magnitude, one sign). */
+    /**
+     * Replace the finite part by an exact sum (normalised: every chunk below 2^32 in magnitude, one sign). The
+     * special class is left as it is: clearing it here once made merge drop a party's NaN, so Theorem 4's protocol
+     * answered a finite number where the forward pass had NaN.
+     */
     setUnits(u: bigint): void {
-      this.clear();
+      this.clearUnits();
       const negative = u < 0n;
       let a = negative ? -u : u;
       for (let i = 0; a !== 0n; i++, a >>= BIG_CHUNK) {

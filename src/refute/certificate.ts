@@ -1,3 +1,4 @@
+import type { NonFinite } from "./finding.js";
 import type { FeedName } from "./portfolio/feed.js";
 import type { Verdict } from "./verdict.js";
 
@@ -19,6 +20,8 @@ export interface Certificate {
   input: string[];
   expected: string;
   answer: string;
+  /** The labels whose logits on the input are NaN or infinite (the forward pass overflowed), when any are. */
+  nonFinite?: Record<string, NonFinite>;
   collision?: {
     split: string;
     inputs: [string[], string[]];
@@ -52,6 +55,7 @@ export function certificateOf(verdict: Verdict & { kind: "refuted" }, ctx: Certi
     input: [...f.input],
     expected: f.expected,
     answer: f.answer,
+    ...(f.nonFinite && { nonFinite: { ...f.nonFinite } }),
     ...(f.kind === "collision" && {
       collision: { ...f.collision, inputs: [[...f.collision.inputs[0]], [...f.collision.inputs[1]]] },
     }),

@@ -1,7 +1,8 @@
 import { compileModel, type Model } from "../models/compile.js";
 import type { ModelSpec } from "../models/spec.js";
 import type { Task } from "../tasks/task.js";
-import { defaultWorkers, WorkerPool } from "./parallel/pool.js";
+import { workerCount } from "../threads.js";
+import { WorkerPool } from "./parallel/pool.js";
 import { searchJob } from "./parallel/job.js";
 import { drive, driveInline } from "./portfolio/driver.js";
 import { Evaluator } from "./portfolio/evaluator.js";
@@ -31,8 +32,13 @@ export function refute(model: Model, task: Task, options: RefuteOptions = {}): V
 }
 
 export interface ParallelOptions extends RefuteOptions {
-  /** Worker threads (default: the machine's available parallelism); 1 runs in this thread. */
+  /**
+   * Worker threads (default: as many as run at once); 1 runs in this thread. Capped at the machine's parallelism and
+   * at what the address-space limit leaves room for (src/threads.ts), with a note saying so.
+   */
   workers?: number;
+  /** Told one line when fewer workers run than were asked for (capped, or some could not start). */
+  onNote?: (line: string) => void;
   /** How long to run in this thread before starting workers (default INLINE_MS; tests set 0 to start them at once). */
   inlineMs?: number;
 }
@@ -46,11 +52,12 @@ export async function refuteParallel(spec: ModelSpec, task: Task, options: Paral
   const plan = planSearch(model, task, { ...options, spec });
   const portfolio = portfolioOf(plan);
   if (options.onProgress) portfolio.onProgress = options.onProgress;
-  const workers = options.workers ?? defaultWorkers();
+  const { count: workers, note } = workerCount(options.workers);
+  if (note) options.onNote?.(note);
   const job = searchJob(spec, plan, options.split);
   await drive(portfolio, new Evaluator(plan), {
     workers,
-    start: () => new WorkerPool(job, workers),
+    start: () => WorkerPool.start(job, workers, options.onNote),
     ...(options.inlineMs !== undefined && { inlineMs: options.inlineMs }),
   });
   return verdictOf(plan, portfolio);

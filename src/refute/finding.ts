@@ -1,12 +1,15 @@
 import { run } from "../cc/protocol.js";
 import { sameTranscript, transcriptBits, type Transcript } from "../cc/transcript.js";
 import type { Model } from "../models/compile.js";
-import { forward } from "../models/model.js";
+import { feed, forward } from "../models/model.js";
 import type { OneWayReduction, Reduction, TwoWayReduction } from "../reductions/applies.js";
 import type { Binding } from "../reductions/bind.js";
 import { tokensOf } from "../reductions/split.js";
 import type { Task } from "../tasks/task.js";
 import type { FeedName } from "./portfolio/feed.js";
+
+/** How a logit that is not a number is written (String(x) of NaN and the infinities). */
+export type NonFinite = "NaN" | "Infinity" | "-Infinity";
 
 /** Two inputs on which the model's protocol at a split sends one transcript. */
 export interface Collision {
@@ -24,6 +27,11 @@ interface FindingBase {
   readonly answer: string;
   /** The feed of the search that found it. */
   readonly feed: FeedName;
+  /**
+   * The labels whose logits on the input are NaN or infinite (the forward pass overflowed), as "NaN", "Infinity" or
+   * "-Infinity": the answer is then argmax's choice among what is left (NaN never wins; docs/security.md).
+   */
+  readonly nonFinite?: Readonly<Record<string, NonFinite>>;
 }
 
 /**
@@ -48,7 +56,26 @@ export function wrongAnswer(model: Model, binding: Binding, task: Task, input: s
   const answer = answerOf(model, binding, input);
   if (answer === expected)
     throw new Error(`the ${feed} feed reported a wrong answer that a forward pass does not give`);
-  return { kind: "wrong-answer", input, expected, answer, feed };
+  const nonFinite = nonFiniteLogits(model, binding, input);
+  return { kind: "wrong-answer", input, expected, answer, feed, ...(nonFinite && { nonFinite }) };
+}
+
+/** The model's logits on an input (a copy). */
+export function logitsOf(model: Model, binding: Binding, input: readonly string[]): Float64Array {
+  const ids = binding.ids(input);
+  const logits = model.kind === "transformer" ? model.logits(ids) : model.logits(feed(model, model.newState(), ids));
+  return Float64Array.from(logits);
+}
+
+/** The labels whose logits on an input are not finite, or undefined when all are. */
+export function nonFiniteLogits(
+  model: Model,
+  binding: Binding,
+  input: readonly string[],
+): Record<string, NonFinite> | undefined {
+  const logits = Array.from(logitsOf(model, binding, input), (v, i) => [model.labels[i]!, v] as const);
+  const bad = logits.filter(([, v]) => !Number.isFinite(v));
+  return bad.length === 0 ? undefined : Object.fromEntries(bad.map(([label, v]) => [label, String(v) as NonFinite]));
 }
 
 /**
@@ -76,11 +103,13 @@ export function oneWayCollision(
   if (judged[wrong]!.answer === judged[wrong]!.expected) {
     throw new Error("two strings with one message are both answered rightly: the protocol is not faithful");
   }
+  const nonFinite = nonFiniteLogits(r.model, r.binding, inputs[wrong]!);
   return {
     kind: "collision",
     input: inputs[wrong]!,
     ...judged[wrong]!,
     feed,
+    ...(nonFinite && { nonFinite }),
     theorem: r.theorem.id,
     collision: collisionOf(r, inputs, shared),
   };
@@ -99,12 +128,14 @@ export function twoWayCollision(r: TwoWayReduction, i: bigint, j: bigint, feed: 
   }
   const inputs: [string[], string[]] = [r.family.element(i), r.family.element(j)];
   const shared = sharedTranscript(r, inputs);
+  const nonFinite = nonFiniteLogits(r.model, r.binding, input);
   return {
     kind: "collision",
     input,
     expected,
     answer,
     feed,
+    ...(nonFinite && { nonFinite }),
     theorem: r.theorem.id,
     collision: collisionOf(r, inputs, shared),
   };

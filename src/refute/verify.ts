@@ -6,7 +6,7 @@ import { bind } from "../reductions/bind.js";
 import { taskFromParams } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
 import type { Certificate } from "./certificate.js";
-import { answerOf, runAt } from "./finding.js";
+import { answerOf, nonFiniteLogits, runAt, type NonFinite } from "./finding.js";
 
 /** What verify confirmed, by recomputation only. */
 export interface Confirmed {
@@ -17,6 +17,8 @@ export interface Confirmed {
   readonly theorem: string | null;
   readonly expected: string;
   readonly answer: string;
+  /** The labels whose logits are not finite on the input (the forward pass overflowed), as recorded. */
+  readonly nonFinite?: Readonly<Record<string, NonFinite>>;
   /** For a collision: the protocol re-run at the split, the one transcript all three inputs send. */
   readonly collision?: { readonly protocol: "thm2" | "thm4"; readonly split: string; readonly transcriptBits: number };
 }
@@ -51,12 +53,19 @@ export function verifyCertificate(cert: Certificate, model: Model, modelSha256: 
     const answer = answerOf(model, binding, cert.input);
     if (answer !== cert.answer) return invalid(`the model answers "${answer}", the certificate says "${cert.answer}"`);
     if (answer === expected) return invalid(`the model answers "${answer}", which is right`);
+    const nonFinite = nonFiniteLogits(model, binding, cert.input);
+    if (sorted(nonFinite) !== sorted(cert.nonFinite)) {
+      return invalid(
+        `the logits that are not finite are ${sorted(nonFinite)}; the certificate says ${sorted(cert.nonFinite)}`,
+      );
+    }
     const confirmed = {
       kind: cert.kind,
       task: { name: task.name, n: task.n, params: task.params },
       format: model.formatName,
       expected,
       answer,
+      ...(nonFinite && { nonFinite }),
     };
     if (cert.kind === "wrong-answer") return { valid: true, ...confirmed, theorem: null };
     const checked = checkCollision(cert, model, task);
@@ -68,6 +77,15 @@ export function verifyCertificate(cert: Certificate, model: Model, modelSha256: 
     if (e instanceof CcboundError && bad.includes(e.code)) return invalid(e.message);
     throw e;
   }
+}
+
+/** A record of non-finite logits as one comparable line ("all finite" for none), whatever its key order. */
+function sorted(r: Readonly<Record<string, string>> | undefined): string {
+  if (r === undefined) return "all finite";
+  return Object.entries(r)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([label, v]) => `${label}: ${v}`)
+    .join(", ");
 }
 
 /**

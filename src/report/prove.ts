@@ -1,22 +1,28 @@
 /**
  * `ccbound prove`: re-run every checked command of a writeup and compare with what it records.
  *
- * Commands run by spawning `node bin/ccbound.js` (what a reader runs) in a scratch directory that mirrors the
- * repository root through symlinks: paths in the writeup read as from the root, and files the commands write
- * (certificates, models) land in the scratch directory, never in the repository. A writeup's commands run in order
- * (later ones may read what earlier ones wrote); writeups run in parallel.
+ * Commands run by spawning `node bin/ccbound.js` (what a reader runs) in a scratch directory that holds copies of the
+ * writeup's pinned inputs and nothing else (sandbox.ts: what a writeup's commands may touch). Paths in the writeup read
+ * as from the repository root; they must be relative and stay below it (no absolute path, no `..`), and files the
+ * commands write (certificates, models) land in the scratch directory, never in the repository. A writeup's commands
+ * run in order (later ones may read what earlier ones wrote); writeups run in parallel.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { isAbsolute, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CcboundError } from "../errors.js";
+import { MAX_PINNED_BYTES } from "../io/limits.js";
+import { sidecarPath } from "../io/pytorch-import.js";
+import { readRegularFile } from "../io/read-file.js";
+import { guarded, makeScratch, runConfined } from "./sandbox.js";
 import { outputLines, type Pin, type RecordedCommand, type Writeup } from "./writeup.js";
 
 /** The package root (where bin/, examples/ and proofs/ are), from src/report or dist/report alike. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** What every checked command runs: this package's own command line, whatever root its inputs come from. */
+const BIN = join(PACKAGE_ROOT, "bin", "ccbound.js");
 
 export interface CommandRun {
   readonly command: RecordedCommand;
@@ -45,41 +51,79 @@ export interface WriteupReport {
 }
 
 export interface ProveOptions {
+  /** Where pinned inputs are read from (default: the package root). */
   readonly root?: string;
   readonly concurrency?: number;
   readonly timeoutMs?: number;
 }
 
-/** SHA-256 of a file's bytes, or undefined when it cannot be read. */
+/** SHA-256 of a regular file's bytes, or undefined when it cannot be read as one. */
 function fileSha256(path: string): string | undefined {
   try {
-    return createHash("sha256").update(readFileSync(path)).digest("hex");
+    return createHash("sha256").update(readRegularFile(path, MAX_PINNED_BYTES)).digest("hex");
   } catch {
     return undefined;
   }
 }
 
+/** The value an argument gives a path: `--out=x` gives x, any other argument is its own value. */
+function argumentValue(arg: string): string {
+  return arg.startsWith("--") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
+}
+
+/** Why a path may not appear in a writeup: it would reach outside the scratch directory. */
+function outsideScratch(value: string): string | undefined {
+  if (isAbsolute(value)) return "an absolute path";
+  if (value.split(/[\\/]/).includes("..")) return 'a path with a ".." segment';
+  return undefined;
+}
+
 /**
- * Every argument that names a file of the repository must be pinned: a writeup that reads a model pins its bytes.
- * Bad input (exit 2) when one is not, naming the file and line.
+ * What a writeup's commands may name, checked before anything runs (bad input, exit 2, naming the file and line):
+ * - paths relative to the repository root, without `..`: commands read and write only in the scratch directory;
+ * - no `ccbound prove`: a writeup must not re-run writeups (itself, without end);
+ * - every file of the repository a command reads is pinned, a safetensors model's sidecar too (it is read without
+ *   being named).
  */
 export function checkPinsCover(w: Writeup, root: string = PACKAGE_ROOT): void {
+  const refuse = (line: number, message: string, hint?: string): never => {
+    throw new CcboundError("invalid-input", message, `${w.path}:${line}`, hint);
+  };
+  for (const pin of w.pins) {
+    const why = outsideScratch(pin.path);
+    if (why) refuse(pin.line, `the pin of ${pin.path} names ${why}; pin files by their path in the repository`);
+  }
   const pinned = new Set(w.pins.map((p) => p.path));
   // A file some command of the writeup writes is its own, not the repository's, even where a stray copy lies in the root.
   const written = outputsOf(w);
+  const rootDir = resolve(root);
+  const isRepositoryFile = (value: string) => {
+    const full = resolve(root, value);
+    return full.startsWith(rootDir + sep) && existsSync(full) && statSync(full).isFile();
+  };
   for (const c of w.commands) {
+    const subcommand = c.args.find((a) => !a.startsWith("-"));
+    if (subcommand === "prove")
+      refuse(c.line, `\`${c.command}\`: a checked command cannot run ccbound prove (a writeup could re-run itself)`);
     for (const arg of c.args) {
-      const value = arg.startsWith("--") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
-      if (value.startsWith("-") || value === "" || isAbsolute(value) || written.has(value)) continue;
-      const full = resolve(root, value);
-      if (!full.startsWith(resolve(root)) || !existsSync(full) || !statSync(full).isFile()) continue;
-      if (!pinned.has(value))
-        throw new CcboundError(
-          "invalid-input",
-          `\`${c.command}\` reads ${value}, which no \`\`\`sha256 block pins`,
-          `${w.path}:${c.line}`,
-          `add "${fileSha256(full)}  ${value}"`,
+      const value = argumentValue(arg);
+      const why = outsideScratch(value);
+      if (why)
+        refuse(
+          c.line,
+          `\`${c.command}\` names ${why} (${value}); a writeup's commands name files relative to the repository root`,
+          "commands run in a scratch directory that holds copies of the pinned files",
         );
+      if (value.startsWith("-") || value === "" || written.has(value) || !isRepositoryFile(value)) continue;
+      const reads = [value, ...(/\.safetensors$/i.test(value) ? [sidecarPath(value)] : [])];
+      for (const file of reads) {
+        if (pinned.has(file) || (file !== value && !isRepositoryFile(file))) continue;
+        refuse(
+          c.line,
+          `\`${c.command}\` reads ${file}, which no \`\`\`sha256 block pins`,
+          `add "${fileSha256(resolve(root, file))}  ${file}"`,
+        );
+      }
     }
   }
 }
@@ -97,46 +141,6 @@ export function outputsOf(w: Writeup): Set<string> {
     if (positional[0] === "convert" && positional[2] !== undefined) out.add(positional[2]);
   }
   return out;
-}
-
-/**
- * A scratch directory whose entries are symlinks to the root's (not its dot files, node_modules or dist), without
- * the files the writeup writes: a stray copy in the root (a user's h.json) must not be read in their place.
- */
-function scratchMirror(root: string, written: ReadonlySet<string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "ccbound-prove-"));
-  for (const entry of readdirSync(root)) {
-    if (entry.startsWith(".") || entry === "node_modules" || entry === "dist" || written.has(entry)) continue;
-    symlinkSync(join(root, entry), join(dir, entry));
-  }
-  return dir;
-}
-
-function runOne(
-  root: string,
-  cwd: string,
-  args: readonly string[],
-  timeoutMs: number,
-): Promise<{ stdout: string; stderr: string; exit: number }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, "bin", "ccbound.js"), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const stderr =
-        Buffer.concat(err).toString("utf8") +
-        (signal ? `ccbound prove: killed by ${signal} after ${timeoutMs} ms\n` : "");
-      done({ stdout: Buffer.concat(out).toString("utf8"), stderr, exit: code ?? 128 });
-    });
-  });
 }
 
 function compare(c: RecordedCommand, run: CommandRun): Drift | undefined {
@@ -160,42 +164,47 @@ function compare(c: RecordedCommand, run: CommandRun): Drift | undefined {
 }
 
 async function proveOne(w: Writeup, root: string, timeoutMs: number): Promise<WriteupReport> {
-  const drifts: Drift[] = [];
-  for (const pin of w.pins) {
-    const actual = fileSha256(resolve(root, pin.path));
-    if (actual !== pin.sha256) drifts.push({ kind: "pin", pin, ...(actual !== undefined && { actual }) });
-  }
-  const cwd = scratchMirror(root, outputsOf(w));
-  const runs: CommandRun[] = [];
+  const scratch = makeScratch(
+    root,
+    w.pins.map((p) => p.path),
+  );
   try {
+    const drifts: Drift[] = [];
+    w.pins.forEach((pin, i) => {
+      const actual = scratch.copies[i]!.sha256; // the hash of the very bytes the commands will read
+      if (actual !== pin.sha256) drifts.push({ kind: "pin", pin, ...(actual !== undefined && { actual }) });
+    });
+    const runs: CommandRun[] = [];
     for (const c of w.commands) {
-      const r = await runOne(root, cwd, c.args, timeoutMs);
+      const r = await runConfined(process.execPath, [BIN, ...c.args], scratch.dir, timeoutMs);
       const run = { command: c, output: outputLines(r.stdout, r.stderr), exit: r.exit };
       runs.push(run);
       const d = compare(c, run);
       if (d) drifts.push(d);
     }
+    return { writeup: w, runs, drifts };
   } finally {
-    rmSync(cwd, { recursive: true, force: true });
+    scratch.remove();
   }
-  return { writeup: w, runs, drifts };
 }
 
-/** Re-run every writeup (pins must already cover their inputs: checkPinsCover). */
+/** Re-run every writeup (checkPinsCover must have passed on each). */
 export async function prove(writeups: readonly Writeup[], options: ProveOptions = {}): Promise<WriteupReport[]> {
   const root = options.root ?? PACKAGE_ROOT;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const limit = Math.max(1, Math.min(options.concurrency ?? Math.min(4, availableParallelism()), writeups.length));
-  const reports: WriteupReport[] = new Array(writeups.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < writeups.length) {
-      const i = next++;
-      reports[i] = await proveOne(writeups[i]!, root, timeoutMs);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-  return reports;
+  return guarded(async () => {
+    const reports: WriteupReport[] = new Array(writeups.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < writeups.length) {
+        const i = next++;
+        reports[i] = await proveOne(writeups[i]!, root, timeoutMs);
+      }
+    };
+    await Promise.all(Array.from({ length: limit }, worker));
+    return reports;
+  });
 }
 
 /** One line per difference: the file and line, the command, and what differs. */

@@ -14,6 +14,7 @@
  */
 import { canonicalJson, sha256Hex } from "../io/canonical.js";
 import { CcboundError } from "../errors.js";
+import { MAX_WRITEUP_COMMANDS } from "../io/limits.js";
 
 export interface RecordedCommand {
   /** 1-based line of the `$ ccbound` line in the file. */
@@ -117,8 +118,11 @@ export function parseWriteup(text: string, path: string): Writeup {
     }
     const close = new RegExp(`^ {0,3}${fence.marker[0] === "`" ? "`" : "~"}{${fence.marker.length},}\\s*$`);
     if (close.test(line)) {
-      if (fence.info === "console") commands.push(...consoleBlock(body, path, fence.line));
-      if (fence.info === "sha256") pins.push(...pinBlock(body, path));
+      // a loop, not push(...): a block of 200,000 commands would overflow the stack as arguments
+      if (fence.info === "console") for (const c of consoleBlock(body, path, fence.line)) commands.push(c);
+      if (fence.info === "sha256") for (const p of pinBlock(body, path)) pins.push(p);
+      if (commands.length > MAX_WRITEUP_COMMANDS)
+        malformed(path, fence.line, `more than ${MAX_WRITEUP_COMMANDS} checked commands in one writeup`);
       fence = undefined;
       continue;
     }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { modelSha256, parseModelJson, readModelFile } from "../../src/io/model-file.js";
 import { writeModelFile } from "../../src/io/write-model.js";
 import { canonicalJson } from "../../src/io/canonical.js";
-import { MAX_FILE_BYTES } from "../../src/io/limits.js";
+import { MODEL_JSON_LIMITS } from "../../src/io/limits.js";
 import { dfaModel, elmanModel, lstmModel } from "./fixtures.js";
 import { errorOf } from "./expect-error.js";
 
@@ -50,9 +50,9 @@ describe("readModelFile", () => {
     expect(errorOf(() => readModelFile(path)).code).toBe("io");
   });
 
-  it("a file over 256 MiB is refused without reading it", () => {
+  it("a file over the model file limit (64 MiB) is refused without reading it", () => {
     const path = write("huge.json", "");
-    truncateSync(path, MAX_FILE_BYTES + 1); // sparse: no real disk use
+    truncateSync(path, MODEL_JSON_LIMITS.maxBytes + 1); // sparse: no real disk use
     const error = errorOf(() => readModelFile(path));
     expect(error.code).toBe("too-large");
     expect(error.where).toBe(path);

@@ -122,13 +122,13 @@ const MALFORMED: [string, () => Uint8Array, RegExp][] = [
     /header length 2 is beyond the end of the file \(1 bytes follow/,
   ],
   [
-    "header length over 100 MB",
+    "header length over the limit",
     () => {
       const b = rawFile({});
       new DataView(b.buffer).setBigUint64(0, BigInt(MAX_HEADER_BYTES) + 1n, true);
       return b;
     },
-    /header length 100000001 is over the limit of 100000000 bytes/,
+    new RegExp(`header length ${MAX_HEADER_BYTES + 1} is over the limit of ${MAX_HEADER_BYTES} bytes`),
   ],
   [
     "header length near 2^64",
@@ -149,12 +149,12 @@ const MALFORMED: [string, () => Uint8Array, RegExp][] = [
     () => rawFile(null, undefined, "\u00ff").map((b, i) => (i === 8 ? 0xff : b)),
     /the header is not UTF-8 text/,
   ],
-  ["header a list", () => rawFile([1, 2]), /the header is a list, not a JSON object/],
+  ["header a list", () => rawFile([1, 2]), /the header is \[1, 2\], not a JSON object/],
   ["header a string", () => rawFile("w"), /the header is the string "w", not a JSON object/],
   [
     "metadata not strings",
     () => rawFile({ __metadata__: { "ccbound.vocab": ["0"] } }),
-    /"__metadata__" key "ccbound.vocab" holds a list, expected a string/,
+    /"__metadata__" key "ccbound.vocab" holds \["0"\], expected a string/,
   ],
   [
     "metadata a list",
@@ -175,12 +175,12 @@ const MALFORMED: [string, () => Uint8Array, RegExp][] = [
   [
     "negative shape",
     () => rawFile(one("F32", [-1], [0, 4]), f32(1)),
-    /tensor "w" has shape a list, expected a list of at most 64 whole numbers/,
+    /tensor "w" has shape \[-1\], expected a list of at most 64 whole numbers/,
   ],
   [
     "fractional offset",
     () => rawFile(one("F32", [1], [0, 3.5]), f32(1)),
-    /tensor "w" has data_offsets a list, expected \[begin, end\]/,
+    /tensor "w" has data_offsets \[0, 3.5\], expected \[begin, end\]/,
   ],
   [
     "offsets reversed",

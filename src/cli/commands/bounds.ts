@@ -16,7 +16,7 @@ import {
   type TableRow,
 } from "../../registry/index.js";
 import { oneOf, wholeNumber } from "../options.js";
-import { printJson } from "../print.js";
+import { printJson, printText } from "../print.js";
 
 interface BoundsOptions {
   n: bigint;
@@ -72,7 +72,7 @@ function bounds(o: BoundsOptions): void {
   });
   const rows = summaryTable(at, { ...(o.task && { task: o.task }), ...(o.arch && { arch: o.arch }) });
   if (o.json) printJson(jsonReport(at, rows));
-  else process.stdout.write(humanReport(at, rows));
+  else printText(humanReport(at, rows));
 }
 
 const CONVENTIONS = {

@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
@@ -6,7 +5,9 @@ import type { ShardFile } from "../../io/shard-file.js";
 import { refuteParallel } from "../../refute/check.js";
 import { FEED_NAMES, type FeedName } from "../../refute/portfolio/feed.js";
 import { searchJob } from "../../refute/parallel/job.js";
-import { defaultWorkers, WorkerPool } from "../../refute/parallel/pool.js";
+import { WorkerPool } from "../../refute/parallel/pool.js";
+import { workerCount } from "../../threads.js";
+import { modelInputs, refuseOverwrite } from "../../io/overwrite.js";
 import { parseShard, runShard } from "../../refute/parallel/shard.js";
 import { DEFAULT_MAX_POINTS, planSearch, STRATEGIES, type Strategy } from "../../refute/plan.js";
 import { freshSeed } from "../../random.js";
@@ -14,7 +15,7 @@ import type { Task } from "../../tasks/task.js";
 import { VERSION } from "../../version.js";
 import { EXIT } from "../exit.js";
 import { loadModel, modelArgs, modelFlags, modelOptions, type LoadedModel, type ModelOptions } from "../load.js";
-import { oneOf, wholeNumber } from "../options.js";
+import { oneOf, outputFile, wholeNumber } from "../options.js";
 import { printJson, printRows, progress } from "../print.js";
 import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
 import { replayCommand, report } from "../verdict-report.js";
@@ -77,8 +78,8 @@ export function registerCheck(program: Command): void {
           "--shard <i/n>",
           "compute shard i of n of the search (a job array); needs --out; combine with ccbound merge",
         )
-        .option("--out <file>", "with --shard: the shard file to write")
-        .option("--cert <file>", "write the certificate here when the model is refuted")
+        .option("--out <file>", "with --shard: the shard file to write", outputFile("--out"))
+        .option("--cert <file>", "write the certificate here when the model is refuted", outputFile("--cert"))
         .option("--json", "one JSON object on stdout"),
     ),
   ).action(async (modelPath: string, o: CheckOptions) => {
@@ -86,10 +87,18 @@ export function registerCheck(program: Command): void {
   });
 }
 
+/** One line on stderr that the run is not quite what was asked (fewer workers), and why. */
+function note(line: string): void {
+  process.stderr.write(`ccbound: note: ${line}\n`);
+}
+
 async function check(modelPath: string, o: CheckOptions): Promise<number> {
-  if (o.cert !== undefined && resolve(o.cert) === resolve(modelPath))
-    fail("invalid-flag", "the certificate would overwrite the model file", "--cert");
-  checkShardFlags(modelPath, o);
+  checkShardFlags(o);
+  const outputs = [
+    ...(o.cert !== undefined ? [{ path: o.cert, role: "--cert" }] : []),
+    ...(o.out !== undefined ? [{ path: o.out, role: "--out" }] : []),
+  ];
+  refuseOverwrite(outputs, modelInputs(modelPath));
   const loaded = loadModel(modelPath, o);
   const task = taskOf(o);
   const seed = o.seed ?? freshSeed();
@@ -103,12 +112,12 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
   };
   const plan = planSearch(loaded.model, task, { ...options, spec: loaded.spec });
   const again = replayCommand(modelArgs(modelPath, o), plan, o.split);
-  const workers = o.workers ?? defaultWorkers();
-  if (o.shard !== undefined) return shard(loaded, task, o, { ...options, budget: plan.budget }, again, workers);
+  if (o.shard !== undefined) return shard(loaded, task, o, { ...options, budget: plan.budget }, again);
   const verdict = await refuteParallel(loaded.spec, task, {
     ...options,
     budget: plan.budget,
-    workers,
+    ...(o.workers !== undefined && { workers: o.workers }),
+    onNote: note,
     onProgress: (feed, runs) => progress.show(`${feed}: ${runs.toLocaleString("en")} protocol runs`),
   });
   progress.done();
@@ -130,7 +139,7 @@ function feedList(raw: string): FeedName[] {
 }
 
 /** --shard: with --out and without --cert (the certificate comes from merge). */
-function checkShardFlags(modelPath: string, o: CheckOptions): void {
+function checkShardFlags(o: CheckOptions): void {
   if (o.shard === undefined) {
     if (o.out !== undefined)
       fail("invalid-flag", "--out writes a shard file and needs --shard i/n", "--out", "for a certificate use --cert");
@@ -138,8 +147,6 @@ function checkShardFlags(modelPath: string, o: CheckOptions): void {
   }
   parseShard(o.shard);
   if (o.out === undefined) fail("invalid-flag", "--shard needs --out FILE for the shard's results", "--shard");
-  if (resolve(o.out) === resolve(modelPath))
-    fail("invalid-flag", "the shard file would overwrite the model file", "--out");
   if (o.cert !== undefined)
     fail("invalid-flag", "a shard has no verdict of its own: pass --cert to ccbound merge", "--cert");
 }
@@ -150,12 +157,13 @@ async function shard(
   o: CheckOptions,
   options: { strategy: Strategy; seed: number; budget: number; split?: string; maxPoints?: number; only?: FeedName[] },
   again: string,
-  workers: number,
 ): Promise<number> {
   const index = parseShard(o.shard!);
+  const { count: workers, note: capped } = workerCount(o.workers);
+  if (capped) note(capped);
   const plan = planSearch(loaded.model, task, { ...options, spec: loaded.spec });
   const job = searchJob(loaded.spec, plan, options.split);
-  const work = await runShard(plan, index, { workers, start: () => new WorkerPool(job, workers) });
+  const work = await runShard(plan, index, { workers, start: () => WorkerPool.start(job, workers, note) });
   const { spec: _spec, ...jobWithoutSpec } = job;
   const file: ShardFile = {
     ccbound: "shard",

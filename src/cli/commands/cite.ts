@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
+import { MAX_WRITEUP_BYTES } from "../../io/limits.js";
 import { readTextFile } from "../../io/read-file.js";
 import { closest } from "../../io/suggest.js";
 import { findResult, RESULT_IDS } from "../../registry/index.js";
@@ -9,6 +10,7 @@ import { paperBibtex, writeupBibtex } from "../../report/cite.js";
 import { PACKAGE_ROOT } from "../../report/prove.js";
 import { parseWriteup } from "../../report/writeup.js";
 import { VERSION } from "../../version.js";
+import { printText } from "../print.js";
 
 export function registerCite(program: Command): void {
   program
@@ -34,13 +36,13 @@ function cite(id: string): void {
   const paper = paperBibtex();
   const path = join(PACKAGE_ROOT, result.writeup);
   if (!existsSync(path)) {
-    process.stdout.write(paper);
+    printText(paper);
     process.stderr.write(
       `ccbound: ${result.name} has no writeup yet (${result.writeup}); the entry above cites the paper\n`,
     );
     return;
   }
-  const writeup = parseWriteup(readTextFile(path), result.writeup);
+  const writeup = parseWriteup(readTextFile(path, MAX_WRITEUP_BYTES), result.writeup);
   // stdout is BibTeX only (`ccbound cite thm3 >> refs.bib`); the writeup's entry carries its id, version and hash.
-  process.stdout.write(`${paper}\n${writeupBibtex(result, writeup, VERSION).bibtex}`);
+  printText(`${paper}\n${writeupBibtex(result, writeup, VERSION).bibtex}`);
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { modelInputs, refuseOverwrite } from "../../io/overwrite.js";
 import { modelFileKind, writeModelFile } from "../../io/write-model.js";
 import { describeModel, loadModel, modelOptions, type ModelOptions } from "../load.js";
 import { printRows } from "../print.js";
@@ -15,7 +16,9 @@ export function registerConvert(program: Command): void {
 
 /** Read (any format, with the import and --format flags), write by OUT's extension, atomically. */
 function convert(inPath: string, outPath: string, o: ModelOptions): void {
-  modelFileKind(outPath); // refuse an output name before reading the input
+  // refuse an output name before reading the input
+  modelFileKind(outPath);
+  refuseOverwrite([{ path: outPath, role: "OUT" }], modelInputs(inPath));
   const { spec, sha256 } = loadModel(inPath, o);
   const written = writeModelFile(outPath, spec);
   const format = spec.arch === "dfa" ? undefined : spec.format;

@@ -17,28 +17,36 @@ export function registerEval(program: Command): void {
     const { model } = loadModel(modelPath, o);
     const ids = inputIds(model, tokensOf(o.input));
     const named = (logits: Float64Array) => Object.fromEntries(Array.from(logits, (v, i) => [model.labels[i]!, v]));
+    // --json writes NaN and the infinities as strings (print.ts); the human line says they are there
+    const overflow = (logits: Float64Array, inner: Float64Array, what: string): [string, string][] => {
+      const bad = Array.from(logits, (v, i) => [model.labels[i]!, v] as const).filter(([, v]) => !Number.isFinite(v));
+      const innerBad = inner.filter((v) => !Number.isFinite(v)).length;
+      if (bad.length === 0 && innerBad === 0) return [];
+      const parts = [
+        ...(bad.length > 0 ? [`logits ${bad.map(([l, v]) => `${l} ${v}`).join(", ")}`] : []),
+        ...(innerBad > 0 ? [`${innerBad} of ${inner.length} ${what} values`] : []),
+      ];
+      return [["not finite", `${parts.join("; ")} (the forward pass overflowed in ${model.formatName})`]];
+    };
     if (model.kind === "transformer") {
-      const logits = Array.from(model.logits(ids));
-      const label = model.labels[argmax(Float64Array.from(logits))]!;
-      if (o.json)
-        printJson({
-          output: label,
-          logits: named(Float64Array.from(logits)),
-          finalVector: Array.from(model.finalVector(ids)),
-        });
-      else printRows([["output", label]]);
+      const logits = Float64Array.from(model.logits(ids));
+      const finalVector = Float64Array.from(model.finalVector(ids));
+      const label = model.labels[argmax(logits)]!;
+      if (o.json) printJson({ output: label, logits: named(logits), finalVector: Array.from(finalVector) });
+      else printRows([["output", label], ...overflow(logits, finalVector, "final vector")]);
       return;
     }
     const state = feed(model, model.newState(), ids);
     const label = model.labels[model.readout(state)]!;
+    const logits = Float64Array.from(model.logits(state));
     if (o.json) {
       printJson({
         output: label,
-        logits: named(model.logits(state)),
+        logits: named(logits),
         state: Array.from(state),
         stateBits: state.length * model.unitBits,
         stateHex: encodeState(model, state).toHex(),
       });
-    } else printRows([["output", label]]);
+    } else printRows([["output", label], ...overflow(logits, state, "state")]);
   });
 }

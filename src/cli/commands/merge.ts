@@ -6,7 +6,8 @@ import { DEFAULT_AUDIT, mergeShards } from "../../refute/parallel/shard.js";
 import { freshSeed } from "../../random.js";
 import { planSearch } from "../../refute/plan.js";
 import { loadModel, type ModelOptions } from "../load.js";
-import { wholeNumber } from "../options.js";
+import { outputFile, wholeNumber } from "../options.js";
+import { modelInputs, refuseOverwrite } from "../../io/overwrite.js";
 import { progress } from "../print.js";
 import { replayCommand, report } from "../verdict-report.js";
 
@@ -25,7 +26,7 @@ export function registerMerge(program: Command): void {
     )
     .argument("<files...>", "the shard files, one per shard")
     .option("--model <file>", "the model file, when it is no longer where the shards read it (its SHA-256 must match)")
-    .option("--cert <file>", "write the certificate here when the model is refuted")
+    .option("--cert <file>", "write the certificate here when the model is refuted", outputFile("--cert"))
     .option(
       "--audit <K|all>",
       `results of each shard to recompute, chosen at random, before any is used (default ${DEFAULT_AUDIT})`,
@@ -49,6 +50,10 @@ async function merge(files: readonly string[], o: MergeOptions): Promise<number>
   checkShardSet(shards);
   const first = shards[0]!.file;
   const modelPath = o.model ?? first.model.path;
+  if (o.cert !== undefined) {
+    const inputs = [...files.map((path) => ({ path, role: "a shard file" })), ...modelInputs(modelPath)];
+    refuseOverwrite([{ path: o.cert, role: "--cert" }], inputs);
+  }
   const loaded = loadModel(modelPath, first.model.options as ModelOptions);
   if (loaded.sha256 !== first.model.sha256) {
     fail(

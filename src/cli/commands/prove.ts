@@ -3,10 +3,18 @@ import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
+import { MAX_WRITEUP_BYTES } from "../../io/limits.js";
 import { readTextFile } from "../../io/read-file.js";
 import { checkPinsCover, describeDrift, PACKAGE_ROOT, prove as proveWriteups, rerecord } from "../../report/prove.js";
+import { PROVE_MARKER } from "../../report/sandbox.js";
 import { parseWriteup, type Writeup } from "../../report/writeup.js";
 import { EXIT } from "../exit.js";
+import { escapeForTerminal } from "../print.js";
+
+/** One line of the report: it quotes the writeup (paths, recorded lines), so what a terminal would act on is escaped. */
+function say(line: string): void {
+  process.stdout.write(`${escapeForTerminal(line)}\n`);
+}
 
 interface ProveOptions {
   update?: boolean;
@@ -37,11 +45,14 @@ function defaultWriteups(): string[] {
 }
 
 async function prove(files: string[], o: ProveOptions): Promise<number> {
+  // the environment marker of a writeup's command (sandbox.ts): a writeup that re-ran itself would nest without end
+  if (process.env[PROVE_MARKER] !== undefined)
+    fail("invalid-input", "ccbound prove cannot run inside a writeup's checked command", "prove");
   const paths = files.length > 0 ? files.map((f) => resolve(f)) : defaultWriteups();
   const shown = (p: string) => relative(process.cwd(), p) || p;
   // Parse every file before running anything: bad input is exit 2, whatever would have drifted.
   const writeups: Writeup[] = paths.map((p) => {
-    const w = parseWriteup(readTextFile(p), shown(p));
+    const w = parseWriteup(readTextFile(p, MAX_WRITEUP_BYTES), shown(p));
     checkPinsCover(w);
     return w;
   });
@@ -58,18 +69,18 @@ async function prove(files: string[], o: ProveOptions): Promise<number> {
     const pinDrift = r.drifts.some((d) => d.kind === "pin");
     if (o.update && outputDrift) {
       writeFileAtomic(paths[reports.indexOf(r)]!, rerecord(r.writeup, r.runs));
-      process.stdout.write(`updated  ${path}  ${what}\n`);
+      say(`updated  ${path}  ${what}`);
       updated += 1;
     }
     if (r.drifts.length === 0) {
-      process.stdout.write(`ok       ${path}  ${what}\n`);
+      say(`ok       ${path}  ${what}`);
       continue;
     }
     if (o.update && !pinDrift) continue;
     drifted += 1;
-    process.stdout.write(`DRIFT    ${path}  ${what}\n`);
+    say(`DRIFT    ${path}  ${what}`);
     for (const d of r.drifts)
-      if (!o.update || d.kind === "pin") for (const line of describeDrift(path, d)) process.stdout.write(`  ${line}\n`);
+      if (!o.update || d.kind === "pin") for (const line of describeDrift(path, d)) say(`  ${line}`);
   }
   const n = reports.length;
   const summary =
@@ -78,6 +89,6 @@ async function prove(files: string[], o: ProveOptions): Promise<number> {
       : updated > 0
         ? `${n} writeup${n === 1 ? "" : "s"}, ${commands} command${commands === 1 ? "" : "s"}: ${updated} re-recorded, review the diff`
         : `${n} writeup${n === 1 ? "" : "s"}, ${commands} command${commands === 1 ? "" : "s"}: every recorded output matches`;
-  process.stdout.write(`${summary}\n`);
+  say(summary);
   return drifted === 0 ? EXIT.ok : EXIT.refuted;
 }

@@ -44,6 +44,16 @@ function confirmedRows(c: Confirmed): [string, string][] {
         : "collision: the theorem's argument, run on this model",
     ],
     ["theorem", theorem ? `${theorem.id} (${theorem.name}): applies to this model on this task` : "none"],
+    ...(c.nonFinite
+      ? [
+          [
+            "not finite",
+            `logits ${Object.entries(c.nonFinite)
+              .map(([l, v]) => `${l} ${v}`)
+              .join(", ")}, as recorded (the forward pass overflowed in ${c.format})`,
+          ] as [string, string],
+        ]
+      : []),
     [
       "collision",
       c.collision === undefined

@@ -1,13 +1,16 @@
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CcboundError, type ErrorCode } from "../../errors.js";
+import { startWorkers, workerCount } from "../../threads.js";
 import type { SearchJob } from "./job.js";
 import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
 
-/** The default number of workers: the machine's available parallelism. */
+/** The default number of workers: as many threads as run at once, within the address-space limit. */
 export function defaultWorkers(): number {
-  return availableParallelism();
+  return workerCount(undefined).count;
 }
+
+/** Per worker, the V8 heap limits that keep its address-space reservation near 100 MB instead of about 600 MB. */
+const RESOURCE_LIMITS = { codeRangeSizeMb: 16, maxYoungGenerationSizeMb: 16 };
 
 /**
  * A fixed set of worker threads that compute the work units of one search job. Each worker compiles the model once
@@ -25,9 +28,24 @@ export class WorkerPool {
   private nextId = 0;
   private failure: Error | undefined;
 
-  constructor(job: SearchJob, size: number) {
-    this.workers = Array.from({ length: size }, (_, w) => this.spawn(job, w));
-    this.outstanding = this.workers.map(() => 0);
+  private constructor(workers: Worker[]) {
+    this.workers = workers;
+    this.outstanding = workers.map(() => 0);
+    workers.forEach((w, i) => this.listen(w, i));
+  }
+
+  /**
+   * Starts `size` workers for a job and keeps those that become ready (each says so once it has built the plan); a
+   * worker that cannot start is dropped, with one line for `onNote`. With none, the caller searches in its own thread.
+   */
+  static async start(job: SearchJob, size: number, onNote?: (line: string) => void): Promise<WorkerPool> {
+    const started = await startWorkers(
+      size,
+      () => workerFor(job),
+      (m) => (m as { ready?: boolean }).ready === true,
+    );
+    if (started.note) onNote?.(started.note);
+    return new WorkerPool(started.workers);
   }
 
   get size(): number {
@@ -47,8 +65,7 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private spawn(job: SearchJob, index: number): Worker {
-    const worker = workerFor(job);
+  private listen(worker: Worker, index: number): void {
     worker.on(
       "message",
       (m: {
@@ -67,7 +84,6 @@ export class WorkerPool {
       },
     );
     worker.on("error", (e) => this.fail(e));
-    return worker;
   }
 
   /** A worker that died fails everything still waiting: the search cannot finish in order without its units. */
@@ -84,8 +100,10 @@ export class WorkerPool {
  */
 function workerFor(job: SearchJob): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./worker.js", here), { workerData: job });
+  if (!here.endsWith(".ts")) {
+    return new Worker(new URL("./worker.js", here), { workerData: job, resourceLimits: RESOURCE_LIMITS });
+  }
   const source = new URL("./worker.ts", here).href;
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, { eval: true, workerData: job, resourceLimits: RESOURCE_LIMITS });
 }

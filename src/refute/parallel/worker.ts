@@ -9,6 +9,8 @@ import { planOfJob, type SearchJob } from "./job.js";
  * data) and computes the pure units it is sent, one message back per unit.
  */
 const evaluator = new Evaluator(planOfJob(workerData as SearchJob));
+// Ready: the pool keeps only workers that say so (one that cannot build the plan, or start at all, is dropped).
+parentPort!.postMessage({ ready: true });
 
 parentPort!.on("message", (message: { id: number; unit: WorkUnit }) => {
   try {

@@ -15,8 +15,8 @@ export const INLINE_MS = 200;
 
 /** Where a search's pure units are computed besides this thread. */
 export interface Helpers {
-  /** Starts the pool (called once, after INLINE_MS of inline work). */
-  start(): WorkerPool;
+  /** Starts the pool (called once, after INLINE_MS of inline work); it may hold fewer workers, or none. */
+  start(): Promise<WorkerPool>;
   readonly workers: number;
   readonly inlineMs?: number;
 }
@@ -34,9 +34,10 @@ export async function drive(portfolio: UnitStream, runner: UnitRunner, helpers?:
     const unit = portfolio.next();
     if (!unit || portfolio.accept(unit, resultHere(portfolio, runner, unit))) return;
   }
-  const pool = helpers.start();
+  const pool = await helpers.start();
   try {
-    await withPool(portfolio, runner, pool, helpers.workers);
+    if (pool.size === 0) driveInline(portfolio, runner);
+    else await withPool(portfolio, runner, pool, pool.size);
   } finally {
     await pool.close();
   }
