@@ -1,4 +1,4 @@
-/** The three ways a `torch.save` file is refused, each one CcboundError line naming the file and docs/pytorch.md. */
+/** The four ways a `torch.save` file is refused, each one CcboundError line naming the file and docs/pytorch.md. */
 import { CcboundError } from "../../errors.js";
 
 const HINT = "see docs/pytorch.md";
@@ -21,4 +21,9 @@ export function refused(what: string, where: string): never {
 /** A limit of PT_LIMITS: the file may be fine, but it is bigger than this version of ccbound reads. */
 export function tooLarge(what: string, where: string): never {
   throw new CcboundError("too-large", `${what}, the limit of this version of ccbound`, where, HINT);
+}
+
+/** A well-formed file that holds something other than a state dict of readable tensors (a legacy or TorchScript file, a complex tensor). */
+export function unreadable(what: string, where: string): never {
+  throw new CcboundError("invalid-model", what, where, HINT);
 }

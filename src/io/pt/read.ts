@@ -15,7 +15,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { CcboundError } from "../../errors.js";
 import { fsReason } from "../fs-error.js";
 import type { SafetensorsFile } from "../safetensors.js";
-import { malformed, tooLarge } from "./fail.js";
+import { malformed, tooLarge, unreadable } from "./fail.js";
 import { PT_LIMITS, type PtLimits } from "./limits.js";
 import { stateDictFile } from "./state-dict.js";
 import { TorchPickleHooks } from "./torch-pickle.js";
@@ -51,7 +51,7 @@ export function readPtFile(path: string, limits: PtLimits = PT_LIMITS): Safetens
 
 export function parsePt(bytes: Uint8Array, where: string, limits: PtLimits = PT_LIMITS): SafetensorsFile {
   if (startsWith(bytes, LEGACY_MAGIC))
-    malformed(
+    unreadable(
       "this is PyTorch's legacy format (before 1.6, or _use_new_zipfile_serialization=False), which ccbound does not read; save it again with torch.save in PyTorch >= 1.6",
       where,
     );
@@ -76,7 +76,7 @@ export function parsePt(bytes: Uint8Array, where: string, limits: PtLimits = PT_
 function archivePrefix(entries: ReadonlyMap<string, Uint8Array>, where: string): string {
   const names = [...entries.keys()];
   if (names.some((n) => /^[^/]+\/(constants\.pkl|code\/)/.test(n)))
-    malformed(
+    unreadable(
       "this is a TorchScript archive (torch.jit.save), not a state dict; save torch.save(model.state_dict(), path) instead",
       where,
     );

@@ -16,7 +16,7 @@
  * the values).
  */
 import type { Dtype } from "../safetensors.js";
-import { malformed, refused, tooLarge } from "./fail.js";
+import { malformed, refused, tooLarge, unreadable } from "./fail.js";
 import { PT_LIMITS, type PtLimits } from "./limits.js";
 import { Emulated, PyDict, PyTuple, intOf, typeName, type PyValue } from "./pickle-values.js";
 import type { UnpickleHooks } from "./unpickle.js";
@@ -140,10 +140,10 @@ export class TorchPickleHooks implements UnpickleHooks {
       const s = STORAGES[name];
       if (s !== undefined) return new StorageType(name, s.dtype, s.bytes, s.torch);
       if (DTYPES.has(name)) return new TorchDtype(name);
-      const unreadable = UNREADABLE_STORAGES[name];
-      if (unreadable !== undefined)
-        refused(
-          `a tensor of dtype ${unreadable} (${full} at byte ${at} of ${this.record}): ccbound reads float32, float64, float16 and bfloat16 weights`,
+      const dtype = UNREADABLE_STORAGES[name];
+      if (dtype !== undefined)
+        unreadable(
+          `a tensor of dtype ${dtype} (${full} at byte ${at} of ${this.record}): ccbound reads float32, float64, float16 and bfloat16 weights`,
           this.where,
         );
     }

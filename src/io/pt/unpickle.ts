@@ -405,7 +405,9 @@ class Machine {
   /** Reserves n bytes and returns where they start; a pickle cut short is refused here. */
   private take(n: number): number {
     if (this.pos + n > this.bytes.length)
-      this.malformed(`${this.opName()} at byte ${this.at} needs ${n} bytes, but the pickle ends (a truncated file?)`);
+      this.malformed(
+        `${this.opName()} at byte ${this.at} needs ${n} byte${n === 1 ? "" : "s"}, but the pickle ends (a truncated file?)`,
+      );
     const at = this.pos;
     this.pos += n;
     return at;
