@@ -236,7 +236,8 @@ function contents(data: Uint8Array, e: Entry, where: string): Uint8Array {
   if (e.method === DEFLATE) {
     try {
       // maxOutputLength stops zlib as soon as the output passes the declared size: a lying entry costs nothing
-      out = inflateRawSync(data, { maxOutputLength: Math.max(1, e.size) });
+      const inflated = inflateRawSync(data, { maxOutputLength: Math.max(1, e.size) });
+      out = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
     } catch (error) {
       const bomb = error instanceof RangeError || (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
       malformed(
