@@ -11,6 +11,7 @@ and hostile files that must be refused. Writes test/fixtures/pt/:
                                sidecars <model>[.f64].ccbound.json for what the weights cannot say (a .pt file has no
                                metadata), and PyTorch's logits
   index-lookup-lstm.pt         an LSTM with a sidecar naming index lookup's tokens at N = 6
+  lstm-1.protocol4.pt          lstm-1 with pickle_protocol=4, and lstm-1.params.pt with state_dict(keep_vars=True)
   views.pt, views.f64.pt       an LSTM classifier whose tensors are non-contiguous views: transposed, sliced with a
                                storage offset, strided, expanded (stride 0), two sharing one storage; plus
                                views[.f64].contiguous.safetensors, the same tensors made contiguous
@@ -105,6 +106,24 @@ def write_index_lookup(records):
         "dtype": "float32", "flags": [], "safetensors": "index-lookup-lstm.safetensors", "vocab": vocab,
         "sequences": inputs, "logits": pf.logits_of(model, inputs),
     })
+
+
+def write_variants(records):
+    """lstm-1 saved the other ways users save it: pickle protocol 4 (FRAME, MEMOIZE, STACK_GLOBAL, SHORT_BINUNICODE)
+    and state_dict(keep_vars=True) (nn.Parameters: _rebuild_parameter)."""
+    m = next(x for x in pf.MODELS if x["name"] == "lstm-1")
+    model = pf.build(m, pf.MODELS.index(m) + 1)
+    for file, sd, protocol in (("lstm-1.protocol4.pt", model.state_dict(), 4),
+                               ("lstm-1.params.pt", model.state_dict(keep_vars=True), 2)):
+        path = os.path.join(OUT, file)
+        torch.save(sd, path, pickle_protocol=protocol)
+        assert same_tensors(torch.load(path), model.state_dict()), file
+        records.append({
+            "file": file, "module": "nn.LSTM", "num_layers": 1, "nonlinearity": None, "dtype": "float32",
+            "flags": [], "safetensors": "lstm-1.safetensors", "logits": pf.logits_of(model, pf.SEQUENCES),
+        })
+    with zipfile.ZipFile(os.path.join(OUT, "lstm-1.params.pt")) as z:
+        assert b"_rebuild_parameter" in z.read("lstm-1.params/data.pkl")
 
 
 def write_views(records):
@@ -323,6 +342,7 @@ def main():
     records = []
     write_classifiers(records)
     write_index_lookup(records)
+    write_variants(records)
     write_views(records)
     expected = {
         "generator": "scripts/pt-fixtures.py",

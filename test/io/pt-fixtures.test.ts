@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { modelSha256, readModelFile } from "../../src/io/model-file.js";
 import { readPtFile } from "../../src/io/pt/read.js";
+import { readZip } from "../../src/io/pt/zip.js";
 import type { ImportFlags } from "../../src/io/pytorch-import.js";
 import { readSafetensorsFile, type SafetensorsFile } from "../../src/io/safetensors.js";
 import { compileModel } from "../../src/models/compile.js";
@@ -61,7 +62,7 @@ function expectSameTensors(a: SafetensorsFile, b: SafetensorsFile): void {
 
 it("the fixtures were written by PyTorch 1.13", () => {
   expect(expected.torch).toMatch(/^1\.13\./);
-  expect(expected.models.length).toBeGreaterThanOrEqual(19);
+  expect(expected.models.length).toBeGreaterThanOrEqual(21);
 });
 
 describe("PyTorch's logits from its own torch.save files", () => {
@@ -103,6 +104,14 @@ describe("the same tensors as the safetensors file of the same weights", () => {
       expect(pt.sha256).toBe(modelSha256(st.spec));
     }
   });
+});
+
+it("the variants are what they say: pickle protocol 4, and nn.Parameters", () => {
+  const p4 = readZip(readFileSync(`${F}/lstm-1.protocol4.pt`), "p4").get("lstm-1.protocol4/data.pkl")!;
+  expect([p4[0], p4[1]]).toEqual([0x80, 4]);
+  for (const op of [0x95, 0x8c, 0x94, 0x93]) expect(p4.includes(op), `opcode 0x${op.toString(16)}`).toBe(true);
+  const params = readZip(readFileSync(`${F}/lstm-1.params.pt`), "params").get("lstm-1.params/data.pkl")!;
+  expect(Buffer.from(params).includes("_rebuild_parameter")).toBe(true);
 });
 
 describe("non-contiguous views", () => {
