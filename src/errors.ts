@@ -5,6 +5,8 @@
 export type ErrorCode =
   | "malformed-json"
   | "malformed-safetensors"
+  | "malformed-pt"
+  | "refused-pickle"
   | "invalid-model"
   | "invalid-certificate"
   | "invalid-format"

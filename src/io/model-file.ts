@@ -6,6 +6,7 @@ import { parseJsonText, readJsonFile } from "./json-text.js";
 import { MODEL_JSON_LIMITS } from "./limits.js";
 import { modelSchema } from "./model-schema.js";
 import { prettyJson } from "./pretty-json.js";
+import { isPtPath, readPtFile } from "./pt/read.js";
 import { readPytorchModel, type ImportFlags } from "./pytorch-import.js";
 import { readHead } from "./read-file.js";
 import { looksLikeSafetensors } from "./safetensors.js";
@@ -37,10 +38,15 @@ export function parseModelJson(text: string, where: string): ModelSpec {
 }
 
 /**
- * A JSON model file or a PyTorch state_dict in safetensors (by its extension or its first bytes).
+ * A JSON model file or a PyTorch state_dict in safetensors or a torch.save file (by its extension or its first bytes).
  * `flags` name what a safetensors file may leave unsaid (docs/safetensors.md); a JSON file says it all itself.
  */
 export function readModelFile(path: string, flags: ImportFlags = {}): LoadedModelFile {
+  // torch.save files: their tensors, read by src/io/pt, go through the same import as safetensors (docs/pytorch.md)
+  if (!isSafetensorsPath(path) && isPtPath(path)) {
+    const spec = validateModel(readPytorchModel(path, flags, readPtFile), path);
+    return { spec, sha256: modelSha256(spec), path };
+  }
   if (isSafetensorsPath(path)) {
     const spec = validateModel(readPytorchModel(path, flags), path);
     return { spec, sha256: modelSha256(spec), path };

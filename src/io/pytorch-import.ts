@@ -104,9 +104,16 @@ export interface ImportFlags {
   labels?: string[];
 }
 
-/** Reads a safetensors file with its sidecar (if any) and imports it; the result is not validated yet. */
-export function readPytorchModel(path: string, flags: ImportFlags = {}): RecurrentModelSpec | TransformerModelSpec {
-  const file = readSafetensorsFile(path);
+/**
+ * Reads a safetensors file (or, with `read`, another file of tensors: src/io/pt for torch.save files) with its sidecar
+ * (if any) and imports it; the result is not validated yet.
+ */
+export function readPytorchModel(
+  path: string,
+  flags: ImportFlags = {},
+  read: (path: string) => SafetensorsFile = readSafetensorsFile,
+): RecurrentModelSpec | TransformerModelSpec {
+  const file = read(path);
   const settings = {
     ...settingsOf(file.metadata, "__metadata__", path, false),
     ...readSidecar(sidecarPath(path)),
@@ -115,9 +122,9 @@ export function readPytorchModel(path: string, flags: ImportFlags = {}): Recurre
   return importPytorchModel(file, settings, path);
 }
 
-/** `model.safetensors` -> `model.ccbound.json`. */
+/** `model.safetensors` (or `model.pt`, `model.pth`) -> `model.ccbound.json`. */
 export function sidecarPath(path: string): string {
-  return `${path.replace(/\.safetensors$/i, "")}.ccbound.json`;
+  return `${path.replace(/\.(safetensors|pt|pth)$/i, "")}.ccbound.json`;
 }
 
 function readSidecar(path: string): ImportSettings {
