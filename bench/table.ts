@@ -26,6 +26,8 @@ interface RefuterCase {
     seeds?: { found: boolean; runs: number; ms: number }[];
   };
   exhaustive: Search;
+  collisionAlone?: { feed: string; seeds: Search[] };
+  previous?: { medianRuns: number | null; dedupRuns: number | null } | null;
   ccbound: { seeds: Search[] };
   dedup?: Search;
 }
@@ -91,26 +93,34 @@ export function refutersTable(cases: readonly RefuterCase[]): string[] {
     "2^c + 1",
     "1/p",
     "random testing: runs (seeds found)",
-    "time",
     "exhaustive: runs",
-    "time",
-    "ccbound: runs",
-    "time",
-    "strategy",
+    "collision search alone: runs",
     "dedup walk: runs",
-    "random ÷ ccbound",
-    "1/p ÷ ccbound",
+    "ccbound 0.1: runs",
+    "best single method",
+    "portfolio: runs",
+    "time",
+    "found by",
+    "portfolio ÷ best",
+    "random ÷ portfolio",
   ]);
   for (const c of cases) {
     const random = randomCell(c);
     const done = c.ccbound.seeds.filter((s) => s.verdict === "refuted");
     const runs = median(done.map((s) => s.runs!));
-    const strategies = [...new Set(c.ccbound.seeds.map((s) => s.strategy ?? "refused"))].join(", ");
-    const ccbound =
+    const feeds = [...new Set(c.ccbound.seeds.map((s) => (s as { feed?: string }).feed ?? "none"))].join(", ");
+    const portfolio =
       done.length === c.ccbound.seeds.length
         ? { runs: count(runs), time: duration(median(done.map((s) => s.ms!))) }
         : { runs: `${done.length}/${c.ccbound.seeds.length} refuted`, time: "–" };
-    const exhaustive = searchCell(c.exhaustive);
+    const alone = c.collisionAlone;
+    const aloneDone = alone ? alone.seeds.filter((s) => s.verdict === "refuted") : [];
+    const aloneRuns =
+      alone && aloneDone.length === alone.seeds.length ? median(aloneDone.map((s) => s.runs!)) : Infinity;
+    const exhaustiveRuns = c.exhaustive.verdict === "refuted" ? c.exhaustive.runs! : Infinity;
+    const dedupRuns = c.dedup?.verdict === "refuted" ? c.dedup.runs! : Infinity;
+    const previousRuns = c.previous?.medianRuns ?? Infinity;
+    const best = Math.min(random.median, exhaustiveRuns, aloneRuns, dedupRuns, previousRuns);
     lines.push(
       row([
         c.id,
@@ -119,15 +129,20 @@ export function refutersTable(cases: readonly RefuterCase[]): string[] {
         powerOfTwo(c.c.bits, true),
         c.expectedRandomRuns === null ? "–" : count(c.expectedRandomRuns),
         random.runs,
-        random.time,
-        exhaustive.runs,
-        exhaustive.time,
-        ccbound.runs,
-        ccbound.time,
-        strategies,
+        searchCell(c.exhaustive).runs,
+        alone
+          ? Number.isFinite(aloneRuns)
+            ? `${count(aloneRuns)} (${alone.feed})`
+            : `${aloneDone.length}/${alone.seeds.length} refuted`
+          : "–",
         searchCell(c.dedup).runs,
+        Number.isFinite(previousRuns) ? count(previousRuns) : "–",
+        Number.isFinite(best) ? count(best) : "–",
+        portfolio.runs,
+        portfolio.time,
+        feeds,
+        Number.isFinite(best) && done.length === c.ccbound.seeds.length ? readableRatio(runs / best) : "–",
         ratio(c, random.median, runs),
-        c.expectedRandomRuns === null ? "–" : readableRatio(c.expectedRandomRuns / runs),
       ]),
     );
   }

@@ -11,9 +11,7 @@
  * read through their strides (state-dict.ts). PyTorch's legacy format (before 1.6, or
  * `_use_new_zipfile_serialization=False`) and TorchScript archives are recognised and refused with what to do instead.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
-import { CcboundError } from "../../errors.js";
-import { fsReason } from "../fs-error.js";
+import { readHead, readRegularFile } from "../read-file.js";
 import type { SafetensorsFile } from "../safetensors.js";
 import { malformed, tooLarge, unreadable } from "./fail.js";
 import { PT_LIMITS, type PtLimits } from "./limits.js";
@@ -31,17 +29,9 @@ const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20
 /** `.pt` or `.pth`, or a file that starts like a zip archive or a legacy torch.save file (JSON text never does). */
 export function isPtPath(path: string): boolean {
   if (/\.(pt|pth)$/i.test(path)) return true;
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const head = new Uint8Array(LEGACY_MAGIC.length);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return startsWith(head.subarray(0, n), ZIP_MAGIC) || startsWith(head.subarray(0, n), LEGACY_MAGIC);
-  } catch {
-    return false; // unreadable: the JSON reader reports why, as it always has
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  // readHead opens without blocking and reads regular files only: sniffing a FIFO or a device cannot hang or flood.
+  const head = readHead(path, LEGACY_MAGIC.length);
+  return head !== undefined && (startsWith(head, ZIP_MAGIC) || startsWith(head, LEGACY_MAGIC));
 }
 
 /** Reads a torch.save file's state dict; the file's size is checked before it is read. */
@@ -101,17 +91,9 @@ function byteOrder(entries: ReadonlyMap<string, Uint8Array>, prefix: string, whe
   return text === "little";
 }
 
+/** The file's bytes: a regular file only (checked on the opened descriptor), its size checked before it is read. */
 function readBytes(path: string, limits: PtLimits): Uint8Array {
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (stat.size > limits.maxFileBytes)
-      tooLarge(`the file is ${stat.size} bytes, more than ${limits.maxFileBytes}`, path);
-    return readFileSync(path);
-  } catch (error) {
-    if (error instanceof CcboundError) throw error;
-    throw new CcboundError("io", `cannot read: ${fsReason(error)}`, path);
-  }
+  return readRegularFile(path, limits.maxFileBytes);
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
