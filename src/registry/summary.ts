@@ -14,7 +14,7 @@ export interface TableCell {
   readonly fixed?: Partial<Params>;
 }
 
-/** The table row by row, as in the notes; cells marked "–" there are left out. */
+/** The table row by row, as in the notes (cells marked "–" there are left out), then the other papers' results. */
 export const SUMMARY_TABLE: readonly TableCell[] = [
   { task: "index-lookup", arch: "transformer-1", ids: ["thm1"] },
   { task: "index-lookup", arch: "recurrent", ids: ["thm3"] },
@@ -54,6 +54,19 @@ export const SUMMARY_TABLE: readonly TableCell[] = [
   { task: "threshold", arch: "transformer-2", ids: ["thm13"] },
   { task: "nearest-neighbor", arch: "transformer-2", ids: ["thm7"] },
   { task: "nearest-neighbor", arch: "recurrent", ids: ["thm8"] },
+  // Not the paper's table: results of other papers that ccbound runs (issue 16).
+  {
+    task: "parity",
+    arch: "recurrent",
+    ids: ["sarrof-parity"],
+    note: "for non-negative diagonal transitions (Sarrof et al., Grazzi et al.); other recurrent models can compute parity",
+  },
+  {
+    task: "mod-count",
+    arch: "recurrent",
+    ids: ["grazzi-modcount"],
+    note: "for diagonal transitions (Grazzi et al.: mod 3 needs non-triangular ones); other recurrent models can count",
+  },
 ];
 
 export interface EvaluatedResult {

@@ -5,6 +5,7 @@ import { equality } from "./equality.js";
 import { disjointness } from "./disjointness.js";
 import { dyck } from "./dyck.js";
 import { nearestNeighbor } from "./nearest-neighbor.js";
+import { modCount, parity } from "./parity.js";
 import { MAX_DIM } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -37,6 +38,7 @@ export {
   type Nearest,
   type Fraction,
 } from "./nearest-neighbor.js";
+export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_DIM tokens). */
 export const MAX_N = MAX_DIM;
@@ -87,6 +89,10 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return dyck(n, { pairs: p["pairs"] ?? 2, depth: p["depth"] ?? 2 });
     case "nearest-neighbor":
       return nearestNeighbor(n, { ...(p["dim"] !== undefined && { dim: p["dim"] }), mqar: p["mqar"] === 1 });
+    case "parity":
+      return parity(n);
+    case "mod-count":
+      return modCount(n, p["modulus"] ?? 3);
     default:
       return name satisfies never;
   }

@@ -1,6 +1,7 @@
 import { fail } from "../errors.js";
 import { MAX_DIM } from "../limits.js";
 import { MAX_DYCK_PAIRS } from "./dyck.js";
+import { MAX_MODULUS } from "./parity.js";
 import type { TaskName } from "./task.js";
 
 /**
@@ -23,6 +24,8 @@ export interface TaskOptions {
   dim?: number;
   /** `--mqar`: nearest-neighbor restricted to queries that repeat one of the keys (multi-query associative recall). */
   mqar?: boolean;
+  /** `--modulus M`: mod-count, the modulus m: the answer is the number of 1s mod m (2..256; default 3). */
+  modulus?: number;
 }
 
 export type TaskOption = keyof TaskOptions;
@@ -120,6 +123,15 @@ export const TASK_PARAMS: readonly TaskParam[] = [
     what: "mqar",
     help: "nearest-neighbor: queries repeat a key (MQAR)",
     defaultValue: 0,
+  },
+  {
+    option: "modulus",
+    key: "modulus",
+    tasks: ["mod-count"],
+    kind: { type: "int", min: 2, max: MAX_MODULUS },
+    what: "modulus",
+    help: "mod-count: count the 1s mod M (default 3)",
+    defaultValue: 3,
   },
 ];
 

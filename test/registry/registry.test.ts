@@ -251,7 +251,8 @@ describe("exact arithmetic", () => {
 
 describe("the summary table", () => {
   it("has the notes' cells, and filters by task and architecture", () => {
-    expect(SUMMARY_TABLE).toHaveLength(17);
+    // The paper's 17 cells, then parity and mod-count (Sarrof et al., Grazzi et al.).
+    expect(SUMMARY_TABLE).toHaveLength(19);
     const rows = summaryTable(boundParams({ n: 4096, p: 16 }), { arch: "recurrent" });
     expect(rows.map((r) => r.task)).toEqual([
       "index-lookup",
@@ -260,6 +261,8 @@ describe("the summary table", () => {
       "equality",
       "disjointness",
       "nearest-neighbor",
+      "parity",
+      "mod-count",
     ]);
     const one = summaryTable(boundParams({ n: 4096, p: 16 }), { task: "index-lookup", arch: "recurrent" });
     expect(one).toHaveLength(1);
