@@ -60,7 +60,7 @@ export function outsideDiagonal(model: Model): string | undefined {
     if (layer.diagonal) continue;
     if (layer.cell === "dfa")
       return "a DFA's transition is an arbitrary table (two states compute parity): the theorems cover diagonal linear recurrences";
-    return `layer ${l + 1} is a ${layer.cell} cell, whose transition is not h' = a ⊙ h + u(x): the theorems cover diagonal linear recurrences (nonlinear RNNs count modulo m at finite precision)`;
+    return `layer ${l + 1} (${layer.cell}) has a transition that is not h' = a ⊙ h + u(x): the theorems cover diagonal linear recurrences (nonlinear RNNs count modulo m at finite precision)`;
   }
   return undefined;
 }

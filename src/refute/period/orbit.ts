@@ -8,8 +8,9 @@ export interface Repeat {
 
 /**
  * Brent's cycle detection on the orbit s_0 = origin, s_(t+1) = step(s_t, token) of a time-invariant model: the least
- * start mu and the least period P with s_mu = s_(mu+P), in O(1) states of memory, with at most about 3(mu + P) steps
- * (Brent 1980: the first phase takes at most 2 max(mu, P) + P, the second P + 2 mu). A generator: each `yield` is one
+ * start mu and the least period P with s_mu = s_(mu+P), in O(1) states of memory and at most 4(mu + P) + 1 steps
+ * (Brent 1980: the first phase ends once the tortoise, moved to s_(2^k - 1), is on the cycle and 2^k >= P, after
+ * 2^k - 1 + P <= 2 max(mu + 1, P) - 1 + P steps; the second takes P + 2 mu). A generator: each `yield` is one
  * model step, so a feed can run it a budget's share at a time; it returns the repeat and leaves s_start in `entry`.
  * States are equal when every value is (Object.is: NaN equals NaN, +0 is not -0), which is equality of their exact
  * codes in every number format.
