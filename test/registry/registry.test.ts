@@ -101,6 +101,9 @@ describe("the registry's entries", () => {
       "thm7",
       "thm13",
       "dyck-rnn",
+      "state-repeat",
+      "sarrof-parity",
+      "grazzi-modcount",
     ]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
@@ -193,6 +196,20 @@ describe("bounds evaluated exactly (hand-computed)", () => {
     // Theorem 7, γ = 1/4: k = 1.28e6 ln 4N; at N = 4096: 12421197.47 -> 12421198
     expect(texts("thm7", at(4096, 16))).toEqual(["width - d' = 37263596", "k = 12421198", "H = 2"]);
     expect(texts("dyck-rnn", at(4096, 16))).toEqual(["mp = 3", "states = 7"]);
+  });
+
+  it("the dynamics results, derived for fixed point: 2^p - 1 >= N for one non-negative layer, 2(2^p - 1) >= N - 1 with any sign", () => {
+    // N = 4096, p = 8: 2^12 - 1 = 4095 < 4096, so p >= 13; L >= 4096/255 ≈ 16.06, so 17 layers.
+    expect(texts("sarrof-parity", at(4096, 8))).toEqual(["p >= 13", "L >= 17 (4096/255 ≈ 16.0627)"]);
+    // 2(2^11 - 1) = 4094 < 4095 <= 2(2^12 - 1): p >= 12; L >= 4095/510 ≈ 8.03, so 9.
+    expect(texts("grazzi-modcount", at(4096, 8))).toEqual(["p >= 12", "L >= 9 (273/34 ≈ 8.02941)"]);
+    // One layer of p bits meets N = 2^p - 1 exactly, and not N = 2^p.
+    expect(texts("sarrof-parity", at(255, 8))).toEqual(["p >= 8", "L >= 1"]);
+    expect(texts("sarrof-parity", at(256, 8))).toEqual(["p >= 9", "L >= 2 (256/255 ≈ 1.00392)"]);
+    // Past p = 64 the ratio is left out: one layer meets any N <= 2^64.
+    expect(texts("sarrof-parity", at(1n << 64n, 100))).toEqual(["p >= 65"]);
+    const e = evaluation("sarrof-parity", at(40, 4));
+    expect(e.applicable && e.source).toBe("derived");
   });
 
   it("N up to 2^64 stays exact; bad parameters are one CcboundError naming the flag", () => {
