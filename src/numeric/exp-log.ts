@@ -4,18 +4,60 @@
  * of zero kept). The fast double-double (exp-core.ts, log-core.ts) decides almost every case; the rest go to the
  * exact intervals (exact-elementary.ts).
  */
-import { EXP_OUT, expCore } from "./exp-core.js";
+import { EXP_OUT, EXP_REL, expCore } from "./exp-core.js";
+import { pow2 } from "./bits.js";
 import { LOG_OUT, log1pCore, logCore } from "./log-core.js";
 import { exp as expIv, log as logIv, log1p as log1pIv } from "./exact-elementary.js";
 import { add, fromDouble, neg, type Iv } from "./interval.js";
-import { FIXED, decideNear, decideScaled, exponentOf, roundDD, type RoundingTarget } from "./round-target.js";
+import {
+  BINARY64,
+  FIXED,
+  decideNear,
+  decideQuickFixed,
+  decideQuickIeee,
+  decideScaled,
+  exponentOf,
+  roundDD,
+  type RoundingTarget,
+} from "./round-target.js";
 import { decideExactly, startPrecision } from "./slow-path.js";
+
+const U = 2 ** -53;
+const SMALLEST = pow2(-1074);
+/** 2^k for k in [-1022, 1023]. */
+const SCALE = Float64Array.from({ length: 2046 }, (_, i) => pow2(i - 1022));
+const EXP_C = (EXP_REL + 4.04 * U * U) * (1 + 8 * U);
+const EXP_TINY = 2.1 * SMALLEST;
 
 /**
  * e^x rounded once. exp(±0) = 1, exp(+inf) = +inf (fixed: the largest value), exp(-inf) = +0; beyond |x| = 1500
  * the value is far outside every format (saturates, overflows or underflows by its sign).
  */
 export function expRounded(x: number, t: RoundingTarget): number {
+  // The quick path (see tanhRounded for why): expCore's constant bound, a value in binary64's normal range (a lo
+  // or err below 2^-1022 loses at most 2^-1074: added), the decision inline for binary64.
+  if (x >= -708 && x <= 709 && x !== 0) {
+    const m = expCore(x, 0, false);
+    const sc = SCALE[m + 1022]!;
+    const hi = EXP_OUT[0]! * sc;
+    const lo = EXP_OUT[1]! * sc;
+    // EXP_REL hi, a subnormal lo's loss, and decideNear's margin for lo -+ e (|lo| <= 1.01u hi): one constant.
+    const e = hi * EXP_C + EXP_TINY;
+    const sL = lo - e;
+    const Lh = hi + sL;
+    const sU = lo + e;
+    const Uh = hi + sU;
+    if (t.kind === BINARY64) {
+      if (Lh === Uh) return Lh;
+    } else {
+      const v = t.kind === FIXED ? decideQuickFixed(hi, lo, e, t) : decideQuickIeee(hi, lo, e, t);
+      if (v === v) return v;
+    }
+  }
+  return expCareful(x, t);
+}
+
+function expCareful(x: number, t: RoundingTarget): number {
   if (x === 0) return roundDD(1, 0, t);
   if (!(x >= -1500 && x <= 1500)) {
     if (x !== x) return NaN;

@@ -13,7 +13,7 @@
  * 6u^2 in fact). Past |x| = 20 (tanh) or 40 (sigmoid), 1 - |f(x)| < 2^-56, below every format's resolution next to 1,
  * but never 0: the value is passed as the open range (1 - 2^-56, 1), which floors to the grid point below 1.
  */
-import { EXP_OUT, expCore } from "./exp-core.js";
+import { EXP_OUT, EXP_REL, expCore } from "./exp-core.js";
 import { exp as expIv, expm1 as expm1Iv } from "./exact-elementary.js";
 import { add, div, fromDouble, int, mul, neg, type Iv } from "./interval.js";
 import { pow2 } from "./bits.js";
@@ -22,6 +22,8 @@ import {
   FIXED,
   decideBetween,
   decideNear,
+  decideQuickFixed,
+  decideQuickIeee,
   decideScaled,
   exponentOf,
   roundDD,
@@ -30,6 +32,19 @@ import {
 import { decideExactly, startPrecision } from "./slow-path.js";
 
 const U = 2 ** -53;
+const DIV_ERR = 2 ** -100; // the double-double division, relative (about 15u^2 in fact)
+const MARGIN = 1 + 2 ** -40;
+const POW2 = Float64Array.from({ length: 64 }, (_, k) => pow2(k)); // small powers of two
+const INV_POW2 = Float64Array.from({ length: 64 }, (_, k) => pow2(-k));
+const QUICK_TANH = 2 ** -7;
+const QUICK_SIGMOID = 2 ** -9;
+// The quick paths' error bounds, e = h/D^2 C1 + q1 C2 (see tanhRounded). The factors: the division's own bound
+// (1 + 4u), MARGIN, and decideNear's (1 + 8u) for the rounding of lo -+ e.
+const FOLD = (1 + 4 * U) * MARGIN * (1 + 8 * U);
+const TANH_C1 = 2 * (EXP_REL + 2.1 * U * U) * FOLD;
+const TANH_C2 = (DIV_ERR + 2 ** -97.8 + 4.04 * U * U) * MARGIN * (1 + 8 * U);
+const SIGMOID_C1 = EXP_REL * FOLD;
+const SIGMOID_C2 = (DIV_ERR + 2.1 * U * U + 4.04 * U * U) * MARGIN * (1 + 8 * U);
 const SMALLEST = pow2(-1074);
 const SPLIT = 134217729;
 
@@ -56,7 +71,7 @@ function tanhSmall(x: number): void {
 /** tanh of 2^-10 <= ax < 20 as E / (E + 2), E = e^(2 ax) - 1 from expCore (2^m below 2^58: exact scalings). */
 function tanhMid(ax: number): void {
   const m = expCore(2 * ax, 0);
-  const s = pow2(m);
+  const s = POW2[m]!; // 0 <= m <= 58
   const h = EXP_OUT[0]! * s;
   const l = EXP_OUT[1]! * s;
   const errE0 = EXP_OUT[2]! * s;
@@ -74,8 +89,9 @@ function tanhMid(ax: number): void {
   const de = Eh - (d0 - bd) + (2 - bd);
   const Dl = de + El;
   const Dh = d0;
-  // Q = E / D in double-double.
-  const q1 = Eh / Dh;
+  // Q = E / D in double-double, with one division: q1 = Eh/Dh to 2u, the remainder by TwoProduct, q2 = rem/Dh.
+  const inv = 1 / Dh;
+  const q1 = Eh * inv;
   const pr = q1 * Dh;
   let c = SPLIT * q1;
   const qh = c - (c - q1);
@@ -85,12 +101,12 @@ function tanhMid(ax: number): void {
   const dl = Dh - dh;
   const pe = qh * dh - pr + qh * dl + ql * dh + ql * dl;
   const rem = Eh - pr - pe + El - q1 * Dl;
-  const q2 = rem / Dh;
+  const q2 = rem * inv;
   const hi = q1 + q2;
   const lo = q2 - (hi - q1);
   OUT[0] = hi;
   OUT[1] = lo;
-  OUT[2] = ((2 * errE + Eh * U * Math.abs(Dl)) / (Dh * Dh) + Math.abs(q1) * 2 ** -100) * (1 + 2 ** -40);
+  OUT[2] = ((2 * errE + Eh * U * Math.abs(Dl)) * (inv * inv) * (1 + 4 * U) + Math.abs(q1) * DIV_ERR) * MARGIN;
 }
 
 /** 1 / D or E / D for D = 1 + E, 0 < E < 1 given as a double-double within errE, into OUT. */
@@ -101,7 +117,8 @@ function logistic(Eh: number, El: number, errE: number, numeratorIsE: boolean): 
   const Dl = de + El;
   const nh = numeratorIsE ? Eh : 1;
   const nl = numeratorIsE ? El : 0;
-  const q1 = nh / Dh;
+  const inv = 1 / Dh;
+  const q1 = nh * inv;
   const pr = q1 * Dh;
   let c = SPLIT * q1;
   const qh = c - (c - q1);
@@ -111,13 +128,13 @@ function logistic(Eh: number, El: number, errE: number, numeratorIsE: boolean): 
   const dl = Dh - dh;
   const pe = qh * dh - pr + qh * dl + ql * dh + ql * dl;
   const rem = nh - pr - pe + nl - q1 * Dl;
-  const q2 = rem / Dh;
+  const q2 = rem * inv;
   const hi = q1 + q2;
   const lo = q2 - (hi - q1);
   OUT[0] = hi;
   OUT[1] = lo;
   // d(1/D)/dE = -1/D^2 and d(E/D)/dE = 1/D^2; the rounding of Dl moves D by U |Dl|.
-  OUT[2] = ((errE + Math.abs(nh) * U * Math.abs(Dl)) / (Dh * Dh) + Math.abs(q1) * 2 ** -100) * (1 + 2 ** -40);
+  OUT[2] = ((errE + Math.abs(nh) * U * Math.abs(Dl)) * (inv * inv) * (1 + 4 * U) + Math.abs(q1) * DIV_ERR) * MARGIN;
 }
 
 /**
@@ -140,7 +157,7 @@ function sigmoidCore(x: number): number {
   }
   const m = expCore(-ax, 0);
   if (m >= -60) {
-    const s = pow2(m);
+    const s = INV_POW2[-m]!;
     logistic(EXP_OUT[0]! * s, EXP_OUT[1]! * s, EXP_OUT[2]! * s, x < 0);
     return 0;
   }
@@ -185,8 +202,64 @@ export function logisticAt(vh: number, vl: number, verr: number, out: Float64Arr
   return s;
 }
 
-/** tanh(x) rounded once. tanh(±0) = ±0, tanh(±inf) = ±1, NaN stays NaN. */
+/**
+ * tanh(x) rounded once. tanh(±0) = ±0, tanh(±inf) = ±1, NaN stays NaN.
+ *
+ * The common range 2^-7 <= |x| < 19 first takes the quick path: the same arithmetic as tanhMid, all in one
+ * function and with expCore's constant error bound (EXP_REL) instead of its running one. Measured on this machine,
+ * the calls and the running bound were half the cost of a tanh (tanh is most of an LSTM step). What it leaves
+ * undecided goes to tanhCareful, which has the tight bounds and then the exact slow path.
+ */
 export function tanhRounded(x: number, t: RoundingTarget): number {
+  const ax = Math.abs(x);
+  if (ax >= QUICK_TANH && ax < 19) {
+    const m = expCore(2 * ax, 0, false);
+    const sc = POW2[m]!; // 0 <= m <= 55
+    const h = EXP_OUT[0]! * sc;
+    const l = EXP_OUT[1]! * sc;
+    // E = e^(2ax) - 1 = (h - 1) + l: TwoSum, then l, within h (EXP_REL + 2.1u^2) (|el0| <= 2.02u h).
+    const e0 = h - 1;
+    const bv = e0 - h;
+    const el0 = h - (e0 - bv) + (-1 - bv) + l;
+    const Eh = e0 + el0;
+    const El = el0 - (Eh - e0);
+    // D = E + 2 (TwoSum), Q = E / D (one division, the remainder by TwoProduct): as tanhMid.
+    const Dh = Eh + 2;
+    const bd = Dh - Eh;
+    const Dl = Eh - (Dh - bd) + (2 - bd) + El;
+    const inv = 1 / Dh;
+    const q1 = Eh * inv;
+    const pr = q1 * Dh;
+    let c = SPLIT * q1;
+    const qh = c - (c - q1);
+    const ql = q1 - qh;
+    c = SPLIT * Dh;
+    const dh = c - (c - Dh);
+    const dl = Dh - dh;
+    const rem = Eh - pr - (qh * dh - pr + qh * dl + ql * dh + ql * dl) + El - q1 * Dl;
+    const q2 = rem * inv;
+    const hi = q1 + q2;
+    const lo = q2 - (hi - q1);
+    // tanhMid's bound and decideNear's margin folded into two constants: 2 errE / D^2, and the terms that are
+    // u^2 of the value (Dl's rounding, 2u^2 D^2 / D^2 <= 2^-98 q1 as q1 >= 2^-8; the division; |lo| 4u).
+    const e = h * (inv * inv) * TANH_C1 + q1 * TANH_C2;
+    const sL = lo - e;
+    const Lh = hi + sL;
+    const sU = lo + e;
+    const Uh = hi + sU;
+    if (t.kind === BINARY64) {
+      if (Lh === Uh) return x < 0 ? -Lh : Lh;
+    } else {
+      const sh = x < 0 ? -hi : hi;
+      const sl = x < 0 ? -lo : lo;
+      const v = t.kind === FIXED ? decideQuickFixed(sh, sl, e, t) : decideQuickIeee(sh, sl, e, t);
+      if (v === v) return v;
+    }
+  }
+  return tanhCareful(x, t);
+}
+
+function tanhCareful(x: number, t: RoundingTarget): number {
   const ax = Math.abs(x);
   let v: number;
   if (ax < 2 ** -10) {
@@ -206,8 +279,52 @@ export function tanhRounded(x: number, t: RoundingTarget): number {
   return decideExactly((p) => tanhIv(x, p), startPrecision(exponentOf(Math.max(ax, 2 ** -1000)), t), t, `tanh(${x})`);
 }
 
-/** sigmoid(x) = 1 / (1 + e^-x) rounded once. sigmoid(±0) = 1/2, sigmoid(+inf) = 1, sigmoid(-inf) = +0. */
+/**
+ * sigmoid(x) = 1 / (1 + e^-x) rounded once. sigmoid(±0) = 1/2, sigmoid(+inf) = 1, sigmoid(-inf) = +0.
+ * The common range 2^-9 <= |x| < 40 first takes a quick path, for the reasons of tanhRounded's.
+ */
 export function sigmoidRounded(x: number, t: RoundingTarget): number {
+  const ax = Math.abs(x);
+  if (ax >= QUICK_SIGMOID && ax < 40) {
+    const m = expCore(-ax, 0, false);
+    const sc = INV_POW2[-m]!; // 0 <= -m <= 58
+    const Eh = EXP_OUT[0]! * sc;
+    const El = EXP_OUT[1]! * sc;
+    // D = 1 + E by Fast2Sum (E < 1), then N / D for N = 1 (x > 0) or E (x < 0): as logistic().
+    const Dh = 1 + Eh;
+    const Dl = Eh - (Dh - 1) + El;
+    const nh = x > 0 ? 1 : Eh;
+    const nl = x > 0 ? 0 : El;
+    const inv = 1 / Dh;
+    const q1 = nh * inv;
+    const pr = q1 * Dh;
+    let c = SPLIT * q1;
+    const qh = c - (c - q1);
+    const ql = q1 - qh;
+    c = SPLIT * Dh;
+    const dh = c - (c - Dh);
+    const dl = Dh - dh;
+    const rem = nh - pr - (qh * dh - pr + qh * dl + ql * dh + ql * dl) + nl - q1 * Dl;
+    const q2 = rem * inv;
+    const hi = q1 + q2;
+    const lo = q2 - (hi - q1);
+    // logistic()'s bound with errE = EXP_REL Eh, and decideNear's margin, in two constants (as tanh's).
+    const e = Eh * (inv * inv) * SIGMOID_C1 + q1 * SIGMOID_C2;
+    const sL = lo - e;
+    const Lh = hi + sL;
+    const sU = lo + e;
+    const Uh = hi + sU;
+    if (t.kind === BINARY64) {
+      if (Lh === Uh) return Lh;
+    } else {
+      const v = t.kind === FIXED ? decideQuickFixed(hi, lo, e, t) : decideQuickIeee(hi, lo, e, t);
+      if (v === v) return v;
+    }
+  }
+  return sigmoidCareful(x, t);
+}
+
+function sigmoidCareful(x: number, t: RoundingTarget): number {
   if (x !== x) return NaN;
   const ax = Math.abs(x);
   if (ax === 0) return roundDD(0.5, 0, t);

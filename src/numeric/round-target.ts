@@ -45,6 +45,8 @@ export class RoundingTarget {
     readonly kmax: number,
     /** Rounds down (fixed floor) rather than to nearest. */
     readonly floor: boolean,
+    /** IEEE: the least normal value 2^emin (below it the quick decision defers). */
+    readonly minNormal: number,
   ) {}
 }
 
@@ -64,15 +66,42 @@ function build(format: NumberFormat): RoundingTarget {
   if (format.kind === "fixed") {
     const f = format as FixedFormat;
     const p = fixedParams(f.intBits, f.fracBits, f.rounding);
-    return new RoundingTarget(format, FIXED, EMPTY, EMPTY, p, f.fracBits, 0, 0, p[KMIN]!, p[KMAX]!, p[NEAREST] !== 1);
+    return new RoundingTarget(
+      format,
+      FIXED,
+      EMPTY,
+      EMPTY,
+      p,
+      f.fracBits,
+      0,
+      0,
+      p[KMIN]!,
+      p[KMAX]!,
+      p[NEAREST] !== 1,
+      0,
+    );
   }
   const f = format as IeeeFormat;
   const e = f.exponentBits;
   const m = f.mantissaBits;
   const bias = 2 ** (e - 1) - 1;
   if (e === 11 && m === 52)
-    return new RoundingTarget(format, BINARY64, EMPTY, EMPTY, EMPTY, 52, -1022, 1023, 0, 0, false);
-  return new RoundingTarget(format, IEEE, ieeeTable(e, m), ieeeTable(e, m + 1), EMPTY, m, 1 - bias, bias, 0, 0, false);
+    return new RoundingTarget(format, BINARY64, EMPTY, EMPTY, EMPTY, 52, -1022, 1023, 0, 0, false, pow2(-1022));
+  const table = ieeeTable(e, m);
+  return new RoundingTarget(
+    format,
+    IEEE,
+    table,
+    ieeeTable(e, m + 1),
+    EMPTY,
+    m,
+    1 - bias,
+    bias,
+    0,
+    0,
+    false,
+    pow2(1 - bias),
+  );
 }
 
 /** The format's value of h + l (|l| <= ulp(h) / 2), exactly by its rule. */
@@ -112,17 +141,87 @@ const U = 2 ** -53;
  * Fast2Sum then normalises each end exactly (|hi| > |lo| + e is checked, else undecided).
  */
 export function decideNear(hi: number, lo: number, err: number, t: RoundingTarget): number {
-  const e = (err + Math.abs(lo) * 4 * U) * (1 + 8 * U);
-  const magnitude = Math.abs(hi);
-  if (!(e < magnitude * 0.25)) return NaN; // also NaN inputs
+  const e = (err + Math.abs(lo) * (4 * U)) * (1 + 8 * U);
+  if (!(e < Math.abs(hi) * 0.25)) return NaN; // also NaN inputs
   const sL = lo - e;
   const Lh = hi + sL;
-  const Ll = sL - (Lh - hi);
   const sU = lo + e;
   const Uh = hi + sU;
+  // binary64: roundDD(h, l) is h, and Lh, Uh are nonzero (|hi| > 4e).
+  if (t.kind === BINARY64) return Lh === Uh ? Lh : NaN;
+  const Ll = sL - (Lh - hi);
   const Ul = sU - (Uh - hi);
   return decideBetween(Lh, Ll, Uh, Ul, t);
 }
+
+/**
+ * decideNear's question answered more cheaply for the quick paths of exp, tanh and sigmoid: is every real within e
+ * of hi + lo (e already includes the margins decideNear adds) inside the rounding cell of one value of the format?
+ * Instead of rounding both ends, round hi once (r) and compare the distance (hi - r) + lo +- e with the cell's
+ * half-widths: half the quantum q of r's binade on either side, a quarter below a power of two (the binade below
+ * has half the quantum); fixed point: the cell [k, k + 1) (floor) or (k - 1/2, k + 1/2) (nearest) in units of 2^-F.
+ * hi - r is exact (Sterbenz); the two additions round, so the comparisons keep a margin of 2^-40 of the cell.
+ * Zero, infinities, saturation and the subnormal edge are left to decideNear (NaN: undecided here).
+ */
+export function decideQuick(hi: number, lo: number, e: number, t: RoundingTarget): number {
+  if (t.kind === BINARY64) {
+    const Lh = hi + (lo - e);
+    return Lh === hi + (lo + e) ? Lh : NaN;
+  }
+  return t.kind === IEEE ? decideQuickIeee(hi, lo, e, t) : decideQuickFixed(hi, lo, e, t);
+}
+
+/** decideQuick for an IEEE format narrower than binary64 (small enough for V8 to inline). */
+export function decideQuickIeee(hi: number, lo: number, e: number, t: RoundingTarget): number {
+  const r = roundIeee(hi, t.table);
+  const ar = Math.abs(r);
+  if (!(ar > t.minNormal && ar < Infinity)) return NaN;
+  SCRATCH[0] = r;
+  const hiWord = WORDS[HI]!;
+  const q = t.table[(hiWord >>> 20) & 0x7ff]! / 6755399441055744; // C = 1.5 2^52 q: exact
+  const half = q * 0.5;
+  // r a power of two (fraction bits zero): the cell reaches only q/4 towards zero.
+  const pow = (hiWord & 0xfffff) === 0 && WORDS[LO]! === 0;
+  const d = hi - r;
+  const below = (pow ? half * 0.5 : half) * CELL;
+  const above = half * CELL;
+  const a = d + (lo - e);
+  const b = d + (lo + e);
+  // "towards zero" is below for r > 0, above for r < 0.
+  if (r > 0 ? a > -below && b < above : a > -above && b < below) return r;
+  return NaN;
+}
+
+/** decideQuick for fixed point. */
+export function decideQuickFixed(hi: number, lo: number, e: number, t: RoundingTarget): number {
+  const p = t.fixed;
+  const up = p[UP]!;
+  const down = p[DOWN]!;
+  const kmax = p[KMAX]!;
+  const kmin = p[KMIN]!;
+  const th = hi * up; // exact
+  const nearest = p[NEAREST] === 1;
+  // Saturation: |th| >= 2^52 is beyond both ends by far more than the interval's width.
+  if (!(Math.abs(th) < 4503599627370496)) return th > 0 ? kmax * down : kmin * down;
+  if (nearest && !(Math.abs(th) < 2251799813685248)) return NaN; // the shift trick needs |th| < 2^51
+  const k = nearest ? th + 6755399441055744 - 6755399441055744 : Math.floor(th);
+  if (k > kmax) {
+    // Every value from kmax - 1/2 (nearest) or kmax (floor) up saturates to kmax. th - kmax is exact (Sterbenz).
+    const a = th - kmax + (lo - e) * up;
+    return a > (nearest ? -0.5 * CELL : 1 - CELL) ? kmax * down : NaN;
+  }
+  if (k < kmin) {
+    const b = th - kmin + (lo + e) * up;
+    return b < (nearest ? 0.5 * CELL : CELL) ? kmin * down : NaN;
+  }
+  const f = th - k; // exact
+  const a = f + (lo - e) * up;
+  const b = f + (lo + e) * up;
+  const ok = nearest ? a > -0.5 * CELL && b < 0.5 * CELL : a > 1 - CELL && b < CELL;
+  return ok ? k * down + 0 : NaN;
+}
+
+const CELL = 1 - 2 ** -40;
 
 const SMALLEST = pow2(-1074);
 
@@ -221,3 +320,4 @@ export function exponentOf(x: number): number {
 const SCRATCH = new Float64Array(1);
 const WORDS = new Uint32Array(SCRATCH.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
