@@ -49,6 +49,9 @@ export function exp(a: Iv, p: number): Iv {
   const w = p + GUARD;
   const x = rescale(a, p, w);
   const n = Math.round(approx((x.lo >> 1n) + (x.hi >> 1n), w) / Math.LN2);
+  // The callers handle arguments far outside every format before the slow path (exp(±1e300) would need 2^1e300).
+  if (!(Math.abs(n) < 2 ** 21))
+    throw new Error(`internal: the exact exp is not for arguments as large as ${approx(x.lo, w)}`);
   const r = scale(sub(x, timesLn2(n, w)), -12);
   let sum = int(1, w);
   let term = int(1, w);

@@ -35,6 +35,7 @@ const SHIFT = 6755399441055744; // 1.5 * 2^52: x + SHIFT - SHIFT rounds x to an 
 const U = 2 ** -53;
 const HORNER = 2 ** -50.5; // Horner's rounding (4u) and the truncation (2^-59), relative to qa
 const TABLE_ERR = 2 ** -104;
+const TINY = pow2(-1073);
 
 /** Exact constants, derived from integers: ln 2 to 256 bits, then L1, L2, RED, C = 256/ln2. */
 const PREC = 256n;
@@ -110,7 +111,8 @@ export function expCore(x: number, xl: number, precise = true): number {
     const aqa = Math.abs(qa);
     const ep = aqa * HORNER + 5 * U * ae1 + 2.1 * U * aqa + 1.01 * red + 0.6 * (ae1 + red) * (ae1 + red);
     const elo = 3.03 * U * (Math.abs(e) + Math.abs(b) + Math.abs(ths1) + Math.abs(tl)) + Math.abs(tl * s1);
-    EXP_OUT[2] = (elo + 2.01 * ep + TAU[j]! * 1.01) * (1 + 16 * U);
+    // + 2^-1073: below |x| = 2^-537, x^2 underflows and the terms that scale with it are 0 (the error is x^2/2).
+    EXP_OUT[2] = (elo + 2.01 * ep + TAU[j]! * 1.01) * (1 + 16 * U) + TINY;
   }
   return m;
 }

@@ -12,6 +12,7 @@ import { add, fromDouble, neg, type Iv } from "./interval.js";
 import {
   BINARY64,
   FIXED,
+  decideBetween,
   decideNear,
   decideQuickFixed,
   decideQuickIeee,
@@ -66,7 +67,7 @@ function expCareful(x: number, t: RoundingTarget): number {
   const m = expCore(x, 0);
   const v = decideScaled(EXP_OUT[0]!, EXP_OUT[1]!, EXP_OUT[2]!, m, t);
   if (v === v) return v;
-  return decideExactly((p) => expIv(fromDouble(x, p), p), startPrecision(m, t), t, `exp(${x})`);
+  return decideExactly((p) => expIv(fromDouble(x, p), p), startPrecision(m, t), t, `exp(${x})`, 1);
 }
 
 /**
@@ -86,7 +87,7 @@ export function logRounded(x: number, t: RoundingTarget): number {
   const v = decideNear(LOG_OUT[0]!, LOG_OUT[1]!, LOG_OUT[2]!, t);
   if (v === v) return v;
   const E = exponentOf(Math.abs(LOG_OUT[0]!));
-  return decideExactly((p) => logIv(fromDouble(x, p), p), startPrecision(E, t), t, `log(${x})`);
+  return decideExactly((p) => logIv(fromDouble(x, p), p), startPrecision(E, t), t, `log(${x})`, x > 1 ? 1 : -1);
 }
 
 /**
@@ -98,11 +99,15 @@ export function softplusRounded(x: number, t: RoundingTarget): number {
   if (x !== x) return NaN;
   if (x === Infinity) return roundDD(Infinity, 0, t);
   if (x <= -1500) return x === -Infinity ? 0 : decideScaled(1, 0, 0, -4096, t);
-  if (x > 1e300) return decideNear(x, 0, 0, t); // x + e^-x: e^-x is far below half an ulp of x
+  if (x >= 50) {
+    // x + d with 0 < d < e^-50 < 2^-72 <= 2^-60 x. No rounding boundary of any format lies strictly between x and
+    // x + 2^-1074, so (x, 2^-1074) stands for the lower end even where d is smaller.
+    return decideBetween(x, SMALLEST, x, x * 2 ** -60, t);
+  }
   const v = softplusFast(x, t);
   if (v === v) return v;
   const start = startPrecision(x > 0 ? exponentOf(x) : Math.floor(x * 1.4427) - 1, t);
-  return decideExactly((p) => softplusIv(x, p), start, t, `softplus(${x})`);
+  return decideExactly((p) => softplusIv(x, p), start, t, `softplus(${x})`, 1);
 }
 
 /** The fast path: e^-|x| by expCore, ln(1 + w) by log1pCore, then x added for x > 0. NaN when undecided. */
@@ -142,3 +147,10 @@ function softplusIv(x: number, p: number): Iv {
   const l = log1pIv(w, p);
   return x > 0 ? add(ax, l) : l;
 }
+
+/** The exact enclosures the slow path decides with, by function (exported for the tests of the slow path). */
+export const expLogEnclosures = {
+  exp: (x: number, p: number): Iv => expIv(fromDouble(x, p), p),
+  log: (x: number, p: number): Iv => logIv(fromDouble(x, p), p),
+  softplus: softplusIv,
+};

@@ -82,6 +82,7 @@ export function erfRounded(x: number, t: RoundingTarget): number {
     start,
     t,
     `erf(${x})`,
+    sign,
   );
 }
 
@@ -179,7 +180,7 @@ export function geluRounded(x: number, t: RoundingTarget): number {
   }
   if (v === v) return v;
   const E = x < 0 ? Math.floor(-0.7214 * x * x) - exponentOf(ax) - 3 : exponentOf(ax) - 1;
-  return decideExactly((p) => geluIv(x, p), startPrecision(E, t), t, `gelu(${x})`);
+  return decideExactly((p) => geluIv(x, p), startPrecision(E, t), t, `gelu(${x})`, Math.sign(x));
 }
 
 // 2 sqrt(2/pi) and 0.044715 as double-doubles, from exact intervals at first use.
@@ -247,7 +248,7 @@ export function geluTanhRounded(x: number, t: RoundingTarget): number {
   }
   if (v === v) return v;
   const E = x < 0 ? Math.floor(0.1 * x * x * x * 1.4427 + 2.3 * x) + exponentOf(ax) - 1 : exponentOf(ax) - 1;
-  return decideExactly((p) => geluTanhIv(x, p), startPrecision(E, t), t, `gelu_tanh(${x})`);
+  return decideExactly((p) => geluTanhIv(x, p), startPrecision(E, t), t, `gelu_tanh(${x})`, Math.sign(x));
 }
 
 /** gelu(x) exactly: x (1 + erf z)/2 for x >= 0, x erfc(-z)/2 for x < 0, z = x / sqrt 2. */
@@ -275,3 +276,13 @@ function sigmoidPoint(v: Iv, p: number): Iv {
   const E = expIv(v, p);
   return div(E, add(int(1, p), E), p);
 }
+
+/** The exact enclosures the slow path decides with, by function (exported for the tests of the slow path). */
+export const geluEnclosures = {
+  erf: (x: number, p: number): Iv => {
+    const e = erfIv(fromDouble(Math.abs(x), p), p);
+    return x < 0 ? neg(e) : e;
+  },
+  gelu: geluIv,
+  geluTanh: geluTanhIv,
+};

@@ -8,9 +8,9 @@
  * with r_j a short approximation of 1/y's centre (r = 1 at both ends next to 1, so there ln x = ln(1 + z) exactly)
  * and T_j a double-double computed at first use from the exact intervals (never typed in). z is exact: y r_j is
  * split by TwoProduct and y r_j - 1 is exact (Sterbenz); |z| < 2^-7.
- * ln(1 + z) = z - z^2/2 + z^3 P(z): z and z^2/2 in double-double, z^3 P(z) (degree 8, the series to z^11) in binary64.
+ * ln(1 + z) = z - z^2/2 + z^3/3 + z^4 P(z): the first three in double-double, z^4 P(z) (the series to z^11) in binary64.
  *
- * Error bound (u = 2^-53), each term in the code: Horner's rounding of z^3 P < 3.3u |R|; the series' truncation
+ * Error bound (u = 2^-53), each term in the code: Horner's rounding of z^4 P < 3.3u |R|; the series' truncation
  * < |z|^12/12 (1.01); using zh for z in R costs < 1.1 |z^2 zl|; z^2/2 drops zl^2/2 and rounds 2 zh zl (u |zh zl|);
  * the table < 2^-104 |T_j| + 2^-106; k ln2 < |k| (u |L2| + |L3|) with ln2 = L1 + L2 + L3, L1 of 42 bits (k L1 exact
  * for |k| < 2^11); the last sums < 3u (sum of the magnitudes of their terms). test/numeric/log-core.test.ts checks
@@ -27,6 +27,12 @@ const U = 2 ** -53;
 export const LOG_OUT = new Float64Array(3);
 
 const R = new Float64Array(128);
+// 1/3 as a double-double, and its high part split for Dekker's product.
+const THIRD_H = 1 / 3;
+// binary64's 1/3 is 1/3 (1 - 2^-54) (the 54th bit of 0.0101... is 0), so the rest is THIRD_H 2^-54 within u of itself.
+const THIRD_L = THIRD_H * 2 ** -54;
+const THIRD_HH = 134217729 * THIRD_H - (134217729 * THIRD_H - THIRD_H);
+const THIRD_HL = THIRD_H - THIRD_HH;
 const TH = new Float64Array(128);
 const TL = new Float64Array(128);
 const TE = new Float64Array(128);
@@ -112,25 +118,37 @@ export function logCore(x: number): void {
   const zhl = zh - zhh;
   const b = zhh * zhh - a + 2 * zhh * zhl + zhl * zhl;
   const zzl = zh * zl;
+  // z^3/3 in double-double: z^3 = (a + b) zh (TwoProduct of a by zh, plus b zh), times 1/3 as a double-double.
+  const z3 = a * zh;
+  c = 134217729 * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  const z3e = ah * zhh - z3 + ah * zhl + al * zhh + al * zhl + b * zh;
+  const t3 = z3 * THIRD_H;
+  c = 134217729 * z3;
+  const z3h = c - (c - z3);
+  const z3l = z3 - z3h;
+  const t3e = z3h * THIRD_HH - t3 + z3h * THIRD_HL + z3l * THIRD_HH + z3l * THIRD_HL + (z3 * THIRD_L + z3e * THIRD_H);
+  // z^4 P(z): the rest of the series to z^11, in binary64 (below z^4/4: its rounding is far below the bound).
   const Rz =
     a *
-    zh *
-    (1 / 3 +
-      zh *
-        (-1 / 4 +
-          zh * (1 / 5 + zh * (-1 / 6 + zh * (1 / 7 + zh * (-1 / 8 + zh * (1 / 9 + zh * (-1 / 10 + zh / 11))))))));
-  // ln(1 + z) = zh - a/2 + [zl - b/2 - zzl + Rz]: TwoSum for the first two.
-  const s1 = zh - a * 0.5;
-  const bv1 = s1 - zh;
-  const e1 = zh - (s1 - bv1) + (-a * 0.5 - bv1);
-  const lp = e1 + zl - b * 0.5 - zzl + Rz;
+    a *
+    (-1 / 4 + zh * (1 / 5 + zh * (-1 / 6 + zh * (1 / 7 + zh * (-1 / 8 + zh * (1 / 9 + zh * (-1 / 10 + zh / 11)))))));
+  // ln(1 + z) = zh - a/2 + t3 + [zl - b/2 - zzl + t3e + Rz]: TwoSum, then Fast2Sum for t3 (|t3| < |s1|).
+  const s0 = zh - a * 0.5;
+  const bv1 = s0 - zh;
+  const e0 = zh - (s0 - bv1) + (-a * 0.5 - bv1);
+  const s1 = s0 + t3;
+  const e1 = t3 - (s1 - s0);
+  const lp = e0 + e1 + zl - b * 0.5 - zzl + t3e + Rz;
   let err =
     3.3 * U * Math.abs(Rz) +
     a * a * (a * a) * (a * a) * 0.0848 + // |z|^12 / 12 (1.008), with margin for the products' rounding
     1.1 * Math.abs(a * zl) +
     U * Math.abs(zzl) +
     zl * zl +
-    3 * U * (Math.abs(e1) + Math.abs(zl) + Math.abs(b) + Math.abs(zzl) + Math.abs(Rz));
+    4 * U * U * Math.abs(t3) + // the double-double z^3/3
+    3 * U * (Math.abs(e0) + Math.abs(e1) + Math.abs(zl) + Math.abs(b) + Math.abs(zzl) + Math.abs(t3e) + Math.abs(Rz));
   // + k ln2 + T_j.
   const kh = k * L1; // exact
   const th = TH[j]!;

@@ -260,10 +260,11 @@ export function tanhRounded(x: number, t: RoundingTarget): number {
 }
 
 function tanhCareful(x: number, t: RoundingTarget): number {
+  if (x !== x) return NaN;
   const ax = Math.abs(x);
   let v: number;
   if (ax < 2 ** -10) {
-    if (ax === 0 || ax !== ax) return t.kind === FIXED ? x + 0 : x; // ±0 (fixed point has only +0), NaN
+    if (ax === 0) return t.kind === FIXED ? 0 : x; // ±0 (fixed point has only +0)
     if (t.kind !== FIXED && ax < 2 ** -30) return decideNear(x, 0, 0, t); // within 2^-60 |x| of x: rounds to x
     tanhSmall(x);
     v = decideNear(OUT[0]!, OUT[1]!, OUT[2]!, t);
@@ -276,7 +277,13 @@ function tanhCareful(x: number, t: RoundingTarget): number {
     v = x > 0 ? decideBetween(1, -(2 ** -56), 1, -SMALLEST, t) : decideBetween(-1, SMALLEST, -1, 2 ** -56, t);
   }
   if (v === v) return v;
-  return decideExactly((p) => tanhIv(x, p), startPrecision(exponentOf(Math.max(ax, 2 ** -1000)), t), t, `tanh(${x})`);
+  return decideExactly(
+    (p) => tanhIv(x, p),
+    startPrecision(exponentOf(Math.max(ax, 2 ** -1000)), t),
+    t,
+    `tanh(${x})`,
+    Math.sign(x),
+  );
 }
 
 /**
@@ -336,7 +343,7 @@ function sigmoidCareful(x: number, t: RoundingTarget): number {
   const v = decideScaled(OUT[0]!, OUT[1]!, OUT[2]!, s, t);
   if (v === v) return v;
   const E = x < 0 ? Math.floor(x * 1.4427) - 1 : -1;
-  return decideExactly((p) => sigmoidIv(x, p), startPrecision(E, t), t, `sigmoid(${x})`);
+  return decideExactly((p) => sigmoidIv(x, p), startPrecision(E, t), t, `sigmoid(${x})`, 1);
 }
 
 /**
@@ -383,7 +390,13 @@ export function siluRounded(x: number, t: RoundingTarget): number {
   }
   if (v === v) return v;
   const E = x < 0 ? Math.floor(x * 1.4427) + exponentOf(ax) - 1 : exponentOf(ax) - 1;
-  return decideExactly((p) => mul(fromDouble(x, p), sigmoidIv(x, p), p), startPrecision(E, t), t, `silu(${x})`);
+  return decideExactly(
+    (p) => mul(fromDouble(x, p), sigmoidIv(x, p), p),
+    startPrecision(E, t),
+    t,
+    `silu(${x})`,
+    Math.sign(x),
+  );
 }
 
 /** tanh(x) exactly: E / (E + 2) with E = e^(2|x|) - 1, sign restored. */
@@ -401,3 +414,10 @@ function sigmoidIv(x: number, p: number): Iv {
   const D = add(int(1, p), E);
   return x >= 0 ? div(int(1, p), D, p) : div(E, D, p);
 }
+
+/** The exact enclosures the slow path decides with, by function (exported for the tests of the slow path). */
+export const logisticEnclosures = {
+  tanh: tanhIv,
+  sigmoid: sigmoidIv,
+  silu: (x: number, p: number): Iv => mul(fromDouble(x, p), sigmoidIv(x, p), p),
+};

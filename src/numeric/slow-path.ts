@@ -65,15 +65,33 @@ function roundFixedExact(v: bigint, e: number, t: RoundingTarget): number {
 }
 
 /**
- * The format's value of a real given by `enclose(p)`, an interval at precision p containing it: p doubles from
- * `p0` until both ends round alike. Throws (an internal error, never expected) past MAX_PRECISION.
+ * The format's value of a real given by `enclose(p)`, an interval at precision p containing it, whose sign is
+ * `sign` (1 or -1; the value is never 0 here): p doubles from `p0` until both ends round alike. Throws (an internal
+ * error, never expected) past MAX_PRECISION.
  */
-export function decideExactly(enclose: (p: number) => Iv, p0: number, t: RoundingTarget, what: string): number {
+export function decideExactly(
+  enclose: (p: number) => Iv,
+  p0: number,
+  t: RoundingTarget,
+  what: string,
+  sign: number,
+): number {
   slowPathStats.calls++;
   for (let p = Math.max(64, Math.ceil(p0)); p <= MAX_PRECISION; p *= 2) {
-    const box = enclose(p);
-    const a = roundExact(box.lo, -p, t);
-    const b = roundExact(box.hi, -p, t);
+    let box: Iv;
+    try {
+      box = enclose(p);
+    } catch (e) {
+      // An enclosure that cannot be formed at this precision (a logarithm's argument interval reaching 0, a
+      // quotient's divisor interval containing 0) is undecided: more bits separate it from 0.
+      if (e instanceof RangeError) continue;
+      throw e;
+    }
+    // The value's sign is known (`sign`, from the function's definition): an end on the wrong side of 0 stands for
+    // "just inside 0", which rounds as any value far below every format's grid (2^-(p+2000) here) does. Without this
+    // a value like gelu(-2616) ~ -10^-1480000 would need millions of bits to leave 0.
+    const a = sign > 0 && box.lo <= 0n ? roundExact(1n, -(p + 2000), t) : roundExact(box.lo, -p, t);
+    const b = sign < 0 && box.hi >= 0n ? roundExact(-1n, -(p + 2000), t) : roundExact(box.hi, -p, t);
     if (a === b && (a !== 0 || 1 / a === 1 / b)) return a;
   }
   throw new Error(`internal: ${what} is not decided at ${MAX_PRECISION} bits (a value on a rounding boundary?)`);

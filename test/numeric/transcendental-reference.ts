@@ -68,6 +68,18 @@ export function pi(): Big {
   return (piMemo = sum.prec(160));
 }
 
+let rootPiMemo: Big | undefined;
+/** sqrt(pi) to 150 digits. (pi() first: computing it resets Big.DP, which sqrt reads.) */
+function rootPi(): Big {
+  if (rootPiMemo) return rootPiMemo;
+  const p = pi();
+  Big.DP = 160;
+  rootPiMemo = p.sqrt().prec(150);
+  Big.DP = 20;
+  return rootPiMemo;
+}
+
+/** sqrt(b) to SD digits; b is computed before Big.DP is set (its computation may reset Big.DP). */
 function sqrtBig(b: Big): Big {
   Big.DP = SD + 10;
   const r = sig(b.sqrt());
@@ -75,8 +87,18 @@ function sqrtBig(b: Big): Big {
   return r;
 }
 
-/** e^x for |x| <= 2000 (Big), to `digits` significant digits: x = k ln2 + r, Taylor on r / 2^10, ten squarings. */
+/**
+ * Stand-ins for values beyond every format: below 1e-700 a positive value rounds like TINY in every format (to +0,
+ * or floors to 0), above 1e700 like HUGE (to infinity, or saturates). The reference returns them for e^x past
+ * |x| = 1600 and erfc past 40 instead of computing 10^-700-sized numbers.
+ */
+const TINY = new Big("1e-900");
+const HUGE = new Big("1e900");
+
+/** e^x (Big), to `digits` significant digits: x = k ln2 + r, Taylor on r / 2^10, ten squarings. */
 export function expBig(x: Big, digits = SD): Big {
+  if (x.lt(-1600)) return TINY;
+  if (x.gt(1600)) return HUGE;
   const k = Math.round(Number(x) / Math.LN2);
   let r = x.minus(ln2().times(k)).prec(digits + 5);
   r = r.times(new Big(2).pow(-10)).prec(digits + 5);
@@ -149,6 +171,7 @@ function log1pBig(w: Big): Big {
 export function tanhBig(x: Big): Big {
   const ax = x.abs();
   if (ax.eq(0)) return x;
+  if (ax.gt(1000)) return x.lt(0) ? TINY.minus(1) : ONE.minus(TINY);
   let v: Big;
   if (ax.gt(400))
     v = ONE.minus(TWO.times(expBig(ax.times(-2)))); // 1 - 2e^-2x (1 - e^-2x + ...): 1e-340 off at most
@@ -184,12 +207,7 @@ function erfPositiveSeries(z: Big, digits: number): Big {
     sum = sum.plus(term);
     if (n > 2 * Number(z2) && term.lt(sum.times("1e-60"))) break;
   }
-  Big.DP = digits + 10;
-  const rootPi = pi()
-    .sqrt()
-    .prec(digits + 5);
-  Big.DP = 20;
-  return q(sum.times(2), rootPi, digits)
+  return q(sum.times(2), rootPi(), digits)
     .times(expBig(z2.times(-1), digits))
     .prec(digits);
 }
@@ -206,11 +224,12 @@ function erfcAsymptotic(z: Big): Big {
     sum = sum.plus(term);
     if (term.abs().lt("1e-55")) break;
   }
-  return sig(q(expBig(z2.times(-1)), z.times(sqrtBig(pi()))).times(sum));
+  return sig(q(expBig(z2.times(-1)), z.times(rootPi())).times(sum));
 }
 
 export function erfcBig(z: Big): Big {
   if (z.lt(0)) return TWO.minus(erfcBig(z.times(-1)));
+  if (z.gt(40)) return TINY;
   if (z.gte(10)) return erfcAsymptotic(z);
   // 1 - erf z cancels about z^2 log10(e) digits: carried at that many more (pi and ln 2 have 160).
   const extra = Math.ceil(Number(z.times(z)) * 0.4343) + 10;
@@ -219,6 +238,7 @@ export function erfcBig(z: Big): Big {
 
 export function erfBig(z: Big): Big {
   if (z.lt(0)) return erfBig(z.times(-1)).times(-1);
+  if (z.gt(40)) return ONE.minus(TINY);
   if (z.gte(10)) return ONE.minus(erfcAsymptotic(z));
   return sig(erfPositiveSeries(z, SD + 5));
 }
@@ -231,6 +251,7 @@ export function geluBig(x: Big): Big {
 
 /** gelu_tanh(x) = x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) = x sigmoid(2u). */
 export function geluTanhBig(x: Big): Big {
+  if (x.abs().gt(1e6)) return x.gt(0) ? x.times(ONE.minus(TINY)) : x.times(TINY);
   const u = sig(sqrtBig(q(TWO, pi())).times(x.plus(new Big("0.044715").times(x.pow(3)))));
   return sig(x.times(sigmoidBig(u.times(2))));
 }
