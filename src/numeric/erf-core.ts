@@ -112,11 +112,6 @@ function build(): void {
   built = true;
 }
 
-/** Build the tables now (they take about 0.1-0.3 s, otherwise spent on the first erf or GELU call). */
-export function prepareErf(): void {
-  if (!built) build();
-}
-
 /**
  * erf of a double-double 0 <= zh + zl < 1/2 (|zl| <= ulp(zh)), into ERF_OUT (scale 0). Needs zh >= 2^-900 (the
  * caller scales tinier arguments: erf is then linear to 2^-1800).

@@ -9,7 +9,6 @@ import {
   div,
   divInt,
   dyadic,
-  hull,
   int,
   iv,
   ln2,
@@ -134,10 +133,4 @@ export function log1p(a: Iv, p: number): Iv {
   if (x.hi <= 0n && x.lo >= 0n) return iv(0n, 0n);
   const z = div(x, add(x, int(2, w)), w);
   return rescale(mulInt(atanh(z, w), 2n), w, p);
-}
-
-/** The hull of f at both ends of a (for monotone f given as a function of one point). */
-export function throughEnds(a: Iv, p: number, f: (x: Iv, p: number) => Iv): Iv {
-  if (a.lo === a.hi) return f(a, p);
-  return hull(f(iv(a.lo, a.lo), p), f(iv(a.hi, a.hi), p));
 }

@@ -4,7 +4,7 @@
  * of zero kept). The fast double-double (exp-core.ts, log-core.ts) decides almost every case; the rest go to the
  * exact intervals (exact-elementary.ts).
  */
-import { EXP_OUT, EXP_REL, expCore } from "./exp-core.js";
+import { EXP_OUT, EXP_REL, expCore, expQuick } from "./exp-core.js";
 import { pow2 } from "./bits.js";
 import { LOG_OUT, log1pCore, logCore } from "./log-core.js";
 import { exp as expIv, log as logIv, log1p as log1pIv } from "./exact-elementary.js";
@@ -38,7 +38,7 @@ export function expRounded(x: number, t: RoundingTarget): number {
   // The quick path (see tanhRounded for why): expCore's constant bound, a value in binary64's normal range (a lo
   // or err below 2^-1022 loses at most 2^-1074: added), the decision inline for binary64.
   if (x >= -708 && x <= 709 && x !== 0) {
-    const m = expCore(x, 0, false);
+    const m = expQuick(x);
     const sc = SCALE[m + 1022]!;
     const hi = EXP_OUT[0]! * sc;
     const lo = EXP_OUT[1]! * sc;

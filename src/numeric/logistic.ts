@@ -13,7 +13,7 @@
  * 6u^2 in fact). Past |x| = 20 (tanh) or 40 (sigmoid), 1 - |f(x)| < 2^-56, below every format's resolution next to 1,
  * but never 0: the value is passed as the open range (1 - 2^-56, 1), which floors to the grid point below 1.
  */
-import { EXP_OUT, EXP_REL, expCore } from "./exp-core.js";
+import { EXP_OUT, EXP_REL, expCore, expQuick } from "./exp-core.js";
 import { exp as expIv, expm1 as expm1Iv } from "./exact-elementary.js";
 import { add, div, fromDouble, int, mul, neg, type Iv } from "./interval.js";
 import { pow2 } from "./bits.js";
@@ -213,7 +213,7 @@ export function logisticAt(vh: number, vl: number, verr: number, out: Float64Arr
 export function tanhRounded(x: number, t: RoundingTarget): number {
   const ax = Math.abs(x);
   if (ax >= QUICK_TANH && ax < 19) {
-    const m = expCore(2 * ax, 0, false);
+    const m = expQuick(2 * ax);
     const sc = POW2[m]!; // 0 <= m <= 55
     const h = EXP_OUT[0]! * sc;
     const l = EXP_OUT[1]! * sc;
@@ -293,7 +293,7 @@ function tanhCareful(x: number, t: RoundingTarget): number {
 export function sigmoidRounded(x: number, t: RoundingTarget): number {
   const ax = Math.abs(x);
   if (ax >= QUICK_SIGMOID && ax < 40) {
-    const m = expCore(-ax, 0, false);
+    const m = expQuick(-ax);
     const sc = INV_POW2[-m]!; // 0 <= -m <= 58
     const Eh = EXP_OUT[0]! * sc;
     const El = EXP_OUT[1]! * sc;

@@ -161,17 +161,10 @@ export function decideNear(hi: number, lo: number, err: number, t: RoundingTarge
  * half-widths: half the quantum q of r's binade on either side, a quarter below a power of two (the binade below
  * has half the quantum); fixed point: the cell [k, k + 1) (floor) or (k - 1/2, k + 1/2) (nearest) in units of 2^-F.
  * hi - r is exact (Sterbenz); the two additions round, so the comparisons keep a margin of 2^-40 of the cell.
- * Zero, infinities, saturation and the subnormal edge are left to decideNear (NaN: undecided here).
+ * The subnormal edge and infinities are left to decideNear (NaN: undecided here); fixed point's saturation is
+ * decided here. One function per kind, small enough for V8 to inline (binary64 needs none: every real in the
+ * interval rounds to Lh when Lh = Uh, as in decideNear). This one: IEEE formats narrower than binary64.
  */
-export function decideQuick(hi: number, lo: number, e: number, t: RoundingTarget): number {
-  if (t.kind === BINARY64) {
-    const Lh = hi + (lo - e);
-    return Lh === hi + (lo + e) ? Lh : NaN;
-  }
-  return t.kind === IEEE ? decideQuickIeee(hi, lo, e, t) : decideQuickFixed(hi, lo, e, t);
-}
-
-/** decideQuick for an IEEE format narrower than binary64 (small enough for V8 to inline). */
 export function decideQuickIeee(hi: number, lo: number, e: number, t: RoundingTarget): number {
   const r = roundIeee(hi, t.table);
   const ar = Math.abs(r);
@@ -192,7 +185,7 @@ export function decideQuickIeee(hi: number, lo: number, e: number, t: RoundingTa
   return NaN;
 }
 
-/** decideQuick for fixed point. */
+/** decideQuickIeee's question for fixed point. */
 export function decideQuickFixed(hi: number, lo: number, e: number, t: RoundingTarget): number {
   const p = t.fixed;
   const up = p[UP]!;
