@@ -23,6 +23,7 @@ export {
   type SearchPlan,
 } from "./refute/plan.js";
 export { DEFAULT_BUDGET, defaultBudget } from "./refute/budget.js";
+export { FEED_NAMES, type FeedName } from "./refute/portfolio/feed.js";
 export type { Verdict, Applied, SearchReport } from "./refute/verdict.js";
 export {
   reductionFor,

@@ -49,6 +49,7 @@ const count = z.number().int().min(0);
 const hex = z.string().regex(/^[0-9a-f]*$/, "must be lowercase hex digits");
 
 const unitSchema = z.strictObject({
+  items: z.array(z.string().regex(/^\d+$/, "must be a whole number in decimal")).optional(),
   feed: z.enum(FEED_NAMES),
   first: count,
   count: z.number().int().min(1),

@@ -1,6 +1,8 @@
 import type { Arith } from "./arith.js";
 import type { IeeeFormat } from "./ieee.js";
 import { checkDot, checkMatVec } from "./arith-check.js";
+import { sqrt64 } from "./sqrt.js";
+import { transcendentalsFor } from "./transcendentals.js";
 
 /** sum of w[i + j] * v[vOffset + j] for j in [0, cols), in order, in binary64. */
 function dot64(w: Float64Array, i: number, cols: number, v: Float64Array, vOffset: number): number {
@@ -35,12 +37,10 @@ export function float64Arith(format: IeeeFormat): Arith {
         out[outOffset + r] = bias === null ? acc : acc + bias[r]!;
       }
     },
-    tanh: Math.tanh,
-    sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+    ...transcendentalsFor(format),
     relu: (x) => (x > 0 ? x : x === x ? 0 : NaN),
-    exp: Math.exp,
     div: (a, b) => a / b,
-    sqrt: Math.sqrt,
+    sqrt: sqrt64,
   };
 }
 
@@ -67,12 +67,10 @@ export function float32Arith(format: IeeeFormat): Arith {
         out[outOffset + r] = bias === null ? acc : f(acc + bias[r]!);
       }
     },
-    tanh: (x) => f(Math.tanh(x)),
-    sigmoid: (x) => f(1 / (1 + Math.exp(-x))),
+    ...transcendentalsFor(format),
     relu: (x) => (x > 0 ? f(x) : x === x ? 0 : NaN),
-    exp: (x) => f(Math.exp(x)),
     // Correctly rounded: binary64's quotient and root of binary32 values round once more exactly (53 >= 2 * 24 + 2).
     div: (a, b) => f(a / b),
-    sqrt: (x) => f(Math.sqrt(x)),
+    sqrt: (x) => f(sqrt64(x)),
   };
 }

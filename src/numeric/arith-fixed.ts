@@ -14,6 +14,7 @@ import {
 } from "./fixed.js";
 import { checkDot, checkMatVec } from "./arith-check.js";
 import { productError } from "./two-product.js";
+import { transcendentalsFor } from "./transcendentals.js";
 
 /*
  * Fixed-point arithmetic. Sums and differences of two values k * 2^-F are exact in binary64 (|k| < 2^53), so one
@@ -92,16 +93,6 @@ function dotFixed(w: Float64Array, i: number, cols: number, v: Float64Array, vOf
   return acc;
 }
 
-/**
- * tanh and sigmoid of a finite x are strictly below 1, but binary64 says exactly 1 once they are within half an ulp
- * (tanh beyond about 19.1, sigmoid beyond about 36.7). Rounding down the exact value gives the grid point below 1,
- * so under floor rounding a binary64 1 stands for "just below 1". (At -1, tanh's exact value is above -1 and rounds
- * down to -1 itself, as binary64's -1 does.) Nearest rounding of such a value is 1 either way.
- */
-function belowOne(y: number, p: Float64Array): number {
-  return y === 1 && p[NEAREST] !== 1 ? 1 - p[DOWN]! : y;
-}
-
 export function fixedArith(format: FixedFormat): Arith {
   const p = fixedParams(format.intBits, format.fracBits, format.rounding);
   return {
@@ -121,10 +112,10 @@ export function fixedArith(format: FixedFormat): Arith {
         out[outOffset + r] = bias === null ? acc : roundWith(acc + bias[r]!, p);
       }
     },
-    tanh: (x) => roundWith(belowOne(Math.tanh(x), p), p),
-    sigmoid: (x) => roundWith(belowOne(1 / (1 + Math.exp(-x)), p), p),
+    // The real functions rounded once by the format's rule (floor: the exact tanh(20) is below 1 and floors to
+    // the grid point below 1; round-to-nearest gives 1): see transcendentals.ts.
+    ...transcendentalsFor(format),
     relu: (x) => (x > 0 ? roundWith(x, p) : x === x ? 0 : NaN),
-    exp: (x) => roundWith(Math.exp(x), p),
     div: (a, b) => divFixed(a, b, p),
     sqrt: (x) => sqrtFixed(x, p),
   };

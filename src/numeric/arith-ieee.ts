@@ -1,6 +1,8 @@
 import type { Arith } from "./arith.js";
 import { ieeeTable, roundIeee, type IeeeFormat } from "./ieee.js";
 import { checkDot, checkMatVec } from "./arith-check.js";
+import { sqrt64 } from "./sqrt.js";
+import { transcendentalsFor } from "./transcendentals.js";
 
 /*
  * An IEEE format other than binary64 and binary32, with at most 24 fraction bits (float16, bfloat16), emulated: each operation in binary64, then the format's
@@ -44,11 +46,9 @@ export function emulatedIeeeArith(format: IeeeFormat): Arith {
         out[outOffset + r] = bias === null ? acc : round(acc + bias[r]!, table);
       }
     },
-    tanh: (x) => round(Math.tanh(x), table),
-    sigmoid: (x) => round(1 / (1 + Math.exp(-x)), table),
+    ...transcendentalsFor(format),
     relu: (x) => (x > 0 ? round(x, table) : x === x ? 0 : NaN),
-    exp: (x) => round(Math.exp(x), table),
     div: (a, b) => round(a / b, table),
-    sqrt: (x) => round(Math.sqrt(x), table),
+    sqrt: (x) => round(sqrt64(x), table),
   };
 }

@@ -7,8 +7,13 @@ import { emulatedIeeeArith } from "./arith-ieee.js";
 import { fixedArith } from "./arith-fixed.js";
 
 /**
- * Arithmetic in one number format: every result is the format's rounding of the exact result (tanh and sigmoid:
- * of the binary64 result, rounded once). Operands are values of the format. The methods never use `this`, so they
+ * Arithmetic in one number format: every result is the format's rounding of the exact real result, rounded once
+ * (fixed point: floor, or nearest with ties to even under `:nearest`, saturating at the format's ends; IEEE formats:
+ * nearest with ties to even, overflow to ±infinity, subnormals, signed zeros). That holds for the transcendental
+ * functions too: tanh, sigmoid, exp, ... return the true value of the real function correctly rounded, decided by
+ * ccbound's own double-double evaluation and, near a rounding boundary, by exact interval arithmetic (never an
+ * engine's Math.tanh or Math.exp, whose last bits differ between engines and C libraries). docs/semantics.md states
+ * each definition and its special values. Operands are values of the format. The methods never use `this`, so they
  * can be passed around unbound (`arr.map(arith.round)`).
  */
 export interface Arith {
@@ -36,16 +41,35 @@ export interface Arith {
     outOffset?: number,
     vOffset?: number,
   ): void;
+  /** round(tanh x). tanh(±0) = ±0, tanh(±inf) = ±1. */
   tanh(x: number): number;
-  /** round(1 / (1 + exp(-x))), computed in binary64. */
+  /** round(1 / (1 + e^-x)), the real logistic function rounded once. sigmoid(±0) = 1/2, (+inf) = 1, (-inf) = +0. */
   sigmoid(x: number): number;
   /** x when x > 0, else +0 (NaN stays NaN). */
   relu(x: number): number;
-  /** round(exp(x)), computed in binary64 (softmax's exponentials). */
+  /** round(e^x) (softmax's exponentials). exp(±0) = 1, exp(+inf) = +inf, exp(-inf) = +0. */
   exp(x: number): number;
+  /** round(ln x) for x > 0; ln(±0) = -inf, ln(x < 0) = NaN; fixed point: both the format's least value. */
+  log(x: number): number;
+  /** round(ln(1 + e^x)): the real softplus at every x (no threshold). (+inf) = +inf, (-inf) = +0. */
+  softplus(x: number): number;
+  /** round(x / (1 + e^-x)): the product is not rounded in between. silu(±0) = ±0, (+inf) = +inf, (-inf) = -0. */
+  silu(x: number): number;
+  /** round(erf x). erf(±0) = ±0, erf(±inf) = ±1. */
+  erf(x: number): number;
+  /** round(x Phi(x)) = round((x/2)(1 + erf(x/sqrt 2))), exact GELU. (±0) = ±0, (+inf) = +inf, (-inf) = -0. */
+  gelu(x: number): number;
+  /**
+   * round((x/2)(1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))), the tanh GELU ("gelu_new"), with sqrt(2/pi) the real
+   * constant and 0.044715 the exact decimal. Special values as gelu.
+   */
+  geluTanh(x: number): number;
   /** round(a / b): correctly rounded (fixed point: exactly, in integers; division by zero saturates). */
   div(a: number, b: number): number;
-  /** round(sqrt(x)), computed in binary64 (layer norm). */
+  /**
+   * round(sqrt x) (layer norm). IEEE: binary64's root checked in integers, then rounded once; sqrt(-0) = -0,
+   * sqrt(x < 0) = NaN. Fixed point: the integer square root; a negative or zero argument gives 0.
+   */
   sqrt(x: number): number;
 }
 

@@ -7,7 +7,7 @@ import { subkey } from "./rho/keyed-hash.js";
  */
 
 /** The seed's independent streams, one per feed that draws (tags of keyed-hash's subkey). */
-export const STREAM = { probe: 101, crossed: 102, foolingSet: 103, sample: 104 } as const;
+export const STREAM = { probe: 101, crossed: 102 } as const;
 
 /** The generator of draw k of a stream. */
 export function drawRng(seed: number, stream: number, k: number): Rng {

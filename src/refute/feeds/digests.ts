@@ -1,5 +1,5 @@
 import type { Finding } from "../finding.js";
-import type { Accepted, Feed, FeedName, WorkResult } from "../portfolio/feed.js";
+import type { Accepted, Feed, FeedName, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import { hashString, subkey } from "../rho/keyed-hash.js";
 
 /** A 64-bit keyed digest of an exact transcript (its key), as 16 hex digits: what a table of runs keeps. */
@@ -9,12 +9,20 @@ export function digestOf(key: string, seed: number): string {
   return h0.toString(16).padStart(8, "0") + h1.toString(16).padStart(8, "0");
 }
 
-/** How a digests feed turns its draws into findings and confirms a repeated digest on the exact transcripts. */
+/** Item i of a unit: its seeded draw, or its place in the order of all items. */
+export function itemAt(unit: WorkUnit, i: number): bigint {
+  return unit.items ? BigInt(unit.items[i]!) : BigInt(unit.first + i);
+}
+
+/** How a digests feed draws its items, turns them into findings and confirms a repeated digest on the exact transcripts. */
 export interface DigestRules {
-  /** The draw's item (a fooling-set element, an Alice string's index), from the draw index. */
-  item(k: number): bigint;
-  /** Items in all, when the feed takes every one in order; undefined for seeded draws (an infinite feed). */
+  /**
+   * Items in all, when the feed takes every one in order (item k is k); undefined for seeded draws (an infinite feed),
+   * whose items come from `draw`.
+   */
   readonly exhaustive?: bigint;
+  /** The next seeded draw's item (a fooling-set element, an Alice string as a number), one after another. */
+  draw(): bigint;
   /** Two items whose digests agree: a collision when their exact transcripts are equal (else a false alarm). */
   sameTranscript(a: bigint, b: bigint): boolean;
   wrong(item: bigint): Finding;
@@ -45,7 +53,8 @@ export function digestsFeed(name: FeedName, rules: DigestRules): Feed & { readon
     next(runs) {
       const left = total === undefined ? runs : Math.min(runs, Number(total - BigInt(nextDraw)));
       if (left <= 0) return undefined;
-      const unit = { feed: name, first: nextDraw, count: left, runs: left };
+      const drawn = total === undefined ? { items: Array.from({ length: left }, () => rules.draw().toString()) } : {};
+      const unit = { feed: name, first: nextDraw, count: left, runs: left, ...drawn };
       nextDraw += left;
       return unit;
     },
@@ -54,7 +63,7 @@ export function digestsFeed(name: FeedName, rules: DigestRules): Feed & { readon
       const counted = Math.min(unit.count, left);
       const wrong = new Set(result.wrong);
       for (let i = 0; i < counted; i++) {
-        const item = rules.item(unit.first + i);
+        const item = itemAt(unit, i);
         items++;
         // A collision first: when a run shows both, the theorem's argument is the stronger finding.
         const digest = result.digests[i]!;

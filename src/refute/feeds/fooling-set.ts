@@ -1,25 +1,24 @@
 import { transcriptBits } from "../../cc/transcript.js";
 import type { TwoWayReduction } from "../../reductions/applies.js";
-import { drawRng, randomBelow, STREAM } from "../draws.js";
+import { Rng } from "../../random.js";
+import { randomBelow } from "../draws.js";
 import { runAt, twoWayCollision, wrongAnswer } from "../finding.js";
 import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
-import { digestOf, digestsFeed } from "./digests.js";
+import { digestOf, digestsFeed, itemAt } from "./digests.js";
 
 /**
  * The two-way reduction's collision search over its fooling set: draw k is element k (every element in order, when
  * the set fits the budget: two with one transcript must then appear by pigeonhole if the protocol is shorter than
- * the bound) or a uniform element (seeded; birthday: about 2^(c/2) runs for c bits of spread-out transcript).
+ * the bound), or the k-th uniform element of the seed's generator (birthday: about 2^(c/2) runs for c bits of
+ * spread-out transcript).
  */
-export function foolingElement(plan: SearchPlan, exhaustive: boolean, size: bigint, k: number): bigint {
-  return exhaustive ? BigInt(k) : randomBelow(drawRng(plan.seed, STREAM.foolingSet, k), size);
-}
-
 export function foolingSetFeed(plan: SearchPlan, r: TwoWayReduction, exhaustive: boolean): Feed {
   const size = r.family.size;
   const key = (i: bigint) => transcriptBits(runAt(r, r.family.element(i)).transcript).key();
+  const rng = new Rng(plan.seed);
   return digestsFeed("fooling-set", {
-    item: (k) => foolingElement(plan, exhaustive, size, k),
+    draw: () => randomBelow(rng, size),
     ...(exhaustive && { exhaustive: size }),
     sameTranscript: (a, b) => key(a) === key(b),
     wrong: (i) => wrongAnswer(plan.model, plan.binding, plan.task, r.family.element(i), "fooling-set"),
@@ -28,17 +27,13 @@ export function foolingSetFeed(plan: SearchPlan, r: TwoWayReduction, exhaustive:
 }
 
 /** A unit's result: each element's transcript digest, and which elements the protocol answers wrongly. */
-export function computeFoolingSet(
-  plan: SearchPlan,
-  r: TwoWayReduction,
-  exhaustive: boolean,
-): (unit: WorkUnit) => WorkResult {
+export function computeFoolingSet(plan: SearchPlan, r: TwoWayReduction): (unit: WorkUnit) => WorkResult {
   const value = plan.binding.labelId.get(r.family.value)!;
   return (unit) => {
     const digests: string[] = [];
     const wrong: number[] = [];
     for (let i = 0; i < unit.count; i++) {
-      const run = runAt(r, r.family.element(foolingElement(plan, exhaustive, r.family.size, unit.first + i)));
+      const run = runAt(r, r.family.element(itemAt(unit, i)));
       digests.push(digestOf(transcriptBits(run.transcript).key(), plan.seed));
       if (run.output !== value) wrong.push(i);
     }

@@ -1,36 +1,22 @@
 import { feed } from "../../models/model.js";
 import type { OneWayReduction } from "../../reductions/applies.js";
-import { drawRng, STREAM } from "../draws.js";
+import { Rng } from "../../random.js";
 import { oneWayCollision, wrongAnswer } from "../finding.js";
 import { canonicalNaN, stepper } from "../kernels/step.js";
 import { aliceIds, aliceTokens, firstWrongQuery, messageKey, type SearchSpace } from "../one-way/search-space.js";
 import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
-import { digestOf, digestsFeed } from "./digests.js";
+import { digestOf, digestsFeed, itemAt } from "./digests.js";
 
 /**
  * Alice's strings of a one-way (INDEX) reduction, each run from h_0 with every one of Bob's queries checked on its
  * final state (a wrong query is a plain finding; an inaccurate model falls at the first string), its message hashed
  * into a table (two strings with one message are a collision: birthday, or pigeonhole when every string is taken in
- * order). Draw k is string k in lexicographic order (exhaustive), or a seeded uniform string.
+ * order). Draw k is string k in lexicographic order (exhaustive), or the k-th string of the seed's generator, each
+ * position uniform over its choices (as the task's generator draws index lookup's symbols).
  */
-export function sampleChoices(plan: SearchPlan, space: SearchSpace, exhaustive: boolean, k: number): Uint8Array {
-  const out = new Uint8Array(space.cut);
-  if (exhaustive) {
-    let rest = k;
-    for (let t = space.cut - 1; t >= 0; t--) {
-      const c = space.choiceIds[t]!.length;
-      out[t] = rest % c;
-      rest = Math.floor(rest / c);
-    }
-    return out;
-  }
-  const rng = drawRng(plan.seed, STREAM.sample, k);
-  for (let t = 0; t < space.cut; t++) {
-    const c = space.choiceIds[t]!.length;
-    out[t] = c === 1 ? 0 : rng.int(c);
-  }
-  return out;
+function seededString(rng: Rng, space: SearchSpace): Uint8Array {
+  return Uint8Array.from(space.choiceIds, (ids) => (ids.length === 1 ? 0 : rng.int(ids.length)));
 }
 
 /** A string as one number (mixed radix): equal strings drawn twice are one item, not a collision. */
@@ -58,8 +44,9 @@ function aliceState(space: SearchSpace, choices: Uint8Array): Float64Array {
 export function sampleFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpace, exhaustive: boolean): Feed {
   const size = space.family.choices.reduce((s, c) => s * BigInt(c.length), 1n);
   const message = (item: bigint) => messageKey(space, aliceState(space, choicesOf(space, item)));
+  const rng = new Rng(plan.seed);
   return digestsFeed("sample", {
-    item: (k) => itemOf(space, sampleChoices(plan, space, exhaustive, k)),
+    draw: () => itemOf(space, seededString(rng, space)),
     ...(exhaustive && { exhaustive: size }),
     sameTranscript: (a, b) => message(a) === message(b),
     wrong: (item) => {
@@ -79,14 +66,12 @@ export function sampleFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSp
 }
 
 /** A unit's result: each string's message digest, and the strings some query of which the model answers wrongly. */
-export function computeSample(
-  plan: SearchPlan,
-  space: SearchSpace,
-  exhaustive: boolean,
-): (unit: WorkUnit) => WorkResult {
+export function computeSample(plan: SearchPlan, space: SearchSpace): (unit: WorkUnit) => WorkResult {
   const model = space.model;
+  // The fixed-point kernel is checked against the model's own step on a few seeded strings before it is trusted.
+  const samples = new Rng(0x6f6e6577);
   const step = stepper(plan.spec, model, () =>
-    [0, 1, 2, 3, 4, 5, 6, 7].map((k) => aliceIds(space, sampleChoices(plan, space, false, k))),
+    Array.from({ length: 8 }, () => aliceIds(space, seededString(samples, space))),
   );
   const h0 = model.newState();
   const state = model.newState();
@@ -95,7 +80,7 @@ export function computeSample(
     const digests: string[] = [];
     const wrong: number[] = [];
     for (let i = 0; i < unit.count; i++) {
-      const choices = sampleChoices(plan, space, exhaustive, unit.first + i);
+      const choices = choicesOf(space, itemAt(unit, i));
       state.set(h0);
       step(state, aliceIds(space, choices), 0, space.cut);
       canonicalNaN(state);

@@ -252,7 +252,8 @@ class KnownUnits implements UnitRunner {
       this.computedHere++;
       return this.evaluator.run(unit);
     }
-    if (k.unit.feed !== unit.feed || k.unit.first !== unit.first || k.unit.count !== unit.count) {
+    const sameItems = JSON.stringify(k.unit.items ?? null) === JSON.stringify(unit.items ?? null);
+    if (k.unit.feed !== unit.feed || k.unit.first !== unit.first || k.unit.count !== unit.count || !sameItems) {
       fail(
         "invalid-input",
         `the shard files put another unit at position ${this.at} of the search than it has`,

@@ -40,13 +40,9 @@ export class Evaluator implements UnitRunner {
       case "crossed":
         return computeCrossed(plan, reduction as TwoWayReduction);
       case "fooling-set":
-        return computeFoolingSet(
-          plan,
-          reduction as TwoWayReduction,
-          collision?.feed === "fooling-set" && collision.exhaustive,
-        );
+        return computeFoolingSet(plan, reduction as TwoWayReduction);
       case "sample":
-        return computeSample(plan, plan.space!, collision?.feed === "sample" && collision.exhaustive);
+        return computeSample(plan, plan.space!);
       case "rho":
         if (collision?.feed !== "rho" || !reduction || reduction.kind === "dynamics")
           throw new Error("no rho search in this plan");

@@ -36,6 +36,12 @@ export interface WorkUnit {
   readonly count: number;
   /** The runs the unit is planned to take (a rho trail: about 2^k), what the portfolio interleaves by. */
   readonly runs: number;
+  /**
+   * Seeded draws' items (fooling-set elements, Alice's strings), as decimal strings: drawn one after another from the
+   * seed's generator by the feed (cheap), so that draw k is the k-th of one sequence, and carried in the unit so that
+   * whoever computes it needs no generator.
+   */
+  readonly items?: readonly string[];
 }
 
 /** A pure unit's result, as it crosses threads and goes into shard files. */
