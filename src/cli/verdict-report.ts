@@ -93,7 +93,7 @@ export function verdictLine(v: Verdict): string {
       if (p) {
         const [u, w] = f.collision.inputs.map((x) => ones(x, p.prefix));
         const at = f.n === undefined ? "" : ` (n = ${f.n}: where the certificate is, not the asked n)`;
-        return `REFUTED (collision): ${says} on ${ones(f.input, p.prefix)}${at}; ${u} and ${w} reach one ${f.collision.transcriptBits}-bit state (it repeats from ${p.start} ones on, with period ${p.length}), so the model answers them alike and the task does not: the argument of ${theorem}, run on this model`;
+        return `REFUTED (collision): ${says} on ${ones(f.input, p.prefix)}${at}; ${u} and ${w} reach one ${f.collision.transcriptBits}-bit state (it repeats from ${p.start} ones on, with period ${p.length}), so the model answers them alike and the task does not: the argument (${theorem}), run on this model`;
       }
       const bits = `${f.collision.transcriptBits}-bit`;
       const oneWay = [0, 1].some((i) => f.input.join(" ") === f.collision.inputs[i]!.join(" "));
