@@ -11,6 +11,7 @@ import { taskArgs, type Task } from "../tasks/index.js";
 import { VERSION } from "../version.js";
 import { EXIT } from "./exit.js";
 import { describeModel } from "../models/describe.js";
+import { stateBits } from "../models/model.js";
 import type { LoadedModel } from "./load.js";
 import { shellQuote } from "./options.js";
 import { printJson, printRows } from "./print.js";
@@ -203,7 +204,11 @@ function sentLabel(kind: Model["kind"]): string {
 
 function sentLine(model: Model, bits: number, split: string): string {
   if (model.kind === "recurrent") {
-    return `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${plural(model.stateUnits, "value")} x ${model.unitBits} bits)`;
+    const state = `${plural(model.stateUnits, "value")} x ${model.unitBits} bits`;
+    const messages = bits / stateBits(model);
+    return messages === 1
+      ? `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${state})`
+      : `${bits} bits cross the split ${split} (Theorem 2 relayed: the state, ${state}, sent ${messages} times, at every change of holder)`;
   }
   return `${bits} bits cross the split ${split} (Theorem 4: the last token, maxima, normalisers and weighted sums)`;
 }

@@ -62,14 +62,31 @@ const dyck22 = (task: Task) =>
     ? undefined
     : `Lemma 1's fooling set and Theorem 5 are for Dyck-(2,2); this task is Dyck-(${task.params["pairs"]},${task.params["depth"]})`;
 
+const passesOf = (task: Task) => task.params["passes"] ?? 1;
+/** The paper's rows are about inputs read once. */
+const onePass = (task: Task) =>
+  passesOf(task) === 1
+    ? undefined
+    : `the paper's bound is for inputs read once; this task reads its input ${passesOf(task)} times`;
+/** The multi-pass rows are about inputs read more than once. */
+const manyPasses = (task: Task) =>
+  passesOf(task) > 1 ? undefined : "the multi-pass bound is for inputs read more than once (--passes K, K >= 2)";
+/** No result here bounds a one-layer Transformer on a repeated input (its protocol is still Theorem 4's, one round). */
+const onePassTf = (task: Task) =>
+  passesOf(task) === 1
+    ? undefined
+    : `no result in the registry bounds one-layer Transformers on inputs read ${passesOf(task)} times (Theorem 4's protocol still applies at the copies' halves; \`simulate\` runs it)`;
+
 const ROWS: readonly Row[] = [
   { task: "index-lookup", arch: "recurrent", theorem: "thm3", via: "one-way" },
   { task: "assoc-recall", arch: "recurrent", theorem: "prop9", via: "one-way" },
   { task: "nearest-neighbor", arch: "recurrent", theorem: "thm8", via: "one-way" },
-  { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way" },
-  { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way" },
-  { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way" },
-  { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way" },
+  { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way", unless: onePass },
+  { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way", unless: onePass },
+  { task: "equality", arch: "recurrent", theorem: "jrt-multipass", via: "two-way", unless: manyPasses },
+  { task: "disjointness", arch: "recurrent", theorem: "jrt-multipass", via: "two-way", unless: manyPasses },
+  { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way", unless: onePassTf },
+  { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way", unless: onePassTf },
   { task: "dyck", arch: "transformer-1", theorem: "thm5", via: "two-way", unless: dyck22 },
   { task: "parity", arch: "recurrent", theorem: "sarrof-parity", via: "dynamics", outside: outsideNonNegativeDiagonal },
   {
@@ -110,10 +127,11 @@ export function applicableTheorem(
   arch: ArchClass,
   task: Task,
 ): { theorem: Theorem; via: Row["via"] } | { none: string } {
-  const row = arch === "transformer-deep" ? undefined : ROWS.find((r) => r.task === task.name && r.arch === arch);
-  if (!row) return { none: noRowReason(arch, task.name) };
-  const why = row.unless?.(task);
-  return why === undefined ? { theorem: theorem(row.theorem), via: row.via } : { none: why };
+  // The first row of the class and task whose conditions hold; else the first row's reason (the paper's own row).
+  const rows = arch === "transformer-deep" ? [] : ROWS.filter((r) => r.task === task.name && r.arch === arch);
+  if (rows.length === 0) return { none: noRowReason(arch, task.name) };
+  const row = rows.find((r) => r.unless?.(task) === undefined);
+  return row ? { theorem: theorem(row.theorem), via: row.via } : { none: rows[0]!.unless!(task)! };
 }
 
 /** The registry ids of every row, for tests and for `bounds`. */

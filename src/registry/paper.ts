@@ -1,12 +1,13 @@
 /** A paper results are from: the data for `ccbound cite`. Fields a source does not give are left out, not guessed. */
 export interface Paper {
   readonly key: string;
-  readonly type: "inproceedings";
+  /** "misc" for a preprint, which has no booktitle. */
+  readonly type: "inproceedings" | "misc";
   readonly authors: readonly string[];
   /** How a sentence names it: "Bhattamishra, Hahn, Blunsom and Kanade (2024)". */
   readonly citedAs: string;
   readonly title: string;
-  readonly booktitle: string;
+  readonly booktitle?: string;
   readonly volume?: string;
   readonly pages?: string;
   readonly year: string;
@@ -44,6 +45,29 @@ export const SARROF: Paper = {
   eprint: "2405.17394",
   archivePrefix: "arXiv",
   url: "https://arxiv.org/abs/2405.17394",
+};
+
+/** Arora et al. 2024, "Just read twice": repeating the context helps recurrent models recall (arXiv abstract). */
+export const ARORA_JRT: Paper = {
+  key: "arora2024justread",
+  type: "misc",
+  authors: [
+    "Simran Arora",
+    "Aman Timalsina",
+    "Aaryan Singhal",
+    "Benjamin Spector",
+    "Sabri Eyuboglu",
+    "Xinyi Zhao",
+    "Ashish Rao",
+    "Atri Rudra",
+    "Christopher Ré",
+  ],
+  citedAs: "Arora et al. (2024)",
+  title: "Just read twice: closing the recall gap for recurrent language models",
+  year: "2024",
+  eprint: "2407.05483",
+  archivePrefix: "arXiv",
+  url: "https://arxiv.org/abs/2407.05483",
 };
 
 /** Grazzi et al., ICLR 2025: positive eigenvalues cannot solve parity; triangular transitions cannot count mod 3. */

@@ -18,7 +18,7 @@ import {
   PRECISION_NOTE,
 } from "./quantities.js";
 import type { CodeLink, Evaluation, Params, Quantity, RegistryResult } from "./types.js";
-import { GRAZZI, SARROF } from "./paper.js";
+import { ARORA_JRT, GRAZZI, SARROF } from "./paper.js";
 
 /**
  * Bits a one-way message needs so that Bob can answer every query: Alice's k^n strings must get distinct messages,
@@ -93,6 +93,27 @@ function halvesOneLayer(p: Params, what: string, fact: string): Evaluation {
       [
         `the paper states mpH = Ω(N); Theorem 4's protocol (3m(p + log N)H bits) against ${fact} on N/2-bit halves (N/2 bits) gives 3mH(p + log N) >= N/2 exactly`,
         LOG_N_NOTE,
+      ],
+    )
+  );
+}
+
+/**
+ * The multi-pass bound (derived): a recurrent model reading a two-half input K times is a protocol of 2K - 1 state
+ * messages at the copies' halves (state-relay.ts), and EQ and DISJ on N/2-bit halves need N/2 bits (Facts 1, 2).
+ */
+function multiPass(p: Params): Evaluation {
+  const messages = 2n * p.passes - 1n;
+  return (
+    needsEven(p, "EQ and DISJ") ??
+    ok(
+      "derived",
+      [
+        atLeast("mp", "(2K - 1) mp >= N/2", rational(p.n, 2n * messages)),
+        atLeast("m", "m >= N/(2p(2K - 1))", rational(p.n, 2n * p.p * messages)),
+      ],
+      [
+        `derived by ccbound from the model's protocol, not a formula of the paper: K = ${p.passes} passes, ${messages} messages of mp bits each against the fooling set's N/2 bits`,
       ],
     )
   );
@@ -716,6 +737,32 @@ export const RESULTS: readonly RegistryResult[] = [
       link("src/tasks/nearest-neighbor.ts", true, "the task"),
     ],
     writeup: writeup("thm8"),
+  },
+  // ---- Multi-pass reading (issue 16: JRT-Prompt repeats the context) ----
+  {
+    id: "jrt-multipass",
+    aliases: [],
+    name: "Multi-pass reading (JRT)",
+    kind: "lower",
+    statement:
+      "A recurrent model with an mp-bit state that reads its input K times in a row (JRT-Prompt, Arora et al. 2024) is a deterministic protocol of 2K - 1 messages of mp bits at the halves of every copy: the holder of each run of positions sends the state on. EQ and DISJ on N/2-bit halves need N/2 bits (Facts 1 and 2), so a model that computes either on K copies has (2K - 1) mp >= N/2: repetition buys at most a factor 2K - 1 in state.",
+    task: "equality",
+    tasks: ["equality", "disjointness"],
+    arch: "recurrent",
+    reducesFrom: "DISJ",
+    bound: "(2K - 1) mp >= N/2",
+    paperBound:
+      "s = Ω(N/(2K - 1)) for s-bit states (the communication argument of arXiv 2407.05483, as ../shared/literature.md §1.1 note 4 states it)",
+    where: "Arora et al. arXiv 2407.05483 (JRT-Prompt); the count derived here from Theorem 2's state relay",
+    evaluate: multiPass,
+    code: [
+      link("src/tasks/repeated.ts", true, "a task read K times"),
+      link("src/reductions/state-relay.ts", true, "the protocol: the state relayed at every change of holder"),
+      link("src/reductions/two-way-family.ts", true, "the fooling sets of EQ and DISJ on K copies"),
+      link("src/reductions/applies.ts", true, "the table's multi-pass rows"),
+    ],
+    writeup: writeup("jrt-multipass"),
+    sources: [ARORA_JRT],
   },
   // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----
   {

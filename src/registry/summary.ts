@@ -12,6 +12,8 @@ export interface TableCell {
   readonly note?: string;
   /** Parameters the cell fixes: DISJ is THRES with 2-sparse features. */
   readonly fixed?: Partial<Params>;
+  /** Shown only at these parameters (the multi-pass cells: only when the input is read more than once). */
+  readonly when?: (p: Params) => boolean;
 }
 
 /** The table row by row, as in the notes (cells marked "–" there are left out), then the other papers' results. */
@@ -67,6 +69,13 @@ export const SUMMARY_TABLE: readonly TableCell[] = [
     ids: ["grazzi-modcount"],
     note: "for diagonal transitions (Grazzi et al.: mod 3 needs non-triangular ones); other recurrent models can count",
   },
+  ...(["equality", "disjointness"] as const).map((task) => ({
+    task,
+    arch: "recurrent" as const,
+    ids: ["jrt-multipass"],
+    note: "the input read K times in a row (JRT-Prompt, Arora et al. 2024): a protocol of 2K - 1 state messages",
+    when: (p: Params) => p.passes > 1n,
+  })),
 ];
 
 export interface EvaluatedResult {
@@ -85,7 +94,9 @@ export interface TableRow {
 export function summaryTable(params: Params, filter: { task?: RegistryTask; arch?: TableArch } = {}): TableRow[] {
   return SUMMARY_TABLE.filter(
     (c) =>
-      (filter.task === undefined || c.task === filter.task) && (filter.arch === undefined || c.arch === filter.arch),
+      (filter.task === undefined || c.task === filter.task) &&
+      (filter.arch === undefined || c.arch === filter.arch) &&
+      (c.when?.(params) ?? true),
   ).map((cell) => {
     const at = { ...params, ...cell.fixed };
     const results = cell.ids.map((id) => {

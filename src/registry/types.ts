@@ -50,6 +50,8 @@ export interface Params {
   readonly gamma: Rational;
   /** k, the sparsity of THRES_{k,N} (heads of Theorem 13). */
   readonly sparsity: bigint;
+  /** How many times the input is read (JRT-Prompt's repetitions; 1: the paper's setting). */
+  readonly passes: bigint;
 }
 
 /**

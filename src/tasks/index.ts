@@ -6,6 +6,7 @@ import { disjointness } from "./disjointness.js";
 import { dyck } from "./dyck.js";
 import { nearestNeighbor } from "./nearest-neighbor.js";
 import { modCount, parity } from "./parity.js";
+import { repeated } from "./repeated.js";
 import { MAX_DIM } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -39,6 +40,7 @@ export {
   type Fraction,
 } from "./nearest-neighbor.js";
 export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
+export { repeated, MAX_PASSES } from "./repeated.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_DIM tokens). */
 export const MAX_N = MAX_DIM;
@@ -80,10 +82,10 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return assocRecall(n, p["alphabet"] ?? 2);
     case "equality":
       evenN(name, n);
-      return equality(n, { ineq: p["ineq"] === 1, separator: p["separator"] === 1 });
+      return passes(equality(n, { ineq: p["ineq"] === 1, separator: p["separator"] === 1 }), p);
     case "disjointness":
       evenN(name, n);
-      return disjointness(n);
+      return passes(disjointness(n), p);
     case "dyck":
       evenN(name, n);
       return dyck(n, { pairs: p["pairs"] ?? 2, depth: p["depth"] ?? 2 });
@@ -96,6 +98,12 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
     default:
       return name satisfies never;
   }
+}
+
+/** The task read `--passes` times; one pass is the task itself (its params keep no `passes` key). */
+function passes(task: Task, p: Readonly<Record<string, number>>): Task {
+  const k = p["passes"] ?? 1;
+  return k === 1 ? task : repeated(task, k);
 }
 
 function evenN(name: TaskName, n: number): void {

@@ -104,6 +104,7 @@ describe("the registry's entries", () => {
       "state-repeat",
       "sarrof-parity",
       "grazzi-modcount",
+      "jrt-multipass",
     ]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
@@ -212,6 +213,20 @@ describe("bounds evaluated exactly (hand-computed)", () => {
     expect(e.applicable && e.source).toBe("derived");
   });
 
+  it("the multi-pass bound: (2K - 1) mp >= N/2 for K passes, and K = 1 is the paper's mp >= N/2", () => {
+    // N = 1024, K = 3: 5 mp >= 512, so mp >= 103 (512/5 = 102.4); m >= 1024/(2 * 8 * 5) = 12.8, so 13.
+    expect(texts("jrt-multipass", at(1024, 8, { passes: 3 }))).toEqual([
+      "mp >= 103 (512/5 ≈ 102.4)",
+      "m >= 13 (64/5 ≈ 12.8)",
+    ]);
+    expect(texts("jrt-multipass", at(1024, 8, { passes: 1 }))).toEqual(texts("disj-rnn", at(1024, 8)));
+    expect(texts("jrt-multipass", at(64, 4, { passes: 16 }))).toEqual([
+      "mp >= 2 (32/31 ≈ 1.03226)",
+      "m >= 1 (8/31 ≈ 0.258065)",
+    ]);
+    expect(() => at(64, 4, { passes: 17 })).toThrow(/passes must be 1..16/);
+  });
+
   it("N up to 2^64 stays exact; bad parameters are one CcboundError naming the flag", () => {
     expect(texts("thm3", at(1n << 64n, 64))).toEqual(["m >= 288230376151711744", "mp >= 18446744073709551616"]);
     const bad = (f: () => unknown, flag: string) => {
@@ -268,8 +283,15 @@ describe("exact arithmetic", () => {
 
 describe("the summary table", () => {
   it("has the notes' cells, and filters by task and architecture", () => {
-    // The paper's 17 cells, then parity and mod-count (Sarrof et al., Grazzi et al.).
-    expect(SUMMARY_TABLE).toHaveLength(19);
+    // The paper's 17 cells, then parity and mod-count (Sarrof et al., Grazzi et al.), then the multi-pass cells of
+    // equality and disjointness, shown only when the input is read more than once.
+    expect(SUMMARY_TABLE).toHaveLength(21);
+    const passes = (k: number) =>
+      summaryTable(boundParams({ n: 4096, p: 16, passes: k }), { arch: "recurrent", task: "disjointness" }).map(
+        (r) => r.results.map((e) => e.result.id),
+      );
+    expect(passes(1)).toEqual([["disj-rnn"]]);
+    expect(passes(2)).toEqual([["disj-rnn"], ["jrt-multipass"]]);
     const rows = summaryTable(boundParams({ n: 4096, p: 16 }), { arch: "recurrent" });
     expect(rows.map((r) => r.task)).toEqual([
       "index-lookup",
