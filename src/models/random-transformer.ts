@@ -19,10 +19,12 @@ export interface RandomTransformerOptions {
   ffn?: number;
   causal?: boolean;
   layerNorm?: boolean;
+  /** The block's name (src/models/blocks/); default: the first, the paper's layer. */
+  block?: string;
 }
 
 /**
- * A random Transformer file of the default block (the paper's layer): weights uniform in [-k, k] with k = 1/sqrt(d),
+ * A random Transformer file of one block (default: the paper's layer): weights uniform in [-k, k] with k = 1/sqrt(d),
  * rounded to the format so the file holds exactly the values the model computes with; layer norms start as the
  * identity. Drawn in the order token embedding, position embedding, layers, head. Same options and seed, same file.
  */
@@ -36,12 +38,13 @@ export function randomTransformer(o: RandomTransformerOptions): TransformerModel
   const uniform = () => round((2 * rng.float() - 1) * k);
   const vec = (n: number): Vector => Array.from({ length: n }, uniform);
   const mat = (r: number, c: number): Matrix => Array.from({ length: r }, () => vec(c));
-  const block = BLOCKS[0];
+  const block = BLOCKS.find((b) => b.name === (o.block ?? BLOCKS[0].name));
+  if (block === undefined) throw new RangeError(`no Transformer block is named ${o.block}`);
   const layer = () => block.random({ d, m, heads: o.heads, ffn: f, layerNorm: o.layerNorm ?? false, round, vec, mat });
   return {
     ccbound: "model",
     version: 1,
-    name: `random transformer d=${d} m=${m} H=${o.heads} L=${o.layers} ${o.format} seed=${o.seed}`,
+    name: `random ${block === BLOCKS[0] ? "" : `${block.name} `}transformer d=${d} m=${m} H=${o.heads} L=${o.layers} ${o.format} seed=${o.seed}`,
     vocab: [...o.vocab],
     labels: [...o.labels],
     arch: "transformer",

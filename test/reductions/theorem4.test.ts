@@ -1,10 +1,18 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { run } from "../../src/cc/protocol.js";
+import { BLOCKS } from "../../src/models/blocks/index.js";
 import { compileModel } from "../../src/models/compile.js";
 import { randomTransformer } from "../../src/models/random-transformer.js";
 import { cutSplit, oddEvenSplit, partitionSplit, tokensOf, type Split } from "../../src/reductions/split.js";
 import { theorem4Cost, theorem4Protocol, theorem4VectorProtocol } from "../../src/reductions/theorem4.js";
+
+// Every registered block, and the toy pre-norm block of test/models/toy-block.ts (a computation before attention).
+vi.mock("../../src/models/blocks/index.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/models/blocks/index.js")>();
+  const { prenorm } = await import("../models/toy-block.js");
+  return { ...real, ...real.blockRegistry([...real.BLOCKS, prenorm]) };
+});
 
 const SEED = 20240613;
 const FORMATS = [
@@ -29,6 +37,7 @@ const transformerArb = (maxLength: number) =>
       ffn: fc.integer({ min: 0, max: 4 }),
       causal: fc.boolean(),
       layerNorm: fc.boolean(),
+      block: fc.constantFrom(...BLOCKS.map((b) => b.name)),
       seed: fc.nat(),
     })
     .map((o) => ({ ...o, layers: 1, maxLength, vocab: VOCAB, labels: ["0", "1", "2"] }));
@@ -55,7 +64,11 @@ const caseArb = fc.integer({ min: 2, max: 40 }).chain((n) =>
 );
 
 describe("Theorem 4's protocol is the forward pass (one layer, any split)", () => {
-  it("for random models in 8 formats, random cuts, odd/even and arbitrary partitions of 2..40 positions: output === forward, cost === closed form", () => {
+  it("draws models of every block, the toy pre-norm block among them", () => {
+    expect(BLOCKS.map((b) => b.name)).toContain("prenorm");
+  });
+
+  it("for random models of every block in 8 formats, random cuts, odd/even and arbitrary partitions of 2..40 positions: output === forward, cost === closed form", () => {
     fc.assert(
       fc.property(caseArb, ({ model: options, split, tokens }) => {
         const model = compileModel(randomTransformer(options));
