@@ -9,6 +9,7 @@
  *      npx tsx scripts/conformance.ts certificates (writes only conformance/certificates.json, e.g. after the
  *                                                   certificate format changes)
  */
+import type { PaperLayer } from "../src/models/blocks/paper.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -647,7 +648,7 @@ export function certificateEntries() {
   t.vocab = dyck(8).vocab.slice();
   t.tokenEmbedding = t.vocab.map((_, i) => t.tokenEmbedding[i % 3]!);
   t.labels = ["0", "1"];
-  for (const h of t.layers[0]!.heads) h.query = h.query.map((row) => row.map(() => 0));
+  for (const h of (t.layers[0]! as PaperLayer).heads) h.query = h.query.map((row) => row.map(() => 0));
   t.head = { weight: t.head.weight.map((row) => row.map(() => 0)), bias: [0, 0.5] };
   return [
     // The default portfolio finds the LSTM's plain wrong answer; the other two run the collision search alone

@@ -19,6 +19,9 @@ export interface RandomTransformerOptions {
   ffn?: number;
   causal?: boolean;
   layerNorm?: boolean;
+  /** nn.TransformerEncoderLayer's settings, for the torch-encoder block. */
+  normFirst?: boolean;
+  activation?: "relu" | "gelu";
   /** The block's name (src/models/blocks/); default: the first, the paper's layer. */
   block?: string;
 }
@@ -40,7 +43,19 @@ export function randomTransformer(o: RandomTransformerOptions): TransformerModel
   const mat = (r: number, c: number): Matrix => Array.from({ length: r }, () => vec(c));
   const block = BLOCKS.find((b) => b.name === (o.block ?? BLOCKS[0].name));
   if (block === undefined) throw new RangeError(`no Transformer block is named ${o.block}`);
-  const layer = () => block.random({ d, m, heads: o.heads, ffn: f, layerNorm: o.layerNorm ?? false, round, vec, mat });
+  const layer = () =>
+    block.random({
+      d,
+      m,
+      heads: o.heads,
+      ffn: f,
+      layerNorm: o.layerNorm ?? false,
+      ...(o.normFirst !== undefined && { normFirst: o.normFirst }),
+      ...(o.activation !== undefined && { activation: o.activation }),
+      round,
+      vec,
+      mat,
+    });
   return {
     ccbound: "model",
     version: 1,
@@ -51,8 +66,16 @@ export function randomTransformer(o: RandomTransformerOptions): TransformerModel
     format: o.format,
     tokenEmbedding: mat(o.vocab.length, d),
     positionEmbedding: mat(o.maxLength, d),
-    causal: o.causal ?? true,
+    causal: block.alwaysCausal ? true : (o.causal ?? true),
     layers: Array.from({ length: o.layers }, layer),
-    head: { weight: mat(o.labels.length, d), bias: vec(o.labels.length) },
+    // A block whose PyTorch model has a final norm (GPT-2's ln_f) gets one, drawn after the layers; its head has
+    // no bias when the PyTorch head has none (GPT-2's score).
+    ...(block.torch.finalNorm !== undefined && {
+      finalNorm: { weight: vec(d).map((v) => round(1 + v)), bias: vec(d), eps: round(2 ** -10) },
+    }),
+    head: {
+      weight: mat(o.labels.length, d),
+      bias: block.torch.headBias === false ? new Array<number>(o.labels.length).fill(0) : vec(o.labels.length),
+    },
   };
 }

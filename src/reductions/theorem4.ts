@@ -136,8 +136,17 @@ class Party {
     if (queries === this.queries) return this.localMaxima;
     this.queries = queries;
     this.max = undefined;
-    this.localMaxima = this.layer.heads.map((_, h) =>
-      logitsAndMax(this.model.arith, queries[h]!, this.keys[h]!, this.layer.m, this.positions, this.count, this.s[h]!),
+    this.localMaxima = this.layer.heads.map((head, h) =>
+      logitsAndMax(
+        this.model.arith,
+        queries[h]!,
+        this.keys[h]!,
+        this.layer.m,
+        head.logitScale,
+        this.positions,
+        this.count,
+        this.s[h]!,
+      ),
     );
     return this.localMaxima;
   }

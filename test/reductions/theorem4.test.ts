@@ -38,9 +38,18 @@ const transformerArb = (maxLength: number) =>
       causal: fc.boolean(),
       layerNorm: fc.boolean(),
       block: fc.constantFrom(...BLOCKS.map((b) => b.name)),
+      normFirst: fc.boolean(),
+      activation: fc.constantFrom("relu" as const, "gelu" as const),
       seed: fc.nat(),
     })
-    .map((o) => ({ ...o, layers: 1, maxLength, vocab: VOCAB, labels: ["0", "1", "2"] }));
+    .map((o) => ({ ...o, ...packedSizes(o), layers: 1, maxLength, vocab: VOCAB, labels: ["0", "1", "2"] }));
+
+/** GPT-2 and nn.TransformerEncoderLayer split d into their heads and always have an FFN. */
+function packedSizes(o: { block: string; width: number; heads: number; ffn: number }) {
+  if (o.block !== "gpt2" && o.block !== "torch-encoder") return {};
+  const heads = [3, 2, 1].find((h) => h <= o.heads && o.width % h === 0)!;
+  return { heads, ffn: Math.max(1, o.ffn) };
+}
 
 /** A split of n positions: a cut, odd/even, or any partition (from a bit mask). */
 const splitArb = (n: number): fc.Arbitrary<Split> =>

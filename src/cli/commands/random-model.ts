@@ -25,6 +25,8 @@ interface RandomModelFlags extends Partial<TaskFlags> {
   ffn?: number;
   maxLength?: number;
   layerNorm?: boolean;
+  normFirst?: boolean;
+  activation?: "relu" | "gelu";
   out?: string;
 }
 
@@ -65,6 +67,12 @@ export function registerRandomModel(program: Command): void {
       wholeNumber("--max-length", 1, 4096),
     )
     .option("--layer-norm", "transformer: layer norm after each residual")
+    .option("--norm-first", "torch-encoder: layer norms before attention and the FFN (norm_first=True)")
+    .option(
+      "--activation <f>",
+      "torch-encoder: the FFN's activation, relu or gelu (erf)",
+      oneOf("--activation", ["relu", "gelu"] as const),
+    )
     .option("--out <file>", "write here instead of stdout")
     .action((o: RandomModelFlags) => {
       const { vocab, labels, length } = vocabulary(o);
@@ -110,6 +118,8 @@ function randomOptions(
     ...(o.ffn !== undefined && { ffn: o.ffn }),
     ...(maxLength !== undefined && { maxLength }),
     ...(o.layerNorm && { layerNorm: true }),
+    ...(o.normFirst && { normFirst: true }),
+    ...(o.activation !== undefined && { activation: o.activation }),
   };
 }
 
