@@ -139,6 +139,7 @@ export const transformer: ArchKind<TransformerModelSpec> = {
       ffn: o.ffn ?? 2 * d,
       layerNorm: o.layerNorm ?? false,
     });
-    return (o.vocab.length + maxLength) * d + layers * perLayer + o.labels.length * (d + 1);
+    const finalNorm = blockOfKind(o.kind).torch.finalNorm !== undefined ? 2 * d + 1 : 0;
+    return (o.vocab.length + maxLength) * d + layers * perLayer + finalNorm + o.labels.length * (d + 1);
   },
 };
