@@ -103,9 +103,11 @@ describe("gpt2 and torch-encoder blocks", () => {
         },
       ],
     };
-    expect(compileModel(validateModel(encoder, "e")).layers[0]!.heads.every((h) => h.logitScale === undefined)).toBe(
-      true,
-    );
+    expect(
+      compileModel(validateModel(encoder, "e") as TransformerModelSpec).layers[0]!.heads.every(
+        (h) => h.logitScale === undefined,
+      ),
+    ).toBe(true);
     const a = compileModel(g).logits([0, 1, 2, 1]);
     const b = compileModel(encoder).logits([0, 1, 2, 1]);
     // gelu (erf) and gelu_new differ, and so may the roundings of the scale: the logits are close but not equal.
