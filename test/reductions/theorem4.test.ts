@@ -100,6 +100,44 @@ describe("Theorem 4's protocol is the forward pass (one layer, any split)", () =
     );
   });
 
+  for (const block of ["gpt2", "torch-encoder"]) {
+    it(`${block}: 150 more random one-layer models (IEEE and fixed formats, the encoder's settings both ways), output === forward bit for bit, counted cost === closed form`, () => {
+      const arb = caseArb.map((c) => ({ ...c, model: { ...c.model, block, ...packedSizes({ ...c.model, block }) } }));
+      fc.assert(
+        fc.property(arb, ({ model: options, split, tokens }) => {
+          const model = compileModel(randomTransformer(options));
+          const input = Int32Array.from(tokens);
+          const r = run(theorem4VectorProtocol(model, split), tokensOf(input, split.alice), tokensOf(input, split.bob));
+          const expected = Array.from(model.finalVector(input));
+          expect(Array.from(r.output).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+          expect(r.cost).toBe(theorem4Cost(model, split));
+        }),
+        { seed: SEED + 1, numRuns: 150 },
+      );
+    });
+  }
+
+  it("the closed form for one gpt2 and one torch-encoder layer (fixed:2.5, d 4, 2 heads of m 2): what the transcript counts", () => {
+    for (const block of ["gpt2", "torch-encoder"]) {
+      const model = compileModel(
+        randomTransformer({
+          ...{ width: 4, heads: 2, ffn: 3, layers: 1, maxLength: 16, format: "fixed:2.5", block },
+          ...{ vocab: VOCAB, labels: ["0", "1"], seed: 7 },
+        }),
+      );
+      const split = cutSplit(16, 5);
+      const input = Int32Array.from({ length: 16 }, (_, i) => i % VOCAB.length);
+      const counted = run(
+        theorem4Protocol(model, split),
+        tokensOf(input, split.alice),
+        tokensOf(input, split.bob),
+      ).cost;
+      // 3 token bits + H [2p + (m + 1)(2p + ceil(log2 5) + ceil(log2 11))], p 8: ln_1, the scale and ln_f add no bits.
+      expect(counted).toBe(3 + 2 * (2 * 8 + 3 * (2 * 8 + 3 + 4)));
+      expect(theorem4Cost(model, split)).toBe(counted);
+    }
+  });
+
   it("the closed form for fixed point: ceil(log2|V|) + H[2p + (m+1)(2p + ceil(log2 c_A) + ceil(log2 c_B))]", () => {
     const model = compileModel(
       randomTransformer({
