@@ -131,6 +131,15 @@ describe("the import refuses, with one line naming what is wrong", () => {
     expect(errorOf(() => importPytorchModel(broken, {}, "g")).oneLine()).toMatch(/transformer\.h\.0\.attn\.c_attn/);
   });
 
+  it("a c_attn saved in nn.Linear's layout (3d x d) instead of Conv1D's (d x 3d), naming the tensor", () => {
+    const f = file("gpt2-1");
+    const name = "transformer.h.0.attn.c_attn.weight";
+    const t = f.tensors.get(name)!;
+    const swapped = new Map([...f.tensors].map(([k, v]) => [k, k === name ? { ...t, shape: [12, 4] } : v]));
+    const e = errorOf(() => importPytorchModel({ ...f, tensors: swapped }, settings({ "ccbound.heads": 2 }), "g"));
+    expect(e.oneLine()).toMatch(/"transformer\.h\.0\.attn\.c_attn\.weight" .*12.*Conv1D keeps in x out/);
+  });
+
   it("a JSON layer whose heads do not divide d, with its path", () => {
     const spec: any = transformerOf(`${DIR}/gpt2-1.safetensors`); // eslint-disable-line @typescript-eslint/no-explicit-any
     spec.layers[0].headCount = 3;
