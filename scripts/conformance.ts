@@ -10,6 +10,7 @@
  *                                                   certificate format changes)
  */
 import type { PaperLayer } from "../src/models/blocks/paper.js";
+import { randomTransformer } from "../src/models/random-transformer.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -542,6 +543,27 @@ export function modelEntries(): ModelEntry[] {
       spec: e.spec,
       inputs: [["a"], ["a", "a", "a"], ["a", "b", "a", "b"]],
     });
+  // The gpt2 and torch-encoder blocks (docs/semantics.md 7.3), last, so that the other entries' seeds and inputs stay as they were.
+  // Four formats (two IEEE, two fixed): an IEEE exact sum is some 300 bits, and the protocols file grows with them.
+  let blockSeed = 700;
+  for (const format of ["float32", "bfloat16", "fixed:2.5:nearest", "fixed:1.50"])
+    for (const [block, extra] of [
+      ["gpt2", {}],
+      ["torch-encoder", { normFirst: false, activation: "relu" }],
+      ["torch-encoder", { normFirst: true, activation: "gelu" }],
+    ] as const) {
+      const how = "normFirst" in extra ? `-${extra.normFirst ? "first" : "post"}-${extra.activation}` : "";
+      out.push({
+        id: `${block}${how}-${format}`,
+        arch: `transformer (1 ${block} layer${how && `, ${how.slice(1).replace("-", " ")}`})`,
+        format,
+        spec: randomTransformer({
+          ...{ width: 4, heads: 2, layers: 1, maxLength: 8, ffn: 3, format, block, ...extra },
+          ...{ vocab: VOCAB, labels: ["x", "y"], seed: blockSeed++ },
+        }),
+        inputs: inputs(VOCAB, [1, 5, 8]),
+      });
+    }
   return out;
 }
 
