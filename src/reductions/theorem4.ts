@@ -15,6 +15,12 @@ import { holderOfLast, type Split } from "./split.js";
  * label, equal to its forward pass bit for bit, because every number is computed by the forward pass's own functions
  * and the exact sums of the two parties add up to the whole sums before the one rounding.
  *
+ * Any block (src/models/blocks/): each party computes the attention inputs (a pre-norm block's ln_1), keys and values
+ * of its own positions with the layer's own functions, and both the queries from the last token; GPT-2's 1/sqrt(d_head)
+ * is inside the logits (attention.ts). What comes after attention (the rest of the layer, a final norm such as GPT-2's
+ * ln_f, the head) both parties compute locally from the combined sums: none of it sends a bit, so the cost is the
+ * same closed form for every block.
+ *
  * Message sizes (counted from the bits sent; theorem4Cost gives the closed form):
  * - the last token: ceil(log2 |V|) bits. The paper sends x_N, d*p bits; the token determines it, since the position
  *   is public, so the token is enough and shorter.
