@@ -140,10 +140,15 @@ describe("the import refuses, with one line naming what is wrong", () => {
     expect(e.oneLine()).toMatch(/"transformer\.h\.0\.attn\.c_attn\.weight" .*12.*Conv1D keeps in x out/);
   });
 
-  it("a JSON layer whose heads do not divide d, with its path", () => {
+  it("a JSON layer whose heads do not divide d, or a gpt2 model that is not causal, with its path", () => {
     const spec: any = transformerOf(`${DIR}/gpt2-1.safetensors`); // eslint-disable-line @typescript-eslint/no-explicit-any
     spec.layers[0].headCount = 3;
     expect(paths(errorOf(() => validateModel(spec, "m.json")))).toEqual(["/layers/0/headCount"]);
+    spec.layers[0].headCount = 2;
+    spec.causal = false;
+    expect(errorOf(() => validateModel(spec, "m.json")).issues).toEqual([
+      { path: "/causal", message: "is false, but layer 0 is a gpt2 block, which ccbound runs causally" },
+    ]);
   });
 });
 

@@ -105,10 +105,11 @@ function readLinear(r: TensorSource, module: string, rows: number | undefined, c
   };
 }
 
+/** An nn.LayerNorm; without a bias (`bias=False`, torch 2.1 and later) its bias is zeros. */
 function readNorm(r: TensorSource, module: string, d: number, width: string): LayerNorm {
   return {
     weight: r.vector(`${module}.weight`, d, width),
-    bias: r.vector(`${module}.bias`, d, width),
+    bias: r.optionalVector(`${module}.bias`, d, width),
     eps: r.normEps(module),
   };
 }
