@@ -9,6 +9,8 @@
  *      npx tsx scripts/conformance.ts certificates (writes only conformance/certificates.json, e.g. after the
  *                                                   certificate format changes)
  */
+import type { PaperLayer } from "../src/models/blocks/paper.js";
+import { randomTransformer } from "../src/models/random-transformer.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -541,6 +543,27 @@ export function modelEntries(): ModelEntry[] {
       spec: e.spec,
       inputs: [["a"], ["a", "a", "a"], ["a", "b", "a", "b"]],
     });
+  // The gpt2 and torch-encoder blocks (docs/semantics.md 7.3), last, so that the other entries' seeds and inputs stay as they were.
+  // Four formats (two IEEE, two fixed): an IEEE exact sum is some 300 bits, and the protocols file grows with them.
+  let blockSeed = 700;
+  for (const format of ["float32", "bfloat16", "fixed:2.5:nearest", "fixed:1.50"])
+    for (const [block, extra] of [
+      ["gpt2", {}],
+      ["torch-encoder", { normFirst: false, activation: "relu" }],
+      ["torch-encoder", { normFirst: true, activation: "gelu" }],
+    ] as const) {
+      const how = "normFirst" in extra ? `-${extra.normFirst ? "first" : "post"}-${extra.activation}` : "";
+      out.push({
+        id: `${block}${how}-${format}`,
+        arch: `transformer (1 ${block} layer${how && `, ${how.slice(1).replace("-", " ")}`})`,
+        format,
+        spec: randomTransformer({
+          ...{ width: 4, heads: 2, layers: 1, maxLength: 8, ffn: 3, format, block, ...extra },
+          ...{ vocab: VOCAB, labels: ["x", "y"], seed: blockSeed++ },
+        }),
+        inputs: inputs(VOCAB, [1, 5, 8]),
+      });
+    }
   return out;
 }
 
@@ -647,7 +670,7 @@ export function certificateEntries() {
   t.vocab = dyck(8).vocab.slice();
   t.tokenEmbedding = t.vocab.map((_, i) => t.tokenEmbedding[i % 3]!);
   t.labels = ["0", "1"];
-  for (const h of t.layers[0]!.heads) h.query = h.query.map((row) => row.map(() => 0));
+  for (const h of (t.layers[0]! as PaperLayer).heads) h.query = h.query.map((row) => row.map(() => 0));
   t.head = { weight: t.head.weight.map((row) => row.map(() => 0)), bias: [0, 0.5] };
   return [
     // The default portfolio finds the LSTM's plain wrong answer; the other two run the collision search alone

@@ -138,17 +138,40 @@ function transformerState(spec: TransformerModelSpec, where: string): StateDict 
       );
   });
   const layout = block.torch;
+  const settings = layout.settingsOf?.(spec.layers) ?? {};
+  spec.layers.forEach((layer, l) => {
+    const own = layout.settingsOf?.([layer]) ?? {};
+    for (const [key, value] of Object.entries(own))
+      if (value !== settings[key as keyof typeof settings])
+        refuse(
+          `layer ${l} has ${key} ${value} but layer 0 has ${settings[key as keyof typeof settings]}; the file holds one ${key} for every layer`,
+          where,
+        );
+  });
+  const final = spec.finalNorm;
+  if (final !== undefined && layout.finalNorm === undefined)
+    refuse(`the model has a final layer norm, which the ${block.name} block's PyTorch layout does not`, where);
+  if (layout.headBias === false && spec.head.bias.some((b) => b !== 0))
+    refuse(`the head has a bias, which the ${block.name} block's head (${layout.head}, no bias) does not`, where);
   const tensors = [
     stateMatrix(layout.tokenEmbedding, spec.tokenEmbedding),
     stateMatrix(layout.positionEmbedding, spec.positionEmbedding),
     ...spec.layers.flatMap((layer, l) => layout.writeLayer(layer, l)),
+    ...(final !== undefined
+      ? [stateVector(`${layout.finalNorm}.weight`, final.weight), stateVector(`${layout.finalNorm}.bias`, final.bias)]
+      : []),
     stateMatrix(`${layout.head}.weight`, spec.head.weight),
-    stateVector(`${layout.head}.bias`, spec.head.bias),
+    ...(layout.headBias === false ? [] : [stateVector(`${layout.head}.bias`, spec.head.bias)]),
   ];
-  const eps = layerNormEps(spec.layers.flatMap((layer, l) => layout.norms(layer, l)));
+  const norms = spec.layers.flatMap((layer, l) => layout.norms(layer, l));
+  if (final !== undefined) norms.push({ module: layout.finalNorm!, eps: final.eps });
+  const eps = layerNormEps(norms);
   const metadata: Record<string, string> = {
     "ccbound.causal": String(spec.causal),
     ...(eps !== undefined && { "ccbound.layer_norm_eps": eps }),
+    ...(settings.heads !== undefined && { "ccbound.heads": String(settings.heads) }),
+    ...(settings.normFirst !== undefined && { "ccbound.norm_first": String(settings.normFirst) }),
+    ...(settings.activation !== undefined && { "ccbound.activation": settings.activation }),
   };
   return { tensors, arch: "transformer", metadata };
 }

@@ -67,6 +67,9 @@ const KEYS: Readonly<Record<string, string>> = {
   "ccbound.description": "description",
   "ccbound.causal": "causal",
   "ccbound.layer_norm_eps": "layerNormEps",
+  "ccbound.heads": "heads",
+  "ccbound.norm_first": "normFirst",
+  "ccbound.activation": "activation",
 };
 
 interface Values {
@@ -82,12 +85,16 @@ interface Values {
   description: string;
   causal: boolean;
   layerNormEps: LayerNormEps;
+  /** A block's settings (src/models/state-dict.ts BlockSettings): n_head / nhead, norm_first, activation. */
+  heads: number;
+  normFirst: boolean;
+  activation: "relu" | "gelu";
 }
 type Key = keyof Values;
 
 /** The settings that apply to one kind of model only: given for the other kind, they are refused, not ignored. */
 const RECURRENT_ONLY: readonly string[] = ["embedding", "rnn", "head", ...CELL_SETTINGS.keys()];
-const TRANSFORMER_ONLY: readonly string[] = ["causal", "layerNormEps"];
+const TRANSFORMER_ONLY: readonly string[] = ["causal", "layerNormEps", "heads", "normFirst", "activation"];
 
 /** The settings found, by name: those of Values, and the cells' (each a string of its allowed values). */
 export type ImportSettings = { [K in Key]?: Setting<Values[K]> } & {
@@ -191,8 +198,18 @@ function settingValue(name: string, raw: unknown, what: string, where: string): 
       return oneOf(cell !== undefined ? cell.torch.arch : raw, archs, what, where);
     }
     case "causal":
+    case "normFirst":
       // metadata holds "true"; a sidecar may hold true
       return oneOf(typeof raw === "boolean" ? String(raw) : raw, ["true", "false"], what, where) === "true";
+    case "heads": {
+      // metadata holds "2"; a sidecar may hold 2
+      const n = typeof raw === "string" && /^[0-9]+$/.test(raw) ? Number(raw) : raw;
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 4096)
+        fail(`${what}: expected a whole number of heads from 1 to 4096, got ${JSON.stringify(raw)}`, where);
+      return n;
+    }
+    case "activation":
+      return oneOf(raw, ["relu", "gelu"], what, where);
     case "layerNormEps":
       return layerNormEps(raw, what, where);
     case "format":

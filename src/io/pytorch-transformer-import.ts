@@ -9,7 +9,8 @@
 import type { BlockKind } from "../models/blocks/block.js";
 import { BLOCKS } from "../models/blocks/index.js";
 import type { TransformerLayer, TransformerModelSpec } from "../models/spec.js";
-import type { TensorSource } from "../models/state-dict.js";
+import type { LayerNorm } from "../models/blocks/layer-norm.js";
+import type { BlockSettings, TensorSource } from "../models/state-dict.js";
 import type { ImportSettings } from "./pytorch-import.js";
 import type { SafetensorsFile } from "./safetensors.js";
 import { fail, formatOf, leftovers, rowNames, TensorReader, type Setting } from "./tensor-reader.js";
@@ -65,13 +66,15 @@ export function importTransformer(
   const { block, prefix } = oneLayout(file, where);
   const layout = block.torch;
   const eps = new EpsLookup(settings.layerNormEps, where);
-  const r = new Layout(new TensorReader(file, where), prefix, where, eps);
+  refuseBlockSettings(block, settings, where);
+  const r = new Layout(new TensorReader(file, where), prefix, where, eps, settings);
   const tokenEmbedding = r.matrix(layout.tokenEmbedding, undefined, undefined, "the token embedding, vocab x d");
   const d = r.cols(layout.tokenEmbedding);
   const width = `d = ${d}, the columns of "${r.name(layout.tokenEmbedding)}"`;
   const positionEmbedding = r.matrix(layout.positionEmbedding, undefined, d, width);
   const layers: TransformerLayer[] = [];
   for (let l = 0; l === 0 || r.has(layout.marker(l)); l++) layers.push(layout.readLayer(r, l, d, width));
+  const finalNorm = layout.finalNorm !== undefined ? readFinalNorm(r, layout.finalNorm, d, width) : undefined;
   const headWeight = `${layout.head}.weight`;
   const head = r.matrix(headWeight, undefined, d, width);
   const bias = r.optionalVector(`${layout.head}.bias`, head.length, `the rows of "${r.name(headWeight)}"`);
@@ -102,10 +105,42 @@ export function importTransformer(
     ),
     tokenEmbedding,
     positionEmbedding,
-    causal: settings.causal?.value ?? false,
+    causal: causalOf(block, settings, where),
     layers,
+    ...(finalNorm && { finalNorm }),
     head: { weight: head, bias },
   };
+}
+
+/** The layer norm after the last layer (GPT-2's ln_f, nn.TransformerEncoder's norm), when the file has it. */
+function readFinalNorm(r: Layout, module: string, d: number, width: string): LayerNorm | undefined {
+  if (!r.has(`${module}.weight`)) return undefined; // a bias without its weight is left over, and refused
+  return {
+    weight: r.vector(`${module}.weight`, d, width),
+    bias: r.optionalVector(`${module}.bias`, d, width),
+    eps: r.normEps(module),
+  };
+}
+
+/** Default false (the paper's layout); a block that is causal by definition is causal, and refuses false. */
+function causalOf(block: BlockKind<TransformerLayer>, settings: ImportSettings, where: string): boolean {
+  if (!block.alwaysCausal) return settings.causal?.value ?? false;
+  if (settings.causal?.value === false)
+    fail(
+      `"ccbound.causal" (from ${settings.causal.from}) is false, but ccbound runs a ${block.name} block causally (as GPT-2, and nn.TransformerEncoderLayer with a causal mask)`,
+      where,
+    );
+  return true;
+}
+
+/** A block setting given for a block that does not read it (norm_first for GPT-2) is refused, not ignored. */
+function refuseBlockSettings(block: BlockKind<TransformerLayer>, settings: ImportSettings, where: string): void {
+  const keys = { heads: "ccbound.heads", normFirst: "ccbound.norm_first", activation: "ccbound.activation" } as const;
+  for (const key of Object.keys(keys) as (keyof typeof keys)[]) {
+    const given = settings[key];
+    if (given !== undefined && !(block.torch.settings ?? []).includes(key))
+      fail(`"${keys[key]}" (from ${given.from}) does not apply to a ${block.name} block (${block.about})`, where);
+  }
 }
 
 function oneLayout(file: SafetensorsFile, where: string): { block: BlockKind<TransformerLayer>; prefix: string } {
@@ -129,7 +164,12 @@ class Layout implements TensorSource {
     private readonly prefix: string,
     readonly where: string,
     private readonly eps: EpsLookup,
+    private readonly settings: ImportSettings,
   ) {}
+
+  setting<K extends keyof BlockSettings>(key: K): BlockSettings[K] {
+    return this.settings[key]?.value as BlockSettings[K];
+  }
 
   name(n: string): string {
     return this.prefix + n;

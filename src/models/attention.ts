@@ -19,6 +19,13 @@ export interface CompiledHead {
   readonly query: Float64Array; // m x d, rounded
   readonly key: Float64Array;
   readonly value: Float64Array;
+  /**
+   * What each logit is divided by after its dot product, or undefined for none (the paper's heads). GPT-2 divides by
+   * sqrt(d_head) there (`attn_weights / torch.full([], value.size(-1) ** 0.5, dtype=...)`): the divisor is sqrt(m)
+   * in binary64 rounded to the format, and the logit is round(round(<q, k_j>) / divisor), one rounding of the
+   * division. A block that scales q before the dot product (nn.MultiheadAttention) does it in its query instead.
+   */
+  readonly logitScale?: number;
 }
 
 /** out[j*m ..] = W x_j for each listed position j, with x_j = X[j*d ..]. */
@@ -38,14 +45,16 @@ export function project(
 }
 
 /**
- * Step 2-3: logits s_j = <q, k_j> (rounded dot products) into s[j], and their maximum (NaN if any is NaN; +0 above
- * -0). Math.max is commutative and associative on all of these, so the parties' maxima combine to the whole one.
+ * Step 2-3: logits s_j = <q, k_j> (rounded dot products; divided by the head's logitScale, rounded once, when it
+ * has one) into s[j], and their maximum (NaN if any is NaN; +0 above -0). Math.max is commutative and associative on
+ * all of these, so the parties' maxima combine to the whole one.
  */
 export function logitsAndMax(
   arith: Arith,
   q: Float64Array,
   K: Float64Array,
   m: number,
+  logitScale: number | undefined,
   positions: Int32Array,
   count: number,
   s: Float64Array,
@@ -53,7 +62,8 @@ export function logitsAndMax(
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
     const j = positions[i]!;
-    const v = arith.dotRow(K, j, m, q);
+    const dot = arith.dotRow(K, j, m, q);
+    const v = logitScale === undefined ? dot : arith.div(dot, logitScale);
     s[j] = v;
     max = Math.max(max, v);
   }
@@ -111,19 +121,20 @@ export interface AttentionScratch {
 
 /**
  * The whole head at one query (the forward pass's order of the steps above) over positions 0 .. count-1 of the keys
- * K and values V, with the query already in sc.q: the output coordinates into out[offset ..].
+ * K and values V (m wide), with the query already in sc.q: the output coordinates into out[offset ..].
  */
 export function attend(
   arith: Arith,
   sc: AttentionScratch,
+  head: CompiledHead,
   K: Float64Array,
   V: Float64Array,
-  m: number,
   count: number,
   out: Float64Array,
   offset: number,
 ): void {
-  const max = logitsAndMax(arith, sc.q, K, m, sc.positions, count, sc.s);
+  const m = head.m;
+  const max = logitsAndMax(arith, sc.q, K, m, head.logitScale, sc.positions, count, sc.s);
   sc.z.clear();
   exponentials(arith, sc.s, sc.positions, count, max, sc.z);
   const Z = sc.z.rounded();

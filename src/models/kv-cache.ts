@@ -114,7 +114,7 @@ function attendAt(
   const a = attentionInputs(layer, x, i, i + 1, d, sc.a);
   layer.heads.forEach((head, h) => {
     layer.query(head, a, i * d, sc.q);
-    attend(arith, sc, cache.keys[h]!, cache.values[h]!, m, count, sc.heads, h * m);
+    attend(arith, sc, head, cache.keys[h]!, cache.values[h]!, count, sc.heads, h * m);
   });
   layer.finish(x, i * d, sc.heads, 0, out, i * d);
 }

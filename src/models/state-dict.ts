@@ -20,6 +20,16 @@ export function stateVector(name: string, values: readonly number[]): StateTenso
   return { name, shape: [values.length], values: [...values] };
 }
 
+/**
+ * What a block's weights cannot say, from the import's settings ("ccbound.heads", "ccbound.norm_first",
+ * "ccbound.activation"): GPT-2's n_head, nn.TransformerEncoderLayer's nhead, norm_first and activation.
+ */
+export interface BlockSettings {
+  readonly heads?: number;
+  readonly normFirst?: boolean;
+  readonly activation?: "relu" | "gelu";
+}
+
 /** Tensors by their names in the module (the file's prefix left out); each read is checked against the sizes given. */
 export interface TensorSource {
   /** The name as the file spells it, for messages. */
@@ -34,6 +44,8 @@ export interface TensorSource {
   optionalVector(n: string, length: number, why: string): Vector;
   /** The eps of a layer norm module ("layers.0.norm1"): from "ccbound.layer_norm_eps", else nn.LayerNorm's. */
   normEps(module: string): number;
+  /** A block setting, or undefined when no source gives it; a block reads only the settings its layout lists. */
+  setting<K extends keyof BlockSettings>(key: K): BlockSettings[K];
   /** Refuses the file, with one line. */
   fail(message: string): never;
 }

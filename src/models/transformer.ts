@@ -7,6 +7,7 @@ import { attend } from "./attention.js";
 import type { TransformerModelSpec } from "./archs/transformer.js";
 import type { CompiledLayer } from "./blocks/block.js";
 import { blockOf } from "./blocks/index.js";
+import { applyLayerNorm, compileLayerNorm, layerNormParameters } from "./blocks/layer-norm.js";
 import { argmax } from "./model.js";
 import { flatten, roundedVector } from "./tensors.js";
 
@@ -50,7 +51,7 @@ export interface TransformerModel {
     out: Float64Array,
     outOffset: number,
   ): void;
-  /** The label logits of a final vector, in a buffer the model reuses. */
+  /** The label logits of a final vector (after the final norm, when the model has one), in a buffer the model reuses. */
   readoutLogits(x: Float64Array, offset: number): Float64Array;
   /** The vector at the last position after the last layer (what the readout reads), in a reused buffer. */
   finalVector(tokens: ArrayLike<number>): Float64Array;
@@ -73,8 +74,17 @@ export function compileTransformer(spec: TransformerModelSpec): TransformerModel
   const headB = roundedVector(spec.head.bias, arith.round);
 
   const logitBuf = new Float64Array(labels);
+  // The final norm (GPT-2's ln_f) is part of the readout: whoever computes the head computes it, from the last
+  // position's vector, so Theorem 4's protocol and the KV cache read it through readoutLogits like the forward pass.
+  const finalNorm = spec.finalNorm && compileLayerNorm(spec.finalNorm, arith);
+  const normed = new Float64Array(finalNorm ? d : 0);
+  const normAcc = finalNorm ? sums.accumulator() : null;
   const readoutLogits = (x: Float64Array, offset: number) => {
-    arith.matVec(headW, labels, d, x, headB, logitBuf, 0, offset);
+    if (finalNorm) {
+      for (let c = 0; c < d; c++) normed[c] = x[offset + c]!;
+      applyLayerNorm(arith, normAcc!, normed, finalNorm);
+      arith.matVec(headW, labels, d, normed, headB, logitBuf, 0, 0);
+    } else arith.matVec(headW, labels, d, x, headB, logitBuf, 0, offset);
     return logitBuf;
   };
   const model: TransformerModel = {
@@ -202,15 +212,15 @@ function attendAll(
     for (let i = first; i < n; i++) {
       layer.query(head, a, i * d, sc.q);
       const count = model.causal ? i + 1 : n;
-      attend(arith, sc, sc.k, sc.v, m, count, sc.heads, i * width + h * m);
+      attend(arith, sc, head, sc.k, sc.v, count, sc.heads, i * width + h * m);
     }
   });
 }
 
-/** Numbers in every parameter: embeddings, each layer's (as its block counts them), the head. */
+/** Numbers in every parameter: embeddings, each layer's (as its block counts them), the final norm, the head. */
 function countParameters(spec: TransformerModelSpec): number {
   const size = (m: readonly (readonly number[])[]) => m.reduce((s, row) => s + row.length, 0);
   let total = size(spec.tokenEmbedding) + size(spec.positionEmbedding) + size(spec.head.weight) + spec.head.bias.length;
   for (const l of spec.layers) total += blockOf(l).parameters(l);
-  return total;
+  return total + layerNormParameters(spec.finalNorm);
 }

@@ -1,7 +1,7 @@
 import { BitString } from "../cc/bits.js";
 import { mapOutput, swap, type Protocol } from "../cc/protocol.js";
 import { CcboundError } from "../errors.js";
-import { exponentials, logitsAndMax, project, weightedValues } from "../models/attention.js";
+import { exponentials, logitsAndMax, weightedValues } from "../models/attention.js";
 import { argmax } from "../models/model.js";
 import type { CompiledLayer, TransformerModel } from "../models/transformer.js";
 import type { Accumulator } from "../numeric/exact-sum.js";
@@ -14,6 +14,12 @@ import { holderOfLast, type Split } from "./split.js";
  * sums of its weighted values; both combine them and finish the layer and the readout. The answer is the model's
  * label, equal to its forward pass bit for bit, because every number is computed by the forward pass's own functions
  * and the exact sums of the two parties add up to the whole sums before the one rounding.
+ *
+ * Any block (src/models/blocks/): each party computes the attention inputs (a pre-norm block's ln_1), keys and values
+ * of its own positions with the layer's own functions, and both the queries from the last token; GPT-2's 1/sqrt(d_head)
+ * is inside the logits (attention.ts). What comes after attention (the rest of the layer, a final norm such as GPT-2's
+ * ln_f, the head) both parties compute locally from the combined sums: none of it sends a bit, so the cost is the
+ * same closed form for every block.
  *
  * Message sizes (counted from the bits sent; theorem4Cost gives the closed form):
  * - the last token: ceil(log2 |V|) bits. The paper sends x_N, d*p bits; the token determines it, since the position
@@ -115,8 +121,11 @@ class Party {
       throw new RangeError(`a party holding ${positions.length} positions got ${tokens.length} tokens`);
     this.x = new Float64Array(n * d);
     positions.forEach((p, i) => model.embed(tokens[i]!, p, this.x, p * d));
-    this.keys = layer.heads.map((h) => projected(model, h.key, h, this.x, positions, n * m));
-    this.values = layer.heads.map((h) => projected(model, h.value, h, this.x, positions, n * m));
+    // The heads read the layer's attention inputs (a pre-norm block's ln_1(x)), computed per position: each party
+    // computes them at its own positions with the forward pass's function.
+    const a = attentionInputs(layer, this.x, positions, d);
+    this.keys = layer.heads.map((h) => projected(layer, h, "key", a, positions, n * m));
+    this.values = layer.heads.map((h) => projected(layer, h, "value", a, positions, n * m));
     this.s = layer.heads.map(() => new Float64Array(n));
   }
 
@@ -133,8 +142,17 @@ class Party {
     if (queries === this.queries) return this.localMaxima;
     this.queries = queries;
     this.max = undefined;
-    this.localMaxima = this.layer.heads.map((_, h) =>
-      logitsAndMax(this.model.arith, queries[h]!, this.keys[h]!, this.layer.m, this.positions, this.count, this.s[h]!),
+    this.localMaxima = this.layer.heads.map((head, h) =>
+      logitsAndMax(
+        this.model.arith,
+        queries[h]!,
+        this.keys[h]!,
+        this.layer.m,
+        head.logitScale,
+        this.positions,
+        this.count,
+        this.s[h]!,
+      ),
     );
     return this.localMaxima;
   }
@@ -161,26 +179,36 @@ class Party {
   }
 }
 
+/** The layer's attention inputs at the listed positions (n x d, like x), or x itself for a block that reads x. */
+function attentionInputs(layer: CompiledLayer, x: Float64Array, positions: Int32Array, d: number): Float64Array {
+  const f = layer.attentionInput;
+  if (f === null) return x;
+  const a = new Float64Array(x.length);
+  for (const p of positions) f(x, p * d, a, p * d);
+  return a;
+}
+
 function projected(
-  model: TransformerModel,
-  w: Float64Array,
+  layer: CompiledLayer,
   head: CompiledLayer["heads"][number],
-  x: Float64Array,
+  which: "key" | "value",
+  a: Float64Array,
   positions: Int32Array,
   size: number,
 ): Float64Array {
   const out = new Float64Array(size);
-  project(model.arith, w, head, x, positions, positions.length, out);
+  layer.project(head, which, a, positions, positions.length, out);
   return out;
 }
 
-/** The queries q_h = W_Q x_last of every head, from the last token (public once the holder has sent it). */
+/** The queries of every head from the last token (public once the holder has sent it), as the layer computes them. */
 function queriesOf(model: TransformerModel, layer: CompiledLayer, token: number, n: number): Float64Array[] {
   const x = new Float64Array(model.d);
   model.embed(token, n - 1, x, 0);
+  const a = attentionInputs(layer, x, Int32Array.of(0), model.d);
   return layer.heads.map((h) => {
     const q = new Float64Array(layer.m);
-    model.arith.matVec(h.query, layer.m, model.d, x, null, q);
+    layer.query(h, a, 0, q);
     return q;
   });
 }

@@ -1,3 +1,4 @@
+import type { PaperLayer } from "../../src/models/blocks/paper.js";
 import { describe, expect, it } from "vitest";
 import {
   assocRecallConstruction,
@@ -55,7 +56,7 @@ describe("Theorem 1: index lookup by one layer and one head", () => {
     ] as const) {
       const { built, check } = buildAndVerify(indexLookupConstruction, 64, options);
       expect(check.verified, JSON.stringify(options)).toBe(true);
-      expect(built.spec.arch === "transformer" && built.spec.layers[0]!.ffn === null).toBe(
+      expect(built.spec.arch === "transformer" && (built.spec.layers[0]! as PaperLayer).ffn === null).toBe(
         built.parameters.attention!.toString().startsWith("hard"),
       );
     }

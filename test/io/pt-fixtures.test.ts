@@ -157,8 +157,10 @@ describe("a GPT-2 state dict (HF GPT2LMHeadModel names) into the tensor map", ()
     expect(g.mask.filter((x) => x === 1)).toHaveLength(21); // the lower triangle PyTorch saved
   });
 
-  it("as a model file it is refused with one line until GPT-2 is an architecture", () => {
-    expect(errorOf(() => readModelFile(`${F}/${g.file}`)).oneLine()).toMatch(/no recurrent layer/);
+  it("as a model file it is read as a GPT-2 block, and refused with one line: no n_head, and an LM head, not a score", () => {
+    expect(errorOf(() => readModelFile(`${F}/${g.file}`)).oneLine()).toMatch(
+      /the number of heads \(GPT2Config\.n_head\) is not in the tensors: give "ccbound\.heads"/,
+    );
   });
 });
 

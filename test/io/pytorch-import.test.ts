@@ -210,7 +210,7 @@ describe("state_dicts of other shapes: one clear line naming what is missing or 
     [
       "no recurrent module",
       { "embed.weight": [5, 3], "head.weight": [4, 3] },
-      /no recurrent layer: no tensor named <module>\.weight_ih_l0 \(nn\.RNN, nn\.LSTM or nn\.GRU\), nor a Transformer's layers\.0\.heads\.0\.query\.weight; name the module with "ccbound\.rnn"/,
+      /no recurrent layer: no tensor named <module>\.weight_ih_l0 \(nn\.RNN, nn\.LSTM or nn\.GRU\), nor a Transformer's layers\.0\.heads\.0\.query\.weight or transformer\.h\.0\.attn\.c_attn\.weight or encoder\.layers\.0\.self_attn\.in_proj_weight; name the module with "ccbound\.rnn"/,
     ],
     [
       "two recurrent modules",

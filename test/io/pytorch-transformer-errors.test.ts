@@ -2,6 +2,7 @@
  * Transformer state_dicts of other shapes, and settings that do not fit: each is refused with one line that names the
  * tensor or the setting, never misread.
  */
+import type { PaperLayer } from "../../src/models/blocks/paper.js";
 import { describe, expect, it } from "vitest";
 import { importPytorchModel, settingsOf, type ImportSettings } from "../../src/io/pytorch-import.js";
 import { parseSafetensors, safetensorsBytes } from "../../src/io/safetensors.js";
@@ -55,8 +56,8 @@ describe("the Transformer state_dict the errors below break is imported", () => 
   it("with its sizes, zero biases where PyTorch leaves them out, and under any module prefix", () => {
     const spec = imported(without(transformerDict(), "layers.0.linear2.bias", "head.bias"));
     if (spec.arch !== "transformer") throw new Error("not a Transformer");
-    expect(spec.layers[0]!.heads).toHaveLength(2);
-    expect(spec.layers[0]!.ffn?.bias2).toEqual([0, 0]);
+    expect((spec.layers[0]! as PaperLayer).heads).toHaveLength(2);
+    expect((spec.layers[0]! as PaperLayer).ffn?.bias2).toEqual([0, 0]);
     expect(spec.head.bias).toEqual([0, 0]);
     expect(spec.positionEmbedding).toHaveLength(4);
     expect(imported(transformerDict("encoder.model."))).toEqual(imported(transformerDict()));

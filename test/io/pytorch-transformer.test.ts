@@ -4,6 +4,7 @@
  * within 1e-6 in float32 and 1e-12 in float64, absolute. Writing a model and reading it back must give the same model
  * object and the same SHA-256.
  */
+import type { PaperLayer } from "../../src/models/blocks/paper.js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,7 +68,7 @@ describe(`PyTorch's logits, reproduced from its Transformers' safetensors files 
       const spec = transformerOf(`${FIXTURES}/${f.file}`);
       expect(spec).toMatchObject({ format: f.dtype, causal: f.causal, vocab: f.vocab, labels: f.labels });
       expect(
-        spec.layers.map((l) => [
+        (spec.layers as PaperLayer[]).map((l) => [
           l.heads.length,
           l.ffn?.bias1.length ?? 0,
           l.norm1 !== undefined,
@@ -95,14 +96,18 @@ describe("what the import infers when the file does not say", () => {
       causal: false,
       format: "float32",
     });
-    expect(spec.layers.flatMap((l) => [l.norm1?.eps, l.norm2?.eps])).toEqual([1e-5, 1e-5, 1e-5, 1e-5]);
+    expect((spec.layers as PaperLayer[]).flatMap((l) => [l.norm1?.eps, l.norm2?.eps])).toEqual([
+      1e-5, 1e-5, 1e-5, 1e-5,
+    ]);
     expect(spec.name).toBeUndefined();
   });
 
   it("a wrapped module's names (model.embed.weight, ...) are found under their prefix; eps and causal from the metadata", () => {
     const spec = transformerOf(`${FIXTURES}/t2-norm-causal.f64.safetensors`);
     expect(spec).toMatchObject({ causal: true, format: "float64", labels: ["x", "y", "z"] });
-    expect(spec.layers.flatMap((l) => [l.norm1?.eps, l.norm2?.eps])).toEqual([1e-3, 1e-3, 1e-3, 1e-3]);
+    expect((spec.layers as PaperLayer[]).flatMap((l) => [l.norm1?.eps, l.norm2?.eps])).toEqual([
+      1e-3, 1e-3, 1e-3, 1e-3,
+    ]);
   });
 
   it("settings from a sidecar file", () => {
@@ -139,7 +144,7 @@ function expectRoundTrip(spec: TransformerModelSpec, name: string): void {
 
 describe("writing Transformers: PyTorch names, and a lossless round trip", () => {
   const base = transformerModel();
-  const layer = base.layers[0]!;
+  const layer = base.layers[0]! as PaperLayer;
   const cases: [string, () => TransformerModelSpec][] = [
     ["fixed point (F64), norm1 only, causal, named", transformerModel],
     [
@@ -230,7 +235,7 @@ describe("writing Transformers: PyTorch names, and a lossless round trip", () =>
       format: "float32",
       layers: [layer, { ...layer, norm1: undefined, norm2: { ...layer.norm1!, eps: 0.125 } }],
     };
-    delete spec.layers[1]!.norm1;
+    delete (spec.layers[1]! as PaperLayer).norm1;
     const file = parseSafetensors(exportPytorchModel(spec, "m").bytes, "m");
     const layerNames = (l: number, norms: string[]) => [
       ...[0, 1].flatMap((h) => ["query", "key", "value"].map((p) => `layers.${l}.heads.${h}.${p}.weight`)),

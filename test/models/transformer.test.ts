@@ -1,3 +1,4 @@
+import type { PaperLayer } from "../../src/models/blocks/paper.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateModel } from "../../src/io/model-file.js";
@@ -19,7 +20,7 @@ function naiveLogits(spec: TransformerModelSpec, tokens: number[]): number[] {
     return v.map((x, i) => ((x - mean) / Math.sqrt(variance + n.eps)) * n.weight[i]! + n.bias[i]!);
   };
   let X = tokens.map((t, i) => add(spec.tokenEmbedding[t]!, spec.positionEmbedding[i]!));
-  for (const layer of spec.layers) {
+  for (const layer of spec.layers as PaperLayer[]) {
     X = X.map((x, i) => {
       const heads = layer.heads.flatMap((h) => {
         const q = matVec(h.query, x);

@@ -1,10 +1,18 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { run } from "../../src/cc/protocol.js";
+import { BLOCKS } from "../../src/models/blocks/index.js";
 import { compileModel } from "../../src/models/compile.js";
 import { randomTransformer } from "../../src/models/random-transformer.js";
 import { cutSplit, oddEvenSplit, partitionSplit, tokensOf, type Split } from "../../src/reductions/split.js";
 import { theorem4Cost, theorem4Protocol, theorem4VectorProtocol } from "../../src/reductions/theorem4.js";
+
+// Every registered block, and the toy pre-norm block of test/models/toy-block.ts (a computation before attention).
+vi.mock("../../src/models/blocks/index.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/models/blocks/index.js")>();
+  const { prenorm } = await import("../models/toy-block.js");
+  return { ...real, ...real.blockRegistry([...real.BLOCKS, prenorm]) };
+});
 
 const SEED = 20240613;
 const FORMATS = [
@@ -29,9 +37,19 @@ const transformerArb = (maxLength: number) =>
       ffn: fc.integer({ min: 0, max: 4 }),
       causal: fc.boolean(),
       layerNorm: fc.boolean(),
+      block: fc.constantFrom(...BLOCKS.map((b) => b.name)),
+      normFirst: fc.boolean(),
+      activation: fc.constantFrom("relu" as const, "gelu" as const),
       seed: fc.nat(),
     })
-    .map((o) => ({ ...o, layers: 1, maxLength, vocab: VOCAB, labels: ["0", "1", "2"] }));
+    .map((o) => ({ ...o, ...packedSizes(o), layers: 1, maxLength, vocab: VOCAB, labels: ["0", "1", "2"] }));
+
+/** GPT-2 and nn.TransformerEncoderLayer split d into their heads and always have an FFN. */
+function packedSizes(o: { block: string; width: number; heads: number; ffn: number }) {
+  if (o.block !== "gpt2" && o.block !== "torch-encoder") return {};
+  const heads = [3, 2, 1].find((h) => h <= o.heads && o.width % h === 0)!;
+  return { heads, ffn: Math.max(1, o.ffn) };
+}
 
 /** A split of n positions: a cut, odd/even, or any partition (from a bit mask). */
 const splitArb = (n: number): fc.Arbitrary<Split> =>
@@ -55,7 +73,11 @@ const caseArb = fc.integer({ min: 2, max: 40 }).chain((n) =>
 );
 
 describe("Theorem 4's protocol is the forward pass (one layer, any split)", () => {
-  it("for random models in 8 formats, random cuts, odd/even and arbitrary partitions of 2..40 positions: output === forward, cost === closed form", () => {
+  it("draws models of every block, the toy pre-norm block among them", () => {
+    expect(BLOCKS.map((b) => b.name)).toContain("prenorm");
+  });
+
+  it("for random models of every block in 8 formats, random cuts, odd/even and arbitrary partitions of 2..40 positions: output === forward, cost === closed form", () => {
     fc.assert(
       fc.property(caseArb, ({ model: options, split, tokens }) => {
         const model = compileModel(randomTransformer(options));
@@ -76,6 +98,44 @@ describe("Theorem 4's protocol is the forward pass (one layer, any split)", () =
       }),
       { seed: SEED, numRuns: 300 },
     );
+  });
+
+  for (const block of ["gpt2", "torch-encoder"]) {
+    it(`${block}: 150 more random one-layer models (IEEE and fixed formats, the encoder's settings both ways), output === forward bit for bit, counted cost === closed form`, () => {
+      const arb = caseArb.map((c) => ({ ...c, model: { ...c.model, block, ...packedSizes({ ...c.model, block }) } }));
+      fc.assert(
+        fc.property(arb, ({ model: options, split, tokens }) => {
+          const model = compileModel(randomTransformer(options));
+          const input = Int32Array.from(tokens);
+          const r = run(theorem4VectorProtocol(model, split), tokensOf(input, split.alice), tokensOf(input, split.bob));
+          const expected = Array.from(model.finalVector(input));
+          expect(Array.from(r.output).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+          expect(r.cost).toBe(theorem4Cost(model, split));
+        }),
+        { seed: SEED + 1, numRuns: 150 },
+      );
+    });
+  }
+
+  it("the closed form for one gpt2 and one torch-encoder layer (fixed:2.5, d 4, 2 heads of m 2): what the transcript counts", () => {
+    for (const block of ["gpt2", "torch-encoder"]) {
+      const model = compileModel(
+        randomTransformer({
+          ...{ width: 4, heads: 2, ffn: 3, layers: 1, maxLength: 16, format: "fixed:2.5", block },
+          ...{ vocab: VOCAB, labels: ["0", "1"], seed: 7 },
+        }),
+      );
+      const split = cutSplit(16, 5);
+      const input = Int32Array.from({ length: 16 }, (_, i) => i % VOCAB.length);
+      const counted = run(
+        theorem4Protocol(model, split),
+        tokensOf(input, split.alice),
+        tokensOf(input, split.bob),
+      ).cost;
+      // 3 token bits + H [2p + (m + 1)(2p + ceil(log2 5) + ceil(log2 11))], p 8: ln_1, the scale and ln_f add no bits.
+      expect(counted).toBe(3 + 2 * (2 * 8 + 3 * (2 * 8 + 3 + 4)));
+      expect(theorem4Cost(model, split)).toBe(counted);
+    }
   });
 
   it("the closed form for fixed point: ceil(log2|V|) + H[2p + (m+1)(2p + ceil(log2 c_A) + ceil(log2 c_B))]", () => {

@@ -1,3 +1,4 @@
+import type { PaperLayer } from "../../src/models/blocks/paper.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dyckFoolingWord } from "../../src/cc/dyck-problem.js";
@@ -75,10 +76,10 @@ describe("counting-dyck (zoo): right on most inputs of Dyck-(2,2), not all", () 
         causal: true,
       });
       expect(spec.layers).toHaveLength(1);
-      expect(spec.layers[0]!.heads).toHaveLength(1);
+      expect((spec.layers[0]! as PaperLayer).heads).toHaveLength(1);
       expect(spec.positionEmbedding).toHaveLength(n);
       const format = parseFormat(spec.format);
-      const l = spec.layers[0]!;
+      const l = spec.layers[0]! as PaperLayer;
       const all = [
         spec.tokenEmbedding,
         spec.positionEmbedding,

@@ -28,6 +28,8 @@ interface RandomModelFlags extends Partial<TaskFlags> {
   maxLength?: number;
   layerNorm?: boolean;
   nonNegative?: boolean;
+  normFirst?: boolean;
+  activation?: "relu" | "gelu";
   out?: string;
 }
 
@@ -69,6 +71,12 @@ export function registerRandomModel(program: Command): void {
     )
     .option("--layer-norm", "transformer: layer norm after each residual")
     .option("--non-negative", "linear: every diagonal a is drawn >= 0 (|a|): the scope of the parity results")
+    .option("--norm-first", "torch-encoder: layer norms before attention and the FFN (norm_first=True)")
+    .option(
+      "--activation <f>",
+      "torch-encoder: the FFN's activation, relu or gelu (erf)",
+      oneOf("--activation", ["relu", "gelu"] as const),
+    )
     .option("--out <file>", "write here instead of stdout")
     .action((o: RandomModelFlags) => {
       const { vocab, labels, length } = vocabulary(o);
@@ -117,6 +125,8 @@ function randomOptions(
     ...(o.ffn !== undefined && { ffn: o.ffn }),
     ...(maxLength !== undefined && { maxLength }),
     ...(o.layerNorm && { layerNorm: true }),
+    ...(o.normFirst && { normFirst: true }),
+    ...(o.activation !== undefined && { activation: o.activation }),
   };
 }
 

@@ -46,6 +46,9 @@ export interface RandomOptions {
   maxLength?: number;
   causal?: boolean;
   layerNorm?: boolean;
+  /** nn.TransformerEncoderLayer (`--arch torch-encoder`): norm_first and the FFN's activation. */
+  normFirst?: boolean;
+  activation?: "relu" | "gelu";
 }
 
 /** A name `random-model --arch` takes, and what it builds. */

@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { fail } from "../../errors.js";
 import { BLOCKS, blockIn, blockOf, layerSchema, type TransformerLayer } from "../blocks/index.js";
+import { checkLayerNorm, layerNormSchema, type LayerNorm } from "../blocks/layer-norm.js";
 import { modelFile, formatName, header, linearHead, matrix, names, type Same } from "../file-schema.js";
 import { randomTransformer } from "../random-transformer.js";
 import { asArray, asRecord, checkEmbedding, checkHead, checkMatrix, type Report } from "../shapes.js";
@@ -23,6 +24,8 @@ export interface TransformerModelSpec extends ModelHeader {
   positionEmbedding: Matrix; // maxLength x d: inputs are at most this long
   causal: boolean;
   layers: TransformerLayer[];
+  /** A layer norm after the last layer, read before the head: GPT-2's ln_f, nn.TransformerEncoder's norm. */
+  finalNorm?: LayerNorm;
   head: { weight: Matrix; bias: Vector }; // labels x d, labels
 }
 
@@ -36,6 +39,9 @@ const fileSchema = modelFile(
     positionEmbedding: matrix.describe("maxLength x d: one row per position; inputs are at most maxLength tokens"),
     causal: z.boolean().describe("attend only to earlier positions (the last position sees all either way)"),
     layers: z.array(layerSchema).min(1).max(64),
+    finalNorm: layerNormSchema
+      .optional()
+      .describe("layer norm after the last layer, before the head (GPT-2's ln_f, nn.TransformerEncoder's norm)"),
     head: linearHead("d"),
   },
   checkShapes,
@@ -53,8 +59,13 @@ function checkShapes(t: Readonly<Record<string, unknown>>, report: Report): void
     report(["positionEmbedding"], "has no rows: the model must take at least one position");
   asArray(t["layers"])?.forEach((value, i) => {
     const layer = asRecord(value);
-    if (layer) blockIn(layer)?.checkShapes(layer, ["layers", i], d, report);
+    const block = layer && blockIn(layer);
+    if (!layer || !block) return;
+    block.checkShapes(layer, ["layers", i], d, report);
+    if (block.alwaysCausal && t["causal"] === false)
+      report(["causal"], `is false, but layer ${i} is a ${block.name} block, which ccbound runs causally`);
   });
+  checkLayerNorm(t["finalNorm"], ["finalNorm"], d, report);
   checkHead(t, d, report);
 }
 
@@ -74,7 +85,18 @@ function randomOptions(o: Parameters<ArchKind<TransformerModelSpec>["random"]>[0
     ...(o.ffn !== undefined && { ffn: o.ffn }),
     ...(o.causal !== undefined && { causal: o.causal }),
     ...(o.layerNorm && { layerNorm: true }),
+    ...(o.normFirst !== undefined && { normFirst: o.normFirst }),
+    ...(o.activation !== undefined && { activation: o.activation }),
+    block: blockOfKind(o.kind).name,
   };
+}
+
+/** `random-model --arch transformer` is the paper's layer; every other block is `--arch <its name>`. */
+const kindOf = (block: (typeof BLOCKS)[number]) => (block === BLOCKS[0] ? "transformer" : block.name);
+const blockOfKind = (kind: string) => BLOCKS.find((b) => kindOf(b) === kind) ?? BLOCKS[0];
+
+function roundedNorm(n: LayerNorm, round: (x: number) => number): LayerNorm {
+  return { weight: n.weight.map(round), bias: n.bias.map(round), eps: round(n.eps) };
 }
 
 export const transformer: ArchKind<TransformerModelSpec> = {
@@ -91,6 +113,7 @@ export const transformer: ArchKind<TransformerModelSpec> = {
       tokenEmbedding: round(spec.tokenEmbedding),
       positionEmbedding: round(spec.positionEmbedding),
       layers: spec.layers.map((l) => blockOf(l).inFormat(l, format.round)),
+      ...(spec.finalNorm && { finalNorm: roundedNorm(spec.finalNorm, format.round) }),
       head: { weight: round(spec.head.weight), bias: spec.head.bias.map(format.round) },
     };
   },
@@ -99,17 +122,24 @@ export const transformer: ArchKind<TransformerModelSpec> = {
     const kind = blockOf(spec.layers[0]!);
     return `transformer, ${layers}, d ${spec.tokenEmbedding[0]?.length ?? 0}, ${kind.describe(spec.layers)}, ${spec.format}`;
   },
-  randomKinds: [{ name: "transformer", about: "a random Transformer of the paper's layers, width --hidden" }],
+  randomKinds: BLOCKS.map((b) => ({
+    name: kindOf(b),
+    about:
+      b === BLOCKS[0]
+        ? "a random Transformer of the paper's layers, width --hidden"
+        : `a random Transformer of ${b.name} blocks (${b.about}), width --hidden`,
+  })),
   random: (o) => randomTransformer(randomOptions(o)),
   randomNumbers(o) {
     const { width: d, heads, layers, maxLength } = randomOptions(o);
-    const perLayer = BLOCKS[0].parameterCount({
+    const perLayer = blockOfKind(o.kind).parameterCount({
       d,
       m: o.headWidth ?? d,
       heads,
       ffn: o.ffn ?? 2 * d,
       layerNorm: o.layerNorm ?? false,
     });
-    return (o.vocab.length + maxLength) * d + layers * perLayer + o.labels.length * (d + 1);
+    const finalNorm = blockOfKind(o.kind).torch.finalNorm !== undefined ? 2 * d + 1 : 0;
+    return (o.vocab.length + maxLength) * d + layers * perLayer + finalNorm + o.labels.length * (d + 1);
   },
 };

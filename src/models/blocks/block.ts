@@ -15,7 +15,7 @@ import type { ExactSum } from "../../numeric/exact-sum.js";
 import type { CompiledHead } from "../attention.js";
 import type { Dim, Path, Report } from "../shapes.js";
 import type { Matrix, Vector } from "../spec.js";
-import type { StateTensor, TensorSource } from "../state-dict.js";
+import type { BlockSettings, StateTensor, TensorSource } from "../state-dict.js";
 
 /** A function of one position's vector: reads x[xOffset ..], writes out[outOffset ..]. */
 export type AtPosition = (x: Float64Array, xOffset: number, out: Float64Array, outOffset: number) => void;
@@ -65,6 +65,9 @@ export interface RandomBlockOptions {
   /** FFN width; 0 for none. */
   readonly ffn: number;
   readonly layerNorm: boolean;
+  /** nn.TransformerEncoderLayer's norm_first and activation (default: PyTorch's, post-norm and relu). */
+  readonly normFirst?: boolean;
+  readonly activation?: "relu" | "gelu";
   readonly round: (x: number) => number;
   vec(n: number): Vector;
   mat(rows: number, cols: number): Matrix;
@@ -79,6 +82,13 @@ export interface BlockLayout<L> {
   readonly positionEmbedding: string;
   /** The head's module: `<head>.weight`, `<head>.bias`. */
   readonly head: string;
+  /** false when the head is an nn.Linear without a bias (GPT2ForSequenceClassification's score): none is written. */
+  readonly headBias?: false;
+  /** The layer norm after the last layer (`<finalNorm>.weight`, `.bias`), when the layout has one. */
+  readonly finalNorm?: string;
+  /** The block settings (BlockSettings) its layers read, and their values for the metadata of an export. */
+  readonly settings?: readonly (keyof BlockSettings)[];
+  settingsOf?(layers: readonly L[]): BlockSettings;
   /** A tensor every layer l of this block has. */
   marker(l: number): string;
   /** Layer l, its shapes checked against the width d (`width` says where d comes from). */
@@ -108,6 +118,8 @@ export interface BlockKind<L> {
   /** Head widths and counts of the model's layers, for its description: "m 2, heads 2/2". */
   describe(layers: readonly L[]): string;
   readonly torch: BlockLayout<L>;
+  /** The block attends causally by definition (GPT-2; ccbound runs nn.TransformerEncoderLayer with a causal mask). */
+  readonly alwaysCausal?: boolean;
 }
 
 /** The layer type of a block descriptor. */

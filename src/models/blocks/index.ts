@@ -8,7 +8,9 @@
  */
 import * as z from "zod";
 import type { BlockKind, BlockLayerOf } from "./block.js";
+import { gpt2 } from "./gpt2.js";
 import { paper } from "./paper.js";
+import { torchEncoder } from "./torch-encoder.js";
 
 /** The lookups of a list of blocks (a function of the list, so that a test can register a block of its own). */
 export function blockRegistry<const K extends readonly BlockKind<object>[]>(blocks: K) {
@@ -40,7 +42,7 @@ export function blockRegistry<const K extends readonly BlockKind<object>[]>(bloc
   };
 }
 
-export const { BLOCKS, blockIn, blockOf, layerSchema } = blockRegistry([paper]);
+export const { BLOCKS, blockIn, blockOf, layerSchema } = blockRegistry([paper, gpt2, torchEncoder]);
 
 /** A layer of any registered block. */
 export type TransformerLayer = BlockLayerOf<(typeof BLOCKS)[number]>;
