@@ -53,7 +53,8 @@ describe("ccbound bounds", () => {
       results: [],
       note: expect.stringMatching(/^open/),
     });
-    expect(rows).toHaveLength(17);
+    // The paper's 17 cells, then parity and mod-count (other papers'); the multi-pass cells only with --passes K > 1.
+    expect(rows).toHaveLength(19);
   });
 
   it("other N and p, filtered by task and architecture", () => {
