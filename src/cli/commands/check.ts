@@ -178,7 +178,7 @@ async function shard(
   const { spec: _spec, ...jobWithoutSpec } = job;
   const file: ShardFile = {
     ccbound: "shard",
-    version: 2,
+    version: 3,
     tool: { name: "ccbound", version: VERSION },
     shard: index,
     model: { path: loaded.path, sha256: loaded.sha256, options: modelFlags(o), args: modelArgs(loaded.path, o) },

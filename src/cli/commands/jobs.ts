@@ -4,7 +4,6 @@ import { Command, CommanderError, type Option } from "commander";
 import { fail } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
 import { modelInputs, refuseOverwrite } from "../../io/overwrite.js";
-import { checkShardable } from "../../refute/parallel/shard.js";
 import { VERSION } from "../../version.js";
 import { EXIT } from "../exit.js";
 import { JOB_NAME, shardFileName, type ShardedJob } from "../jobs/job-spec.js";
@@ -96,11 +95,10 @@ function jobs(scheduler: Scheduler, args: readonly string[], o: JobsOptions): nu
     ],
     modelInputs(modelPath),
   );
-  // As check itself would start: the model loads, the task and the plan are made, and the plan must shard.
+  // As check itself would start: the model loads, and the task and the plan are made.
   const { cert: _cert, json: _json, ...shardOptions } = options;
   const first = { ...shardOptions, shard: `1/${o.shards}`, out: shardFileName({ name: o.name }, 1) };
   const { plan, again } = prepareCheck(modelPath, first);
-  checkShardable(plan);
   const check = [
     ...words.filter((w) => !TO_MERGE.includes(w.flag ?? "")).flatMap((w) => w.words),
     ...(options.seed === undefined ? ["--seed", String(plan.seed)] : []),

@@ -47,7 +47,6 @@ export function rhoFeed(plan: SearchPlan, r: Reduction, params: RhoParams): Feed
   };
   return {
     name: "rho",
-    local: false,
     get items() {
       return items;
     },

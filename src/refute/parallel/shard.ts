@@ -5,6 +5,7 @@ import { Evaluator, type UnitRunner } from "../portfolio/evaluator.js";
 import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
 import { portfolioOf } from "../portfolio/feeds.js";
 import type { Portfolio } from "../portfolio/portfolio.js";
+import { dedupLayout, type DedupLayout } from "../one-way/dedup.js";
 import type { SearchPlan } from "../plan.js";
 import { verdictOf, type Verdict } from "../verdict.js";
 
@@ -12,8 +13,11 @@ import { verdictOf, type Verdict } from "../verdict.js";
  * A search split over n independent jobs (a cluster's job array). The portfolio's canonical units, in blocks of
  * BLOCK_UNITS, are dealt round-robin: shard i (1-based) computes blocks i-1, i-1+n, i-1+2n, ... So every shard works
  * on the early units, where the answer usually is, and stops at its own first sign of a finding or at its share of
- * the budget. `mergeShards` runs the canonical sequence again, taking each unit's result from the shard that
- * computed it (an audit first recomputes a random sample of each shard's results) and computing the units no shard did.
+ * the budget. The dedup walk is partitioned instead (by Alice's first symbols, src/refute/one-way/dedup.ts): shard i
+ * computes part i-1 of n of every one of its units, so it keeps its own partitions' states from level to level.
+ * `mergeShards` runs the canonical sequence again, taking each unit's result (or each part's) from the shard that
+ * computed it (an audit first recomputes a random sample of each shard's results) and computing what no shard did;
+ * the dedup walk's digests of a level from all shards go into one table, where collisions between shards appear.
  */
 
 export interface ShardIndex {
@@ -59,41 +63,36 @@ export interface ShardWork {
   readonly ended: "finding" | "share" | "end";
 }
 
-/** A shard needs a canonical order that results cannot change: a plan with a local feed (dedup, sweep) has none. */
-export function checkShardable(plan: SearchPlan): void {
-  const local = plan.feeds.find((f) => f.name === "dedup" || f.name === "sweep");
-  if (local) {
-    fail(
-      "unsupported",
-      `this search runs the ${local.name} feed, which depends on its own results and is computed in one place, so it cannot be sharded`,
-      "--shard",
-      local.name === "sweep" ? "a task this small needs no shards: run it whole" : "use --strategy sample or rho",
-    );
-  }
-}
-
 /** Runs one shard of a plan, on the helpers' workers. */
 export async function runShard(plan: SearchPlan, shard: ShardIndex, helpers?: Helpers): Promise<ShardWork> {
-  checkShardable(plan);
-  const stream = new ShardStream(portfolioOf(plan), shard, (SHARE_SLACK * plan.budget) / shard.count);
-  await drive(stream, new Evaluator(plan), helpers);
+  const evaluator = new Evaluator(plan);
+  const stream = new ShardStream(portfolioOf(plan), evaluator, shard, (SHARE_SLACK * plan.budget) / shard.count);
+  await drive(stream, evaluator, helpers);
   return stream.work();
 }
 
-/** The shard's blocks of the canonical sequence, stopping at its own first sign of a finding or at its share. */
+/**
+ * The shard's blocks of the canonical sequence and its part of every dedup unit, stopping at its own first sign of
+ * a finding or at its share.
+ */
 class ShardStream implements UnitStream {
   private at = -1;
   private planned = 0;
   private readonly units: ShardUnit[] = [];
   private readonly positions = new Map<WorkUnit, number>();
   private readonly digests = new Set<string>();
+  private readonly layout: DedupLayout | undefined;
   private ended: ShardWork["ended"] = "end";
 
   constructor(
     private readonly portfolio: Portfolio,
+    private readonly evaluator: Evaluator,
     private readonly shard: ShardIndex,
     private readonly share: number,
-  ) {}
+  ) {
+    const plan = evaluator.plan;
+    this.layout = plan.feeds.some((f) => f.name === "dedup") ? dedupLayout(plan.space!) : undefined;
+  }
 
   next(): WorkUnit | undefined {
     if (this.planned >= this.share) {
@@ -101,42 +100,57 @@ class ShardStream implements UnitStream {
       return undefined;
     }
     for (;;) {
-      const unit = this.portfolio.next();
-      if (!unit) return undefined;
+      const whole = this.portfolio.next();
+      if (!whole) return undefined;
       this.at++;
-      if (Math.floor(this.at / BLOCK_UNITS) % this.shard.count !== this.shard.index - 1) continue;
+      const unit = this.mine(whole);
+      if (!unit) continue;
       this.positions.set(unit, this.at);
-      this.planned += unit.runs;
+      this.planned += this.evaluator.runsOf(unit);
       return unit;
     }
   }
 
-  isLocal(): boolean {
-    return false;
+  /** What this shard computes of a unit: its part of a dedup unit, or the whole of a unit in one of its blocks. */
+  private mine(unit: WorkUnit): WorkUnit | undefined {
+    if (unit.feed === "dedup") {
+      const part = { ...unit, part: { index: this.shard.index - 1, of: this.shard.count } };
+      return this.evaluator.runsOf(part) > 0 ? part : undefined;
+    }
+    return Math.floor(this.at / BLOCK_UNITS) % this.shard.count === this.shard.index - 1 ? unit : undefined;
   }
 
   accept(unit: WorkUnit, result: WorkResult): boolean {
     this.units.push({ at: this.positions.get(unit)!, unit, result });
-    if (this.showsFinding(result)) {
+    if (this.showsFinding(unit, result)) {
       this.ended = "finding";
       return true;
     }
     return false;
   }
 
-  /** A wrong answer, a digest met before, or a trail that ended on a wrong answer, a cycle or a known point. */
-  private showsFinding(result: WorkResult): boolean {
+  /**
+   * A wrong answer, a digest met before (the dedup walk's: within its level), or a trail that ended on a wrong answer,
+   * a cycle or a known point.
+   */
+  private showsFinding(unit: WorkUnit, result: WorkResult): boolean {
     switch (result.kind) {
       case "answers":
         return result.wrong.length > 0;
-      case "digests":
-        return result.wrong.length > 0 || result.digests.some((d) => this.seen(d));
+      case "digests": {
+        if (result.wrong.length > 0) return true;
+        if (unit.feed !== "dedup") return result.digests.some((d) => this.seen(d));
+        let seen = false;
+        let i = 0;
+        this.layout!.forEachRun(unit, (level) => {
+          if (level <= this.layout!.cut && this.seen(`${level}:${result.digests[i++]}`)) seen = true;
+        });
+        return seen;
+      }
       case "trails":
         return result.trails.some(
           (t) => t.end === "wrong" || t.end === "cycle" || (t.end === "dp" && this.seen(`dp:${t.point}`)),
         );
-      case "local":
-        return false;
     }
   }
 
@@ -180,17 +194,22 @@ export function mergeShards(
   works: readonly ShardWork[],
   audit: Audit,
 ): { verdict: Verdict } & MergeReport {
-  checkShardable(plan);
   const evaluator = new Evaluator(plan);
-  const known = new Map<number, ShardUnit>();
+  const known = new Map<string, ShardUnit>();
+  const count = works.length;
   works.forEach((w, s) => {
     for (const u of w.units) {
-      if (known.has(u.at)) fail("invalid-input", `two shard files hold unit ${u.at} of the search`, `shard ${s + 1}`);
-      known.set(u.at, u);
+      const part = u.unit.part;
+      if (part && (part.index !== s || part.of !== count || u.unit.feed !== "dedup")) {
+        fail("invalid-input", `shard ${s + 1} holds part ${part.index}/${part.of} of unit ${u.at}`, "merge");
+      }
+      const key = part ? `${u.at}:${part.index}` : `${u.at}`;
+      if (known.has(key)) fail("invalid-input", `two shard files hold unit ${key} of the search`, `shard ${s + 1}`);
+      known.set(key, u);
     }
   });
   const audited = auditShards(works, evaluator, audit);
-  const runner = new KnownUnits(known, evaluator);
+  const runner = new KnownUnits(known, evaluator, count);
   const portfolio = portfolioOf(plan);
   try {
     driveInline(portfolio, runner);
@@ -230,31 +249,49 @@ function auditShards(works: readonly ShardWork[], evaluator: Evaluator, audit: A
   return checked;
 }
 
-/** Unit results from the shards' files by canonical position, or computed when no shard did. */
+/**
+ * Unit results from the shards' files by canonical position, or computed when no shard did; a dedup unit from its
+ * parts, one a shard (each taken from its shard's file, or computed here).
+ */
 class KnownUnits implements UnitRunner {
   fromShards = 0;
   computedHere = 0;
   private at = -1;
 
   constructor(
-    private readonly known: ReadonlyMap<number, ShardUnit>,
+    private readonly known: ReadonlyMap<string, ShardUnit>,
     private readonly evaluator: Evaluator,
+    private readonly shards: number,
   ) {}
 
   run(unit: WorkUnit): WorkResult {
     this.at++;
-    const k = this.known.get(this.at);
+    if (unit.feed !== "dedup") return this.take(unit, `${this.at}`);
+    const parts = Array.from({ length: this.shards }, (_, s) => ({
+      unit: { ...unit, part: { index: s, of: this.shards } },
+      worker: s,
+    })).filter((p) => this.evaluator.runsOf(p.unit) > 0);
+    const results = parts.map((p) => this.take(p.unit, `${this.at}:${p.worker}`));
+    return this.evaluator.join(unit, parts, results);
+  }
+
+  private take(unit: WorkUnit, key: string): WorkResult {
+    const k = this.known.get(key);
     if (!k) {
       this.computedHere++;
       return this.evaluator.run(unit);
     }
-    const sameItems = JSON.stringify(k.unit.items ?? null) === JSON.stringify(unit.items ?? null);
-    if (k.unit.feed !== unit.feed || k.unit.first !== unit.first || k.unit.count !== unit.count || !sameItems) {
-      fail(
-        "invalid-input",
-        `the shard files put another unit at position ${this.at} of the search than it has`,
-        "merge",
-      );
+    const u = k.unit;
+    const same =
+      u.feed === unit.feed &&
+      u.first === unit.first &&
+      u.count === unit.count &&
+      u.runs === unit.runs &&
+      JSON.stringify(u.items ?? null) === JSON.stringify(unit.items ?? null) &&
+      u.part?.index === unit.part?.index &&
+      u.part?.of === unit.part?.of;
+    if (!same) {
+      fail("invalid-input", `the shard files put another unit at position ${key} of the search than it has`, "merge");
     }
     this.fromShards++;
     return k.result;

@@ -101,11 +101,6 @@ export class Portfolio {
     }
   }
 
-  /** True when the feed's units are computed by the feed itself (the driver must accept everything before them). */
-  isLocal(unit: WorkUnit): boolean {
-    return this.feedOf(unit).feed.local;
-  }
-
   /** The rho feed's report, when the portfolio has one. */
   rho(): RhoReport | undefined {
     return this.feeds.find((f) => f.feed.rho)?.feed.rho?.();
@@ -130,7 +125,7 @@ export class Portfolio {
       if (this.decisive(feed.name)) this.ending = { kind: "exhausted", feed: feed.name, items: event.items };
     } else if (event?.kind === "gave-up") {
       this.ended[i] = event;
-      if (!feed.local) this.ending = { kind: "gave-up", feed: feed.name, reason: event.reason };
+      this.ending = { kind: "gave-up", feed: feed.name, reason: event.reason };
     }
     if (this.ending === undefined && this.runs >= this.budget) this.ending = { kind: "budget" };
     return this.ending !== undefined;
@@ -160,9 +155,5 @@ export class Portfolio {
       }
     });
     return best;
-  }
-
-  private feedOf(unit: WorkUnit): WeightedFeed {
-    return this.feeds.find((f) => f.feed.name === unit.feed)!;
   }
 }
