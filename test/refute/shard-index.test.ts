@@ -34,8 +34,8 @@ interface Case {
   readonly betweenShards?: boolean;
 }
 
-// A random float16 LSTM whose dedup walk first meets a repeated state at level 10 (1,024 prefixes), between prefixes
-// that differ in their first symbols: in different partitions, so in different shards.
+// A random float16 LSTM whose dedup walk first meets a repeated state at level 10 (1,024 prefixes, one a partition),
+// between prefixes that differ in their first symbols (in one shard of 2 or 4: their partitions agree mod 4).
 const lstm16 = randomModel({
   arch: "lstm",
   hidden: 2,
@@ -57,7 +57,7 @@ const CASES: readonly Case[] = [
     betweenShards: true,
   },
   {
-    name: "float16 LSTM, index lookup N = 24, the dedup walk alone: a collision between partitions at level 10",
+    name: "float16 LSTM, index lookup N = 24, the dedup walk alone: a collision at level 10, the first split into partitions",
     spec: lstm16,
     task: index24,
     strategy: "dedup",
@@ -140,4 +140,63 @@ describe("every search shards, INDEX tasks included: one seed, one certificate, 
       }
     });
   }
+});
+
+describe("merge reports a survival only on results recomputed here", () => {
+  const spec = example("lookup-dfa-10.json");
+  const task = makeTask("index-lookup", 10);
+  const plan = planSearch(compileModel(spec), task, { strategy: "auto", seed: SEED, spec });
+  const shards = async () => [
+    await runShard(plan, { index: 1, count: 2 }),
+    await runShard(plan, { index: 2, count: 2 }),
+  ];
+
+  it("an honest survival: every shard result the audit left is recomputed (none on the shards' word)", async () => {
+    const merged = mergeShards(plan, await shards(), { units: 0, seed: 1 });
+    expect(merged.verdict.kind).toBe("survived");
+    expect(merged.audited).toBe(0);
+    expect(merged.rederived).toBe(merged.fromShards);
+    expect(merged.fromShards).toBeGreaterThan(0);
+  });
+
+  it("one digest of the dedup walk altered, no audit: refused, where the survival would have held", async () => {
+    const works = await shards();
+    const altered = works.map((w, s) =>
+      s !== 1
+        ? w
+        : {
+            ...w,
+            units: w.units.map((u, k) => {
+              if (
+                k !==
+                w.units.findIndex(
+                  (x) => x.unit.feed === "dedup" && x.result.kind === "digests" && x.result.digests.length > 0,
+                )
+              )
+                return u;
+              if (u.result.kind !== "digests") return u;
+              const [d, ...rest] = u.result.digests;
+              const flipped = (d!.startsWith("0") ? "1" : "0") + d!.slice(1);
+              return { ...u, result: { ...u.result, digests: [flipped, ...rest] } };
+            }),
+          },
+    );
+    expect(() => mergeShards(plan, altered, { units: 0, seed: 1 })).toThrow(
+      /shard 2's result for unit \d+ \(dedup\) is not what the model computes/,
+    );
+  });
+
+  it("a refutation is not recomputed in full: rederived is 0", async () => {
+    const c = CASES[0]!;
+    const p = planSearch(compileModel(c.spec), c.task, {
+      strategy: c.strategy,
+      seed: SEED,
+      spec: c.spec,
+      only: c.only!,
+    });
+    const works = [await runShard(p, { index: 1, count: 2 }), await runShard(p, { index: 2, count: 2 })];
+    const merged = mergeShards(p, works, { units: DEFAULT_AUDIT, seed: 1 });
+    expect(merged.verdict.kind).toBe("refuted");
+    expect(merged.rederived).toBe(0);
+  });
 });

@@ -81,6 +81,7 @@ class ShardStream implements UnitStream {
   private readonly units: ShardUnit[] = [];
   private readonly positions = new Map<WorkUnit, number>();
   private readonly digests = new Set<string>();
+  private readonly items = new Map<string, string>();
   private readonly layout: DedupLayout | undefined;
   private ended: ShardWork["ended"] = "end";
 
@@ -101,7 +102,7 @@ class ShardStream implements UnitStream {
     }
     for (;;) {
       const whole = this.portfolio.next();
-      if (!whole) return undefined;
+      if (!whole || this.portfolio.decisiveDealt) return undefined;
       this.at++;
       const unit = this.mine(whole);
       if (!unit) continue;
@@ -139,7 +140,11 @@ class ShardStream implements UnitStream {
         return result.wrong.length > 0;
       case "digests": {
         if (result.wrong.length > 0) return true;
-        if (unit.feed !== "dedup") return result.digests.some((d) => this.seen(d));
+        // A seeded draw may repeat an item (the same string twice): only a digest met on another item is a sign.
+        if (unit.feed !== "dedup")
+          return result.digests.some((d, i) =>
+            this.seenOn(`${unit.feed}:${d}`, unit.items?.[i] ?? `#${unit.first + i}`),
+          );
         let seen = false;
         let i = 0;
         this.layout!.forEachRun(unit, (level) => {
@@ -152,6 +157,16 @@ class ShardStream implements UnitStream {
           (t) => t.end === "wrong" || t.end === "cycle" || (t.end === "dp" && this.seen(`dp:${t.point}`)),
         );
     }
+  }
+
+  /** Whether `key` was met before with another item (it is kept with its first item). */
+  private seenOn(key: string, item: string): boolean {
+    const first = this.items.get(key);
+    if (first === undefined) {
+      this.items.set(key, item);
+      return false;
+    }
+    return first !== item;
   }
 
   private seen(key: string): boolean {
@@ -174,6 +189,11 @@ export interface MergeReport {
   readonly auditSeed: number;
   /** Units no shard computed, computed here. */
   readonly computedHere: number;
+  /**
+   * For a survival: the shard results it rests on that the audit had not recomputed, all recomputed here (and
+   * matched) before the survival was reported. Zero for any other verdict.
+   */
+  readonly rederived: number;
 }
 
 /** How many of each shard's results merge recomputes, and the seed that picks them. */
@@ -187,7 +207,10 @@ export interface Audit {
  * The search's verdict from its shards' work: first a random sample of every shard's unit results (the audit) is
  * recomputed and must match exactly; then the canonical sequence is run again, each unit's result taken from the shard that
  * computed it, or computed here. A finding is re-derived by running the model; a result the model does not
- * reproduce, or a merged verdict that contradicts the bound, is one error line (exit 2), never a verdict.
+ * reproduce, or a merged verdict that contradicts the bound, is one error line (exit 2), never a verdict. A survival
+ * rests on every negative result, so none of them is taken on a shard's word: before one is reported, every shard
+ * result it used that the audit did not recompute is recomputed here and must match (a survival costs the merge
+ * the search's work; a refutation costs the audit and the re-derivation of its finding).
  */
 export function mergeShards(
   plan: SearchPlan,
@@ -196,6 +219,8 @@ export function mergeShards(
 ): { verdict: Verdict } & MergeReport {
   const evaluator = new Evaluator(plan);
   const known = new Map<string, ShardUnit>();
+  /** Each unit's shard (0-based), for messages. */
+  const owner = new Map<ShardUnit, number>();
   const count = works.length;
   works.forEach((w, s) => {
     for (const u of w.units) {
@@ -206,19 +231,30 @@ export function mergeShards(
       const key = part ? `${u.at}:${part.index}` : `${u.at}`;
       if (known.has(key)) fail("invalid-input", `two shard files hold unit ${key} of the search`, `shard ${s + 1}`);
       known.set(key, u);
+      owner.set(u, s);
     }
   });
-  const audited = auditShards(works, evaluator, audit);
-  const runner = new KnownUnits(known, evaluator, count);
-  const portfolio = portfolioOf(plan);
+  const recomputed = new Set<ShardUnit>();
+  const audited = auditShards(works, evaluator, audit, recomputed);
   try {
+    let runner = new KnownUnits(known, evaluator, count);
+    let portfolio = portfolioOf(plan);
     driveInline(portfolio, runner);
+    let verdict = verdictOf(plan, portfolio);
+    if (verdict.kind === "survived" && runner.fromShards > 0) {
+      // Again, every shard result not yet recomputed recomputed as it is taken: the survival on no shard's word.
+      runner = new KnownUnits(known, evaluator, count, { recomputed, owner });
+      portfolio = portfolioOf(plan);
+      driveInline(portfolio, runner);
+      verdict = verdictOf(plan, portfolio);
+    }
     return {
-      verdict: verdictOf(plan, portfolio),
+      verdict,
       fromShards: runner.fromShards,
       audited,
       auditSeed: audit.seed,
       computedHere: runner.computedHere,
+      rederived: runner.rederived,
     };
   } catch (e) {
     if (e instanceof CcboundError) throw e;
@@ -229,7 +265,12 @@ export function mergeShards(
 }
 
 /** Recomputes a random sample of each shard's units (or all of them); any difference is an altered file. */
-function auditShards(works: readonly ShardWork[], evaluator: Evaluator, audit: Audit): number {
+function auditShards(
+  works: readonly ShardWork[],
+  evaluator: Evaluator,
+  audit: Audit,
+  recomputed: Set<ShardUnit>,
+): number {
   let checked = 0;
   works.forEach((w, s) => {
     const rng = new Rng(audit.seed, s);
@@ -237,16 +278,22 @@ function auditShards(works: readonly ShardWork[], evaluator: Evaluator, audit: A
     const picks = w.units.length <= k ? w.units : rng.sample(w.units.length, k).map((i) => w.units[i]!);
     for (const u of picks) {
       checked++;
-      if (JSON.stringify(evaluator.run(u.unit)) !== JSON.stringify(u.result)) {
-        fail(
-          "invalid-input",
-          `shard ${s + 1}'s result for unit ${u.at} (${u.unit.feed}) is not what the model computes: the file was altered or is from another search`,
-          "merge",
-        );
-      }
+      recompute(evaluator, u, s);
+      recomputed.add(u);
     }
   });
   return checked;
+}
+
+/** A shard's unit recomputed: any difference from its file's result is an altered file. */
+function recompute(evaluator: Evaluator, u: ShardUnit, shard: number): void {
+  if (JSON.stringify(evaluator.run(u.unit)) !== JSON.stringify(u.result)) {
+    fail(
+      "invalid-input",
+      `shard ${shard + 1}'s result for unit ${u.at} (${u.unit.feed}) is not what the model computes: the file was altered or is from another search`,
+      "merge",
+    );
+  }
 }
 
 /**
@@ -256,12 +303,19 @@ function auditShards(works: readonly ShardWork[], evaluator: Evaluator, audit: A
 class KnownUnits implements UnitRunner {
   fromShards = 0;
   computedHere = 0;
+  /** Results taken from the shards and recomputed as they were taken (with `verify`: those not recomputed before). */
+  rederived = 0;
   private at = -1;
 
   constructor(
     private readonly known: ReadonlyMap<string, ShardUnit>,
     private readonly evaluator: Evaluator,
     private readonly shards: number,
+    /** When given, every shard result not yet recomputed is recomputed before it is used. */
+    private readonly verify?: {
+      readonly recomputed: ReadonlySet<ShardUnit>;
+      readonly owner: ReadonlyMap<ShardUnit, number>;
+    },
   ) {}
 
   run(unit: WorkUnit): WorkResult {
@@ -294,6 +348,10 @@ class KnownUnits implements UnitRunner {
       fail("invalid-input", `the shard files put another unit at position ${key} of the search than it has`, "merge");
     }
     this.fromShards++;
+    if (this.verify && !this.verify.recomputed.has(k)) {
+      recompute(this.evaluator, k, this.verify.owner.get(k)!);
+      this.rederived++;
+    }
     return k.result;
   }
 }

@@ -101,6 +101,15 @@ export class Portfolio {
     }
   }
 
+  /**
+   * True once a feed whose exhaustion decides the search has dealt its last unit: that unit's result ends the search
+   * (a finding, its exhaustion, or the budget), so no unit after it in canonical order is ever taken. A shard stops
+   * dealing there.
+   */
+  get decisiveDealt(): boolean {
+    return this.feeds.some(({ feed }, i) => this.ended[i] === "no-more" && this.decisive(feed.name));
+  }
+
   /** The rho feed's report, when the portfolio has one. */
   rho(): RhoReport | undefined {
     return this.feeds.find((f) => f.feed.rho)?.feed.rho?.();
