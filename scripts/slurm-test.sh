@@ -120,7 +120,8 @@ failed=0
 compare() {
   local label=$1 model=$2
   shift 2
-  local work="$dir/work/$label it's"
+  local work="$dir/work/$label it's" t0 t1 t2
+  t0=$(date +%s)
   mkdir -p "$work/alone" "$work/job"
   cp "$model" "$work/alone/m.json"
   cp "$model" "$work/job/m.json"
@@ -131,13 +132,15 @@ compare() {
     failed=$((failed + 1))
     return
   fi
+  t1=$(date +%s)
   (cd "$work/job" && ccbound jobs slurm m.json "$@" --workers 1 --cert cert.json --shards 4 --out job.sh \
     --ccbound "$repo/bin/ccbound.js" --name ccb >/dev/null)
   status=0
+  t2=$(date +%s)
   (cd "$work/job" && bash job.sh submit --wait >/dev/null 2>"$work/submit.err") || status=$?
   # The merge exits 1 (refuted); sbatch --wait exits with the merge job's code.
   if [ "$status" = 1 ] && cmp -s "$work/alone/cert.json" "$work/job/cert.json"; then
-    echo "slurm test: $label: the 4 shards' merged certificate is the unsharded one, byte for byte"
+    echo "slurm test: $label: the 4 shards' merged certificate is the unsharded one, byte for byte (check $((t1 - t0)) s, jobs $((t2 - t1)) s, array and merge $(($(date +%s) - t2)) s)"
     passed=$((passed + 1))
   else
     echo "slurm test: $label: FAILED (sbatch --wait exited $status)" >&2
@@ -151,6 +154,9 @@ models="$dir/models"
 mkdir -p "$models"
 ccbound zoo hash-equality --n 64 --bits 20 --seed 2 >"$models/eq.json"
 compare "equality, seeded fooling set" "$models/eq.json" --task equality --n 64 --strategy sample --seed 9
+# INDEX: the dedup walk partitioned by Alice's first symbols; its first collision is between two shards' prefixes.
+ccbound zoo partial-lookup --n 24 --remember 9 >"$models/lookup.json"
+compare "index lookup, dedup walk" "$models/lookup.json" --task index-lookup --n 24 --feeds dedup --seed 11
 
 took=$(($(date +%s) - started))
 echo "slurm test: cluster up in ${ready} s, ${took} s in all (slurm $(sinfo -V | cut -d' ' -f2))"
