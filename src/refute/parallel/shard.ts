@@ -103,6 +103,8 @@ class ShardStream implements UnitStream {
     for (;;) {
       const whole = this.portfolio.next();
       if (!whole || this.portfolio.decisiveDealt) return undefined;
+      // A local unit (the period walk) is every shard's: computed here by its feed, in order, never written.
+      if (this.portfolio.isLocal(whole)) return whole;
       this.at++;
       const unit = this.mine(whole);
       if (!unit) continue;
@@ -121,7 +123,17 @@ class ShardStream implements UnitStream {
     return Math.floor(this.at / BLOCK_UNITS) % this.shard.count === this.shard.index - 1 ? unit : undefined;
   }
 
+  isLocal(unit: WorkUnit): boolean {
+    return this.portfolio.isLocal(unit);
+  }
+
   accept(unit: WorkUnit, result: WorkResult): boolean {
+    if (result.kind === "local") {
+      // The local feed's walk, as merge will walk it; its finding is this shard's sign of one too.
+      if (!this.portfolio.accept(unit, result)) return false;
+      if (this.portfolio.result().kind === "finding") this.ended = "finding";
+      return true;
+    }
     this.units.push({ at: this.positions.get(unit)!, unit, result });
     if (this.showsFinding(unit, result)) {
       this.ended = "finding";
@@ -136,6 +148,8 @@ class ShardStream implements UnitStream {
    */
   private showsFinding(unit: WorkUnit, result: WorkResult): boolean {
     switch (result.kind) {
+      case "local":
+        return false;
       case "answers":
         return result.wrong.length > 0;
       case "digests": {

@@ -5,6 +5,8 @@ import type { UnitRunner } from "./evaluator.js";
 /** A canonical sequence of units and the sequencer that takes their results in order (a Portfolio, or a shard of one). */
 export interface UnitStream {
   next(): WorkUnit | undefined;
+  /** A local unit is computed by its feed when accepted, after every unit before it (src/refute/portfolio/feed.ts). */
+  isLocal(unit: WorkUnit): boolean;
   /** True when the stream is over. */
   accept(unit: WorkUnit, result: WorkResult): boolean;
 }
@@ -32,7 +34,7 @@ export async function drive(portfolio: UnitStream, runner: UnitRunner, helpers?:
   const inlineMs = helpers?.inlineMs ?? INLINE_MS;
   while (helpers === undefined || helpers.workers <= 1 || Date.now() - started < inlineMs) {
     const unit = portfolio.next();
-    if (!unit || portfolio.accept(unit, runner.run(unit))) return;
+    if (!unit || portfolio.accept(unit, resultHere(portfolio, runner, unit))) return;
   }
   const pool = await helpers.start();
   try {
@@ -46,16 +48,25 @@ export async function drive(portfolio: UnitStream, runner: UnitRunner, helpers?:
 /** The same loop, every unit in this thread: a search's reference order. */
 export function driveInline(portfolio: UnitStream, runner: UnitRunner): void {
   for (let unit = portfolio.next(); unit; unit = portfolio.next()) {
-    if (portfolio.accept(unit, runner.run(unit))) return;
+    if (portfolio.accept(unit, resultHere(portfolio, runner, unit))) return;
   }
+}
+
+function resultHere(portfolio: UnitStream, runner: UnitRunner, unit: WorkUnit): WorkResult {
+  return portfolio.isLocal(unit) ? { kind: "local" } : runner.run(unit);
 }
 
 async function withPool(portfolio: UnitStream, runner: UnitRunner, pool: WorkerPool): Promise<void> {
   const queue: { unit: WorkUnit; result: Promise<WorkResult> }[] = [];
+  let local: WorkUnit | undefined;
   for (;;) {
-    while (queue.length < 3 * pool.size) {
+    while (local === undefined && queue.length < 3 * pool.size) {
       const unit = portfolio.next();
       if (!unit) break;
+      if (portfolio.isLocal(unit)) {
+        local = unit;
+        break;
+      }
       const parts = runner.split?.(unit, pool.size);
       const result = parts
         ? Promise.all(parts.map((p) => pool.submit(p.unit, p.worker))).then((rs) => runner.join!(unit, parts, rs))
@@ -65,7 +76,14 @@ async function withPool(portfolio: UnitStream, runner: UnitRunner, pool: WorkerP
       queue.push({ unit, result });
     }
     const head = queue.shift();
-    if (!head) return;
-    if (portfolio.accept(head.unit, await head.result)) return;
+    if (head) {
+      if (portfolio.accept(head.unit, await head.result)) return;
+      continue;
+    }
+    if (local === undefined) return;
+    // Everything before the local unit is accepted: its feed can compute it now.
+    const unit = local;
+    local = undefined;
+    if (portfolio.accept(unit, resultHere(portfolio, runner, unit))) return;
   }
 }

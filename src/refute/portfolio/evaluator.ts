@@ -79,7 +79,8 @@ export class Evaluator implements UnitRunner {
       case "sample":
         return computeSample(plan, plan.space!);
       case "rho":
-        if (collision?.feed !== "rho" || !reduction) throw new Error("no rho search in this plan");
+        if (collision?.feed !== "rho" || !reduction || reduction.kind === "dynamics")
+          throw new Error("no rho search in this plan");
         return computeRho(rhoWalkerOf(plan, reduction, collision.params));
       case "dedup": {
         const space = plan.space!;
@@ -89,6 +90,8 @@ export class Evaluator implements UnitRunner {
       }
       case "sweep":
         return computeSweep(plan);
+      case "period":
+        return () => ({ kind: "local" });
     }
   }
 }

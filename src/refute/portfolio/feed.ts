@@ -1,6 +1,7 @@
 import type { Finding } from "../finding.js";
 import type { RhoReport } from "../rho/sequencer.js";
 import type { Trail } from "../rho/walker.js";
+import type { PeriodReport } from "../feeds/period.js";
 
 /*
  * A search is a portfolio of feeds, each a canonical sequence of work units: the task's own generator (probe), the
@@ -10,7 +11,7 @@ import type { Trail } from "../rho/walker.js";
  * results in canonical order and decides what they show.
  */
 
-export const FEED_NAMES = ["probe", "crossed", "fooling-set", "sample", "dedup", "rho", "sweep"] as const;
+export const FEED_NAMES = ["probe", "crossed", "fooling-set", "sample", "dedup", "rho", "sweep", "period"] as const;
 export type FeedName = (typeof FEED_NAMES)[number];
 
 /** What a feed's runs are, for reports. */
@@ -22,9 +23,13 @@ export const FEED_ROLE: Readonly<Record<FeedName, string>> = {
   dedup: "Alice's prefixes, one per distinct state (collision search)",
   rho: "rho walk over the fooling set, distinguished points kept (collision search)",
   sweep: "every input of the task in order",
+  period: "the full state on 1 1 1 ..., until it repeats (Brent's method; one step a run)",
 };
 
-/** Units: `first`..`first + count - 1` of the feed's sequence (draws, trails, inputs, the dedup walk's runs). */
+/**
+ * Units: `first`..`first + count - 1` of the feed's sequence (draws, trails, inputs, the dedup walk's runs). A local
+ * feed (period: one walk, each step depending on the last) computes its units itself, in order, from its own state.
+ */
 export interface WorkUnit {
   readonly feed: FeedName;
   readonly first: number;
@@ -56,7 +61,9 @@ export type WorkResult =
    * prefix step's state and the offset of the first final check answered wrongly.
    */
   | { readonly kind: "digests"; readonly digests: readonly string[]; readonly wrong: readonly number[] }
-  | { readonly kind: "trails"; readonly trails: readonly Trail[] };
+  | { readonly kind: "trails"; readonly trails: readonly Trail[] }
+  /** A local unit: computed by its feed when accepted. */
+  | { readonly kind: "local" };
 
 /** What a feed saw in a unit, with the runs it counted there (at most the budget left). */
 export interface Accepted {
@@ -76,6 +83,11 @@ export type FeedEvent =
 export interface Feed {
   readonly name: FeedName;
   /**
+   * Computed by the feed itself when accepted (its units depend on its state, and its end on its results): never
+   * sent to a worker or a shard, and accepted before the next unit is dealt. Only the period walk is local.
+   */
+  readonly local?: boolean;
+  /**
    * The next unit, of about `runs` runs (at least one), or undefined when the feed has ended. Its end must be known
    * from the plan alone (a fooling set of known size), so that the canonical order of units never depends on
    * results: the driver asks for units ahead of the results it has taken.
@@ -87,4 +99,6 @@ export interface Feed {
   readonly items: number;
   /** A rho feed's trails, false alarms and memory. */
   rho?(): RhoReport;
+  /** A period feed's orbits: where each repeated, and the steps it took. */
+  period?(): PeriodReport;
 }

@@ -1,3 +1,4 @@
+import type { PeriodReport } from "../feeds/period.js";
 import type { RhoReport } from "../rho/sequencer.js";
 import type { Feed, FeedEvent, FeedName, WorkResult, WorkUnit } from "./feed.js";
 
@@ -36,6 +37,7 @@ const MAX_UNIT_RUNS: Readonly<Record<FeedName, number>> = {
   dedup: 4096,
   rho: 4096,
   sweep: 256,
+  period: 4096,
 };
 
 /** Runs between two progress reports. */
@@ -101,6 +103,11 @@ export class Portfolio {
     }
   }
 
+  /** True when the feed's units are computed by the feed itself (the driver must accept everything before them). */
+  isLocal(unit: WorkUnit): boolean {
+    return this.feeds.find((f) => f.feed.name === unit.feed)!.feed.local === true;
+  }
+
   /**
    * True once a feed whose exhaustion decides the search has dealt its last unit: that unit's result ends the search
    * (a finding, its exhaustion, or the budget), so no unit after it in canonical order is ever taken. A shard stops
@@ -113,6 +120,11 @@ export class Portfolio {
   /** The rho feed's report, when the portfolio has one. */
   rho(): RhoReport | undefined {
     return this.feeds.find((f) => f.feed.rho)?.feed.rho?.();
+  }
+
+  /** The period feed's report, when the portfolio has one. */
+  period(): PeriodReport | undefined {
+    return this.feeds.find((f) => f.feed.period)?.feed.period?.();
   }
 
   /** The result of the next unit in canonical order; true when the search is over. */
@@ -134,7 +146,7 @@ export class Portfolio {
       if (this.decisive(feed.name)) this.ending = { kind: "exhausted", feed: feed.name, items: event.items };
     } else if (event?.kind === "gave-up") {
       this.ended[i] = event;
-      this.ending = { kind: "gave-up", feed: feed.name, reason: event.reason };
+      if (!feed.local) this.ending = { kind: "gave-up", feed: feed.name, reason: event.reason };
     }
     if (this.ending === undefined && this.runs >= this.budget) this.ending = { kind: "budget" };
     return this.ending !== undefined;
