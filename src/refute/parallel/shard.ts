@@ -18,6 +18,7 @@ import { verdictOf, type Verdict } from "../verdict.js";
  * `mergeShards` runs the canonical sequence again, taking each unit's result (or each part's) from the shard that
  * computed it (an audit first recomputes a random sample of each shard's results) and computing what no shard did;
  * the dedup walk's digests of a level from all shards go into one table, where collisions between shards appear.
+ * A local feed (the period walk) is walked by every shard itself and again by merge; its units are in no shard file.
  */
 
 export interface ShardIndex {
