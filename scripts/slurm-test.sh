@@ -13,9 +13,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ "${1-}" = "--install" ]; then
   if command -v sbatch >/dev/null && command -v munged >/dev/null; then exit 0; fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+  sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
   exit 0
 fi
 

@@ -21,6 +21,9 @@ export function slurmScript(job: ShardedJob): string {
     "#                                     (--dependency=afterok); the options go to the merge's sbatch, e.g. --wait",
     `# Every task runs in ${commentSafe(job.workdir)}; shard files ${shardFileName(job, 1)} .. ${last}.`,
     `# The merge exits as check does: 0 survived, 1 refuted, 3 inconclusive, 2 error (Slurm counts 1 and 3 as failed).`,
+    job.cpus !== undefined
+      ? `# Each task asks for ${job.cpus} CPU${job.cpus > 1 ? "s" : ""} (--workers ${job.cpus}).`
+      : "# Without --workers a task uses every core it sees: give check --workers W to ask Slurm for W CPUs a task.",
     `#SBATCH --job-name=${job.name}`,
     `#SBATCH --array=0-${job.shards - 1}`,
     ...(job.cpus !== undefined ? [`#SBATCH --cpus-per-task=${job.cpus}`] : []),
