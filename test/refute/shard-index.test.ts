@@ -4,7 +4,7 @@ import { compileModel } from "../../src/models/compile.js";
 import { randomModel } from "../../src/models/random.js";
 import type { ModelSpec } from "../../src/models/spec.js";
 import { certificateOf } from "../../src/refute/certificate.js";
-import { refute } from "../../src/refute/check.js";
+import { refute, refuteParallel } from "../../src/refute/check.js";
 import { DEFAULT_AUDIT, mergeShards, runShard, type ShardWork } from "../../src/refute/parallel/shard.js";
 import type { FeedName } from "../../src/refute/portfolio/feed.js";
 import { planSearch, type Strategy } from "../../src/refute/plan.js";
@@ -109,7 +109,7 @@ function outcome(v: Verdict, task: Task) {
   return { kind: v.kind, certificate, search: v.search };
 }
 
-describe("every search shards, INDEX tasks included: one seed, one certificate, 1, 2 and 4 shards", () => {
+describe("every search shards, INDEX tasks included: one seed, one certificate, two workers, 1, 2 and 4 shards", () => {
   for (const c of CASES) {
     it(`${c.name} (seed ${SEED})`, async () => {
       const options = { strategy: c.strategy, seed: SEED, spec: c.spec, ...(c.only && { only: c.only }) };
@@ -131,6 +131,9 @@ describe("every search shards, INDEX tasks included: one seed, one certificate, 
         const parts = pair.map((input) => parseInt(input.slice(0, 10).join(""), 2));
         expect(parts).toEqual([0, 1]);
       }
+      // Two workers (the dedup walk split by partitions between them): the same.
+      const workers = await refuteParallel(c.spec, c.task, { ...options, workers: 2, inlineMs: 0 });
+      expect(outcome(workers, c.task), "two workers").toEqual(expected);
       for (const count of [1, 2, 4]) {
         const plan = planSearch(model, c.task, options);
         const works: ShardWork[] = [];
