@@ -1,7 +1,7 @@
 /**
  * The benchmark harness: runs every benchmark in its own process (so no benchmark's JIT state colours another's),
- * passes --quick through, writes each one's JSON to bench/results/ (NAME.json, or NAME.quick.json with --quick),
- * a summary of the whole run to bench/results/run(.quick).json, and prints the markdown tables of bench/README.md.
+ * passes --quick through, writes each one's JSON to bench/results/NAME.json (with --quick to bench/results/quick/,
+ * which git ignores), a summary of the whole run to run.json there, and prints the markdown tables of bench/README.md.
  * Run: npm run bench            (full: about 25 minutes on a 2-core machine, most of it random testing)
  *      npm run bench -- --quick (short budgets: under 2 minutes)
  */

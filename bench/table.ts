@@ -1,6 +1,6 @@
 /**
  * Markdown tables for bench/README.md from the JSON the benchmarks wrote. The README's tables are this script's
- * output, pasted. Run: npx tsx bench/table.ts [--quick] (reads bench/results/NAME.json, or NAME.quick.json).
+ * output, pasted. Run: npx tsx bench/table.ts [--quick] (reads bench/results/NAME.json, or bench/results/quick/NAME.json).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -7,6 +7,7 @@ import { registerCite } from "./commands/cite.js";
 import { registerConstruct, registerVerifyConstruction } from "./commands/construct.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerEval } from "./commands/eval.js";
+import { registerJobs } from "./commands/jobs.js";
 import { registerMerge } from "./commands/merge.js";
 import { registerProve } from "./commands/prove.js";
 import { registerRandomModel } from "./commands/random-model.js";
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   for (const register of [
     registerCheck,
     registerMerge,
+    registerJobs,
     registerVerify,
     registerEval,
     registerSimulate,

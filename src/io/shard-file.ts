@@ -16,7 +16,7 @@ import { validateWith } from "./validate.js";
 
 export interface ShardFile {
   readonly ccbound: "shard";
-  readonly version: 2;
+  readonly version: 3;
   readonly tool: { readonly name: "ccbound"; readonly version: string };
   readonly shard: ShardIndex;
   readonly model: {
@@ -54,6 +54,10 @@ const unitSchema = z.strictObject({
   first: count,
   count: z.number().int().min(1),
   runs: z.number().int().min(1),
+  part: z
+    .strictObject({ index: count, of: z.number().int().min(1).max(100000) })
+    .refine((p) => p.index < p.of, "index must be below of")
+    .optional(),
 });
 const resultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("answers"), wrong: z.array(count) }),
@@ -74,12 +78,11 @@ const resultSchema = z.discriminatedUnion("kind", [
       }),
     ),
   }),
-  z.strictObject({ kind: z.literal("local") }),
 ]);
 
 const shardSchema = z.strictObject({
   ccbound: z.literal("shard"),
-  version: z.literal(2),
+  version: z.literal(3),
   tool: z.strictObject({ name: z.literal("ccbound"), version: z.string().min(1) }),
   shard: z
     .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1).max(100000) })

@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import type { Rng } from "../random.js";
-import { evenLength, strings, type Task } from "./task.js";
+import { evenLength, stringAt, strings, type Task } from "./task.js";
 
 const BITS = ["0", "1"] as const;
 
@@ -34,6 +34,7 @@ export function disjointness(n: number): Task {
     },
     count: () => 2n ** BigInt(n),
     enumerate: () => strings(BITS, n),
+    inputAt: (k) => stringAt(BITS, n, k),
   };
 }
 

@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import type { Rng } from "../random.js";
-import { evenLength, strings, type Task } from "./task.js";
+import { evenLength, stringAt, strings, type Task } from "./task.js";
 
 /** Bracket pairs in order: type t opens with token 2t and closes with token 2t + 1 of the vocabulary. */
 const PAIRS = ["()", "[]", "{}", "<>"] as const;
@@ -80,6 +80,7 @@ export function dyck(n: number, options: DyckOptions = {}): Task {
     },
     count: () => BigInt(2 * pairs) ** BigInt(n),
     enumerate: () => strings(vocab, n),
+    inputAt: (k) => stringAt(vocab, n, k),
   };
 }
 

@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import type { Rng } from "../random.js";
-import { evenLength, strings, type Task } from "./task.js";
+import { evenLength, stringAt, strings, type Task } from "./task.js";
 
 /** The token the paper's experiments put between the two halves (App. H.2's [SEP]). */
 export const SEPARATOR = "|";
@@ -44,6 +44,10 @@ export function equality(n: number, options: EqualityOptions = {}): Task {
     count: () => 2n ** BigInt(n),
     *enumerate() {
       for (const s of strings(BITS, n)) yield join(s.slice(0, half), s.slice(half));
+    },
+    inputAt(k) {
+      const s = stringAt(BITS, n, k);
+      return join(s.slice(0, half), s.slice(half));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { fail } from "../errors.js";
 import type { Rng } from "../random.js";
-import { alphabet, strings, type Task } from "./task.js";
+import { alphabet, stringAt, strings, type Task } from "./task.js";
 
 /** The position token for 1-based position p: a vocabulary item of its own, as in the paper (V = Σ ∪ [N]). */
 export const positionToken = (p: number): string => `@${p}`;
@@ -39,5 +39,6 @@ export function indexLookup(n: number, alphabetSize = 2): Task {
     *enumerate() {
       for (const s of strings(symbols, n)) for (const p of positions) yield [...s, p];
     },
+    inputAt: (k) => [...stringAt(symbols, n, Math.floor(k / n)), positions[k % n]!],
   };
 }

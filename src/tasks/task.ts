@@ -34,6 +34,8 @@ export interface Task {
   /** Number of inputs, for deciding whether enumeration is feasible. */
   count(): bigint;
   enumerate(): Iterable<string[]>;
+  /** Input k of `enumerate()` (0 <= k < count(), a safe integer), when the task has random access into it. */
+  inputAt?(k: number): string[];
 }
 
 /** Symbols of an alphabet of size k: "0", "1", ..., so binary tasks read naturally. */
@@ -51,6 +53,17 @@ export function* strings(symbols: readonly string[], n: number): Generator<strin
     if (k < 0) return;
     idx[k]!++;
   }
+}
+
+/** String k of `strings(symbols, n)`: k's digits in base |symbols|, most significant first. */
+export function stringAt(symbols: readonly string[], n: number, k: number): string[] {
+  const out = new Array<string>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    const digit = k % symbols.length;
+    out[i] = symbols[digit]!;
+    k = (k - digit) / symbols.length;
+  }
+  return out;
 }
 
 /** Tasks made of two halves (or of balanced brackets) need an even n; makeTask turns this into a flag error first. */

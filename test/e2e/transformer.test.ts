@@ -115,10 +115,22 @@ describe("Transformers on the command line", () => {
     expect(r.stdout).toMatch(
       /^verdict\s+REFUTED \(wrong answer\): answers "\d" where the task says "\d"; a plain counterexample/m,
     );
-    expectBadInput(
-      ["check", two, "--task", "dyck", "--n", "6", "--shard", "1/2", "--out", at("s.json")],
-      /runs the sweep feed, which depends on its own results .* cannot be sharded/,
-    );
+    // The sweep of every input shards too: 2 shards merged give the unsharded report and certificate.
+    const alone = ccbound("check", two, "--task", "dyck", "--n", "6", "--seed", "1", "--json", "--cert", at("c1.json"));
+    const shards = [1, 2].map((i) => {
+      const out = at(`sweep${i}.json`);
+      const s = ccbound("check", two, "--task", "dyck", "--n", "6", "--seed", "1", "--shard", `${i}/2`, "--out", out);
+      expect(s.status, s.stderr).toBe(0);
+      return out;
+    });
+    const merged = ccbound("merge", ...shards, "--json", "--cert", at("c2.json"));
+    expect(merged.status, merged.stderr).toBe(1);
+    const { merge: _merge, ...report } = JSON.parse(merged.stdout);
+    const single = JSON.parse(alone.stdout);
+    expect(single.search.strategy).toMatch(/sweep/);
+    // The same but for the certificate's own path in the replay line.
+    const unpathed = (r: unknown) => JSON.stringify(r).replace(/c[12]\.json/g, "CERT");
+    expect(unpathed(report)).toEqual(unpathed(single));
     expectBadInput(["check", model, "--task", "dyck", "--n", "8", "--dim", "3"], /dyck takes no --dim/);
     expectBadInput(["eval", model, "--input", "( ) ( ) ( ) ( ) ( )"], /takes 1 to 8 tokens/);
     const hash = at("hash-short.json");

@@ -20,7 +20,7 @@ import { printJson, printRows, progress } from "../print.js";
 import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
 import { replayCommand, report } from "../verdict-report.js";
 
-interface CheckOptions extends ModelOptions, TaskFlags {
+export interface CheckOptions extends ModelOptions, TaskFlags {
   split?: string;
   strategy: Strategy;
   budget?: number;
@@ -35,7 +35,14 @@ interface CheckOptions extends ModelOptions, TaskFlags {
 }
 
 export function registerCheck(program: Command): void {
-  modelOptions(
+  checkCommand(program).action(async (modelPath: string, o: CheckOptions) => {
+    process.exitCode = await check(modelPath, o);
+  });
+}
+
+/** The check command and its flags, without an action: `ccbound jobs` parses a job's check arguments with it. */
+export function checkCommand(program: Command): Command {
+  return modelOptions(
     taskFlags(
       program
         .command("check")
@@ -82,9 +89,7 @@ export function registerCheck(program: Command): void {
         .option("--cert <file>", "write the certificate here when the model is refuted", outputFile("--cert"))
         .option("--json", "one JSON object on stdout"),
     ),
-  ).action(async (modelPath: string, o: CheckOptions) => {
-    process.exitCode = await check(modelPath, o);
-  });
+  );
 }
 
 /** One line on stderr that the run is not quite what was asked (fewer workers), and why. */
@@ -92,7 +97,8 @@ function note(line: string): void {
   process.stderr.write(`ccbound: note: ${line}\n`);
 }
 
-async function check(modelPath: string, o: CheckOptions): Promise<number> {
+/** What check does before it searches: flags, outputs, model, task and plan (a fresh seed unless one is given). */
+export function prepareCheck(modelPath: string, o: CheckOptions) {
   checkShardFlags(o);
   const outputs = [
     ...(o.cert !== undefined ? [{ path: o.cert, role: "--cert" }] : []),
@@ -112,6 +118,11 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
   };
   const plan = planSearch(loaded.model, task, { ...options, spec: loaded.spec });
   const again = replayCommand(modelArgs(modelPath, o), plan, o.split);
+  return { loaded, task, options, plan, again };
+}
+
+async function check(modelPath: string, o: CheckOptions): Promise<number> {
+  const { loaded, task, options, plan, again } = prepareCheck(modelPath, o);
   if (o.shard !== undefined) return shard(loaded, task, o, { ...options, budget: plan.budget }, again);
   const verdict = await refuteParallel(loaded.spec, task, {
     ...options,
@@ -167,7 +178,7 @@ async function shard(
   const { spec: _spec, ...jobWithoutSpec } = job;
   const file: ShardFile = {
     ccbound: "shard",
-    version: 2,
+    version: 3,
     tool: { name: "ccbound", version: VERSION },
     shard: index,
     model: { path: loaded.path, sha256: loaded.sha256, options: modelFlags(o), args: modelArgs(loaded.path, o) },

@@ -42,7 +42,8 @@ export function registerMerge(program: Command): void {
 /**
  * The shards are read, not trusted: their job fields must agree with one another and with the replay command they
  * carry (re-derived here); a seeded sample of each shard's results is recomputed; every finding is re-derived by
- * running the model; a merged result that contradicts the bound is refused. What remains on the shards' word (the
+ * running the model; a survival is reported only once every shard result it rests on has been recomputed here; a
+ * merged result that contradicts the bound is refused. What remains on the shards' word (the
  * results not recomputed) is said in the output.
  */
 async function merge(files: readonly string[], o: MergeOptions): Promise<number> {
@@ -80,6 +81,11 @@ async function merge(files: readonly string[], o: MergeOptions): Promise<number>
     { units: o.audit, seed: freshSeed() },
   );
   progress.done();
+  // A survival rests on every negative result: merge recomputed each one the audit had not (shard.ts).
+  const rest =
+    merged.verdict.kind === "survived"
+      ? `for the survival the other ${merged.rederived} taken from the shards were recomputed here too, all matched: it rests on no shard's word`
+      : "the results not recomputed rest on the shards' word";
   const word = `${merged.fromShards} unit results taken from ${shards.length} shard files; ${merged.audited} of the shards' results recomputed here first (audit seed ${merged.auditSeed}), all matched; ${merged.computedHere} computed here`;
   return report({
     loaded,
@@ -89,7 +95,7 @@ async function merge(files: readonly string[], o: MergeOptions): Promise<number>
     again: first.replay,
     ...(o.cert !== undefined && { cert: o.cert }),
     json: o.json === true,
-    notes: [["shards", `${word}; the results not recomputed rest on the shards' word`]],
+    notes: [["shards", `${word}; ${rest}`]],
     jsonExtra: {
       merge: {
         shards: shards.length,
@@ -97,6 +103,7 @@ async function merge(files: readonly string[], o: MergeOptions): Promise<number>
         audited: merged.audited,
         auditSeed: merged.auditSeed,
         computedHere: merged.computedHere,
+        rederived: merged.rederived,
       },
     },
   });

@@ -1,50 +1,90 @@
+import { feed } from "../../models/model.js";
 import type { OneWayReduction } from "../../reductions/applies.js";
 import { oneWayCollision, wrongAnswer } from "../finding.js";
-import { DedupWalk } from "../one-way/dedup.js";
-import { aliceTokens, type SearchSpace } from "../one-way/search-space.js";
-import type { Feed } from "../portfolio/feed.js";
+import { dedupLayout } from "../one-way/dedup.js";
+import { aliceIds, aliceTokens, firstWrongQuery, messageKey, type SearchSpace } from "../one-way/search-space.js";
+import type { Accepted, Feed } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
+import { DigestTable } from "./digest-table.js";
 
 /**
- * The dedup walk as a feed: local (each stretch depends on the walk so far), so its units are done in the thread
- * that decides the answer. It ends when the walk does: a collision, a wrong answer, or every string of the family
- * in a state of its own with every query right (exhausted: that covers the task when the family does).
+ * The dedup walk's sequencer (src/refute/one-way/dedup.ts): takes the digests of its runs in canonical order, wherever
+ * they were computed, one table a level; the first digest met before in the level, confirmed on the two prefixes'
+ * exact messages, is a collision; a final check answered wrongly is a wrong answer. It ends when the walk does: a
+ * collision, a wrong answer, or every string of the family in a state of its own with every query right (exhausted:
+ * that covers the task when the family does). Its units, the walk's runs in order, are known from the plan alone.
  */
 export function dedupFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpace): Feed {
-  const walk = new DedupWalk(space);
-  let ended = false;
+  const layout = dedupLayout(space);
+  const model = space.model;
+  let table = new DigestTable();
+  let level = 0;
+  let nextRun = 0;
+  let items = 0;
+  const prefix = (t: number, index: number) => layout.choices(t, index);
+  const message = (t: number, index: number) =>
+    messageKey(space, feed(model, model.newState(), aliceIds(space, prefix(t, index)).subarray(0, t)));
   return {
     name: "dedup",
-    local: true,
     get items() {
-      return walk.runs;
+      return items;
     },
     next(runs) {
-      return ended ? undefined : { feed: "dedup", first: walk.runs, count: runs, runs };
+      if (nextRun >= layout.total) return undefined;
+      const unit = { feed: "dedup" as const, first: nextRun, count: runs, runs };
+      nextRun += runs;
+      return unit;
     },
-    accept(unit, _result, left) {
-      const { runs, event } = walk.advance(Math.min(unit.count, left));
-      if (!event) return { runs };
-      ended = true;
-      switch (event.kind) {
-        case "collision":
+    accept(unit, result, left): Accepted {
+      if (result.kind !== "digests") throw new Error(`a ${result.kind} result for the dedup feed`);
+      const steps = Math.max(0, Math.min(unit.first + unit.count, layout.checks) - unit.first);
+      if (result.digests.length !== steps)
+        throw new Error(`a dedup result with ${result.digests.length} digests for ${steps} prefix steps`);
+      const counted = Math.min(unit.count, left, layout.total - unit.first);
+      for (let o = 0; o < counted; o++) {
+        const k = unit.first + o;
+        items++;
+        if (k < layout.checks) {
+          const t = layout.levelOf(k);
+          if (t !== level) {
+            table = new DigestTable();
+            level = t;
+          }
+          const index = k - layout.start[t]!;
+          // The exact messages only on a digest met before (a collision, or a false alarm).
+          let mine: string | undefined;
+          const earlier = table.findOrAdd(
+            result.digests[o]!,
+            index,
+            (j) => message(t, j) === (mine ??= message(t, index)),
+          );
+          if (earlier !== undefined) {
+            const [a, b] = [prefix(t, earlier), prefix(t, index)];
+            return {
+              runs: o + 1,
+              event: {
+                kind: "finding",
+                finding: () => oneWayCollision(r, aliceTokens(space, a), aliceTokens(space, b), "dedup"),
+              },
+            };
+          }
+        } else if (result.wrong[0] === o) {
+          const choices = prefix(layout.cut, k - layout.checks);
+          const state = feed(model, model.newState(), aliceIds(space, choices));
+          const position = firstWrongQuery(space, state, choices, model.newState());
+          if (position < 0) throw new Error("a final check reported wrong that the model answers rightly");
+          const input = [...aliceTokens(space, choices), ...space.family.query(position)];
           return {
-            runs,
-            event: {
-              kind: "finding",
-              finding: () => oneWayCollision(r, aliceTokens(space, event.a), aliceTokens(space, event.b), "dedup"),
-            },
-          };
-        case "wrong-answer": {
-          const input = [...aliceTokens(space, event.choices), ...space.family.query(event.position)];
-          return {
-            runs,
+            runs: o + 1,
             event: { kind: "finding", finding: () => wrongAnswer(plan.model, plan.binding, plan.task, input, "dedup") },
           };
         }
-        case "exhausted":
-          return { runs, event: { kind: "exhausted", items: event.strings * BigInt(space.queried.length) } };
       }
+      if (unit.first + counted >= layout.total) {
+        const strings = BigInt(layout.size[layout.cut]!);
+        return { runs: counted, event: { kind: "exhausted", items: strings * BigInt(space.queried.length) } };
+      }
+      return { runs: counted };
     },
   };
 }

@@ -43,7 +43,6 @@ export function digestsFeed(name: FeedName, rules: DigestRules): Feed & { readon
   const total = rules.exhaustive;
   return {
     name,
-    local: false,
     get items() {
       return items;
     },

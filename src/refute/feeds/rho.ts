@@ -47,7 +47,6 @@ export function rhoFeed(plan: SearchPlan, r: CcReduction, params: RhoParams): Fe
   };
   return {
     name: "rho",
-    local: false,
     get items() {
       return items;
     },

@@ -29,7 +29,7 @@ export function oneWayWalkSpace(
     for (let t = 0; t < cut; t++) out[t] = field(point, t);
     return out;
   };
-  const feed = stepper(spec, model, () => samples(space));
+  const feed = stepper(spec, model, () => kernelSamples(space));
   const h0 = model.newState();
   const state = model.newState();
   const scratch = model.newState();
@@ -67,7 +67,7 @@ export function oneWayWalkSpace(
 }
 
 /** Alice's tokens of seeded random strings: what the fixed-point kernel is checked on. */
-function samples(space: SearchSpace): Int32Array[] {
+export function kernelSamples(space: SearchSpace): Int32Array[] {
   const rng = new Rng(0x6f6e6577);
   return Array.from({ length: 8 }, () =>
     Int32Array.from(space.choiceIds, (ids) => ids[ids.length === 1 ? 0 : rng.int(ids.length)]!),

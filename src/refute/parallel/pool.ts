@@ -14,7 +14,7 @@ const RESOURCE_LIMITS = { codeRangeSizeMb: 16, maxYoungGenerationSizeMb: 16 };
 
 /**
  * A fixed set of worker threads that compute the work units of one search job. Each worker compiles the model once
- * (from the job's model file) and keeps it; a unit goes to the worker with the fewest units outstanding. Plain
+ * (from the job's model file) and keeps it; a unit goes to the worker named for it or with the fewest outstanding. Plain
  * node:worker_threads: the search needs a per-worker compiled model, in-order results and a stop at the first
  * finding, which a task-queue pool library would not do for us.
  */
@@ -52,9 +52,10 @@ export class WorkerPool {
     return this.workers.length;
   }
 
-  submit(unit: WorkUnit): Promise<WorkResult> {
+  /** A unit to `worker` (a part of a partitioned feed goes to the worker that keeps its state), else to the least busy. */
+  submit(unit: WorkUnit, worker?: number): Promise<WorkResult> {
     if (this.failure) return Promise.reject(this.failure);
-    const w = this.outstanding.indexOf(Math.min(...this.outstanding));
+    const w = worker ?? this.outstanding.indexOf(Math.min(...this.outstanding));
     const id = this.nextId++;
     this.outstanding[w]!++;
     this.workers[w]!.postMessage({ id, unit });

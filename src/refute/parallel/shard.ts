@@ -5,6 +5,7 @@ import { Evaluator, type UnitRunner } from "../portfolio/evaluator.js";
 import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
 import { portfolioOf } from "../portfolio/feeds.js";
 import type { Portfolio } from "../portfolio/portfolio.js";
+import { dedupLayout, type DedupLayout } from "../one-way/dedup.js";
 import type { SearchPlan } from "../plan.js";
 import { verdictOf, type Verdict } from "../verdict.js";
 
@@ -12,8 +13,12 @@ import { verdictOf, type Verdict } from "../verdict.js";
  * A search split over n independent jobs (a cluster's job array). The portfolio's canonical units, in blocks of
  * BLOCK_UNITS, are dealt round-robin: shard i (1-based) computes blocks i-1, i-1+n, i-1+2n, ... So every shard works
  * on the early units, where the answer usually is, and stops at its own first sign of a finding or at its share of
- * the budget. `mergeShards` runs the canonical sequence again, taking each unit's result from the shard that
- * computed it (an audit first recomputes a random sample of each shard's results) and computing the units no shard did.
+ * the budget. The dedup walk is partitioned instead (by Alice's first symbols, src/refute/one-way/dedup.ts): shard i
+ * computes part i-1 of n of every one of its units, so it keeps its own partitions' states from level to level.
+ * `mergeShards` runs the canonical sequence again, taking each unit's result (or each part's) from the shard that
+ * computed it (an audit first recomputes a random sample of each shard's results) and computing what no shard did;
+ * the dedup walk's digests of a level from all shards go into one table, where collisions between shards appear.
+ * A local feed (the period walk) is walked by every shard itself and again by merge; its units are in no shard file.
  */
 
 export interface ShardIndex {
@@ -59,45 +64,37 @@ export interface ShardWork {
   readonly ended: "finding" | "share" | "end";
 }
 
-/** A shard needs a canonical order that results cannot change: a plan with a local feed (dedup, sweep) has none. */
-export function checkShardable(plan: SearchPlan): void {
-  const local = plan.feeds.find((f) => f.name === "dedup" || f.name === "sweep" || f.name === "period");
-  if (local) {
-    fail(
-      "unsupported",
-      `this search runs the ${local.name} feed, which depends on its own results and is computed in one place, so it cannot be sharded`,
-      "--shard",
-      local.name === "sweep"
-        ? "a task this small needs no shards: run it whole"
-        : local.name === "period"
-          ? "a period search is one walk of the model's state: run it whole"
-          : "use --strategy sample or rho",
-    );
-  }
-}
-
 /** Runs one shard of a plan, on the helpers' workers. */
 export async function runShard(plan: SearchPlan, shard: ShardIndex, helpers?: Helpers): Promise<ShardWork> {
-  checkShardable(plan);
-  const stream = new ShardStream(portfolioOf(plan), shard, (SHARE_SLACK * plan.budget) / shard.count);
-  await drive(stream, new Evaluator(plan), helpers);
+  const evaluator = new Evaluator(plan);
+  const stream = new ShardStream(portfolioOf(plan), evaluator, shard, (SHARE_SLACK * plan.budget) / shard.count);
+  await drive(stream, evaluator, helpers);
   return stream.work();
 }
 
-/** The shard's blocks of the canonical sequence, stopping at its own first sign of a finding or at its share. */
+/**
+ * The shard's blocks of the canonical sequence and its part of every dedup unit, stopping at its own first sign of
+ * a finding or at its share.
+ */
 class ShardStream implements UnitStream {
   private at = -1;
   private planned = 0;
   private readonly units: ShardUnit[] = [];
   private readonly positions = new Map<WorkUnit, number>();
   private readonly digests = new Set<string>();
+  private readonly items = new Map<string, string>();
+  private readonly layout: DedupLayout | undefined;
   private ended: ShardWork["ended"] = "end";
 
   constructor(
     private readonly portfolio: Portfolio,
+    private readonly evaluator: Evaluator,
     private readonly shard: ShardIndex,
     private readonly share: number,
-  ) {}
+  ) {
+    const plan = evaluator.plan;
+    this.layout = plan.feeds.some((f) => f.name === "dedup") ? dedupLayout(plan.space!) : undefined;
+  }
 
   next(): WorkUnit | undefined {
     if (this.planned >= this.share) {
@@ -105,43 +102,86 @@ class ShardStream implements UnitStream {
       return undefined;
     }
     for (;;) {
-      const unit = this.portfolio.next();
-      if (!unit) return undefined;
+      const whole = this.portfolio.next();
+      if (!whole || this.portfolio.decisiveDealt) return undefined;
+      // A local unit (the period walk) is every shard's: computed here by its feed, in order, never written.
+      if (this.portfolio.isLocal(whole)) return whole;
       this.at++;
-      if (Math.floor(this.at / BLOCK_UNITS) % this.shard.count !== this.shard.index - 1) continue;
+      const unit = this.mine(whole);
+      if (!unit) continue;
       this.positions.set(unit, this.at);
-      this.planned += unit.runs;
+      this.planned += this.evaluator.runsOf(unit);
       return unit;
     }
   }
 
-  isLocal(): boolean {
-    return false;
+  /** What this shard computes of a unit: its part of a dedup unit, or the whole of a unit in one of its blocks. */
+  private mine(unit: WorkUnit): WorkUnit | undefined {
+    if (unit.feed === "dedup") {
+      const part = { ...unit, part: { index: this.shard.index - 1, of: this.shard.count } };
+      return this.evaluator.runsOf(part) > 0 ? part : undefined;
+    }
+    return Math.floor(this.at / BLOCK_UNITS) % this.shard.count === this.shard.index - 1 ? unit : undefined;
+  }
+
+  isLocal(unit: WorkUnit): boolean {
+    return this.portfolio.isLocal(unit);
   }
 
   accept(unit: WorkUnit, result: WorkResult): boolean {
+    if (result.kind === "local") {
+      // The local feed's walk, as merge will walk it; its finding is this shard's sign of one too.
+      if (!this.portfolio.accept(unit, result)) return false;
+      if (this.portfolio.result().kind === "finding") this.ended = "finding";
+      return true;
+    }
     this.units.push({ at: this.positions.get(unit)!, unit, result });
-    if (this.showsFinding(result)) {
+    if (this.showsFinding(unit, result)) {
       this.ended = "finding";
       return true;
     }
     return false;
   }
 
-  /** A wrong answer, a digest met before, or a trail that ended on a wrong answer, a cycle or a known point. */
-  private showsFinding(result: WorkResult): boolean {
+  /**
+   * A wrong answer, a digest met before (the dedup walk's: within its level), or a trail that ended on a wrong answer,
+   * a cycle or a known point.
+   */
+  private showsFinding(unit: WorkUnit, result: WorkResult): boolean {
     switch (result.kind) {
+      case "local":
+        return false;
       case "answers":
         return result.wrong.length > 0;
-      case "digests":
-        return result.wrong.length > 0 || result.digests.some((d) => this.seen(d));
+      case "digests": {
+        if (result.wrong.length > 0) return true;
+        // A seeded draw may repeat an item (the same string twice): only a digest met on another item is a sign.
+        if (unit.feed !== "dedup")
+          return result.digests.some((d, i) =>
+            this.seenOn(`${unit.feed}:${d}`, unit.items?.[i] ?? `#${unit.first + i}`),
+          );
+        let seen = false;
+        let i = 0;
+        this.layout!.forEachRun(unit, (level) => {
+          if (level <= this.layout!.cut && this.seen(`${level}:${result.digests[i++]}`)) seen = true;
+        });
+        return seen;
+      }
       case "trails":
         return result.trails.some(
           (t) => t.end === "wrong" || t.end === "cycle" || (t.end === "dp" && this.seen(`dp:${t.point}`)),
         );
-      case "local":
-        return false;
     }
+  }
+
+  /** Whether `key` was met before with another item (it is kept with its first item). */
+  private seenOn(key: string, item: string): boolean {
+    const first = this.items.get(key);
+    if (first === undefined) {
+      this.items.set(key, item);
+      return false;
+    }
+    return first !== item;
   }
 
   private seen(key: string): boolean {
@@ -164,6 +204,11 @@ export interface MergeReport {
   readonly auditSeed: number;
   /** Units no shard computed, computed here. */
   readonly computedHere: number;
+  /**
+   * For a survival: the shard results it rests on that the audit had not recomputed, all recomputed here (and
+   * matched) before the survival was reported. Zero for any other verdict.
+   */
+  readonly rederived: number;
 }
 
 /** How many of each shard's results merge recomputes, and the seed that picks them. */
@@ -177,33 +222,54 @@ export interface Audit {
  * The search's verdict from its shards' work: first a random sample of every shard's unit results (the audit) is
  * recomputed and must match exactly; then the canonical sequence is run again, each unit's result taken from the shard that
  * computed it, or computed here. A finding is re-derived by running the model; a result the model does not
- * reproduce, or a merged verdict that contradicts the bound, is one error line (exit 2), never a verdict.
+ * reproduce, or a merged verdict that contradicts the bound, is one error line (exit 2), never a verdict. A survival
+ * rests on every negative result, so none of them is taken on a shard's word: before one is reported, every shard
+ * result it used that the audit did not recompute is recomputed here and must match (a survival costs the merge
+ * the search's work; a refutation costs the audit and the re-derivation of its finding).
  */
 export function mergeShards(
   plan: SearchPlan,
   works: readonly ShardWork[],
   audit: Audit,
 ): { verdict: Verdict } & MergeReport {
-  checkShardable(plan);
   const evaluator = new Evaluator(plan);
-  const known = new Map<number, ShardUnit>();
+  const known = new Map<string, ShardUnit>();
+  /** Each unit's shard (0-based), for messages. */
+  const owner = new Map<ShardUnit, number>();
+  const count = works.length;
   works.forEach((w, s) => {
     for (const u of w.units) {
-      if (known.has(u.at)) fail("invalid-input", `two shard files hold unit ${u.at} of the search`, `shard ${s + 1}`);
-      known.set(u.at, u);
+      const part = u.unit.part;
+      if (part && (part.index !== s || part.of !== count || u.unit.feed !== "dedup")) {
+        fail("invalid-input", `shard ${s + 1} holds part ${part.index}/${part.of} of unit ${u.at}`, "merge");
+      }
+      const key = part ? `${u.at}:${part.index}` : `${u.at}`;
+      if (known.has(key)) fail("invalid-input", `two shard files hold unit ${key} of the search`, `shard ${s + 1}`);
+      known.set(key, u);
+      owner.set(u, s);
     }
   });
-  const audited = auditShards(works, evaluator, audit);
-  const runner = new KnownUnits(known, evaluator);
-  const portfolio = portfolioOf(plan);
+  const recomputed = new Set<ShardUnit>();
+  const audited = auditShards(works, evaluator, audit, recomputed);
   try {
+    let runner = new KnownUnits(known, evaluator, count);
+    let portfolio = portfolioOf(plan);
     driveInline(portfolio, runner);
+    let verdict = verdictOf(plan, portfolio);
+    if (verdict.kind === "survived" && runner.fromShards > 0) {
+      // Again, every shard result not yet recomputed recomputed as it is taken: the survival on no shard's word.
+      runner = new KnownUnits(known, evaluator, count, { recomputed, owner });
+      portfolio = portfolioOf(plan);
+      driveInline(portfolio, runner);
+      verdict = verdictOf(plan, portfolio);
+    }
     return {
-      verdict: verdictOf(plan, portfolio),
+      verdict,
       fromShards: runner.fromShards,
       audited,
       auditSeed: audit.seed,
       computedHere: runner.computedHere,
+      rederived: runner.rederived,
     };
   } catch (e) {
     if (e instanceof CcboundError) throw e;
@@ -214,7 +280,12 @@ export function mergeShards(
 }
 
 /** Recomputes a random sample of each shard's units (or all of them); any difference is an altered file. */
-function auditShards(works: readonly ShardWork[], evaluator: Evaluator, audit: Audit): number {
+function auditShards(
+  works: readonly ShardWork[],
+  evaluator: Evaluator,
+  audit: Audit,
+  recomputed: Set<ShardUnit>,
+): number {
   let checked = 0;
   works.forEach((w, s) => {
     const rng = new Rng(audit.seed, s);
@@ -222,45 +293,80 @@ function auditShards(works: readonly ShardWork[], evaluator: Evaluator, audit: A
     const picks = w.units.length <= k ? w.units : rng.sample(w.units.length, k).map((i) => w.units[i]!);
     for (const u of picks) {
       checked++;
-      if (JSON.stringify(evaluator.run(u.unit)) !== JSON.stringify(u.result)) {
-        fail(
-          "invalid-input",
-          `shard ${s + 1}'s result for unit ${u.at} (${u.unit.feed}) is not what the model computes: the file was altered or is from another search`,
-          "merge",
-        );
-      }
+      recompute(evaluator, u, s);
+      recomputed.add(u);
     }
   });
   return checked;
 }
 
-/** Unit results from the shards' files by canonical position, or computed when no shard did. */
+/** A shard's unit recomputed: any difference from its file's result is an altered file. */
+function recompute(evaluator: Evaluator, u: ShardUnit, shard: number): void {
+  if (JSON.stringify(evaluator.run(u.unit)) !== JSON.stringify(u.result)) {
+    fail(
+      "invalid-input",
+      `shard ${shard + 1}'s result for unit ${u.at} (${u.unit.feed}) is not what the model computes: the file was altered or is from another search`,
+      "merge",
+    );
+  }
+}
+
+/**
+ * Unit results from the shards' files by canonical position, or computed when no shard did; a dedup unit from its
+ * parts, one a shard (each taken from its shard's file, or computed here).
+ */
 class KnownUnits implements UnitRunner {
   fromShards = 0;
   computedHere = 0;
+  /** Results taken from the shards and recomputed as they were taken (with `verify`: those not recomputed before). */
+  rederived = 0;
   private at = -1;
 
   constructor(
-    private readonly known: ReadonlyMap<number, ShardUnit>,
+    private readonly known: ReadonlyMap<string, ShardUnit>,
     private readonly evaluator: Evaluator,
+    private readonly shards: number,
+    /** When given, every shard result not yet recomputed is recomputed before it is used. */
+    private readonly verify?: {
+      readonly recomputed: ReadonlySet<ShardUnit>;
+      readonly owner: ReadonlyMap<ShardUnit, number>;
+    },
   ) {}
 
   run(unit: WorkUnit): WorkResult {
     this.at++;
-    const k = this.known.get(this.at);
+    if (unit.feed !== "dedup") return this.take(unit, `${this.at}`);
+    const parts = Array.from({ length: this.shards }, (_, s) => ({
+      unit: { ...unit, part: { index: s, of: this.shards } },
+      worker: s,
+    })).filter((p) => this.evaluator.runsOf(p.unit) > 0);
+    const results = parts.map((p) => this.take(p.unit, `${this.at}:${p.worker}`));
+    return this.evaluator.join(unit, parts, results);
+  }
+
+  private take(unit: WorkUnit, key: string): WorkResult {
+    const k = this.known.get(key);
     if (!k) {
       this.computedHere++;
       return this.evaluator.run(unit);
     }
-    const sameItems = JSON.stringify(k.unit.items ?? null) === JSON.stringify(unit.items ?? null);
-    if (k.unit.feed !== unit.feed || k.unit.first !== unit.first || k.unit.count !== unit.count || !sameItems) {
-      fail(
-        "invalid-input",
-        `the shard files put another unit at position ${this.at} of the search than it has`,
-        "merge",
-      );
+    const u = k.unit;
+    const same =
+      u.feed === unit.feed &&
+      u.first === unit.first &&
+      u.count === unit.count &&
+      u.runs === unit.runs &&
+      JSON.stringify(u.items ?? null) === JSON.stringify(unit.items ?? null) &&
+      u.part?.index === unit.part?.index &&
+      u.part?.of === unit.part?.of;
+    if (!same) {
+      fail("invalid-input", `the shard files put another unit at position ${key} of the search than it has`, "merge");
     }
     this.fromShards++;
+    if (this.verify && !this.verify.recomputed.has(k)) {
+      recompute(this.evaluator, k, this.verify.owner.get(k)!);
+      this.rederived++;
+    }
     return k.result;
   }
 }

@@ -6,9 +6,9 @@ import type { PeriodReport } from "../feeds/period.js";
 /*
  * A search is a portfolio of feeds, each a canonical sequence of work units: the task's own generator (probe), the
  * crossed inputs of fooling-set elements (crossed), and the reduction's collision search (fooling-set, sample,
- * dedup, rho), plus a sweep of every input when the task is small. A unit is plain data; a pure unit's result is a
- * function of the plan alone, so it can be computed in this thread, on a worker, or by a shard job. A feed's
- * sequencer takes the results in canonical order and decides what they show.
+ * dedup, rho), plus a sweep of every input when the task is small. A unit is plain data and its result a function of
+ * the plan alone, so it can be computed in this thread, on a worker, or by a shard job. A feed's sequencer takes the
+ * results in canonical order and decides what they show.
  */
 
 export const FEED_NAMES = ["probe", "crossed", "fooling-set", "sample", "dedup", "rho", "sweep", "period"] as const;
@@ -27,8 +27,8 @@ export const FEED_ROLE: Readonly<Record<FeedName, string>> = {
 };
 
 /**
- * Units: `first`..`first + count - 1` of the feed's sequence (draws, trails, inputs). Local feeds (dedup, sweep, period) compute
- * their units themselves, in order, from their own state: those never leave the sequencer's thread.
+ * Units: `first`..`first + count - 1` of the feed's sequence (draws, trails, inputs, the dedup walk's runs). A local
+ * feed (period: one walk, each step depending on the last) computes its units itself, in order, from its own state.
  */
 export interface WorkUnit {
   readonly feed: FeedName;
@@ -42,13 +42,24 @@ export interface WorkUnit {
    * whoever computes it needs no generator.
    */
   readonly items?: readonly string[];
+  /** Just the unit's runs in one part of a partitioned feed (the dedup walk's, src/refute/one-way/dedup.ts). */
+  readonly part?: UnitPart;
+}
+
+/** The partitions p with p mod `of` = `index`: what one of `of` workers or shard jobs computes of a unit. */
+export interface UnitPart {
+  readonly index: number;
+  readonly of: number;
 }
 
 /** A pure unit's result, as it crosses threads and goes into shard files. */
 export type WorkResult =
   /** probe, crossed: the offsets (within the unit) of the inputs the model answers wrongly. */
   | { readonly kind: "answers"; readonly wrong: readonly number[] }
-  /** fooling-set, sample: a digest of each run's transcript, and the offsets answered wrongly. */
+  /**
+   * fooling-set, sample: a digest of each run's transcript, and the offsets answered wrongly; dedup: a digest of each
+   * prefix step's state and the offset of the first final check answered wrongly.
+   */
   | { readonly kind: "digests"; readonly digests: readonly string[]; readonly wrong: readonly number[] }
   | { readonly kind: "trails"; readonly trails: readonly Trail[] }
   /** A local unit: computed by its feed when accepted. */
@@ -71,13 +82,15 @@ export type FeedEvent =
 /** One feed of a search, as its sequencer (in the thread that decides the answer). */
 export interface Feed {
   readonly name: FeedName;
-  /** Computed by the feed itself when accepted (they depend on its state): never sent to a worker or a shard. */
-  readonly local: boolean;
   /**
-   * The next unit, of about `runs` runs (at least one), or undefined when the feed has ended. A pure feed's end must be
-   * known from the plan alone (a fooling set of known size), so that the canonical order of units never depends on
-   * results; a local feed's end may depend on what it has accepted (the driver accepts a local unit before it asks
-   * for the next one).
+   * Computed by the feed itself when accepted (its units depend on its state, and its end on its results): never
+   * sent to a worker or a shard, and accepted before the next unit is dealt. Only the period walk is local.
+   */
+  readonly local?: boolean;
+  /**
+   * The next unit, of about `runs` runs (at least one), or undefined when the feed has ended. Its end must be known
+   * from the plan alone (a fooling set of known size), so that the canonical order of units never depends on
+   * results: the driver asks for units ahead of the results it has taken.
    */
   next(runs: number): WorkUnit | undefined;
   /** The unit's result, in canonical order; counts at most `left` runs (what remains of the budget). */

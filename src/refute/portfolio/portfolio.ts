@@ -105,7 +105,16 @@ export class Portfolio {
 
   /** True when the feed's units are computed by the feed itself (the driver must accept everything before them). */
   isLocal(unit: WorkUnit): boolean {
-    return this.feedOf(unit).feed.local;
+    return this.feeds.find((f) => f.feed.name === unit.feed)!.feed.local === true;
+  }
+
+  /**
+   * True once a feed whose exhaustion decides the search has dealt its last unit: that unit's result ends the search
+   * (a finding, its exhaustion, or the budget), so no unit after it in canonical order is ever taken. A shard stops
+   * dealing there.
+   */
+  get decisiveDealt(): boolean {
+    return this.feeds.some(({ feed }, i) => this.ended[i] === "no-more" && this.decisive(feed.name));
   }
 
   /** The rho feed's report, when the portfolio has one. */
@@ -167,9 +176,5 @@ export class Portfolio {
       }
     });
     return best;
-  }
-
-  private feedOf(unit: WorkUnit): WeightedFeed {
-    return this.feeds.find((f) => f.feed.name === unit.feed)!;
   }
 }
