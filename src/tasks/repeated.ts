@@ -12,8 +12,14 @@ export const MAX_PASSES = 16;
 export function repeated(base: Task, passes: number): Task {
   const length = base.inputLength;
   const copies = (input: readonly string[]) => Array.from({ length: passes }, () => input).flat();
+  // Every field is listed (no spread of the base): a method the base has and this task did not wrap would answer
+  // for one copy.
+  const inputAt = base.inputAt?.bind(base);
   return {
-    ...base,
+    name: base.name,
+    n: base.n,
+    vocab: base.vocab,
+    labels: base.labels,
     params: { ...base.params, passes },
     inputLength: passes * length,
     answer(tokens) {
@@ -40,5 +46,6 @@ export function repeated(base: Task, passes: number): Task {
     *enumerate() {
       for (const input of base.enumerate()) yield copies(input);
     },
+    ...(inputAt && { inputAt: (k: number) => copies(inputAt(k)) }),
   };
 }

@@ -116,6 +116,8 @@ describe("a task read K times", () => {
     );
     expect([...task.enumerate()].length).toBe(16);
     expect([...task.enumerate()].every((x) => x.join("") === x.slice(0, 4).join("").repeat(3))).toBe(true);
+    // Random access into the enumeration gives the same repeated inputs (the sweep's shards read it).
+    expect(Array.from({ length: 16 }, (_, k) => task.inputAt!(k))).toEqual([...task.enumerate()]);
     // One pass is the task itself: its stored params are unchanged (certificates of one pass keep their bytes).
     expect(makeTask("disjointness", 4, { passes: 1 }).params).toEqual({});
     expect(makeTask("equality", 4, { passes: 2, separator: true }).inputLength).toBe(10);
