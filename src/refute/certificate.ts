@@ -71,12 +71,17 @@ export function certificateOf(verdict: Verdict & { kind: "refuted" }, ctx: Certi
   };
 }
 
-/** The collision as the file keeps it: fresh arrays, and a state repeat's period when it has one. */
+/**
+ * The collision as the file keeps it, keys in the documented order (split, inputs, transcriptBits, transcriptHex,
+ * then a state repeat's period): fresh arrays.
+ */
 function collisionRecord(c: Collision): NonNullable<Certificate["collision"]> {
-  const { period, inputs, ...rest } = c;
+  const { period } = c;
   return {
-    ...rest,
-    inputs: [[...inputs[0]], [...inputs[1]]],
+    split: c.split,
+    inputs: [[...c.inputs[0]], [...c.inputs[1]]],
+    transcriptBits: c.transcriptBits,
+    transcriptHex: c.transcriptHex,
     ...(period && { period: { prefix: [...period.prefix], start: period.start, length: period.length } }),
   };
 }
