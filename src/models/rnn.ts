@@ -5,6 +5,7 @@ import type { Cell } from "./cells/cell.js";
 import { cellOf } from "./cells/index.js";
 import { argmax, type RecurrentModel } from "./model.js";
 import type { RecurrentModelSpec } from "./archs/recurrent.js";
+import { compileFinalNorm, finalNormParameters } from "./final-norm.js";
 import { flatten, roundedVector } from "./tensors.js";
 
 /** Compile a recurrent model file (embedding -> stacked cells -> linear head) into a runnable model. */
@@ -44,8 +45,10 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
   const headW = flatten(spec.head.weight, labels, lastHidden, arith.round);
   const headB = roundedVector(spec.head.bias, arith.round);
   const logitBuf = new Float64Array(labels);
+  const norm = spec.finalNorm && compileFinalNorm(spec.finalNorm, lastHidden, arith);
   const logits = (state: Float64Array) => {
-    arith.matVec(headW, labels, lastHidden, state, headB, logitBuf, 0, lastOffset);
+    if (norm) arith.matVec(headW, labels, lastHidden, norm(state, lastOffset), headB, logitBuf, 0, 0);
+    else arith.matVec(headW, labels, lastHidden, state, headB, logitBuf, 0, lastOffset);
     return logitBuf;
   };
 
@@ -106,7 +109,11 @@ function inputOf(
 function countParameters(spec: RecurrentModelSpec): number {
   const size = (m: readonly (readonly number[])[]) => m.reduce((s, row) => s + row.length, 0);
   let total =
-    size(spec.embedding) + size(spec.positionEmbedding ?? []) + size(spec.head.weight) + spec.head.bias.length;
+    size(spec.embedding) +
+    size(spec.positionEmbedding ?? []) +
+    size(spec.head.weight) +
+    spec.head.bias.length +
+    finalNormParameters(spec.finalNorm);
   for (const layer of spec.layers) total += cellOf(layer).parameters(layer);
   return total;
 }
