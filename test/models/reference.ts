@@ -4,6 +4,7 @@
  */
 import { arithFor } from "../../src/numeric/arith.js";
 import type { NumberFormat } from "../../src/numeric/format.js";
+import type { LinearAttentionLayer } from "../../src/models/cells/linear-attention.js";
 import type { MambaLayer } from "../../src/models/cells/mamba.js";
 import type { RecurrentLayer, RecurrentModelSpec } from "../../src/models/spec.js";
 import { exactSumFor } from "../../src/numeric/exact-sum.js";
@@ -39,6 +40,14 @@ export function referenceForward(
     // Mamba: the convolution's last d_conv - 1 inputs per channel, and the SSM state, d_inner x d_state.
     conv: l.cell === "mamba" ? Array.from({ length: l.d_inner }, () => new Array<number>(l.d_conv - 1).fill(0)) : [],
     ssm: l.cell === "mamba" ? Array.from({ length: l.d_inner }, () => new Array<number>(l.d_state).fill(0)) : [],
+    // Linear attention: per head S (d_keys x d_values) and z (d_keys).
+    S:
+      l.cell === "linear-attention"
+        ? Array.from({ length: l.heads }, () =>
+            Array.from({ length: l.d_keys }, () => new Array<number>(l.d_values).fill(0)),
+          )
+        : [],
+    z: l.cell === "linear-attention" ? Array.from({ length: l.heads }, () => new Array<number>(l.d_keys).fill(0)) : [],
   }));
   let out: number[] = new Array<number>(spec.layers.at(-1)!.hidden).fill(0);
   for (const tok of tokens) {
@@ -57,6 +66,7 @@ export function referenceForward(
       return s.h;
     }
     if (layer.cell === "mamba") return mambaStep(layer, s, x);
+    if (layer.cell === "linear-attention") return linearAttentionStep(layer, s, x);
     const gi = affine(layer.weight_ih, x, layer.bias_ih);
     const gh = affine(layer.weight_hh, s.h, layer.bias_hh);
     const pre = (k: number) => r(gi[k]! + gh[k]!);
@@ -101,12 +111,71 @@ export function referenceForward(
     });
     return u.map((v, c) => r(v + dot(layer.out_proj[c]!, g)));
   }
+  /** fast-transformers' RecurrentTransformerEncoderLayer with RecurrentLinearAttention at one position. */
+  function linearAttentionStep(layer: LinearAttentionLayer, s: (typeof states)[number], x: number[]): number[] {
+    const { heads, d_keys: dk, d_values: dv } = layer;
+    const one = r(1);
+    const phi = (t: number) => (t > 0 ? r(t + one) : arith.exp(t));
+    const q = affine(layer.query_weight, x, layer.query_bias).map(phi);
+    const k = affine(layer.key_weight, x, layer.key_bias).map(phi);
+    const v = affine(layer.value_weight, x, layer.value_bias);
+    const u: number[] = [];
+    for (let h = 0; h < heads; h++) {
+      const qh = q.slice(h * dk, (h + 1) * dk);
+      const kh = k.slice(h * dk, (h + 1) * dk);
+      const vh = v.slice(h * dv, (h + 1) * dv);
+      s.z[h] = s.z[h]!.map((zi, i) => r(zi + kh[i]!));
+      s.S[h] = s.S[h]!.map((row, i) => row.map((sij, j) => r(sij + r(kh[i]! * vh[j]!))));
+      const inv = arith.div(one, r(dot(qh, s.z[h]!) + r(layer.eps)));
+      for (let j = 0; j < dv; j++)
+        u.push(
+          r(
+            dot(
+              qh,
+              s.S[h]!.map((row) => row[j]!),
+            ) * inv,
+          ),
+        );
+    }
+    const attended = affine(layer.out_weight, u, layer.out_bias);
+    const a = layerNorm(
+      x.map((xc, c) => r(xc + attended[c]!)),
+      layer.norm1_weight,
+      layer.norm1_bias,
+      layer.norm_eps,
+    );
+    const act = (t: number) => (layer.activation === "gelu" ? arith.gelu(t) : t > 0 ? t : 0);
+    const f = affine(
+      layer.linear2_weight,
+      affine(layer.linear1_weight, a, layer.linear1_bias).map(act),
+      layer.linear2_bias,
+    );
+    return layerNorm(
+      a.map((ac, c) => r(ac + f[c]!)),
+      layer.norm2_weight,
+      layer.norm2_bias,
+      layer.norm_eps,
+    );
+  }
+  function layerNorm(v: number[], weight: readonly number[], bias: readonly number[], eps: number): number[] {
+    const acc = exactSumFor(fmt).accumulator();
+    v.forEach((x) => acc.add(x));
+    const mean = acc.roundedQuotient(v.length);
+    const centred = v.map((x) => r(x - mean));
+    const scale = arith.sqrt(r(meanSquare(centred) + r(eps)));
+    return centred.map((x, c) => r(r(arith.div(x, scale) * r(weight[c]!)) + r(bias[c]!)));
+  }
   const norm = spec.finalNorm;
-  const read = norm?.norm === "rms" ? rmsNorm(out, norm.weight, norm.eps) : out;
-  if (norm?.norm === "layer") throw new Error("the reference has no final layer norm");
+  const read =
+    norm?.norm === "rms"
+      ? rmsNorm(out, norm.weight, norm.eps)
+      : norm?.norm === "layer"
+        ? layerNorm(out, norm.weight, norm.bias, norm.eps)
+        : out;
   return {
     state: states.map((s, l) => {
       const cell = spec.layers[l]!.cell;
+      if (cell === "linear-attention") return s.S.flatMap((S, h) => [...S.flat(), ...s.z[h]!]);
       return cell === "lstm" ? [...s.h, ...s.c] : cell === "mamba" ? [...s.conv.flat(), ...s.ssm.flat()] : s.h;
     }),
     logits: affine(spec.head.weight, read, spec.head.bias),

@@ -7,6 +7,7 @@ import type { CellKind, LayerBase, LayerOf } from "./cell.js";
 import { elman } from "./elman.js";
 import { gru } from "./gru.js";
 import { linear } from "./linear.js";
+import { linearAttention } from "./linear-attention.js";
 import { mamba } from "./mamba.js";
 import { lstm } from "./lstm.js";
 
@@ -26,7 +27,14 @@ export function cellRegistry<const K extends readonly CellKind<LayerBase>[]>(cel
   };
 }
 
-export const { CELLS, CELL_TYPES, cellNamed, cellOf } = cellRegistry([elman, lstm, gru, linear, mamba]);
+export const { CELLS, CELL_TYPES, cellNamed, cellOf } = cellRegistry([
+  elman,
+  lstm,
+  gru,
+  linear,
+  mamba,
+  linearAttention,
+]);
 
 /** A layer of any registered cell: the union the `layers` of a recurrent model file hold. */
 export type RecurrentLayer = LayerOf<(typeof CELLS)[number]>;
