@@ -142,7 +142,9 @@ function sentLabel(kind: Model["kind"]): string {
 
 function sentLine(model: Model, bits: number, split: string): string {
   if (model.kind === "recurrent") {
-    return `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${plural(model.stateUnits, "value")} x ${model.unitBits} bits)`;
+    // A state of named parts says how many values of each (zoology's plots count a Mamba's SSM state alone).
+    const parts = model.stateParts?.map((p) => `${p.units.toLocaleString("en")} ${p.name}`).join(" + ");
+    return `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${plural(model.stateUnits, "value")} x ${model.unitBits} bits${parts ? `: ${parts}` : ""})`;
   }
   return `${bits} bits cross the split ${split} (Theorem 4: the last token, maxima, normalisers and weighted sums)`;
 }

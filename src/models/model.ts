@@ -24,6 +24,11 @@ export interface RecurrentModel {
    * carries them too (see encodeState). 0 when the readout reads the state alone.
    */
   readonly readoutUnits: number;
+  /**
+   * The state's values by kind over all layers, when a layer names its parts (Mamba: "conv buffer" and "SSM state"),
+   * for reports that count elements as zoology's plots do; units add up to stateUnits.
+   */
+  readonly stateParts?: readonly { readonly name: string; readonly units: number }[];
   /** Bits per state value: p for a number format, ceil(log2 states) for a DFA. */
   readonly unitBits: number;
   /** Name of the number format ("dfa" for automata). */

@@ -52,8 +52,10 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
     return logitBuf;
   };
 
+  const stateParts = partsOf(cells);
   return {
     kind: "recurrent",
+    ...(stateParts && { stateParts }),
     vocab: spec.vocab,
     labels: spec.labels,
     stateUnits: units,
@@ -103,6 +105,16 @@ function inputOf(
       return 0;
     },
   };
+}
+
+/** The state's parts summed by name over the layers, in the order they first appear; none when no cell names any. */
+function partsOf(cells: readonly Cell[]): { name: string; units: number }[] | undefined {
+  if (cells.every((c) => c.parts === undefined)) return undefined;
+  const units = new Map<string, number>();
+  for (const c of cells)
+    for (const p of c.parts ?? [{ name: "hidden state", units: c.units }])
+      units.set(p.name, (units.get(p.name) ?? 0) + p.units);
+  return [...units].map(([name, n]) => ({ name, units: n }));
 }
 
 /** Numbers in every parameter: embeddings, each layer's tensors (as its cell counts them), the head. */

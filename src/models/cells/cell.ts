@@ -33,7 +33,18 @@ export interface Cell {
   readonly units: number;
   /** Where the output is: the first `hidden` values of the state (default), or apart from the state. */
   readonly output?: "state" | "apart";
+  /**
+   * The state's parts in order, named for describing it ("conv buffer", "SSM state"), their units adding up to
+   * `units`; a cell without them is one part, its hidden state.
+   */
+  readonly parts?: readonly StatePart[];
   step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number, outputOffset: number): void;
+}
+
+/** A named part of a layer's state. */
+export interface StatePart {
+  readonly name: string;
+  readonly units: number;
 }
 
 /** The sizes a layer's tensors are made of, each with the reason for it (undefined where the file does not say). */

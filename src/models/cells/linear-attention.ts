@@ -141,6 +141,10 @@ export const linearAttention = defineCell({
       hidden: d,
       units: heads * perHead,
       output: "apart",
+      parts: [
+        { name: "S", units: heads * dk * dv },
+        { name: "z", units: heads * dk },
+      ],
       step(state, offset, input, inputOffset, outputOffset) {
         arith.matVec(wq, heads * dk, inputSize, input, bq, q, 0, inputOffset);
         arith.matVec(wk, heads * dk, inputSize, input, bk, k, 0, inputOffset);

@@ -130,6 +130,10 @@ export const mamba = defineCell({
       hidden: d,
       units: conv + e * n,
       output: "apart",
+      parts: [
+        { name: "conv buffer", units: conv },
+        { name: "SSM state", units: e * n },
+      ],
       step(state, offset, input, inputOffset, outputOffset) {
         applyRmsNorm(arith, acc, input, inputOffset, d, norm, eps, normed);
         arith.matVec(inProj, 2 * e, d, normed, null, xz, 0, 0);
