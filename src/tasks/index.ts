@@ -5,6 +5,8 @@ import { equality } from "./equality.js";
 import { disjointness } from "./disjointness.js";
 import { dyck } from "./dyck.js";
 import { nearestNeighbor } from "./nearest-neighbor.js";
+import { modCount, parity } from "./parity.js";
+import { repeated } from "./repeated.js";
 import { MAX_DIM } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -37,6 +39,8 @@ export {
   type Nearest,
   type Fraction,
 } from "./nearest-neighbor.js";
+export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
+export { repeated, MAX_PASSES } from "./repeated.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_DIM tokens). */
 export const MAX_N = MAX_DIM;
@@ -78,18 +82,28 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return assocRecall(n, p["alphabet"] ?? 2);
     case "equality":
       evenN(name, n);
-      return equality(n, { ineq: p["ineq"] === 1, separator: p["separator"] === 1 });
+      return passes(equality(n, { ineq: p["ineq"] === 1, separator: p["separator"] === 1 }), p);
     case "disjointness":
       evenN(name, n);
-      return disjointness(n);
+      return passes(disjointness(n), p);
     case "dyck":
       evenN(name, n);
       return dyck(n, { pairs: p["pairs"] ?? 2, depth: p["depth"] ?? 2 });
     case "nearest-neighbor":
       return nearestNeighbor(n, { ...(p["dim"] !== undefined && { dim: p["dim"] }), mqar: p["mqar"] === 1 });
+    case "parity":
+      return parity(n);
+    case "mod-count":
+      return modCount(n, p["modulus"] ?? 3);
     default:
       return name satisfies never;
   }
+}
+
+/** The task read `--passes` times; one pass is the task itself (its params keep no `passes` key). */
+function passes(task: Task, p: Readonly<Record<string, number>>): Task {
+  const k = p["passes"] ?? 1;
+  return k === 1 ? task : repeated(task, k);
 }
 
 function evenN(name: TaskName, n: number): void {

@@ -10,6 +10,7 @@
  */
 import * as z from "zod";
 import type { Arith } from "../../numeric/arith.js";
+import type { DiagonalTransition } from "../model.js";
 import { matrix, vector, type MatrixSchema, type VectorSchema } from "../file-schema.js";
 import { checkMatrix, checkVector, type Dim, type Path, type Report } from "../shapes.js";
 import type { Matrix, Vector } from "../spec.js";
@@ -39,6 +40,8 @@ export interface Cell {
    */
   readonly parts?: readonly StatePart[];
   step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number, outputOffset: number): void;
+  /** Present when the transition is diagonal (the state-space results on parity cover it): see Dynamics. */
+  readonly diagonal?: DiagonalTransition;
 }
 
 /** A named part of a layer's state. */
