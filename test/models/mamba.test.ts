@@ -13,6 +13,8 @@ import { feed, forward, stateBits, type RecurrentModel } from "../../src/models/
 import { randomModel, type RandomModelOptions } from "../../src/models/random.js";
 import type { RecurrentModelSpec } from "../../src/models/spec.js";
 import { parseFormat } from "../../src/numeric/parse.js";
+import { oddEvenSplit, tokensOf } from "../../src/reductions/split.js";
+import { stateRelayCost, stateRelayProtocol } from "../../src/reductions/state-relay.js";
 import { theorem2Cost, theorem2Protocol } from "../../src/reductions/theorem2.js";
 import { errorOf, paths } from "../io/expect-error.js";
 import { referenceForward } from "./reference.js";
@@ -113,5 +115,19 @@ describe("Mamba-1", () => {
       "row has 4 entries, expected 3 (d_conv 3)",
       "has 4 rows, expected 5 (dt_rank 1 + 2 x d_state 2)",
     ]);
+  });
+  it("Theorem 2 relayed at the odd/even split (a message at every change of holder) is the forward pass", () => {
+    fc.assert(
+      fc.property(options, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 8 }), (o, tokens) => {
+        const model = recurrentOf(mambaSpec(o));
+        const split = oddEvenSplit(tokens.length);
+        const ids = Int32Array.from(tokens);
+        const r = run(stateRelayProtocol(model, split), tokensOf(ids, split.alice), tokensOf(ids, split.bob));
+        expect(r.output).toBe(forward(model, tokens));
+        expect(r.cost).toBe(stateRelayCost(model, split));
+        expect(r.cost).toBe((tokens.length - 1) * stateBits(model));
+      }),
+      { seed: 1508, numRuns: 60 },
+    );
   });
 });
