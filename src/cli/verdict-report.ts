@@ -204,7 +204,9 @@ function sentLabel(kind: Model["kind"]): string {
 
 function sentLine(model: Model, bits: number, split: string): string {
   if (model.kind === "recurrent") {
-    const state = `${plural(model.stateUnits, "value")} x ${model.unitBits} bits`;
+    // A state of named parts says how many values of each (zoology's plots count a Mamba's SSM state alone).
+    const parts = model.stateParts?.map((p) => `${p.units.toLocaleString("en")} ${p.name}`).join(" + ");
+    const state = `${plural(model.stateUnits, "value")} x ${model.unitBits} bits${parts ? `: ${parts}` : ""}`;
     const messages = bits / stateBits(model);
     return messages === 1
       ? `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${state})`

@@ -27,6 +27,8 @@ import {
   transformerMarkers,
   type LayerNormEps,
 } from "./pytorch-transformer-import.js";
+import { importLinearAttention, linearAttentionPrefix } from "./linear-attention-import.js";
+import { importMamba, mambaPrefix } from "./mamba-import.js";
 import { readSafetensorsFile, type SafetensorsFile } from "./safetensors.js";
 import { closest } from "./suggest.js";
 import { fail, formatOf, leftovers, rowNames, TensorReader, zeros, type Setting } from "./tensor-reader.js";
@@ -85,7 +87,10 @@ interface Values {
   description: string;
   causal: boolean;
   layerNormEps: LayerNormEps;
-  /** A block's settings (src/models/state-dict.ts BlockSettings): n_head / nhead, norm_first, activation. */
+  /**
+   * A block's settings (src/models/state-dict.ts BlockSettings: n_head / nhead, norm_first, activation); a linear
+   * Transformer's heads per layer and feed-forward activation.
+   */
   heads: number;
   normFirst: boolean;
   activation: "relu" | "gelu";
@@ -95,6 +100,23 @@ type Key = keyof Values;
 /** The settings that apply to one kind of model only: given for the other kind, they are refused, not ignored. */
 const RECURRENT_ONLY: readonly string[] = ["embedding", "rnn", "head", ...CELL_SETTINGS.keys()];
 const TRANSFORMER_ONLY: readonly string[] = ["causal", "layerNormEps", "heads", "normFirst", "activation"];
+/** Settings a linear Transformer takes (and Transformers, not Mamba). */
+const LINEAR_ATTENTION_ONLY: readonly string[] = ["heads", "activation"];
+/** Backbones in their reference's names (src/io/mamba-import.ts, linear-attention-import.ts), by "ccbound.arch". */
+const BACKBONES = {
+  mamba: {
+    noun: "a Mamba",
+    prefix: mambaPrefix,
+    import: importMamba,
+    refused: ["embedding", "rnn", "causal", "normFirst", ...LINEAR_ATTENTION_ONLY, ...CELL_SETTINGS.keys()],
+  },
+  "linear-attention": {
+    noun: "a linear Transformer",
+    prefix: linearAttentionPrefix,
+    import: importLinearAttention,
+    refused: ["rnn", "causal", "normFirst", ...CELL_SETTINGS.keys()],
+  },
+} as const;
 
 /** The settings found, by name: those of Values, and the cells' (each a string of its allowed values). */
 export type ImportSettings = { [K in Key]?: Setting<Values[K]> } & {
@@ -194,9 +216,17 @@ function settingValue(name: string, raw: unknown, what: string, where: string): 
     case "arch": {
       // A cell's own name is taken for its module's ("elman" for "rnn").
       const cell = MODULE_CELLS.find((c) => c.cell.name === raw);
-      const archs = [...MODULE_CELLS.map((c) => c.torch.arch), "transformer"];
+      const archs = [...MODULE_CELLS.map((c) => c.torch.arch), "transformer", ...Object.keys(BACKBONES)];
       return oneOf(cell !== undefined ? cell.torch.arch : raw, archs, what, where);
     }
+    case "heads": {
+      const n = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+      if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 4096)
+        fail(`${what}: expected a whole number of heads, 1 to 4096, got ${JSON.stringify(raw)}`, where);
+      return n;
+    }
+    case "activation":
+      return oneOf(raw, ["relu", "gelu"], what, where);
     case "causal":
     case "normFirst":
       // metadata holds "true"; a sidecar may hold true
@@ -262,6 +292,18 @@ export function importPytorchModel(
   settings: ImportSettings,
   where: string,
 ): RecurrentModelSpec | TransformerModelSpec {
+  for (const [arch, backbone] of Object.entries(BACKBONES)) {
+    const prefix = backbone.prefix(file);
+    if (prefix === undefined) continue;
+    const given = settings.arch;
+    if (given !== undefined && given.value !== arch)
+      fail(
+        `"ccbound.arch" (from ${given.from}) is ${given.value}, but the file holds ${backbone.noun}'s "${prefix}layers.0"`,
+        where,
+      );
+    refuseSettings(settings, backbone.refused, backbone.noun, where);
+    return backbone.import(file, settings, where);
+  }
   const transformer = holdsTransformer(file, settings, where);
   refuseSettings(
     settings,

@@ -6,7 +6,21 @@ import type { CellType, DfaModelSpec, RecurrentModelSpec } from "./spec.js";
 /** A cell's name or "dfa", and the options of src/models/archs/arch.ts a recurrent model or a DFA reads. */
 export type RandomModelOptions = { arch: CellType | "dfa" } & Pick<
   RandomOptions,
-  "hidden" | "format" | "vocab" | "labels" | "seed" | "layers" | "embed" | "nonlinearity" | "positions"
+  | "hidden"
+  | "format"
+  | "vocab"
+  | "labels"
+  | "seed"
+  | "layers"
+  | "embed"
+  | "nonlinearity"
+  | "positions"
+  | "dState"
+  | "dConv"
+  | "expand"
+  | "dtRank"
+  | "heads"
+  | "ffn"
 >;
 
 /**

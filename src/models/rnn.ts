@@ -5,6 +5,7 @@ import type { Cell } from "./cells/cell.js";
 import { cellOf } from "./cells/index.js";
 import { argmax, type RecurrentModel } from "./model.js";
 import type { RecurrentModelSpec } from "./archs/recurrent.js";
+import { compileFinalNorm, finalNormParameters } from "./final-norm.js";
 import { flatten, roundedVector } from "./tensors.js";
 
 /** Compile a recurrent model file (embedding -> stacked cells -> linear head) into a runnable model. */
@@ -26,32 +27,50 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
     units += cell.units;
     inputSize = cell.hidden;
   }
+  // Where each layer writes its output: in its state (h), or past the whole state for a cell whose output is not
+  // state, in layer order, so that the last layer's output, if apart, is the end of the buffer.
+  const outputs: number[] = [];
+  let outputUnits = 0;
+  for (let l = 0; l < cells.length; l++) {
+    if (cells[l]!.output !== "apart") outputs.push(offsets[l]!);
+    else {
+      outputs.push(units + outputUnits);
+      outputUnits += cells[l]!.hidden;
+    }
+  }
   const last = cells.length - 1;
   const lastHidden = inputSize;
-  const lastOffset = offsets[last]!;
+  const lastOffset = outputs[last]!;
   const labels = spec.labels.length;
   const headW = flatten(spec.head.weight, labels, lastHidden, arith.round);
   const headB = roundedVector(spec.head.bias, arith.round);
   const logitBuf = new Float64Array(labels);
+  const norm = spec.finalNorm && compileFinalNorm(spec.finalNorm, lastHidden, arith);
   const logits = (state: Float64Array) => {
-    arith.matVec(headW, labels, lastHidden, state, headB, logitBuf, 0, lastOffset);
+    if (norm) arith.matVec(headW, labels, lastHidden, norm(state, lastOffset), headB, logitBuf, 0, 0);
+    else arith.matVec(headW, labels, lastHidden, state, headB, logitBuf, 0, lastOffset);
     return logitBuf;
   };
 
+  const stateParts = partsOf(cells);
   return {
     kind: "recurrent",
+    ...(stateParts && { stateParts }),
     vocab: spec.vocab,
     labels: spec.labels,
     stateUnits: units,
+    outputUnits,
+    readoutUnits: cells[last]!.output === "apart" ? lastHidden : 0,
     unitBits: format.bits,
     formatName: format.name,
     parameterBits: countParameters(spec) * format.bits,
-    newState: () => new Float64Array(units),
+    newState: () => new Float64Array(units + outputUnits),
     step(state, token, position) {
-      // Layer l reads layer l-1's new h from the state buffer: the stack runs bottom-up within one time step.
+      // Layer l reads layer l-1's new output, in the state buffer or past it: the stack runs bottom-up within one
+      // time step.
       const offset = input.at(token, position);
-      cells[0]!.step(state, offsets[0]!, input.buffer, offset);
-      for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, offsets[l - 1]!);
+      cells[0]!.step(state, offsets[0]!, input.buffer, offset, outputs[0]!);
+      for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, outputs[l - 1]!, outputs[l]!);
     },
     readout: (state) => argmax(logits(state)),
     logits,
@@ -96,11 +115,25 @@ function inputOf(
   };
 }
 
+/** The state's parts summed by name over the layers, in the order they first appear; none when no cell names any. */
+function partsOf(cells: readonly Cell[]): { name: string; units: number }[] | undefined {
+  if (cells.every((c) => c.parts === undefined)) return undefined;
+  const units = new Map<string, number>();
+  for (const c of cells)
+    for (const p of c.parts ?? [{ name: "hidden state", units: c.units }])
+      units.set(p.name, (units.get(p.name) ?? 0) + p.units);
+  return [...units].map(([name, n]) => ({ name, units: n }));
+}
+
 /** Numbers in every parameter: embeddings, each layer's tensors (as its cell counts them), the head. */
 function countParameters(spec: RecurrentModelSpec): number {
   const size = (m: readonly (readonly number[])[]) => m.reduce((s, row) => s + row.length, 0);
   let total =
-    size(spec.embedding) + size(spec.positionEmbedding ?? []) + size(spec.head.weight) + spec.head.bias.length;
+    size(spec.embedding) +
+    size(spec.positionEmbedding ?? []) +
+    size(spec.head.weight) +
+    spec.head.bias.length +
+    finalNormParameters(spec.finalNorm);
   for (const layer of spec.layers) total += cellOf(layer).parameters(layer);
   return total;
 }

@@ -62,7 +62,7 @@ describe("bad input: one clear line, exit 2 (issue 2, command line)", () => {
       /arch\.json: invalid model: \/arch: unknown arch "transformerz"/,
     ));
   it("an unknown cell", () =>
-    expectBadInput(check(modelFile("cell.json", (m) => (m.layers[0].cell = "mamba"))), /\/layers\/0\/cell/));
+    expectBadInput(check(modelFile("cell.json", (m) => (m.layers[0].cell = "hyena"))), /\/layers\/0\/cell/));
   it("an unknown number format", () =>
     expectBadInput(check(modelFile("fmt.json", (m) => (m.format = "float8"))), /\/format.*float8/));
   it("a task the model's vocabulary cannot express", () =>

@@ -88,6 +88,8 @@ describe("a cell registered with one line (test/models/toy-cell.ts)", () => {
       "lstm",
       "gru",
       "linear",
+      "mamba",
+      "linear-attention",
       "mgu",
       "dfa",
       "transformer",

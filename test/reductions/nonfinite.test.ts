@@ -136,7 +136,9 @@ describe("overflowing models: every protocol is still the forward pass, bit for 
         const layers = spec.layers.map((l) =>
           l.cell === "linear"
             ? { ...l, b: scaled(l.b, c.scale.format, c.growth) }
-            : { ...l, weight_hh: scaled(l.weight_hh, c.scale.format, c.growth) },
+            : "weight_hh" in l
+              ? { ...l, weight_hh: scaled(l.weight_hh, c.scale.format, c.growth) }
+              : l,
         );
         const model = compileModel({
           ...spec,
@@ -146,7 +148,7 @@ describe("overflowing models: every protocol is still the forward pass, bit for 
         if (model.kind !== "recurrent") throw new Error("not a recurrent model");
         const state = feed(model, model.newState(), c.tokens);
         if (state.some((v) => !Number.isFinite(v))) nonFinite += 1;
-        const r = run(theorem2Protocol(model, c.cut), c.tokens.slice(0, c.cut), c.tokens.slice(c.cut));
+        const r = run(theorem2Protocol(model, c.cut, c.tokens.length), c.tokens.slice(0, c.cut), c.tokens.slice(c.cut));
         expect(r.output).toBe(model.readout(state));
         // the message carries Alice's state exactly, NaN and infinities included
         const alice = feed(model, model.newState(), c.tokens.slice(0, c.cut));

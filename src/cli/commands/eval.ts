@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { argmax, encodeState, feed } from "../../models/model.js";
+import { argmax, encodeState, feed, stateBits } from "../../models/model.js";
 import { inputIds } from "../../reductions/bind.js";
 import { loadModel, modelOptions, type ModelOptions } from "../load.js";
 import { tokensOf } from "../options.js";
@@ -36,16 +36,18 @@ export function registerEval(program: Command): void {
       else printRows([["output", label], ...overflow(logits, finalVector, "final vector")]);
       return;
     }
-    const state = feed(model, model.newState(), ids);
-    const label = model.labels[model.readout(state)]!;
-    const logits = Float64Array.from(model.logits(state));
+    const buffer = feed(model, model.newState(), ids);
+    const label = model.labels[model.readout(buffer)]!;
+    const logits = Float64Array.from(model.logits(buffer));
+    // The state is what the next step reads: a layer output past it (Mamba's) is not state.
+    const state = buffer.subarray(0, model.stateUnits);
     if (o.json) {
       printJson({
         output: label,
         logits: named(logits),
         state: Array.from(state),
-        stateBits: state.length * model.unitBits,
-        stateHex: encodeState(model, state).toHex(),
+        stateBits: stateBits(model),
+        stateHex: encodeState(model, buffer).toHex(),
       });
     } else printRows([["output", label], ...overflow(logits, state, "state")]);
   });

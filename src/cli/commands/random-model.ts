@@ -27,6 +27,10 @@ interface RandomModelFlags extends Partial<TaskFlags> {
   ffn?: number;
   maxLength?: number;
   layerNorm?: boolean;
+  dState?: number;
+  dConv?: number;
+  expand?: number;
+  dtRank?: number;
   nonNegative?: boolean;
   normFirst?: boolean;
   activation?: "relu" | "gelu";
@@ -70,6 +74,14 @@ export function registerRandomModel(program: Command): void {
       wholeNumber("--max-length", 1, 4096),
     )
     .option("--layer-norm", "transformer: layer norm after each residual")
+    .option("--d-state <N>", "mamba: SSM state per channel (default 16)", wholeNumber("--d-state", 1, 4096))
+    .option("--d-conv <K>", "mamba: convolution width (default 4)", wholeNumber("--d-conv", 1, 64))
+    .option("--expand <E>", "mamba: d_inner / hidden (default 2)", wholeNumber("--expand", 1, 16))
+    .option(
+      "--dt-rank <R>",
+      "mamba: rank of dt's projection (default ceil(hidden / 16))",
+      wholeNumber("--dt-rank", 1, 4096),
+    )
     .option("--non-negative", "linear: every diagonal a is drawn >= 0 (|a|): the scope of the parity results")
     .option("--norm-first", "torch-encoder: layer norms before attention and the FFN (norm_first=True)")
     .option(
@@ -127,6 +139,10 @@ function randomOptions(
     ...(o.layerNorm && { layerNorm: true }),
     ...(o.normFirst && { normFirst: true }),
     ...(o.activation !== undefined && { activation: o.activation }),
+    ...(o.dState !== undefined && { dState: o.dState }),
+    ...(o.dConv !== undefined && { dConv: o.dConv }),
+    ...(o.expand !== undefined && { expand: o.expand }),
+    ...(o.dtRank !== undefined && { dtRank: o.dtRank }),
   };
 }
 

@@ -49,6 +49,11 @@ export interface RandomOptions {
   /** nn.TransformerEncoderLayer (`--arch torch-encoder`): norm_first and the FFN's activation. */
   normFirst?: boolean;
   activation?: "relu" | "gelu";
+  /** Mamba: d_state, d_conv, d_inner / d_model, dt_rank (defaults 16, 4, 2, ceil(d_model / 16)). */
+  dState?: number;
+  dConv?: number;
+  expand?: number;
+  dtRank?: number;
 }
 
 /** A name `random-model --arch` takes, and what it builds. */

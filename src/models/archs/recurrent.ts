@@ -6,6 +6,7 @@ import * as z from "zod";
 import { parseFormat } from "../../numeric/parse.js";
 import { Rng } from "../../random.js";
 import { CELLS, cellNamed, cellOf, type RecurrentLayer } from "../cells/index.js";
+import { checkFinalNorm, finalNormInFormat, finalNormSchema, randomFinalNorm, type FinalNorm } from "../final-norm.js";
 import { modelFile, formatName, header, linearHead, matrix, names, type Same } from "../file-schema.js";
 import { compileRnn } from "../rnn.js";
 import {
@@ -33,6 +34,8 @@ export interface RecurrentModelSpec extends ModelHeader {
    */
   positionEmbedding?: Matrix;
   layers: RecurrentLayer[];
+  /** A norm of the last layer's output before the head (Mamba's norm_f); absent: the head reads it as it is. */
+  finalNorm?: FinalNorm;
   head: { weight: Matrix; bias: Vector }; // labels x hidden(last layer), labels
 }
 
@@ -51,6 +54,7 @@ const fileSchema = modelFile(
     embedding: matrix.describe("vocab x d"),
     positionEmbedding: matrix.optional().describe("maxLength x d: added to the token's embedding at each position"),
     layers: z.array(layerSchema).min(1),
+    finalNorm: finalNormSchema.optional(),
     head: linearHead("hidden of the last layer"),
   },
   checkShapes,
@@ -70,6 +74,7 @@ function checkShapes(m: Readonly<Record<string, unknown>>, report: Report): void
     input = checkLayer(layer, ["layers", i], input, report);
   });
   if (layers.length === 0) input = undefined; // no layers is reported by the schema; the head has nothing to match
+  checkFinalNorm(m["finalNorm"], ["finalNorm"], input, report);
   checkHead(m, input, report);
 }
 
@@ -79,7 +84,11 @@ function checkLayer(value: unknown, path: Path, input: Dim | undefined, report: 
   if (!layer) return undefined;
   const h = asPositiveInt(layer["hidden"]);
   const hidden = h === undefined ? undefined : { n: h, why: `hidden ${h}` };
-  cellNamed(layer["cell"])?.checkShapes(layer, path, { hidden, input }, report);
+  const field = (key: string): Dim | undefined => {
+    const n = asPositiveInt(layer[key]);
+    return n === undefined ? undefined : { n, why: `${key} ${n}` };
+  };
+  cellNamed(layer["cell"])?.checkShapes(layer, path, { hidden, input, field }, report);
   return h === undefined ? undefined : { n: h, why: `hidden ${h} of layer ${String(path.at(-1))}` };
 }
 
@@ -88,7 +97,8 @@ function describe(spec: RecurrentModelSpec): string {
   const same = cells.every((c) => c === cells[0]);
   const layers = same ? `${cells[0]}${cells.length > 1 ? ` x${cells.length}` : ""}` : cells.join("/");
   const positions = spec.positionEmbedding ? `, ${spec.positionEmbedding.length} positions` : "";
-  return `${layers}, hidden ${spec.layers.map((l) => l.hidden).join("/")}${positions}, ${spec.format}`;
+  const norm = spec.finalNorm ? `, final ${spec.finalNorm.norm} norm` : "";
+  return `${layers}, hidden ${spec.layers.map((l) => l.hidden).join("/")}${positions}${norm}, ${spec.format}`;
 }
 
 export const recurrent: ArchKind<RecurrentModelSpec> = {
@@ -105,6 +115,7 @@ export const recurrent: ArchKind<RecurrentModelSpec> = {
       embedding: round(spec.embedding),
       ...(spec.positionEmbedding && { positionEmbedding: round(spec.positionEmbedding) }),
       layers: spec.layers.map((l) => cellOf(l).inFormat(l, format.round)),
+      ...(spec.finalNorm && { finalNorm: finalNormInFormat(spec.finalNorm, format.round) }),
       head: { weight: round(spec.head.weight), bias: spec.head.bias.map(format.round) },
     };
   },
@@ -148,13 +159,16 @@ export const recurrent: ArchKind<RecurrentModelSpec> = {
       spec.positionEmbedding = Array.from({ length: o.positions }, () =>
         Array.from({ length: d }, () => round(2 * rng.float() - 1)),
       );
+    // After the position embeddings' draws, so that every other weight keeps the seed's values.
+    if (cell.finalNorm) spec.finalNorm = randomFinalNorm(cell.finalNorm, o.hidden, uniform, round);
     return spec;
   },
   randomNumbers(o) {
     const cell = cellNamed(o.kind) ?? unknownKind(o.kind);
     const d = o.embed ?? o.hidden;
     let numbers = o.vocab.length * d + (o.positions ?? 0) * d + o.labels.length * (o.hidden + 1);
-    for (let l = 0; l < (o.layers ?? 1); l++) numbers += cell.parameterCount(o.hidden, l === 0 ? d : o.hidden);
+    for (let l = 0; l < (o.layers ?? 1); l++) numbers += cell.parameterCount(o.hidden, l === 0 ? d : o.hidden, o);
+    if (cell.finalNorm) numbers += (cell.finalNorm === "rms" ? 1 : 2) * o.hidden + 1;
     return numbers;
   },
 };

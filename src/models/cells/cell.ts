@@ -20,20 +20,42 @@ import type { Matrix, Vector } from "../spec.js";
  * the next step reads, such as LSTM's c); `step` reads the layer's input from `input` at `inputOffset` and updates its
  * state in place, allocating nothing. Gate arithmetic follows PyTorch's CPU order (input and hidden products
  * separately, then summed; GRU's h' = n + z * (h - n)), rounding every result to the model's number format.
+ *
+ * Its output (the `hidden` values the next layer, or the head, reads) is by default the first `hidden` values of its
+ * state, as h is for every PyTorch RNN. A cell whose output is not state (a Mamba layer's x + out_proj(y): the next
+ * step never reads it) says `output: "apart"` and writes its output at `outputOffset`, in the buffer past the whole
+ * model's state (see RecurrentModel.outputUnits): so the state, and Theorem 2's message, hold exactly what the next
+ * step reads. For a cell with its output in its state, `outputOffset` is `offset`, and the step may ignore it.
  */
 export interface Cell {
+  /** Values in the layer's output (its h, or its apart output). */
   readonly hidden: number;
   /** Values of state this layer keeps: hidden, or 2 * hidden for LSTM (h and c). */
   readonly units: number;
-  step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number): void;
+  /** Where the output is: the first `hidden` values of the state (default), or apart from the state. */
+  readonly output?: "state" | "apart";
+  /**
+   * The state's parts in order, named for describing it ("conv buffer", "SSM state"), their units adding up to
+   * `units`; a cell without them is one part, its hidden state.
+   */
+  readonly parts?: readonly StatePart[];
+  step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number, outputOffset: number): void;
   /** Present when the transition is diagonal (the state-space results on parity cover it): see Dynamics. */
   readonly diagonal?: DiagonalTransition;
+}
+
+/** A named part of a layer's state. */
+export interface StatePart {
+  readonly name: string;
+  readonly units: number;
 }
 
 /** The sizes a layer's tensors are made of, each with the reason for it (undefined where the file does not say). */
 export interface Sizes {
   readonly hidden: Dim | undefined;
   readonly input: Dim | undefined;
+  /** A whole-number field of the layer (Mamba's d_state, ...), when the file has one. */
+  field(key: string): Dim | undefined;
 }
 
 /** One side of a tensor's shape, from the layer's sizes. */
@@ -61,6 +83,14 @@ export interface LayerBase {
 /** What random-model and the arbitraries say about a layer beyond its size (a cell reads what it takes). */
 export interface RandomLayerOptions {
   nonlinearity?: "tanh" | "relu";
+  /** Mamba: the SSM state per channel, the convolution's width, d_inner / d_model, the rank of dt. */
+  dState?: number;
+  dConv?: number;
+  expand?: number;
+  dtRank?: number;
+  /** Linear attention: heads per layer, and the feed-forward width. */
+  heads?: number;
+  ffn?: number;
 }
 
 /**
@@ -115,11 +145,16 @@ export interface CellKind<L extends LayerBase = LayerBase> {
   /** Numbers in the layer's parameters. */
   parameters(layer: L): number;
   /** Numbers a layer of this size has (for refusing a random model too large to write, before building it). */
-  parameterCount(hidden: number, input: number): number;
+  parameterCount(hidden: number, input: number, o?: RandomLayerOptions): number;
   /** The same layer with every parameter rounded to another format. */
   inFormat(layer: L, round: (x: number) => number): L;
   /** A random layer; `draw` gives each tensor's entries in row-major order, tensors in the table's order. */
   random(hidden: number, input: number, draw: () => number, o: RandomLayerOptions): L;
+  /**
+   * The norm a model of these layers ends with before its head, as the reference's backbone does (Mamba's norm_f):
+   * random models of this cell get one.
+   */
+  readonly finalNorm?: "rms" | "layer";
   readonly torch?: TorchRnnModule<L>;
 }
 
@@ -143,7 +178,10 @@ export interface CellDefinition<N extends string, C extends z.ZodRawShape, T ext
   readonly tensors: T;
   /** The fields of a random layer besides `cell` and the tensors. */
   randomFields(hidden: number, o: RandomLayerOptions): z.output<z.ZodObject<C>>;
+  /** Checks of the fields the tensor table cannot say (Mamba's residual: hidden = input). */
+  check?(layer: Readonly<Record<string, unknown>>, path: Path, sizes: Sizes, report: Report): void;
   label?(layer: z.output<LayerSchema<N, C, T>>): string;
+  readonly finalNorm?: "rms" | "layer";
   compile(layer: z.output<LayerSchema<N, C, T>>, inputSize: number, arith: Arith): Cell;
   readonly torch?: TorchRnnModule<z.output<LayerSchema<N, C, T>> & LayerBase>;
 }
@@ -165,6 +203,15 @@ export function defineCell<N extends string, const C extends z.ZodRawShape, cons
       0,
     );
   const exact = (n: number): Dim => ({ n, why: "" });
+  // The sizes of a random layer: its hidden and input, and the whole-number fields randomFields gives it.
+  const randomSizes = (hidden: number, input: number, o: RandomLayerOptions): Sizes => {
+    const fields = d.randomFields(hidden, o) as Record<string, unknown>;
+    return {
+      hidden: exact(hidden),
+      input: exact(input),
+      field: (key) => (typeof fields[key] === "number" ? exact(fields[key]) : undefined),
+    };
+  };
   return {
     name: d.name as L["cell"],
     about: d.about,
@@ -172,6 +219,7 @@ export function defineCell<N extends string, const C extends z.ZodRawShape, cons
     tensors: d.tensors,
     label: (layer) => d.label?.(layer) ?? d.name,
     checkShapes(layer, path, sizes, report) {
+      d.check?.(layer, path, sizes, report);
       for (const t of d.tensors) {
         if (t.cols) checkMatrix(layer[t.key], [...path, t.key], t.rows(sizes), t.cols(sizes), report);
         else checkVector(layer[t.key], [...path, t.key], t.rows(sizes), report);
@@ -179,8 +227,8 @@ export function defineCell<N extends string, const C extends z.ZodRawShape, cons
     },
     compile: (layer, inputSize, arith) => d.compile(layer, inputSize, arith),
     parameters: (layer) => d.tensors.reduce((s, t) => s + numbers(at(layer, t.key)), 0),
-    parameterCount(hidden, input) {
-      const sizes = { hidden: exact(hidden), input: exact(input) };
+    parameterCount(hidden, input, o = {}) {
+      const sizes = randomSizes(hidden, input, o);
       return d.tensors.reduce((s, t) => s + t.rows(sizes)!.n * (t.cols?.(sizes)!.n ?? 1), 0);
     },
     inFormat(layer, round) {
@@ -192,7 +240,7 @@ export function defineCell<N extends string, const C extends z.ZodRawShape, cons
       return out as L;
     },
     random(hidden, input, draw, o) {
-      const sizes = { hidden: exact(hidden), input: exact(input) };
+      const sizes = randomSizes(hidden, input, o);
       const vec = (n: number) => Array.from({ length: n }, draw);
       const out: Record<string, unknown> = { cell: d.name, ...d.randomFields(hidden, o) };
       for (const t of d.tensors) {
@@ -201,6 +249,7 @@ export function defineCell<N extends string, const C extends z.ZodRawShape, cons
       }
       return out as L;
     },
+    ...(d.finalNorm && { finalNorm: d.finalNorm }),
     ...(d.torch && { torch: d.torch as TorchRnnModule<L> }),
   };
 }

@@ -7,6 +7,8 @@ import type { CellKind, LayerBase, LayerOf } from "./cell.js";
 import { elman } from "./elman.js";
 import { gru } from "./gru.js";
 import { linear } from "./linear.js";
+import { linearAttention } from "./linear-attention.js";
+import { mamba } from "./mamba.js";
 import { lstm } from "./lstm.js";
 
 /** The lookups of a list of cells (a function of the list, so that a test can register a cell of its own). */
@@ -25,7 +27,14 @@ export function cellRegistry<const K extends readonly CellKind<LayerBase>[]>(cel
   };
 }
 
-export const { CELLS, CELL_TYPES, cellNamed, cellOf } = cellRegistry([elman, lstm, gru, linear]);
+export const { CELLS, CELL_TYPES, cellNamed, cellOf } = cellRegistry([
+  elman,
+  lstm,
+  gru,
+  linear,
+  mamba,
+  linearAttention,
+]);
 
 /** A layer of any registered cell: the union the `layers` of a recurrent model file hold. */
 export type RecurrentLayer = LayerOf<(typeof CELLS)[number]>;

@@ -32,7 +32,9 @@ export function stateRepeatCollision(
 ): Finding {
   const { model, binding, task } = arg;
   const inputs: [string[], string[]] = [onesAfter(prefix, ones[0]), onesAfter(prefix, ones[1])];
-  const states = inputs.map((x) => encodeState(model, feed(model, model.newState(), binding.ids(x))));
+  // The full state after the last token: Theorem 2's message at K = n, with the values the readout reads past the
+  // state (a Mamba layer's output), so that one message means one answer.
+  const states = inputs.map((x) => encodeState(model, feed(model, model.newState(), binding.ids(x)), true));
   if (!states[0]!.equals(states[1]!))
     throw new Error("the period search reported a state repeat that the model does not reproduce");
   const why = checkRepeat(model, binding.ids(prefix), arg.one, repeat);

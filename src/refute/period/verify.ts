@@ -50,7 +50,10 @@ export function checkStateRepeat(cert: Certificate, model: Model, task: Task): C
   if (w !== u.join(" ") && w !== v.join(" ")) return "collision: the certificate's input is neither of the two inputs";
   if (answerAtLength(task, u) === answerAtLength(task, v))
     return "collision: the task answers both inputs alike, so the repeat shows nothing";
-  const states = [u, v].map((x) => encodeState(arg.model, feed(arg.model, arg.model.newState(), arg.binding.ids(x))));
+  // As the search records it: the message at K = n, the state and the values the readout reads past it.
+  const states = [u, v].map((x) =>
+    encodeState(arg.model, feed(arg.model, arg.model.newState(), arg.binding.ids(x)), true),
+  );
   if (!states[0]!.equals(states[1]!)) return "collision: the two inputs reach different states";
   if (states[0]!.length !== c.transcriptBits || states[0]!.toHex() !== c.transcriptHex)
     return "collision: the recorded state is not the one both inputs reach";
