@@ -607,7 +607,7 @@ function protocolVectors(entries: ModelEntry[]) {
       if (model.kind === "recurrent") {
         const cut = Math.floor(n / 2);
         const all = ids(input);
-        const r = run(theorem2Protocol(model, cut), all.subarray(0, cut), all.subarray(cut));
+        const r = run(theorem2Protocol(model, cut, n), all.subarray(0, cut), all.subarray(cut));
         out.push(protocolRecord(entry.id, "2", String(cut), input, r, model.labels));
       } else if (model.layers.length === 1) {
         for (const split of [cutSplit(n, Math.ceil(n / 2)), oddEvenSplit(n)] as Split[]) {

@@ -19,6 +19,8 @@ export function compileDfa(spec: DfaModelSpec): RecurrentModel {
     vocab: spec.vocab,
     labels: spec.labels,
     stateUnits: 1,
+    outputUnits: 0,
+    readoutUnits: 0,
     unitBits: bits,
     formatName: "dfa",
     // The transition table and the output map, each entry an index.

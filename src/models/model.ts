@@ -10,8 +10,20 @@ export interface RecurrentModel {
   readonly kind: "recurrent";
   readonly vocab: readonly string[];
   readonly labels: readonly string[];
-  /** Number of values in the state. */
+  /** Number of values in the state: everything the next step reads. */
   readonly stateUnits: number;
+  /**
+   * Values a buffer of `newState()` holds past the state: layer outputs that are not state (a Mamba layer's
+   * x + out_proj(y)), which a step writes and the next layer and the readout read, and the next step does not. They
+   * are no part of the state: not counted, not sent at a cut with tokens after it. 0 for most models.
+   */
+  readonly outputUnits: number;
+  /**
+   * How many of those, at the end of the buffer, the readout reads (the last layer's output when it is apart): after
+   * the last token the answer is a function of the state and these, so a message at a cut with nothing after it
+   * carries them too (see encodeState). 0 when the readout reads the state alone.
+   */
+  readonly readoutUnits: number;
   /** Bits per state value: p for a number format, ceil(log2 states) for a DFA. */
   readonly unitBits: number;
   /** Name of the number format ("dfa" for automata). */
@@ -37,20 +49,33 @@ export function stateBits(model: RecurrentModel): number {
   return model.stateUnits * model.unitBits;
 }
 
-/** The state as the message Alice sends in Theorem 2: every value's exact code, in order. */
-export function encodeState(model: RecurrentModel, state: Float64Array): BitString {
+/** Bits of the values the readout reads past the state (0 for most models). */
+export function readoutBits(model: RecurrentModel): number {
+  return model.readoutUnits * model.unitBits;
+}
+
+/**
+ * The state as the message Alice sends in Theorem 2: every value's exact code, in order. With `final` (a cut that no
+ * token follows), the values the readout reads past the state follow it, so that the answer can be read from the
+ * message alone.
+ */
+export function encodeState(model: RecurrentModel, state: Float64Array, final = false): BitString {
   const codes: bigint[] = [];
-  for (let i = 0; i < state.length; i++) codes.push(model.encodeUnit(state[i]!));
+  for (let i = 0; i < model.stateUnits; i++) codes.push(model.encodeUnit(state[i]!));
+  if (final)
+    for (let i = state.length - model.readoutUnits; i < state.length; i++) codes.push(model.encodeUnit(state[i]!));
   return BitString.fromCodes(codes, model.unitBits);
 }
 
-export function decodeState(model: RecurrentModel, bits: BitString): Float64Array {
+/** A buffer from a message of encodeState (with the same `final`); every other output value is +0. */
+export function decodeState(model: RecurrentModel, bits: BitString, final = false): Float64Array {
   const state = model.newState();
   if (model.unitBits === 0) return state;
   const codes = bits.toCodes(model.unitBits);
-  if (codes.length !== state.length)
-    throw new RangeError(`message has ${codes.length} values, state has ${state.length}`);
-  codes.forEach((c, i) => (state[i] = model.decodeUnit(c)));
+  const units = model.stateUnits + (final ? model.readoutUnits : 0);
+  if (codes.length !== units) throw new RangeError(`message has ${codes.length} values, state has ${units}`);
+  const tail = state.length - model.readoutUnits - model.stateUnits;
+  codes.forEach((c, i) => (state[i < model.stateUnits ? i : i + tail] = model.decodeUnit(c)));
   return state;
 }
 

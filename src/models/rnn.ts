@@ -26,9 +26,20 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
     units += cell.units;
     inputSize = cell.hidden;
   }
+  // Where each layer writes its output: in its state (h), or past the whole state for a cell whose output is not
+  // state, in layer order, so that the last layer's output, if apart, is the end of the buffer.
+  const outputs: number[] = [];
+  let outputUnits = 0;
+  for (let l = 0; l < cells.length; l++) {
+    if (cells[l]!.output !== "apart") outputs.push(offsets[l]!);
+    else {
+      outputs.push(units + outputUnits);
+      outputUnits += cells[l]!.hidden;
+    }
+  }
   const last = cells.length - 1;
   const lastHidden = inputSize;
-  const lastOffset = offsets[last]!;
+  const lastOffset = outputs[last]!;
   const labels = spec.labels.length;
   const headW = flatten(spec.head.weight, labels, lastHidden, arith.round);
   const headB = roundedVector(spec.head.bias, arith.round);
@@ -43,15 +54,18 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
     vocab: spec.vocab,
     labels: spec.labels,
     stateUnits: units,
+    outputUnits,
+    readoutUnits: cells[last]!.output === "apart" ? lastHidden : 0,
     unitBits: format.bits,
     formatName: format.name,
     parameterBits: countParameters(spec) * format.bits,
-    newState: () => new Float64Array(units),
+    newState: () => new Float64Array(units + outputUnits),
     step(state, token, position) {
-      // Layer l reads layer l-1's new h from the state buffer: the stack runs bottom-up within one time step.
+      // Layer l reads layer l-1's new output, in the state buffer or past it: the stack runs bottom-up within one
+      // time step.
       const offset = input.at(token, position);
-      cells[0]!.step(state, offsets[0]!, input.buffer, offset);
-      for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, offsets[l - 1]!);
+      cells[0]!.step(state, offsets[0]!, input.buffer, offset, outputs[0]!);
+      for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, outputs[l - 1]!, outputs[l]!);
     },
     readout: (state) => argmax(logits(state)),
     logits,

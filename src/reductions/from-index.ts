@@ -21,7 +21,7 @@ export function fromIndex(
   const sigma = [id(task.labels[0]!), id(task.labels[1]!)] as const;
   const one = b.labelId.get(task.labels[1]!)!;
   const pulled = comap(
-    theorem2Protocol(model, task.inputLength - 1),
+    theorem2Protocol(model, task.inputLength - 1, task.inputLength),
     (a: Bits) => alice(a, sigma, id),
     (i: number) => bob(i, id),
   );

@@ -29,9 +29,9 @@ export function protocolAt(
     );
   }
   const protocol = comap(
-    theorem2Protocol(model, cut),
+    theorem2Protocol(model, cut, split.n),
     (x: Int32Array) => x,
     (y: Int32Array) => y,
   );
-  return { protocol, bits: theorem2Cost(model), theorem: "thm2" };
+  return { protocol, bits: theorem2Cost(model, cut, split.n), theorem: "thm2" };
 }

@@ -185,7 +185,7 @@ describe("conformance/protocols.json", () => {
       const r =
         model.kind === "recurrent"
           ? run(
-              theorem2Protocol(model, Number(p.split)),
+              theorem2Protocol(model, Number(p.split), ids.length),
               ids.subarray(0, Number(p.split)),
               ids.subarray(Number(p.split)),
             )

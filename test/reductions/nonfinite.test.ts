@@ -146,7 +146,7 @@ describe("overflowing models: every protocol is still the forward pass, bit for 
         if (model.kind !== "recurrent") throw new Error("not a recurrent model");
         const state = feed(model, model.newState(), c.tokens);
         if (state.some((v) => !Number.isFinite(v))) nonFinite += 1;
-        const r = run(theorem2Protocol(model, c.cut), c.tokens.slice(0, c.cut), c.tokens.slice(c.cut));
+        const r = run(theorem2Protocol(model, c.cut, c.tokens.length), c.tokens.slice(0, c.cut), c.tokens.slice(c.cut));
         expect(r.output).toBe(model.readout(state));
         // the message carries Alice's state exactly, NaN and infinities included
         const alice = feed(model, model.newState(), c.tokens.slice(0, c.cut));

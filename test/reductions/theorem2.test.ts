@@ -49,9 +49,9 @@ describe("Theorem 2's protocol is the forward pass", () => {
         fc.nat(),
         (model, tokens, k) => {
           const cut = k % (tokens.length + 1);
-          const r = run(theorem2Protocol(model, cut), tokens.slice(0, cut), tokens.slice(cut));
+          const r = run(theorem2Protocol(model, cut, tokens.length), tokens.slice(0, cut), tokens.slice(cut));
           expect(r.output).toBe(forward(model, tokens));
-          expect(r.cost).toBe(theorem2Cost(model));
+          expect(r.cost).toBe(theorem2Cost(model, cut, tokens.length));
           expect(r.cost).toBe(stateBits(model));
           expect(r.transcript.map((m) => m.from)).toEqual(["alice"]);
         },

@@ -19,12 +19,21 @@ import type { Matrix, Vector } from "../spec.js";
  * the next step reads, such as LSTM's c); `step` reads the layer's input from `input` at `inputOffset` and updates its
  * state in place, allocating nothing. Gate arithmetic follows PyTorch's CPU order (input and hidden products
  * separately, then summed; GRU's h' = n + z * (h - n)), rounding every result to the model's number format.
+ *
+ * Its output (the `hidden` values the next layer, or the head, reads) is by default the first `hidden` values of its
+ * state, as h is for every PyTorch RNN. A cell whose output is not state (a Mamba layer's x + out_proj(y): the next
+ * step never reads it) says `output: "apart"` and writes its output at `outputOffset`, in the buffer past the whole
+ * model's state (see RecurrentModel.outputUnits): so the state, and Theorem 2's message, hold exactly what the next
+ * step reads. For a cell with its output in its state, `outputOffset` is `offset`, and the step may ignore it.
  */
 export interface Cell {
+  /** Values in the layer's output (its h, or its apart output). */
   readonly hidden: number;
   /** Values of state this layer keeps: hidden, or 2 * hidden for LSTM (h and c). */
   readonly units: number;
-  step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number): void;
+  /** Where the output is: the first `hidden` values of the state (default), or apart from the state. */
+  readonly output?: "state" | "apart";
+  step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number, outputOffset: number): void;
 }
 
 /** The sizes a layer's tensors are made of, each with the reason for it (undefined where the file does not say). */

@@ -36,6 +36,9 @@ function mulWide(a: number, b: number, p: Float64Array): number {
   return roundSplit(prod * p[UP]!, productError(a, b, prod) * p[UP]!, p[DOWN]!, p[KMIN]!, p[KMAX]!, p[NEAREST] === 1);
 }
 
+/** The cells this file writes a kernel for; a model with any other cell (Mamba, ...) runs its own step. */
+const KERNEL_CELLS: ReadonlySet<string> = new Set(["elman", "lstm", "gru", "linear"]);
+
 export interface FixedKernel {
   /** Steps tokens[from, to) at positions start, start + 1, ... in place on a state laid out as the model's. */
   feed(state: Float64Array, tokens: Int32Array, from: number, to: number, start: number): void;
@@ -50,7 +53,7 @@ export function fixedKernel(
   model: RecurrentModel,
   samples: readonly Int32Array[],
 ): FixedKernel | undefined {
-  if (spec.arch !== "recurrent") return undefined;
+  if (spec.arch !== "recurrent" || !spec.layers.every((l) => KERNEL_CELLS.has(l.cell))) return undefined;
   const format = parseFormat(spec.format);
   if (format.kind !== "fixed" || products(spec) > KERNEL_LIMIT) return undefined;
   const kernel = buildKernel(spec, format as FixedFormat, model);

@@ -33,7 +33,8 @@ export function oneWayWalkSpace(
   const h0 = model.newState();
   const state = model.newState();
   const scratch = model.newState();
-  const stateWords = new Uint32Array(state.buffer);
+  // The message is the state alone: a layer output past it (Mamba's) is not hashed, as messageKey leaves it out.
+  const stateWords = new Uint32Array(state.buffer, 0, 2 * model.stateUnits);
   const keys = [subkey(seed, 1), subkey(seed, 2)] as const;
   const run = (point: Uint32Array) => {
     decode(point);

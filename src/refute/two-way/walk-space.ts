@@ -77,7 +77,8 @@ function cutVisitor(
   const h0 = model.newState();
   const alice = model.newState();
   const bob = model.newState();
-  const words = new Uint32Array(alice.buffer);
+  // The message is the state alone: a layer output past it (Mamba's) is not hashed, as the protocol does not send it.
+  const words = new Uint32Array(alice.buffer, 0, 2 * model.stateUnits);
   return (x, hash) => {
     fill(x, ids);
     alice.set(h0);
