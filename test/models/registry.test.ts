@@ -82,7 +82,16 @@ function referenceLogits(spec: RecurrentModelSpec, tokens: readonly number[]): n
 
 describe("a cell registered with one line (test/models/toy-cell.ts)", () => {
   it("is a random-model --arch, between the other cells and the other architectures", () => {
-    expect(RANDOM_KINDS.map((k) => k.name)).toEqual(["elman", "lstm", "gru", "linear", "mgu", "dfa", "transformer"]);
+    expect(RANDOM_KINDS.map((k) => k.name)).toEqual([
+      "elman",
+      "lstm",
+      "gru",
+      "linear",
+      "s4d",
+      "mgu",
+      "dfa",
+      "transformer",
+    ]);
   });
 
   it("its model files validate, and ccbound writes them back as they were read", () => {

@@ -136,7 +136,9 @@ describe("overflowing models: every protocol is still the forward pass, bit for 
         const layers = spec.layers.map((l) =>
           l.cell === "linear"
             ? { ...l, b: scaled(l.b, c.scale.format, c.growth) }
-            : { ...l, weight_hh: scaled(l.weight_hh, c.scale.format, c.growth) },
+            : "weight_hh" in l
+              ? { ...l, weight_hh: scaled(l.weight_hh, c.scale.format, c.growth) }
+              : l,
         );
         const model = compileModel({
           ...spec,

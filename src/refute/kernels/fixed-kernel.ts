@@ -38,6 +38,9 @@ function mulWide(a: number, b: number, p: Float64Array): number {
 
 /** The cells this file writes a kernel for; a model with any other cell (Mamba, ...) runs its own step. */
 const KERNEL_CELLS: ReadonlySet<string> = new Set(["elman", "lstm", "gru", "linear"]);
+type KernelLayer = Extract<RecurrentLayer, { cell: "elman" | "lstm" | "gru" | "linear" }>;
+/** The layers of a model every layer of which is one of KERNEL_CELLS (fixedKernel checked it). */
+const kernelLayers = (spec: RecurrentModelSpec) => spec.layers as KernelLayer[];
 
 export interface FixedKernel {
   /** Steps tokens[from, to) at positions start, start + 1, ... in place on a state laid out as the model's. */
@@ -62,7 +65,7 @@ export function fixedKernel(
 
 function products(spec: RecurrentModelSpec): number {
   let total = spec.positionEmbedding ? (spec.embedding[0]?.length ?? 0) : 0;
-  for (const l of spec.layers)
+  for (const l of kernelLayers(spec))
     total +=
       l.cell === "linear"
         ? l.hidden * (l.b[0]?.length ?? 0) + l.hidden
@@ -178,7 +181,7 @@ function feedSource(spec: RecurrentModelSpec, d: number, e: Emit): string {
   );
   let input = x;
   let offset = 0;
-  for (const layer of spec.layers) {
+  for (const layer of kernelLayers(spec)) {
     input =
       layer.cell === "linear"
         ? linearSource(layer, input, offset, e, round)
@@ -236,7 +239,7 @@ function linearSource(
 }
 
 function gatedSource(
-  layer: Exclude<RecurrentLayer, { cell: "linear" }>,
+  layer: Exclude<KernelLayer, { cell: "linear" }>,
   input: readonly string[],
   offset: number,
   e: Emit,
