@@ -64,8 +64,9 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
       // Layer l reads layer l-1's new output, in the state buffer or past it: the stack runs bottom-up within one
       // time step.
       const offset = input.at(token, position);
-      cells[0]!.step(state, offsets[0]!, input.buffer, offset, outputs[0]!);
-      for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, outputs[l - 1]!, outputs[l]!);
+      cells[0]!.step(state, offsets[0]!, input.buffer, offset, outputs[0]!, position);
+      for (let l = 1; l < cells.length; l++)
+        cells[l]!.step(state, offsets[l]!, state, outputs[l - 1]!, outputs[l]!, position);
     },
     readout: (state) => argmax(logits(state)),
     logits,

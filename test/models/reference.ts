@@ -6,6 +6,7 @@ import { arithFor } from "../../src/numeric/arith.js";
 import type { NumberFormat } from "../../src/numeric/format.js";
 import type { RecurrentLayer, RecurrentModelSpec } from "../../src/models/spec.js";
 import type { S4dLayer } from "../../src/models/cells/s4d.js";
+import type { RetnetLayer } from "../../src/models/cells/retnet.js";
 import { exactSumFor } from "../../src/numeric/exact-sum.js";
 
 export function referenceForward(
@@ -17,6 +18,7 @@ export function referenceForward(
   const dot = (row: readonly number[], v: readonly number[]) => row.reduce((acc, w, j) => r(acc + r(r(w) * v[j]!)), 0);
   const affine = (m: readonly (readonly number[])[], v: readonly number[], b: readonly number[]) =>
     m.map((row, i) => r(dot(row, v) + r(b[i]!)));
+  const matVec = (m: readonly (readonly number[])[], v: readonly number[]) => m.map((row) => dot(row, v));
   // tanh and sigmoid are the real functions rounded once (docs/semantics.md): the format's own correctly rounded
   // functions, which test/numeric/transcendentals.test.ts checks against an independent big.js reference.
   const arith = arithFor(fmt);
@@ -27,14 +29,23 @@ export function referenceForward(
     c: new Array<number>(l.hidden).fill(0),
     // S4D: the complex state per channel and mode, [re, im] pairs, channel-major.
     s: l.cell === "s4d" ? new Array<number>(l.hidden * l.d_state).fill(0) : [],
+    // RetNet: per head, S[j][i] (dv x dk) and the scale.
+    S:
+      l.cell === "retnet"
+        ? Array.from({ length: l.heads }, () =>
+            Array.from({ length: l.value_dim / l.heads }, () => new Array<number>(l.hidden / l.heads).fill(0)),
+          )
+        : [],
+    scale: l.cell === "retnet" ? new Array<number>(l.heads).fill(0) : [],
   }));
   // The last layer's output (its h, or an S4D layer's output, which is not state).
   let last: number[] = spec.layers.length ? new Array<number>(spec.layers[spec.layers.length - 1]!.hidden).fill(0) : [];
-  for (const tok of tokens) {
+  for (const [position, tok] of tokens.entries()) {
     let x = spec.embedding[tok]!.map(r);
     spec.layers.forEach((layer, l) => {
       const s = states[l]!;
       if (layer.cell === "s4d") x = s4dStep(layer, s.s, x);
+      else if (layer.cell === "retnet") x = retnetStep(layer, s, x, position);
       else {
         step(layer, s, x);
         x = s.h;
@@ -86,7 +97,69 @@ export function referenceForward(
     const out = x.map((xh, h) => r(r(o[h]! * arith.sigmoid(o[H + h]!)) + xh));
     return layer.prenorm ? out : layerNorm(out, layer.norm_weight, layer.norm_bias, layer.eps);
   }
-  function step(layer: Exclude<RecurrentLayer, S4dLayer>, s: { h: number[]; c: number[] }, x: number[]) {
+  function rmsNorm(v: number[], weight: readonly number[] | null, eps: number): number[] {
+    const acc = exactSumFor(fmt).accumulator();
+    v.forEach((x) => acc.add(r(x * x)));
+    const s = arith.sqrt(r(acc.roundedQuotient(v.length) + r(eps)));
+    return v.map((x, c) => (weight ? r(arith.div(x, s) * r(weight[c]!)) : arith.div(x, s)));
+  }
+  /** RetNet (src/models/cells/retnet.ts's comment, from torchscale's recurrent_forward), at a 0-based position. */
+  function retnetStep(
+    layer: RetnetLayer,
+    st: { S: number[][][]; scale: number[] },
+    x: number[],
+    position: number,
+  ): number[] {
+    const [D, H] = [layer.hidden, layer.heads];
+    const [dk, dv] = [D / H, layer.value_dim / H];
+    const a = layer.normalize_before ? rmsNorm(x, layer.retention_layer_norm, layer.eps) : x;
+    const scaling = arith.div(r(1), arith.sqrt(r(dk)));
+    const q = matVec(layer.q_proj, a);
+    const k = matVec(layer.k_proj, a).map((kc) => r(kc * scaling));
+    const v = matVec(layer.v_proj, a);
+    const g = matVec(layer.g_proj, a);
+    const theta = layer.angle.map((t) => r(r(t) * r(position)));
+    const rot = (z: number[]) =>
+      z.map((zc, c) => {
+        const i = c % dk;
+        return i % 2 === 0
+          ? r(r(zc * arith.cos(theta[i]!)) + r(-z[c + 1]! * arith.sin(theta[i]!)))
+          : r(r(zc * arith.cos(theta[i]!)) + r(z[c - 1]! * arith.sin(theta[i]!)));
+      });
+    const [qr, kr] = [rot(q), rot(k)];
+    const o: number[] = [];
+    for (let h = 0; h < H; h++) {
+      const gamma = arith.exp(r(layer.decay[h]!));
+      const prev = st.scale[h]!;
+      const next = r(r(prev * gamma) + 1);
+      const f = arith.div(r(arith.sqrt(prev) * gamma), arith.sqrt(next));
+      const head: number[] = [];
+      for (let j = 0; j < dv; j++) {
+        let sum = 0;
+        for (let i = 0; i < dk; i++) {
+          const kv = arith.div(r(kr[h * dk + i]! * v[h * dv + j]!), arith.sqrt(next));
+          st.S[h]![j]![i] = r(r(st.S[h]![j]![i]! * f) + kv);
+          sum = r(sum + r(qr[h * dk + i]! * st.S[h]![j]![i]!));
+        }
+        head.push(sum);
+      }
+      st.scale[h] = next;
+      o.push(...rmsNorm(head, null, layer.eps));
+    }
+    const gated = o.map((oc, c) => r(arith.silu(g[c]!) * oc));
+    const y = matVec(layer.out_proj, gated);
+    let x1 = x.map((xc, c) => r(xc + y[c]!));
+    if (!layer.normalize_before) x1 = rmsNorm(x1, layer.retention_layer_norm, layer.eps);
+    const b = layer.normalize_before ? rmsNorm(x1, layer.final_layer_norm, layer.eps) : x1;
+    const act = (t: number) =>
+      layer.activation === "gelu" ? arith.gelu(t) : layer.activation === "swish" ? arith.silu(t) : r(Math.max(0, t));
+    const h2 = matVec(layer.ffn_gate, b);
+    const hidden = matVec(layer.ffn_fc1, b).map((t, c) => r(act(t) * h2[c]!));
+    const f = matVec(layer.ffn_fc2, hidden);
+    const out = x1.map((xc, c) => r(xc + f[c]!));
+    return layer.normalize_before ? out : rmsNorm(out, layer.final_layer_norm, layer.eps);
+  }
+  function step(layer: Exclude<RecurrentLayer, S4dLayer | RetnetLayer>, s: { h: number[]; c: number[] }, x: number[]) {
     const m = layer.hidden;
     if (layer.cell === "linear") {
       const bx = affine(layer.b, x, layer.bias);
@@ -115,6 +188,7 @@ export function referenceForward(
   return {
     state: states.map((s, l) => {
       const cell = spec.layers[l]!.cell;
+      if (cell === "retnet") return s.S.flatMap((head, h) => [...head.flat(), s.scale[h]!]);
       return cell === "lstm" ? [...s.h, ...s.c] : cell === "s4d" ? s.s : s.h;
     }),
     logits: affine(spec.head.weight, last, spec.head.bias),

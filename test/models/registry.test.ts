@@ -88,6 +88,7 @@ describe("a cell registered with one line (test/models/toy-cell.ts)", () => {
       "gru",
       "linear",
       "s4d",
+      "retnet",
       "mgu",
       "dfa",
       "transformer",

@@ -33,7 +33,18 @@ export interface Cell {
   readonly units: number;
   /** Where the output is: the first `hidden` values of the state (default), or apart from the state. */
   readonly output?: "state" | "apart";
-  step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number, outputOffset: number): void;
+  /**
+   * `position` is the token's global 0-based position (the one a position embedding is read at; Theorem 2's Bob
+   * knows it): a cell whose step depends on it (RetNet's rotation of q and k) reads it, every other cell ignores it.
+   */
+  step(
+    state: Float64Array,
+    offset: number,
+    input: Float64Array,
+    inputOffset: number,
+    outputOffset: number,
+    position: number,
+  ): void;
 }
 
 /** The sizes a layer's tensors are made of, each with the reason for it (undefined where the file does not say). */

@@ -8,6 +8,7 @@ import { elman } from "./elman.js";
 import { gru } from "./gru.js";
 import { linear } from "./linear.js";
 import { lstm } from "./lstm.js";
+import { retnet } from "./retnet.js";
 import { s4d } from "./s4d.js";
 
 /** The lookups of a list of cells (a function of the list, so that a test can register a cell of its own). */
@@ -26,7 +27,7 @@ export function cellRegistry<const K extends readonly CellKind<LayerBase>[]>(cel
   };
 }
 
-export const { CELLS, CELL_TYPES, cellNamed, cellOf } = cellRegistry([elman, lstm, gru, linear, s4d]);
+export const { CELLS, CELL_TYPES, cellNamed, cellOf } = cellRegistry([elman, lstm, gru, linear, s4d, retnet]);
 
 /** A layer of any registered cell: the union the `layers` of a recurrent model file hold. */
 export type RecurrentLayer = LayerOf<(typeof CELLS)[number]>;
