@@ -1,8 +1,8 @@
 /**
  * An S4D layer (Gu, Gupta, Goel, Ré 2022, "On the Parameterization and Initialization of Diagonal State Space
  * Models") run as the recurrence its convolution kernel is, inside the residual block of the reference's example.
- * Ported from state-spaces/s4 at 2ed46fcf77f2392145ceb801a553367c9111675a: `models/s4/s4d.py` (S4DKernel, S4D) and
- * the block of `example.py` (S4Model: `z = x; if prenorm: z = norm(z); z = S4D(z); x = z + x; if not prenorm:
+ * Ported from state-spaces/s4: `models/s4/s4d.py` at 2ed46fcf77f2392145ceb801a553367c9111675a (S4DKernel, S4D) and
+ * the block of `example.py` at 1f39234851ab1a242b3bea30abe07993172ef4a9 (S4Model: `z = x; if prenorm: z = norm(z); z = S4D(z); x = z + x; if not prenorm:
  * x = norm(x)`), in eval mode (dropout is the identity). H = hidden = d_model, M = d_state / 2 complex modes.
  *
  * Once, when the model is compiled (S4DKernel.forward's discretisation, zero-order hold with B = 1 folded into C),
