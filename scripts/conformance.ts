@@ -46,6 +46,7 @@ import {
 } from "../src/index.js";
 import { float64Bits } from "../src/numeric/bits.js";
 import { prettyJson } from "../src/io/pretty-json.js";
+import { randomModel } from "../src/models/random.js";
 
 export const CONFORMANCE_VERSION = 1;
 /**
@@ -568,6 +569,17 @@ export function modelEntries(): ModelEntry[] {
       spec: e.spec,
       inputs: [["a"], ["a", "a", "a"], ["a", "b", "a", "b"]],
     });
+  // S4D and RetNet (after everything else, so that the other entries keep their seeds and inputs): random models of
+  // the registry's own generator, in every format; RetNet's rotation reads the position, so its runs cover several.
+  for (const [i, format] of MODEL_FORMATS.entries())
+    for (const arch of ["s4d", "retnet"] as const)
+      out.push({
+        id: `${arch}-${format}`,
+        arch,
+        format,
+        spec: randomModel({ arch, hidden: 2, format, vocab: [...VOCAB], labels: [...LABELS], seed: 700 + i }),
+        inputs: inputs(VOCAB, [1, 4, 7]),
+      });
   return out;
 }
 
