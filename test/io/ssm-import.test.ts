@@ -4,13 +4,16 @@
  * 1e-5, float64 within 1e-12 (PyTorch's S4D convolves by FFT and its libm is not correctly rounded: the same
  * real computation, other roundings). Bad files get one line naming the tensor.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CcboundError } from "../../src/errors.js";
-import { validateModel } from "../../src/io/model-file.js";
+import { modelSha256, validateModel } from "../../src/io/model-file.js";
 import { readPtFile } from "../../src/io/pt/read.js";
 import { importSsm } from "../../src/io/ssm-import.js";
+import { readPytorchModel } from "../../src/io/pytorch-import.js";
+import { safetensorsBytes, type FloatDtype } from "../../src/io/safetensors.js";
 import { compileModel } from "../../src/models/compile.js";
 import { feed } from "../../src/models/model.js";
 import type { RecurrentModelSpec } from "../../src/models/spec.js";
@@ -51,6 +54,36 @@ describe("S4D and RetNet from PyTorch", () => {
     console.log(`${file}: largest difference from PyTorch ${worst}`);
     expect(worst, `${file}: largest difference ${worst}`).toBeLessThanOrEqual(tolerance);
   });
+
+  it.each(["s4d.pt", "retnet.f64.pt"])(
+    "%s: the same tensors as safetensors, read by the ordinary import with a sidecar, are the same model",
+    (file) => {
+      const e = EXPECTED[file]!;
+      const pt = readPtFile(join(DIR, file));
+      const dir = mkdtempSync(join(tmpdir(), "ccbound-ssm-"));
+      try {
+        const tensors = [...pt.tensors.values()].map((t) => ({
+          name: t.name,
+          dtype: t.dtype as FloatDtype,
+          shape: t.shape,
+          values: t.values!,
+        }));
+        const path = join(dir, "m.safetensors");
+        writeFileSync(path, safetensorsBytes(tensors, {}));
+        const sidecar = { "ccbound.vocab": e.vocab, "ccbound.labels": e.labels };
+        writeFileSync(join(dir, "m.ccbound.json"), JSON.stringify(sidecar));
+        const fromSafetensors = validateModel(JSON.parse(JSON.stringify(readPytorchModel(path))), "m.safetensors");
+        expect(modelSha256(fromSafetensors)).toBe(modelSha256(load(file)));
+        // And the .pt file through the same door (the ordinary reader, a sidecar next to it).
+        const ptPath = join(dir, "m.pt");
+        writeFileSync(ptPath, readFileSync(join(DIR, file)));
+        const fromPt = readPytorchModel(ptPath, {}, readPtFile);
+        expect(modelSha256(validateModel(JSON.parse(JSON.stringify(fromPt)), "m.pt"))).toBe(modelSha256(load(file)));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("a file with a tensor of the wrong shape or one too many is refused with one line naming it", () => {
     const file = readPtFile(join(DIR, "s4d.pt"));
