@@ -435,6 +435,22 @@ describe("sin and cos of large arguments (the reduction by pi/2 is exact for eve
     expect(failures, report(failures)).toEqual([]);
   });
 
+  it("the slow path's exact reduction decides huge arguments too (forced, whatever the fast path would say)", () => {
+    const failures: Failure[] = [];
+    for (const name of ["float64", "float16"]) {
+      const format = parseFormat(name);
+      const t = targetFor(format);
+      for (const fn of ["sin", "cos"] as const)
+        for (const x of [1e22, -1.7976931348623157e308, 6381956970095103 * 2 ** 797, 2 ** 20 + 0.5]) {
+          const want = expected(fn, x, format);
+          if (want === undefined) continue;
+          const got = decideExactly((p) => FUNCTIONS[fn].exact(x, p), 64, t, fn, Number(refValue(fn, x).s));
+          if (!same(got, want)) failures.push({ fn, format: name, seed: 0, kind: "slow path, huge", x, got, want });
+        }
+    }
+    expect(failures, report(failures)).toEqual([]);
+  });
+
   it("the near-multiples of pi/2 are what the reduction must get right: sin(6381956970095103 2^797) ~ 4.69e-19", () => {
     const f64 = targetFor(parseFormat("float64"));
     const c = cosRounded(6381956970095103 * 2 ** 797, f64);
