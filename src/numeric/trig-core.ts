@@ -13,6 +13,7 @@
  *      pi), M T 2^(E - W) is x 2/pi within 2^(53 + E - W) (+ T's own few units) <= 2^-210 for every binary64; its
  *      value mod 4 gives k mod 4 and the fraction f in [-1/2, 1/2], as an integer; f is read as a double-double
  *      (relative 2^-106) and multiplied by pi/2 (a double-double within 2^-106): er = 2^-100 |r| + 2 |f's error|.
+ *      Only a 262-bit window of T enters the product (the bits above give multiples of 4, those below < 2^-207).
  * 2. Kernel, |r| = c + t with c = j/64 (j = nearest(64 |rh|) <= 51, exact), t = th + rl, |th| <= 1/128 + 2^-40
  *    (th = |rh| - c is exact: c is a multiple of 2^-6, a multiple of ulp(rh), and the difference is below
  *    2^-7, so it has at most 53 bits; for j = 0, th = |rh|). S_j = sin c, C_j = cos c from a table of
@@ -141,14 +142,19 @@ function toDouble(v: bigint, e: number): number {
 function reduceLarge(x: number): number {
   const T = bigTwoOverPi();
   const { sig, exp } = doubleParts(x); // exp >= -33 here
-  const F = W - exp; // fraction bits of M T 2^(E - W)
+  const F0 = W - exp; // fraction bits of M T 2^(E - W)
   const negative = sig < 0n;
   const M = negative ? -sig : sig;
-  const V = (M * T) & ((1n << BigInt(F + 2)) - 1n); // (|x| 2/pi mod 4) 2^F, truncated
+  // Only a window of T matters: its bits above 2^(F0 + 2) give multiples of 4 (dropped by the mask), and those below
+  // 2^r add less than M 2^r 2^(E - W) = 2^(53 + r - F0) <= 2^-207 (r leaves 260 fraction bits).
+  const r = Math.max(0, F0 - 260);
+  const F = F0 - r;
+  const mask = (1n << BigInt(F + 2)) - 1n;
+  const V = (M * ((T >> BigInt(r)) & mask)) & mask; // (|x| 2/pi mod 4) 2^F, truncated
   const kq = (V + (1n << BigInt(F - 1))) >> BigInt(F);
   const f = V - (kq << BigInt(F)); // in [-2^(F-1), 2^(F-1)]
-  // |x 2/pi - (k + f 2^-F)| <= M (T's error + 1) 2^(E-W) <= (err + 1) 2^(53 - F).
-  const ef = Number(twoOverPiErr + 1n) * 2 ** (53 - F);
+  // |x 2/pi - (k + f 2^-F)| <= M (T's error + 1) 2^(E-W) + the window's truncation (2^r units of T).
+  const ef = Number(twoOverPiErr + 1n) * 2 ** (53 - F0) + 2 ** (53 - F);
   const fh = bigToDouble(f, -F);
   const fl = toDouble(f - doubleToBig(fh, F), -F);
   // r = (fh + fl) (PIO2_H + PIO2_L): TwoProduct, then the cross terms.
