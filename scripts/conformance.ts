@@ -48,6 +48,7 @@ import {
 } from "../src/index.js";
 import { float64Bits } from "../src/numeric/bits.js";
 import { prettyJson } from "../src/io/pretty-json.js";
+import { randomModel } from "../src/models/random.js";
 
 export const CONFORMANCE_VERSION = 1;
 /**
@@ -65,7 +66,19 @@ export const MODEL_FORMATS = [
 ];
 /** Formats of the number and transcendental vectors: those and the finest grid, to nearest. */
 export const NUMBER_FORMATS = [...MODEL_FORMATS, "fixed:0.52:nearest"];
-export const FUNCTIONS = ["exp", "tanh", "sigmoid", "softplus", "silu", "log", "erf", "gelu", "geluTanh"] as const;
+export const FUNCTIONS = [
+  "exp",
+  "tanh",
+  "sigmoid",
+  "softplus",
+  "silu",
+  "log",
+  "erf",
+  "gelu",
+  "geluTanh",
+  "sin",
+  "cos",
+] as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bits as text.
@@ -188,12 +201,27 @@ function formatVectors(name: string) {
 
 /** Arguments: typical values, values spread over exponents, values next to a rounding boundary, special values. */
 function transcendentalArguments(format: NumberFormat, fn: (typeof FUNCTIONS)[number], rng: Rng): number[] {
-  const width = { exp: 10, tanh: 3, sigmoid: 8, softplus: 8, silu: 8, log: 6, erf: 2, gelu: 6, geluTanh: 6 }[fn];
+  const width = {
+    exp: 10,
+    tanh: 3,
+    sigmoid: 8,
+    softplus: 8,
+    silu: 8,
+    log: 6,
+    erf: 2,
+    gelu: 6,
+    geluTanh: 6,
+    sin: 8,
+    cos: 8,
+  }[fn];
   const xs: number[] = [];
   for (let i = 0; i < 10; i++) xs.push(width * gaussian(rng));
   for (let i = 0; i < 4; i++) xs.push((1 + rng.float()) * 2 ** (rng.int(60) - 50) * (rng.int(2) ? 1 : -1));
   xs.push(0, -0, 1, -1, 0.5, 20, -20, 40, -40, 745, -745, 1e300, -1e300, format.max, format.min);
   if (format.kind === "ieee") xs.push(Infinity, -Infinity, NaN, 2 ** -1074, -(2 ** -1074));
+  // sin and cos: next to multiples of pi/2 (the reduction's hard cases), and huge arguments of binary64.
+  if (fn === "sin" || fn === "cos")
+    xs.push(355, 103993, 1.5707963267948966, 3.141592653589793, 1e22, 6381956970095103 * 2 ** 797);
   const args = xs.map((x) => format.round(fn === "log" && x === x ? Math.abs(x) : x));
   if (fn === "log") args.push(format.round(-1), -0);
   return [...new Set(args.map((x) => (x === x ? x : NaN)))].filter((x) => x === x || format.kind === "ieee");
@@ -564,6 +592,17 @@ export function modelEntries(): ModelEntry[] {
         inputs: inputs(VOCAB, [1, 5, 8]),
       });
     }
+  // S4D and RetNet (after everything else, so that the other entries keep their seeds and inputs): random models of
+  // the registry's own generator, in every format; RetNet's rotation reads the position, so its runs cover several.
+  for (const [i, format] of MODEL_FORMATS.entries())
+    for (const arch of ["s4d", "retnet"] as const)
+      out.push({
+        id: `${arch}-${format}`,
+        arch,
+        format,
+        spec: randomModel({ arch, hidden: 2, format, vocab: [...VOCAB], labels: [...LABELS], seed: 700 + i }),
+        inputs: inputs(VOCAB, [1, 4, 7]),
+      });
   return out;
 }
 

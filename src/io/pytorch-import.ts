@@ -30,6 +30,7 @@ import {
 import { importLinearAttention, linearAttentionPrefix } from "./linear-attention-import.js";
 import { importMamba, mambaPrefix } from "./mamba-import.js";
 import { readSafetensorsFile, type SafetensorsFile } from "./safetensors.js";
+import { importSsm, ssmKind } from "./ssm-import.js";
 import { closest } from "./suggest.js";
 import { fail, formatOf, leftovers, rowNames, TensorReader, zeros, type Setting } from "./tensor-reader.js";
 
@@ -304,6 +305,19 @@ export function importPytorchModel(
     refuseSettings(settings, backbone.refused, backbone.noun, where);
     return backbone.import(file, settings, where);
   }
+  // An S4D or RetNet state dict (src/io/ssm-import.ts): names of their own, the reference's defaults for what the
+  // weights cannot say besides tokens, labels, format and name.
+  if (ssmKind(file) !== undefined)
+    return importSsm(
+      file,
+      {
+        ...(settings.vocab && { vocab: settings.vocab }),
+        ...(settings.labels && { labels: settings.labels }),
+        ...(settings.format && { format: settings.format.value }),
+        ...(settings.name && { name: settings.name.value }),
+      },
+      where,
+    );
   const transformer = holdsTransformer(file, settings, where);
   refuseSettings(
     settings,

@@ -69,8 +69,9 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
       // Layer l reads layer l-1's new output, in the state buffer or past it: the stack runs bottom-up within one
       // time step.
       const offset = input.at(token, position);
-      cells[0]!.step(state, offsets[0]!, input.buffer, offset, outputs[0]!);
-      for (let l = 1; l < cells.length; l++) cells[l]!.step(state, offsets[l]!, state, outputs[l - 1]!, outputs[l]!);
+      cells[0]!.step(state, offsets[0]!, input.buffer, offset, outputs[0]!, position);
+      for (let l = 1; l < cells.length; l++)
+        cells[l]!.step(state, offsets[l]!, state, outputs[l - 1]!, outputs[l]!, position);
     },
     readout: (state) => argmax(logits(state)),
     logits,
@@ -78,7 +79,7 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
     decodeUnit: (c) => format.decode(c),
     dynamics: {
       // Position embeddings make the step read the position; without them it is one map per token.
-      timeInvariant: spec.positionEmbedding === undefined,
+      timeInvariant: spec.positionEmbedding === undefined && !cells.some((c) => c.readsPosition),
       layers: spec.layers.map((l, i) => ({
         cell: l.cell,
         ...(cells[i]!.diagonal && { diagonal: cells[i]!.diagonal }),

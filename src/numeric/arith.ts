@@ -64,6 +64,12 @@ export interface Arith {
    * constant and 0.044715 the exact decimal. Special values as gelu.
    */
   geluTanh(x: number): number;
+  /**
+   * round(sin x), round(cos x): the real functions at the exact argument (reduced by pi/2 exactly, however large),
+   * rounded once. sin(±0) = ±0, cos(±0) = 1, sin(±inf) = cos(±inf) = NaN.
+   */
+  sin(x: number): number;
+  cos(x: number): number;
   /** round(a / b): correctly rounded (fixed point: exactly, in integers; division by zero saturates). */
   div(a: number, b: number): number;
   /**

@@ -4,15 +4,16 @@ import { targetFor } from "./round-target.js";
 import { expRounded, logRounded, softplusRounded } from "./exp-log.js";
 import { sigmoidRounded, siluRounded, tanhRounded } from "./logistic.js";
 import { erfRounded, geluRounded, geluTanhRounded } from "./gelu.js";
+import { cosRounded, sinRounded } from "./trig.js";
 
 export type Transcendentals = Pick<
   Arith,
-  "tanh" | "sigmoid" | "exp" | "log" | "softplus" | "silu" | "erf" | "gelu" | "geluTanh"
+  "tanh" | "sigmoid" | "exp" | "log" | "softplus" | "silu" | "erf" | "gelu" | "geluTanh" | "sin" | "cos"
 >;
 
 /**
  * The correctly rounded transcendental functions of a format, as Arith methods: each is the module-level function
- * of its family (exp-log.ts, logistic.ts, gelu.ts) with the format's rounding target. Every format shares those
+ * of its family (exp-log.ts, logistic.ts, gelu.ts, trig.ts) with the format's rounding target. Every format shares those
  * functions, and every target has one shape, so their call sites stay monomorphic.
  */
 export function transcendentalsFor(format: NumberFormat): Transcendentals {
@@ -27,5 +28,7 @@ export function transcendentalsFor(format: NumberFormat): Transcendentals {
     erf: (x) => erfRounded(x, t),
     gelu: (x) => geluRounded(x, t),
     geluTanh: (x) => geluTanhRounded(x, t),
+    sin: (x) => sinRounded(x, t),
+    cos: (x) => cosRounded(x, t),
   };
 }

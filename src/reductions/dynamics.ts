@@ -35,7 +35,7 @@ export function notIterated(model: Model): string | undefined {
     return "a Transformer attends to every earlier position: it keeps no fixed-size state that one map iterates";
   if (!model.dynamics) return "the model does not say whether its step reads the position";
   if (!model.dynamics.timeInvariant)
-    return "the model reads the position (position embeddings), so one token fed again and again is not one map iterated: the periodicity argument does not apply";
+    return "the model reads the position (position embeddings, or a cell such as RetNet's rotation), so one token fed again and again is not one map iterated: the periodicity argument does not apply";
   return undefined;
 }
 

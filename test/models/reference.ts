@@ -7,6 +7,8 @@ import type { NumberFormat } from "../../src/numeric/format.js";
 import type { LinearAttentionLayer } from "../../src/models/cells/linear-attention.js";
 import type { MambaLayer } from "../../src/models/cells/mamba.js";
 import type { RecurrentLayer, RecurrentModelSpec } from "../../src/models/spec.js";
+import type { S4dLayer } from "../../src/models/cells/s4d.js";
+import type { RetnetLayer } from "../../src/models/cells/retnet.js";
 import { exactSumFor } from "../../src/numeric/exact-sum.js";
 
 export function referenceForward(
@@ -19,21 +21,12 @@ export function referenceForward(
   const affine = (m: readonly (readonly number[])[], v: readonly number[], b: readonly number[]) =>
     m.map((row, i) => r(dot(row, v) + r(b[i]!)));
   const linearMap = (m: readonly (readonly number[])[], v: readonly number[]) => m.map((row) => dot(row, v));
+  const matVec = (m: readonly (readonly number[])[], v: readonly number[]) => m.map((row) => dot(row, v));
   // tanh and sigmoid are the real functions rounded once (docs/semantics.md): the format's own correctly rounded
   // functions, which test/numeric/transcendentals.test.ts checks against an independent big.js reference.
   const arith = arithFor(fmt);
   const sig = (x: number) => arith.sigmoid(x);
   const tanh = (x: number) => arith.tanh(x);
-  // The mean of squares is an exact sum divided by d, rounded once (the layer norm's convention).
-  const meanSquare = (v: readonly number[]) => {
-    const acc = exactSumFor(fmt).accumulator();
-    v.forEach((x) => acc.add(r(x * x)));
-    return acc.roundedQuotient(v.length);
-  };
-  const rmsNorm = (v: readonly number[], weight: readonly number[], eps: number) => {
-    const s = arith.sqrt(r(meanSquare(v) + r(eps)));
-    return v.map((x, c) => r(arith.div(x, s) * r(weight[c]!)));
-  };
   const states = spec.layers.map((l) => ({
     h: new Array<number>(l.hidden).fill(0),
     c: new Array<number>(l.hidden).fill(0),
@@ -48,17 +41,141 @@ export function referenceForward(
           )
         : [],
     z: l.cell === "linear-attention" ? Array.from({ length: l.heads }, () => new Array<number>(l.d_keys).fill(0)) : [],
+    // S4D: the complex state per channel and mode, [re, im] pairs, channel-major.
+    s: l.cell === "s4d" ? new Array<number>(l.hidden * l.d_state).fill(0) : [],
+    // RetNet: per head, S[j][i] (dv x dk) and the scale.
+    S2:
+      l.cell === "retnet"
+        ? Array.from({ length: l.heads }, () =>
+            Array.from({ length: l.value_dim / l.heads }, () => new Array<number>(l.hidden / l.heads).fill(0)),
+          )
+        : [],
+    scale: l.cell === "retnet" ? new Array<number>(l.heads).fill(0) : [],
   }));
+  // The last layer's output (its h, or an output apart from the state).
   let out: number[] = new Array<number>(spec.layers.at(-1)!.hidden).fill(0);
-  for (const tok of tokens) {
+  for (const [position, tok] of tokens.entries()) {
     let x = spec.embedding[tok]!.map(r);
     spec.layers.forEach((layer, l) => {
-      x = step(layer, states[l]!, x);
+      const s = states[l]!;
+      if (layer.cell === "s4d") x = s4dStep(layer, s.s, x);
+      else if (layer.cell === "retnet") x = retnetStep(layer, { S: s.S2, scale: s.scale }, x, position);
+      else x = step(layer, s, x);
     });
     out = x;
   }
+  // LayerNorm: mean and variance exact sums divided by d, rounded once (semantics.md 7.2).
+  function layerNorm(v: number[], weight: readonly number[], bias: readonly number[], eps: number): number[] {
+    const d = v.length;
+    const acc = exactSumFor(fmt).accumulator();
+    v.forEach((x) => acc.add(x));
+    const mean = acc.roundedQuotient(d);
+    const c = v.map((x) => r(x - mean));
+    acc.clear();
+    c.forEach((x) => acc.add(r(x * x)));
+    const scale = arith.sqrt(r(acc.roundedQuotient(d) + r(eps)));
+    return c.map((x, i) => r(r(arith.div(x, scale) * r(weight[i]!)) + r(bias[i]!)));
+  }
+  /** S4D (src/models/cells/s4d.ts's comment, written again from the reference's equations). */
+  function s4dStep(layer: S4dLayer, st: number[], x: number[]): number[] {
+    const H = layer.hidden;
+    const M = layer.d_state / 2;
+    const u = layer.prenorm ? layerNorm(x, layer.norm_weight, layer.norm_bias, layer.eps) : x;
+    const g: number[] = [];
+    for (let h = 0; h < H; h++) {
+      const dt = arith.exp(r(layer.log_dt[h]!));
+      let acc = 0;
+      for (let m = 0; m < M; m++) {
+        const [ar, ai] = [-arith.exp(r(layer.log_A_real[h]![m]!)), r(layer.A_imag[h]![m]!)];
+        const [xr, xi] = [r(ar * dt), r(ai * dt)];
+        const e = arith.exp(xr);
+        const [dr, di] = [r(e * arith.cos(xi)), r(e * arith.sin(xi))];
+        const [cr, ci] = [r(layer.C_real[h]![m]!), r(layer.C_imag[h]![m]!)];
+        const em1 = r(dr - 1);
+        const [pr, pi] = [r(r(cr * em1) - r(ci * di)), r(r(cr * di) + r(ci * em1))];
+        const q = r(r(ar * ar) + r(ai * ai));
+        const Cr = arith.div(r(r(pr * ar) + r(pi * ai)), q);
+        const Ci = arith.div(r(r(pi * ar) - r(pr * ai)), q);
+        const k = 2 * (h * M + m);
+        const [sr, si] = [st[k]!, st[k + 1]!];
+        st[k] = r(r(r(dr * sr) - r(di * si)) + u[h]!);
+        st[k + 1] = r(r(dr * si) + r(di * sr));
+        acc = r(acc + r(r(Cr * st[k]!) - r(Ci * st[k + 1]!)));
+      }
+      g.push(arith.gelu(r(r(acc + acc) + r(r(layer.D[h]!) * u[h]!))));
+    }
+    const o = affine(layer.output_weight, g, layer.output_bias);
+    const out = x.map((xh, h) => r(r(o[h]! * arith.sigmoid(o[H + h]!)) + xh));
+    return layer.prenorm ? out : layerNorm(out, layer.norm_weight, layer.norm_bias, layer.eps);
+  }
+  function rmsNorm(v: number[], weight: readonly number[] | null, eps: number): number[] {
+    const acc = exactSumFor(fmt).accumulator();
+    v.forEach((x) => acc.add(r(x * x)));
+    const s = arith.sqrt(r(acc.roundedQuotient(v.length) + r(eps)));
+    return v.map((x, c) => (weight ? r(arith.div(x, s) * r(weight[c]!)) : arith.div(x, s)));
+  }
+  /** RetNet (src/models/cells/retnet.ts's comment, from torchscale's recurrent_forward), at a 0-based position. */
+  function retnetStep(
+    layer: RetnetLayer,
+    st: { S: number[][][]; scale: number[] },
+    x: number[],
+    position: number,
+  ): number[] {
+    const [D, H] = [layer.hidden, layer.heads];
+    const [dk, dv] = [D / H, layer.value_dim / H];
+    const a = layer.normalize_before ? rmsNorm(x, layer.retention_layer_norm, layer.eps) : x;
+    const scaling = arith.div(r(1), arith.sqrt(r(dk)));
+    const q = matVec(layer.q_proj, a);
+    const k = matVec(layer.k_proj, a).map((kc) => r(kc * scaling));
+    const v = matVec(layer.v_proj, a);
+    const g = matVec(layer.g_proj, a);
+    const theta = layer.angle.map((t) => r(r(t) * r(position)));
+    const rot = (z: number[]) =>
+      z.map((zc, c) => {
+        const i = c % dk;
+        return i % 2 === 0
+          ? r(r(zc * arith.cos(theta[i]!)) + r(-z[c + 1]! * arith.sin(theta[i]!)))
+          : r(r(zc * arith.cos(theta[i]!)) + r(z[c - 1]! * arith.sin(theta[i]!)));
+      });
+    const [qr, kr] = [rot(q), rot(k)];
+    const o: number[] = [];
+    for (let h = 0; h < H; h++) {
+      const gamma = arith.exp(r(layer.decay[h]!));
+      const prev = st.scale[h]!;
+      const next = r(r(prev * gamma) + 1);
+      const f = arith.div(r(arith.sqrt(prev) * gamma), arith.sqrt(next));
+      const head: number[] = [];
+      for (let j = 0; j < dv; j++) {
+        let sum = 0;
+        for (let i = 0; i < dk; i++) {
+          const kv = arith.div(r(kr[h * dk + i]! * v[h * dv + j]!), arith.sqrt(next));
+          st.S[h]![j]![i] = r(r(st.S[h]![j]![i]! * f) + kv);
+          sum = r(sum + r(qr[h * dk + i]! * st.S[h]![j]![i]!));
+        }
+        head.push(sum);
+      }
+      st.scale[h] = next;
+      o.push(...rmsNorm(head, null, layer.eps));
+    }
+    const gated = o.map((oc, c) => r(arith.silu(g[c]!) * oc));
+    const y = matVec(layer.out_proj, gated);
+    let x1 = x.map((xc, c) => r(xc + y[c]!));
+    if (!layer.normalize_before) x1 = rmsNorm(x1, layer.retention_layer_norm, layer.eps);
+    const b = layer.normalize_before ? rmsNorm(x1, layer.final_layer_norm, layer.eps) : x1;
+    const act = (t: number) =>
+      layer.activation === "gelu" ? arith.gelu(t) : layer.activation === "swish" ? arith.silu(t) : r(Math.max(0, t));
+    const h2 = matVec(layer.ffn_gate, b);
+    const hidden = matVec(layer.ffn_fc1, b).map((t, c) => r(act(t) * h2[c]!));
+    const f = matVec(layer.ffn_fc2, hidden);
+    const out = x1.map((xc, c) => r(xc + f[c]!));
+    return layer.normalize_before ? out : rmsNorm(out, layer.final_layer_norm, layer.eps);
+  }
   /** One step of one layer: updates its state, returns its output. */
-  function step(layer: RecurrentLayer, s: (typeof states)[number], x: number[]): number[] {
+  function step(
+    layer: Exclude<RecurrentLayer, S4dLayer | RetnetLayer>,
+    s: (typeof states)[number],
+    x: number[],
+  ): number[] {
     const m = layer.hidden;
     if (layer.cell === "linear") {
       const bx = affine(layer.b, x, layer.bias);
@@ -157,14 +274,6 @@ export function referenceForward(
       layer.norm_eps,
     );
   }
-  function layerNorm(v: number[], weight: readonly number[], bias: readonly number[], eps: number): number[] {
-    const acc = exactSumFor(fmt).accumulator();
-    v.forEach((x) => acc.add(x));
-    const mean = acc.roundedQuotient(v.length);
-    const centred = v.map((x) => r(x - mean));
-    const scale = arith.sqrt(r(meanSquare(centred) + r(eps)));
-    return centred.map((x, c) => r(r(arith.div(x, scale) * r(weight[c]!)) + r(bias[c]!)));
-  }
   const norm = spec.finalNorm;
   const read =
     norm?.norm === "rms"
@@ -176,6 +285,8 @@ export function referenceForward(
     state: states.map((s, l) => {
       const cell = spec.layers[l]!.cell;
       if (cell === "linear-attention") return s.S.flatMap((S, h) => [...S.flat(), ...s.z[h]!]);
+      if (cell === "retnet") return s.S2.flatMap((head, h) => [...head.flat(), s.scale[h]!]);
+      if (cell === "s4d") return s.s;
       return cell === "lstm" ? [...s.h, ...s.c] : cell === "mamba" ? [...s.conv.flat(), ...s.ssm.flat()] : s.h;
     }),
     logits: affine(spec.head.weight, read, spec.head.bias),

@@ -90,6 +90,8 @@ describe("a cell registered with one line (test/models/toy-cell.ts)", () => {
       "linear",
       "mamba",
       "linear-attention",
+      "s4d",
+      "retnet",
       "mgu",
       "dfa",
       "transformer",

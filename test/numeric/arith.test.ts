@@ -150,7 +150,17 @@ describe("activations", () => {
       expect(Object.is(arith.relu(-0), 0)).toBe(true);
       // Every result is a value of the format (fixed point never returns -0).
       for (const x of [-0, 0, -1e-300, 1e-300, -3, 3, -50, 50])
-        for (const g of [arith.tanh, arith.sigmoid, arith.exp, arith.silu, arith.erf, arith.gelu, arith.geluTanh])
+        for (const g of [
+          arith.tanh,
+          arith.sigmoid,
+          arith.exp,
+          arith.silu,
+          arith.erf,
+          arith.gelu,
+          arith.geluTanh,
+          arith.sin,
+          arith.cos,
+        ])
           expect(f.isRepresentable(g(x)), `${g.name}(${x})`).toBe(true);
     },
   );

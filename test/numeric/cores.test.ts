@@ -10,8 +10,9 @@ import { describe, expect, it } from "vitest";
 import { EXP_OUT, EXP_REL, expCore } from "../../src/numeric/exp-core.js";
 import { LOG_OUT, log1pCore, logCore } from "../../src/numeric/log-core.js";
 import { ERF_OUT, erfSmall, erfcMid } from "../../src/numeric/erf-core.js";
+import { TRIG_OUT, trigCore } from "../../src/numeric/trig-core.js";
 import { Rng } from "../../src/random.js";
-import { bigOf, erfBig, erfcBig, expBig, logBig, pow2Big } from "./transcendental-reference.js";
+import { bigOf, cosBig, erfBig, erfcBig, expBig, logBig, pow2Big, sinBig } from "./transcendental-reference.js";
 
 interface Miss {
   what: string;
@@ -128,6 +129,41 @@ describe("erfSmall and erfcMid", () => {
         if (!(r <= 1)) m.push({ what: "erfc", x: z, ratio: r });
       }
     }
+    expect(m, misses(m)).toEqual([]);
+  });
+});
+
+describe("trigCore", () => {
+  it("sin x and cos x within err: moderate, huge, table-cell edges, near multiples of pi/2, both reductions", () => {
+    const rng = new Rng(SEED + 5);
+    const xs: number[] = [];
+    for (let i = 0; i < 30; i++) xs.push(8 * gaussian(rng));
+    for (let i = 0; i < 10; i++) xs.push((rng.float() * 2 - 1) * 2 ** 20); // Cody-Waite's whole range
+    for (let i = 0; i < 6; i++) xs.push((rng.float() * 2 - 1) * 2 ** (20 + rng.int(1004))); // Payne-Hanek
+    // r = x - k pi/2 at the table's cell edges (j +- 1/2)/128 and centres, in several quadrants.
+    for (let i = 0; i < 12; i++) {
+      const k = rng.int(9) - 4;
+      const j = rng.int(101);
+      xs.push((k * Math.PI) / 2 + (j + (rng.int(2) ? 0.5 : 0)) / 128);
+    }
+    // Next to multiples of pi/2, where r cancels most of x.
+    for (let i = 1; i < 8; i++) {
+      const x = (i * 355 * Math.PI) / 2;
+      xs.push(x, x + Math.abs(x) * 2 ** -52);
+    }
+    xs.push(2 ** -27, 0.7853981633974483, 1048575.9999999999, 1048576, 6381956970095103 * 2 ** 797);
+    const m: Miss[] = [];
+    for (const x of xs)
+      for (const cos of [false, true]) {
+        trigCore(x, cos);
+        const ref = cos ? cosBig(bigOf(x)) : sinBig(bigOf(x));
+        // The reference's own error (relative 1e-44, transcendental-reference.ts) is allowed for: where the bound is
+        // far below it (cos r - 1 ~ 1e-37 next to a multiple of pi/2) the check is the reference's precision.
+        const r = ratio(ref, TRIG_OUT[0]!, TRIG_OUT[1]!, TRIG_OUT[2]! + Math.abs(TRIG_OUT[0]!) * 1e-44);
+        if (!(r <= 1)) m.push({ what: cos ? "cos" : "sin", x, ratio: r });
+        // The bound is tight enough to be useful: within 2^-64 of the value.
+        if (!(TRIG_OUT[2]! <= Math.abs(TRIG_OUT[0]!) * 2 ** -64)) m.push({ what: "loose bound", x, ratio: r });
+      }
     expect(m, misses(m)).toEqual([]);
   });
 });

@@ -256,6 +256,63 @@ export function geluTanhBig(x: Big): Big {
   return sig(x.times(sigmoidBig(u.times(2))));
 }
 
+let piLongMemo: Big | undefined;
+/** pi to 420 digits by the same BBP series (enough to reduce any binary64, < 2^1024 ~ 1.8e308, by pi/2). */
+function piLong(): Big {
+  if (piLongMemo) return piLongMemo;
+  let sum = new Big(0);
+  let p = ONE;
+  for (let k = 0; k < 360; k++) {
+    const t = q(new Big(4), 8 * k + 1, 430)
+      .minus(q(TWO, 8 * k + 4, 430))
+      .minus(q(ONE, 8 * k + 5, 430))
+      .minus(q(ONE, 8 * k + 6, 430));
+    sum = sum.plus(p.times(t).prec(430));
+    p = p.times("0.0625");
+  }
+  return (piLongMemo = sum.prec(420));
+}
+
+/**
+ * sin or cos of x by reduction modulo 2pi in decimals (src reduces by pi/2 in binary, with Machin's pi): k =
+ * floor(x / 2pi), r = x - 2pi k with pi to 420 digits (so r keeps 100 digits even for x near 1.8e308), then
+ * r to [-pi, pi] and the Taylor series of sin r or cos r at r/3 followed by the triple-angle formulas (src: a table).
+ */
+function sinCosBig(x: Big, cos: boolean): Big {
+  const twoPi = piLong().times(2);
+  const ax = x.abs();
+  let r = ax;
+  if (ax.gt(3)) {
+    Big.DP = 30;
+    const k = ax.div(twoPi).round(0, Big.roundDown);
+    Big.DP = 20;
+    r = ax.minus(twoPi.times(k));
+    if (r.gt(piLong())) r = r.minus(twoPi);
+  }
+  // Taylor at y = r/3, then sin 3y = 3 sin y - 4 sin^3 y, cos 3y = 4 cos^3 y - 3 cos y: keeps the series short.
+  const y = q(r, 3, SD + 30);
+  const y2 = y.times(y).prec(SD + 30);
+  let sTerm = y;
+  let sSum = y;
+  let cTerm = ONE;
+  let cSum = ONE;
+  for (let n = 1; n < 200; n++) {
+    sTerm = q(sTerm.times(y2).times(-1), 2 * n * (2 * n + 1), SD + 30);
+    cTerm = q(cTerm.times(y2).times(-1), (2 * n - 1) * (2 * n), SD + 30);
+    sSum = sSum.plus(sTerm);
+    cSum = cSum.plus(cTerm);
+    if (sTerm.abs().lt("1e-90") && cTerm.abs().lt("1e-90")) break;
+  }
+  let v: Big;
+  if (cos) v = cSum.pow(3).times(4).minus(cSum.times(3));
+  else v = sSum.times(3).minus(sSum.pow(3).times(4));
+  v = v.prec(SD + 10);
+  return !cos && x.lt(0) ? v.times(-1) : v;
+}
+
+export const sinBig = (x: Big): Big => (x.eq(0) ? x : sinCosBig(x, false).prec(SD));
+export const cosBig = (x: Big): Big => sinCosBig(x, true).prec(SD);
+
 export class ReferenceUndecided extends Error {}
 
 /**

@@ -18,13 +18,14 @@ import { targetFor, type RoundingTarget } from "../../src/numeric/round-target.j
 import { expLogEnclosures, expRounded, logRounded, softplusRounded } from "../../src/numeric/exp-log.js";
 import { logisticEnclosures, sigmoidRounded, siluRounded, tanhRounded } from "../../src/numeric/logistic.js";
 import { erfRounded, geluEnclosures, geluRounded, geluTanhRounded } from "../../src/numeric/gelu.js";
+import { cosRounded, sinRounded, trigEnclosures } from "../../src/numeric/trig.js";
 import { decideExactly, slowPathStats } from "../../src/numeric/slow-path.js";
 import { arithFor } from "../../src/numeric/arith.js";
 import { Rng } from "../../src/random.js";
 import type { Iv } from "../../src/numeric/interval.js";
 import * as R from "./transcendental-reference.js";
 
-type Fn = "exp" | "tanh" | "sigmoid" | "softplus" | "silu" | "log" | "erf" | "gelu" | "geluTanh";
+type Fn = "exp" | "tanh" | "sigmoid" | "softplus" | "silu" | "log" | "erf" | "gelu" | "geluTanh" | "sin" | "cos";
 
 interface Spec {
   ours(x: number, t: RoundingTarget): number;
@@ -46,6 +47,8 @@ const FUNCTIONS: Record<Fn, Spec> = {
   erf: { ours: erfRounded, ref: R.erfBig, exact: geluEnclosures.erf, width: 3 },
   gelu: { ours: geluRounded, ref: R.geluBig, exact: geluEnclosures.gelu, width: 8 },
   geluTanh: { ours: geluTanhRounded, ref: R.geluTanhBig, exact: geluEnclosures.geluTanh, width: 8 },
+  sin: { ours: sinRounded, ref: R.sinBig, exact: trigEnclosures.sin, width: 8 },
+  cos: { ours: cosRounded, ref: R.cosBig, exact: trigEnclosures.cos, width: 8 },
 };
 const NAMES = Object.keys(FUNCTIONS) as Fn[];
 
@@ -239,7 +242,14 @@ describe("the slow path", () => {
           if (x === 0 || !Number.isFinite(x)) continue;
           const want = expected(fn, x, format);
           if (want === undefined) continue;
-          const sign = fn === "log" ? Math.sign(x - 1) : ["exp", "sigmoid", "softplus"].includes(fn) ? 1 : Math.sign(x);
+          const sign =
+            fn === "sin" || fn === "cos"
+              ? Number(refValue(fn, x).s)
+              : fn === "log"
+                ? Math.sign(x - 1)
+                : ["exp", "sigmoid", "softplus"].includes(fn)
+                  ? 1
+                  : Math.sign(x);
           const got = decideExactly((p) => FUNCTIONS[fn].exact(x, p), 64, t, fn, sign);
           if (!same(got, want)) failures.push({ fn, format: name, seed, kind: "slow path", x, got, want });
         }
@@ -310,6 +320,14 @@ describe("special values", () => {
       ["gelu", -Infinity, -0],
       ["geluTanh", -0, -0],
       ["geluTanh", -Infinity, -0],
+      ["sin", 0, 0],
+      ["sin", -0, -0],
+      ["sin", Infinity, NaN],
+      ["sin", -Infinity, NaN],
+      ["cos", 0, 1],
+      ["cos", -0, 1],
+      ["cos", Infinity, NaN],
+      ["cos", -Infinity, NaN],
     ];
     for (const [fn, x, want] of table) expect(FUNCTIONS[fn].ours(x, f64), `${fn}(${x})`).toBe(want);
   });
@@ -381,6 +399,63 @@ describe("special values", () => {
             expect(v !== v || format.isRepresentable(v), `${fn}(${x}) in ${name} = ${v}`).toBe(true);
           }
     }
+  });
+});
+
+describe("sin and cos of large arguments (the reduction by pi/2 is exact for every binary64)", () => {
+  it("equal the reference's rounding at huge, near-multiple-of-pi/2 and extreme binary64 arguments", () => {
+    const seed = 0x51c05;
+    const rng = new Rng(seed);
+    const xs = [
+      1e22,
+      1.7976931348623157e308,
+      -1.7976931348623157e308,
+      6381956970095103 * 2 ** 797, // the binary64 closest to a multiple of pi/2 (|x mod pi/2| ~ 2^-61)
+      5 * 2 ** 1020,
+      2 ** 20,
+      2 ** 20 - 2 ** -32, // either side of the switch from Cody-Waite to Payne-Hanek
+      355,
+      103993,
+      1.5707963267948966,
+      3.141592653589793,
+    ];
+    for (let i = 0; i < 6; i++) xs.push((rng.float() * 2 - 1) * 2 ** (20 + rng.int(1000)));
+    const failures: Failure[] = [];
+    for (const name of ["float64", "float32", "bfloat16", "fixed:1.51"]) {
+      const format = parseFormat(name);
+      const t = targetFor(format);
+      for (const fn of ["sin", "cos"] as const)
+        for (const x of xs) {
+          const want = expected(fn, x, format);
+          if (want === undefined) continue;
+          const got = FUNCTIONS[fn].ours(x, t);
+          if (!same(got, want)) failures.push({ fn, format: name, seed, kind: "large", x, got, want });
+        }
+    }
+    expect(failures, report(failures)).toEqual([]);
+  });
+
+  it("the slow path's exact reduction decides huge arguments too (forced, whatever the fast path would say)", () => {
+    const failures: Failure[] = [];
+    for (const name of ["float64", "float16"]) {
+      const format = parseFormat(name);
+      const t = targetFor(format);
+      for (const fn of ["sin", "cos"] as const)
+        for (const x of [1e22, -1.7976931348623157e308, 6381956970095103 * 2 ** 797, 2 ** 20 + 0.5]) {
+          const want = expected(fn, x, format);
+          if (want === undefined) continue;
+          const got = decideExactly((p) => FUNCTIONS[fn].exact(x, p), 64, t, fn, Number(refValue(fn, x).s));
+          if (!same(got, want)) failures.push({ fn, format: name, seed: 0, kind: "slow path, huge", x, got, want });
+        }
+    }
+    expect(failures, report(failures)).toEqual([]);
+  });
+
+  it("the near-multiples of pi/2 are what the reduction must get right: sin(6381956970095103 2^797) ~ 4.69e-19", () => {
+    const f64 = targetFor(parseFormat("float64"));
+    const c = cosRounded(6381956970095103 * 2 ** 797, f64);
+    expect(c).toBeCloseTo(-4.687165924254628e-19, 30);
+    expect(Object.is(c, expected("cos", 6381956970095103 * 2 ** 797, f64.format))).toBe(true);
   });
 });
 

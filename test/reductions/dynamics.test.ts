@@ -124,3 +124,19 @@ describe("the table's rows for parity and mod-count", () => {
     }
   });
 });
+
+describe("cells that read the position", () => {
+  it("take a model out of the periodicity argument, and say why (RetNet's rotation; the other new cells do not)", () => {
+    const parity = makeTask("parity", 16);
+    const at = (arch: "retnet" | "s4d" | "mamba" | "linear-attention") =>
+      stateRepeatFor(
+        compileModel(
+          randomModel({ arch, hidden: 2, format: "float32", vocab: ["0", "1"], labels: ["0", "1"], seed: 1 }),
+        ),
+        parity,
+      );
+    expect(at("retnet")).toMatchObject({ none: expect.stringMatching(/reads the position/) });
+    for (const arch of ["s4d", "mamba", "linear-attention"] as const)
+      expect(at(arch), arch).toMatchObject({ theorem: { id: "state-repeat" } });
+  });
+});

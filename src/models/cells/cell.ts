@@ -39,7 +39,24 @@ export interface Cell {
    * `units`; a cell without them is one part, its hidden state.
    */
   readonly parts?: readonly StatePart[];
-  step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number, outputOffset: number): void;
+  /**
+   * `position` is the token's global 0-based position (the one a position embedding is read at; Theorem 2's Bob
+   * knows it): a cell whose step depends on it (RetNet's rotation of q and k) reads it and says `readsPosition`,
+   * every other cell ignores it.
+   */
+  step(
+    state: Float64Array,
+    offset: number,
+    input: Float64Array,
+    inputOffset: number,
+    outputOffset: number,
+    position: number,
+  ): void;
+  /**
+   * True when the step reads `position`: one token fed again and again is then not one map iterated, and the
+   * periodicity argument (src/reductions/dynamics.ts) does not apply.
+   */
+  readonly readsPosition?: boolean;
   /** Present when the transition is diagonal (the state-space results on parity cover it): see Dynamics. */
   readonly diagonal?: DiagonalTransition;
 }

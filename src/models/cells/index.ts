@@ -10,6 +10,8 @@ import { linear } from "./linear.js";
 import { linearAttention } from "./linear-attention.js";
 import { mamba } from "./mamba.js";
 import { lstm } from "./lstm.js";
+import { retnet } from "./retnet.js";
+import { s4d } from "./s4d.js";
 
 /** The lookups of a list of cells (a function of the list, so that a test can register a cell of its own). */
 export function cellRegistry<const K extends readonly CellKind<LayerBase>[]>(cells: K) {
@@ -34,6 +36,8 @@ export const { CELLS, CELL_TYPES, cellNamed, cellOf } = cellRegistry([
   linear,
   mamba,
   linearAttention,
+  s4d,
+  retnet,
 ]);
 
 /** A layer of any registered cell: the union the `layers` of a recurrent model file hold. */
