@@ -314,7 +314,8 @@ export class DedupComputer {
       grown.set(chunk.data);
       chunk.data = grown;
     }
-    chunk.data.set(state, at);
+    // The state alone: a cell's output apart from it (Mamba, S4D, ...) is recomputed by the next step before it is read.
+    chunk.data.set(state.subarray(0, this.units), at);
     chunk.hi++;
     // A partition complete at level t no longer needs its parents (partition p of level t - 1, from depth r on).
     if (chunk.hi === chunk.end && t - 1 >= this.layout.depth) this.chunks.get(t - 1)?.delete(p);
