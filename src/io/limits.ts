@@ -89,6 +89,23 @@ export const SHARD_JSON_LIMITS: JsonLimits = {
   maxNumbers: 1 << 24,
 };
 
+/**
+ * Reference logits for `eval --expect` (src/io/expect-file.ts): a list of inputs (token ids or a string of tokens)
+ * and a row of logits for each. MAX_EXPECT_TOKENS bounds the forward passes the file asks for; the entries of one
+ * list, the model's longest input (MAX_TOKENS) or head.
+ */
+export const MAX_EXPECT_INPUTS = 1 << 16;
+export const MAX_EXPECT_TOKENS = 1 << 22;
+export const EXPECT_JSON_LIMITS: JsonLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  kind: "expected-logits file",
+  maxBytes: 64 * MiB,
+  maxDepth: 4, // {"inputs": [[id, ...]]}
+  maxEntries: 1 << 22,
+  maxValues: 1 << 23,
+  maxNumbers: 1 << 23,
+};
+
 /** A safetensors sidecar (`m.ccbound.json`): a few settings, the vocabulary and labels (MAX_DIM each) among them. */
 export const SIDECAR_JSON_LIMITS: JsonLimits = {
   ...DEFAULT_JSON_LIMITS,

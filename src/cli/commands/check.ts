@@ -14,7 +14,16 @@ import { freshSeed } from "../../random.js";
 import type { Task } from "../../tasks/task.js";
 import { VERSION } from "../../version.js";
 import { EXIT } from "../exit.js";
-import { loadModel, modelArgs, modelFlags, modelOptions, type LoadedModel, type ModelOptions } from "../load.js";
+import {
+  bindTask,
+  loadModel,
+  modelArgs,
+  modelFlags,
+  modelOptions,
+  note,
+  type LoadedModel,
+  type ModelOptions,
+} from "../load.js";
 import { oneOf, outputFile, wholeNumber } from "../options.js";
 import { printJson, printRows, progress } from "../print.js";
 import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
@@ -87,11 +96,6 @@ export function registerCheck(program: Command): void {
   });
 }
 
-/** One line on stderr that the run is not quite what was asked (fewer workers), and why. */
-function note(line: string): void {
-  process.stderr.write(`ccbound: note: ${line}\n`);
-}
-
 async function check(modelPath: string, o: CheckOptions): Promise<number> {
   checkShardFlags(o);
   const outputs = [
@@ -101,6 +105,7 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
   refuseOverwrite(outputs, modelInputs(modelPath));
   const loaded = loadModel(modelPath, o);
   const task = taskOf(o);
+  bindTask(loaded.model, task);
   const seed = o.seed ?? freshSeed();
   const options = {
     strategy: o.strategy,
