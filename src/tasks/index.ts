@@ -92,6 +92,12 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
   }
 }
 
+/** The step between the n a task takes: 2 for the tasks of two halves (and balanced brackets), 1 otherwise. */
+export function nStep(name: TaskName): 1 | 2 {
+  return EVEN_N.includes(name) ? 2 : 1;
+}
+const EVEN_N: readonly TaskName[] = ["equality", "disjointness", "dyck"];
+
 function evenN(name: TaskName, n: number): void {
   const why = name === "dyck" ? "no string of odd length is balanced" : "the input is two halves of n/2 bits";
   if (n % 2 !== 0) fail("invalid-flag", `${name} needs an even n (${why}), got ${n}`, "--n");

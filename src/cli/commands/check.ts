@@ -26,10 +26,14 @@ import {
 } from "../load.js";
 import { oneOf, outputFile, wholeNumber } from "../options.js";
 import { printJson, printRows, progress } from "../print.js";
-import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
+import { taskFlags, taskOf, taskOptionsOf, type TaskFlags } from "../task-flags.js";
+import { leastBindingN } from "../../reductions/at-bound.js";
+import type { TaskName } from "../../tasks/task.js";
 import { replayCommand, report } from "../verdict-report.js";
 
-interface CheckOptions extends ModelOptions, TaskFlags {
+interface CheckOptions extends ModelOptions, Omit<TaskFlags, "n"> {
+  n?: number;
+  atBound?: boolean;
   split?: string;
   strategy: Strategy;
   budget?: number;
@@ -89,7 +93,12 @@ export function registerCheck(program: Command): void {
         )
         .option("--out <file>", "with --shard: the shard file to write", outputFile("--out"))
         .option("--cert <file>", "write the certificate here when the model is refuted", outputFile("--cert"))
+        .option(
+          "--at-bound",
+          "instead of --n: run at the least N where the bound that applies requires more bits than the model sends (printed)",
+        )
         .option("--json", "one JSON object on stdout"),
+      false,
     ),
   ).action(async (modelPath: string, o: CheckOptions) => {
     process.exitCode = await check(modelPath, o);
@@ -104,7 +113,7 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
   ];
   refuseOverwrite(outputs, modelInputs(modelPath));
   const loaded = loadModel(modelPath, o);
-  const task = taskOf(o);
+  const { task, atBound } = taskAt(loaded, o);
   bindTask(loaded.model, task);
   const seed = o.seed ?? freshSeed();
   const options = {
@@ -134,7 +143,44 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
     again,
     ...(o.cert !== undefined && { cert: o.cert }),
     json: o.json === true,
+    ...(atBound && { notes: [["at-bound", atBound.line] as const], jsonExtra: { atBound: atBound.json } }),
   });
+}
+
+/** The task of the flags: at --n, or with --at-bound at the least N where the model is below the bound. */
+function taskAt(
+  loaded: LoadedModel,
+  o: CheckOptions,
+): { task: Task; atBound?: { line: string; json: Record<string, unknown> } } {
+  if (o.task === undefined) fail("invalid-flag", "check needs --task T", "--task");
+  if ((o.n === undefined) === (o.atBound !== true))
+    fail("invalid-flag", "give either --n N or --at-bound", o.n === undefined ? "--n" : "--at-bound");
+  if (o.n !== undefined) return { task: taskOf(o as TaskFlags) };
+  const found = leastBindingN(loaded.model, o.task as TaskName, taskOptionsOf(o));
+  const r = found.reduction;
+  const n = (x: number) => x.toLocaleString("en");
+  const sent =
+    loaded.model.kind === "recurrent"
+      ? `the model's ${n(r.messageBits)} state bits`
+      : `the ${n(r.messageBits)} bits of the model's Theorem 4 transcript at split ${r.split.name}`;
+  const before = found.before
+    ? `; at N = ${found.before.n} it requires ${n(found.before.reduction.requiredBits)} against ${n(found.before.reduction.messageBits)}`
+    : `; N = ${found.n} is the smallest N ${found.task.name} takes`;
+  const line = `N = ${found.n} is the least N where ${r.theorem.name} requires more than ${sent} (${n(r.requiredBits)} bits)${before}`;
+  const json = {
+    n: found.n,
+    theorem: r.theorem.id,
+    requiredBits: r.requiredBits,
+    messageBits: r.messageBits,
+    ...(found.before && {
+      before: {
+        n: found.before.n,
+        requiredBits: found.before.reduction.requiredBits,
+        messageBits: found.before.reduction.messageBits,
+      },
+    }),
+  };
+  return { task: found.task, atBound: { line, json } };
 }
 
 function feedList(raw: string): FeedName[] {
