@@ -1,6 +1,6 @@
 import { CcboundError, fail } from "../errors.js";
 import type { Model } from "../models/compile.js";
-import { makeTask, MAX_N, nStep, type TaskOptions } from "../tasks/index.js";
+import { makeTask, maxNOf, nStep, type TaskOptions } from "../tasks/index.js";
 import type { Task, TaskName } from "../tasks/task.js";
 import { reductionFor, type Reduction } from "./applies.js";
 
@@ -38,7 +38,12 @@ type Probe =
  * this task. Refused with one line when no bound applies, when the model cannot take the task at the smallest N, or
  * when no N up to the largest the model and the limits take is below the bound.
  */
-export function leastBindingN(model: Model, name: TaskName, options: TaskOptions, maxN: number = MAX_N): AtBound {
+export function leastBindingN(
+  model: Model,
+  name: TaskName,
+  options: TaskOptions,
+  maxN: number = maxNOf(name),
+): AtBound {
   const step = nStep(name);
   const cache = new Map<number, Probe>();
   const probe = (n: number): Probe => {
