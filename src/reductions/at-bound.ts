@@ -140,7 +140,7 @@ function evaluate(model: Model, name: TaskName, options: TaskOptions, n: number)
     throw e;
   }
   if (applies.kind === "none")
-    fail("unsupported", `--at-bound needs a lower bound that applies: ${applies.reason}`, "--at-bound");
+    fail("unsupported", `no lower bound applies to this model on ${name}: ${applies.reason}`, "--at-bound");
   const r = applies.reduction;
   return { kind: "at", at: { n, task, reduction: r }, message: r.messageBits, required: r.requiredBits };
 }

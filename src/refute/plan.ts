@@ -84,7 +84,7 @@ export interface SearchPlan {
 const COLLISION_WEIGHT = { "two-way": 2, "one-way": 1 } as const;
 
 /** Bytes a table keeps per run: a 16-hex-digit digest and an index in a Map entry (measured about 150, Node 20). */
-const TABLE_BYTES_PER_RUN = 160;
+export const TABLE_BYTES_PER_RUN = 160;
 
 export function planSearch(model: Model, task: Task, options: SearchOptions = {}): SearchPlan {
   const applies = reductionFor(model, task, options.split);

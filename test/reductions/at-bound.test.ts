@@ -92,7 +92,7 @@ describe("leastBindingN", () => {
 
   it("refused: no bound applies; the model's vocabulary stops before the bound; the limit", () => {
     const dyckRnn = recurrent("lstm", 2, "fixed:1.2", ["(", ")", "[", "]"], 1);
-    expect(() => leastBindingN(dyckRnn, "dyck", {})).toThrow(/--at-bound needs a lower bound that applies/);
+    expect(() => leastBindingN(dyckRnn, "dyck", {})).toThrow(/no lower bound applies to this model on dyck/);
     const short = recurrent(
       "lstm",
       2,

@@ -7,6 +7,7 @@ import { FEED_NAMES, type FeedName } from "../../refute/portfolio/feed.js";
 import { searchJob } from "../../refute/parallel/job.js";
 import { WorkerPool } from "../../refute/parallel/pool.js";
 import { workerCount } from "../../threads.js";
+import { checkMemory, estimateMemory } from "../../refute/memory.js";
 import { modelInputs, refuseOverwrite } from "../../io/overwrite.js";
 import { parseShard, runShard } from "../../refute/parallel/shard.js";
 import { DEFAULT_MAX_POINTS, planSearch, STRATEGIES, type Strategy } from "../../refute/plan.js";
@@ -125,6 +126,8 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
     ...(o.feeds !== undefined && { only: o.feeds }),
   };
   const plan = planSearch(loaded.model, task, { ...options, spec: loaded.spec });
+  // Before anything runs: the model's copies (this thread's two and one per worker), the task's and the tables.
+  checkMemory(estimateMemory(plan, loaded.spec, workerCount(o.workers).count, 2));
   const again = replayCommand(modelArgs(modelPath, o), plan, o.split);
   if (o.shard !== undefined) return shard(loaded, task, o, { ...options, budget: plan.budget }, again);
   const verdict = await refuteParallel(loaded.spec, task, {
