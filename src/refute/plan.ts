@@ -3,6 +3,7 @@ import type { Model } from "../models/compile.js";
 import type { ModelSpec } from "../models/spec.js";
 import { reductionFor, type Applicability, type Reduction } from "../reductions/applies.js";
 import { bind, type Binding } from "../reductions/bind.js";
+import { familySize } from "../reductions/one-way-family.js";
 import type { Task } from "../tasks/task.js";
 import { checkedBudget, defaultBudget, fittingRuns, tooMuchMemory } from "./budget.js";
 import { searchSpace, type SearchSpace } from "./one-way/search-space.js";
@@ -224,7 +225,7 @@ function oneWayPlan(
 }
 
 function oneWayCollision(base: Base, space: SearchSpace, fitted: Fitted, extra: number): CollisionSearch {
-  const size = space.family.choices.reduce((s, c) => s * BigInt(c.length), 1n);
+  const size = familySize(space.family);
   switch (base.strategy) {
     case "exhaustive":
       if (size > EXHAUSTIVE_LIMIT) {

@@ -99,6 +99,7 @@ export function registerCheck(program: Command): void {
           "instead of --n: run at the least N where the bound that applies requires more bits than the model sends (printed)",
         )
         .option("--json", "one JSON object on stdout"),
+      true,
       false,
     ),
   ).action(async (modelPath: string, o: CheckOptions) => {
