@@ -1,5 +1,5 @@
 import { fail } from "../errors.js";
-import { MAX_TOKENS } from "../limits.js";
+import { MAX_DIM } from "../limits.js";
 import { MAX_DYCK_PAIRS } from "./dyck.js";
 import type { TaskName } from "./task.js";
 
@@ -50,7 +50,8 @@ export interface TaskParam {
 }
 
 /** The largest dimension whose 2^d keys and 2 labels fit a model's vocabulary. */
-export const MAX_KEY_DIM = Math.floor(Math.log2(MAX_TOKENS - 2));
+// nearest-neighbor keeps the limits it had before vocabularies grew to MAX_TOKENS (src/tasks/index.ts: TASK_MAX_N)
+export const MAX_KEY_DIM = Math.floor(Math.log2(MAX_DIM - 2));
 
 export const TASK_PARAMS: readonly TaskParam[] = [
   {
