@@ -4,10 +4,14 @@ import { certificateOf, type Certificate } from "../refute/certificate.js";
 import { FEED_ROLE } from "../refute/portfolio/feed.js";
 import { DEFAULT_MAX_POINTS, type SearchPlan } from "../refute/plan.js";
 import type { Verdict } from "../refute/verdict.js";
+import type { Finding } from "../refute/finding.js";
+import type { PeriodReport } from "../refute/feeds/period.js";
+import { findResult } from "../registry/index.js";
 import { taskArgs, type Task } from "../tasks/index.js";
 import { VERSION } from "../version.js";
 import { EXIT } from "./exit.js";
 import { describeModel } from "../models/describe.js";
+import { stateBits } from "../models/model.js";
 import type { LoadedModel } from "./load.js";
 import { shellQuote } from "./options.js";
 import { printJson, printRows } from "./print.js";
@@ -85,7 +89,13 @@ export function verdictLine(v: Verdict): string {
       const says = `answers "${f.answer}" where the task says "${f.expected}"`;
       if (f.kind === "wrong-answer")
         return `REFUTED (wrong answer): ${says}; a plain counterexample found by the ${f.feed} feed, no theorem cited`;
-      const theorem = v.applied.kind === "reduction" ? v.applied.theorem.name : f.theorem;
+      const theorem = findResult(f.theorem)?.name ?? f.theorem;
+      const p = f.collision.period;
+      if (p) {
+        const [u, w] = f.collision.inputs.map((x) => ones(x, p.prefix));
+        const at = f.n === undefined ? "" : ` (n = ${f.n}: where the certificate is, not the asked n)`;
+        return `REFUTED (collision): ${says} on ${ones(f.input, p.prefix)}${at}; ${u} and ${w} reach one ${f.collision.transcriptBits}-bit state (it repeats from ${p.start} ones on, with period ${p.length}), so the model answers them alike and the task does not: the argument (${theorem}), run on this model`;
+      }
       const bits = `${f.collision.transcriptBits}-bit`;
       const oneWay = [0, 1].some((i) => f.input.join(" ") === f.collision.inputs[i]!.join(" "));
       const why = oneWay
@@ -115,8 +125,23 @@ function humanReport(
 ): (readonly [string, string])[] {
   const rows: (readonly [string, string])[] = [["model", `${loaded.path} (${describeModel(loaded.spec)})`]];
   const a = v.applied;
-  if (a.kind === "none") rows.push(["bound", `none: ${a.reason}`]);
-  else {
+  if (a.kind === "none") {
+    rows.push(["bound", `none: ${a.reason}`]);
+    if (v.search.period) rows.push(["argument", stateRepeatLine(v.search.period.stateBits, loaded.model, "lemma")]);
+  } else if (a.kind === "dynamics") {
+    const scope = a.modulus === 2 ? "every layer h' = a ⊙ h + u(x) with a >= 0" : "every layer h' = a ⊙ h + u(x)";
+    rows.push(
+      ["state", stateRepeatLine(a.stateBits, loaded.model, "bound")],
+      [
+        "bound",
+        `${a.theorem.name}: ${a.theorem.bound}; this model is in its scope (${scope}): it errs at some length, where its state on 1 1 1 ... repeats`,
+      ],
+      [
+        "reduction",
+        `state repeat: w 1^t and w 1^(t+P) (w empty or 0) with one full state get one answer, wrong for one of them when ${a.modulus === 2 ? "P is odd" : `${a.modulus} does not divide P`}`,
+      ],
+    );
+  } else {
     const below = a.messageBits < a.requiredBits;
     rows.push(
       [sentLabel(loaded.model.kind), sentLine(loaded.model, a.messageBits, a.split)],
@@ -129,11 +154,48 @@ function humanReport(
   }
   rows.push(["search", searchLine(v)], ...feedRows(v));
   if (v.search.rho) rows.push(["memory", rhoLine(v.search.rho)]);
+  if (v.search.period) rows.push(...periodRows(v.search.period));
   rows.push(...notes, ["verdict", verdictLine(v)]);
-  if (v.kind === "refuted") rows.push(["input", v.finding.input.join(" ")]);
+  if (v.kind === "refuted") rows.push(["input", inputText(v.finding)]);
   if (v.kind === "refuted" && certPath) rows.push(["certificate", certPath]);
   rows.push(["replay", replay]);
   return rows;
+}
+
+/** What the state-repeat argument compares: the full state, and what a repeat of it shows. */
+function stateRepeatLine(bits: number, model: Model, as: "bound" | "lemma"): string {
+  const shape =
+    model.kind === "recurrent" ? `${plural(model.stateUnits, "value")} x ${model.unitBits} bits` : `${bits} bits`;
+  const full = `${bits} bits of full state (${shape})`;
+  return as === "bound"
+    ? `${full}, what 1 1 1 ... iterates: it repeats within 2^${bits} + 1 states (pigeonhole)`
+    : `state repeat (the periodicity lemma, no lower bound): ${full} on 1 1 1 ... repeats within 2^${bits} + 1 states; a repeat with a period the task tells apart refutes it`;
+}
+
+/** Each orbit the period search walked: where its state repeated, in how many model steps of Brent's method. */
+function periodRows(r: PeriodReport): [string, string][] {
+  return r.walks.map((w, i) => {
+    const from = w.prefix.length === 0 ? "1^t from h_0" : `${w.prefix.join(" ")} 1^t`;
+    const found = w.repeat
+      ? `repeats from t = ${w.repeat.start} with period ${w.repeat.length}`
+      : "has not repeated yet";
+    return [
+      i === 0 ? "period" : "",
+      `${from}: the full state ${found}, after ${plural(w.steps, "model step")} (Brent's method); pigeonhole allows up to 2^${r.stateBits} + 1`,
+    ];
+  });
+}
+
+/** prefix 1^t as "1^t" or "0 1^t". */
+function ones(input: readonly string[], prefix: readonly string[]): string {
+  const t = input.length - prefix.length;
+  return [...prefix, `1^${t}`].join(" ");
+}
+
+/** The input as tokens, or a state repeat's as prefix 1^t with its length. */
+function inputText(f: Finding): string {
+  const p = f.kind === "collision" ? f.collision.period : undefined;
+  return p ? `${ones(f.input, p.prefix)} (${plural(f.input.length, "token")})` : f.input.join(" ");
 }
 
 function sentLabel(kind: Model["kind"]): string {
@@ -142,7 +204,11 @@ function sentLabel(kind: Model["kind"]): string {
 
 function sentLine(model: Model, bits: number, split: string): string {
   if (model.kind === "recurrent") {
-    return `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${plural(model.stateUnits, "value")} x ${model.unitBits} bits)`;
+    const state = `${plural(model.stateUnits, "value")} x ${model.unitBits} bits`;
+    const messages = bits / stateBits(model);
+    return messages === 1
+      ? `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${state})`
+      : `${bits} bits cross the split ${split} (Theorem 2 relayed: the state, ${state}, sent ${messages} times, at every change of holder)`;
   }
   return `${bits} bits cross the split ${split} (Theorem 4: the last token, maxima, normalisers and weighted sums)`;
 }
@@ -198,25 +264,30 @@ function jsonReport(loaded: Report["loaded"], v: Verdict, certificate: Certifica
     }),
     ...(v.kind === "inconclusive" && { reason: v.reason, budgetCanHelp: v.budgetCanHelp }),
     ...(v.kind === "refuted" && { kind: v.finding.kind }),
+    // The certificate's n: a state repeat may certify at another length than the asked one.
+    ...(certificate && { n: certificate.task.n }),
     model: {
       path: loaded.path,
       sha256: loaded.sha256,
       format: loaded.model.formatName,
       ...(a.kind === "reduction" && { messageBits: a.messageBits }),
       ...(a.kind === "reduction" && loaded.model.kind === "recurrent" && { stateBits: a.messageBits }),
+      ...(a.kind === "dynamics" && { stateBits: a.stateBits }),
     },
     bound:
       a.kind === "none"
         ? { theorem: null, none: a.reason }
-        : {
-            theorem: a.theorem.id,
-            statement: a.theorem.bound,
-            problem: a.problem,
-            split: a.split,
-            inputs: a.inputs.toString(),
-            requiredBits: a.requiredBits,
-            below: a.messageBits < a.requiredBits,
-          },
+        : a.kind === "dynamics"
+          ? { theorem: a.theorem.id, statement: a.theorem.bound, argument: "state repeat", stateBits: a.stateBits }
+          : {
+              theorem: a.theorem.id,
+              statement: a.theorem.bound,
+              problem: a.problem,
+              split: a.split,
+              inputs: a.inputs.toString(),
+              requiredBits: a.requiredBits,
+              below: a.messageBits < a.requiredBits,
+            },
     search: {
       strategy: v.search.strategy,
       budget: v.search.budget,
@@ -231,8 +302,23 @@ function jsonReport(loaded: Report["loaded"], v: Verdict, certificate: Certifica
         }),
       })),
       ...(v.search.rho && { rho: v.search.rho }),
+      ...(v.search.period && { period: periodJson(v.search.period) }),
     },
     ...(certificate && { certificate }),
     replay,
+  };
+}
+
+/** The period search in --json: each orbit's repeat and steps, their total, and the pigeonhole bound they beat. */
+function periodJson(r: PeriodReport) {
+  return {
+    stateBits: r.stateBits,
+    pigeonhole: `2^${r.stateBits} + 1`,
+    steps: r.walks.reduce((s, w) => s + w.steps, 0),
+    walks: r.walks.map((w) => ({
+      prefix: w.prefix.join(" "),
+      steps: w.steps,
+      ...(w.repeat && { start: w.repeat.start, period: w.repeat.length }),
+    })),
   };
 }

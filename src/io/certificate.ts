@@ -23,11 +23,19 @@ const collisionSchema = z
   .strictObject({
     split: z
       .string()
-      .regex(/^(\d+|odd-even)$/, 'must be a cut point K or "odd-even"')
-      .describe("where Alice's part ends: a cut K (she holds the first K tokens) or odd-even"),
+      .regex(/^(\d+|\d+x\d+|odd-even|end)$/, 'must be a cut point K, KxC (the cut K of C copies), "odd-even" or "end"')
+      .describe(
+        "where Alice's part ends: a cut K (she holds the first K tokens), KxC (the cut K of each of C copies of a multi-pass input), odd-even, or end (a state repeat: the full state after the last token)",
+      ),
     inputs: z.tuple([tokens, tokens]).describe("two inputs on which the protocol at the split sends one transcript"),
     transcriptBits: count,
     transcriptHex: z.string().regex(/^[0-9a-f]*$/, "must be lowercase hex digits"),
+    period: z
+      .strictObject({ prefix: tokens, start: count, length: z.number().int().min(1) })
+      .optional()
+      .describe(
+        "a state repeat's orbit: the states of prefix 1^t first repeat at t = start with least period length; the inputs are prefix 1^t and prefix 1^(t+length), t >= start",
+      ),
   })
   .superRefine((c, ctx) => {
     // The hex must be exactly the transcript: ceil(bits/4) digits, and no bit set above the top one.

@@ -32,5 +32,7 @@ export function compileDfa(spec: DfaModelSpec): RecurrentModel {
     logits,
     encodeUnit: (v) => BigInt(v),
     decodeUnit: (c) => Number(c),
+    // A transition table, read by no position: finite-state and time-invariant, and no diagonal.
+    dynamics: { timeInvariant: true, layers: [{ cell: "dfa" }] },
   };
 }

@@ -31,6 +31,29 @@ export interface RecurrentModel {
   /** The exact bits of one state value. */
   encodeUnit(value: number): bigint;
   decodeUnit(code: bigint): number;
+  /** What the step is, for the finite-precision dynamics arguments; absent when unknown (none of them applies then). */
+  readonly dynamics?: Dynamics;
+}
+
+/**
+ * What the finite-precision dynamics results (parity, modular counting: src/reductions/dynamics.ts) read of a step:
+ * whether it reads the position, and each layer's transition.
+ */
+export interface Dynamics {
+  /** The step ignores the position (no position embeddings): fed one token over and over, one map iterates the state. */
+  readonly timeInvariant: boolean;
+  /** The layers bottom up: the cell's name, and its transition when that is diagonal. */
+  readonly layers: readonly { readonly cell: string; readonly diagonal?: DiagonalTransition }[];
+}
+
+/**
+ * A diagonal transition: the step is h' = a ⊙ h + u(x), u a function of the layer's input, a constant or a function
+ * of the input (a gate, as in Mamba). Every rounding the step does is monotone, so each value fed one token moves
+ * monotonically (a >= 0) or its two-step map does (a < 0): what the parity and counting results rest on.
+ */
+export interface DiagonalTransition {
+  /** An entry of a that is (or, for a gate, can be) below 0, as "a[0] = -1"; absent when every entry is >= 0. */
+  readonly negative?: string;
 }
 
 export function stateBits(model: RecurrentModel): number {

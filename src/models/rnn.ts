@@ -57,6 +57,14 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
     logits,
     encodeUnit: (v) => format.encode(v),
     decodeUnit: (c) => format.decode(c),
+    dynamics: {
+      // Position embeddings make the step read the position; without them it is one map per token.
+      timeInvariant: spec.positionEmbedding === undefined,
+      layers: spec.layers.map((l, i) => ({
+        cell: l.cell,
+        ...(cells[i]!.diagonal && { diagonal: cells[i]!.diagonal }),
+      })),
+    },
   };
 }
 

@@ -1,10 +1,18 @@
 import type { ProblemName } from "../cc/problems.js";
 import { fail } from "../errors.js";
 import type { Model } from "../models/compile.js";
+import { stateBits } from "../models/model.js";
 import type { TaskName } from "../tasks/task.js";
 import type { Task } from "../tasks/task.js";
 import { assocRecallFamily } from "./assoc-recall.js";
 import { bind, type Binding } from "./bind.js";
+import {
+  countingModulus,
+  notIterated,
+  outsideDiagonal,
+  outsideNonNegativeDiagonal,
+  type StateRepeat,
+} from "./dynamics.js";
 import { indexLookupFamily } from "./index-lookup.js";
 import { nearestNeighborFamily } from "./nearest-neighbor.js";
 import { cutOf, familySize, type OneWayFamily } from "./one-way-family.js";
@@ -36,11 +44,17 @@ interface Row {
   /**
    * How ccbound runs the theorem's argument: one-way, from INDEX (Alice's strings, Bob's queries), or two-way,
    * through a fooling set at a split. Theorem 8 reduces from DISJ in the paper; one query per input is INDEX, which
-   * gives the same collision argument and a certificate that is one forward pass (nearest-neighbor.ts).
+   * gives the same collision argument and a certificate that is one forward pass (nearest-neighbor.ts). Or by
+   * dynamics: the state on 1 1 1 ... repeats, and two lengths with one state get one answer (dynamics.ts).
    */
-  readonly via: "one-way" | "two-way";
+  readonly via: "one-way" | "two-way" | "dynamics";
   /** Why the row does not apply to these task parameters, or undefined when it does. */
   readonly unless?: (task: Task) => string | undefined;
+  /**
+   * Why this model is outside the theorem's scope, for a theorem about some models of its class only (the dynamics
+   * results cover diagonal linear recurrences, not every recurrent model); undefined when it is inside.
+   */
+  readonly outside?: (model: Model, task: Task) => string | undefined;
 }
 
 const dyck22 = (task: Task) =>
@@ -48,19 +62,48 @@ const dyck22 = (task: Task) =>
     ? undefined
     : `Lemma 1's fooling set and Theorem 5 are for Dyck-(2,2); this task is Dyck-(${task.params["pairs"]},${task.params["depth"]})`;
 
+const passesOf = (task: Task) => task.params["passes"] ?? 1;
+/** The paper's rows are about inputs read once. */
+const onePass = (task: Task) =>
+  passesOf(task) === 1
+    ? undefined
+    : `the paper's bound is for inputs read once; this task reads its input ${passesOf(task)} times`;
+/** The multi-pass rows are about inputs read more than once. */
+const manyPasses = (task: Task) =>
+  passesOf(task) > 1 ? undefined : "the multi-pass bound is for inputs read more than once (--passes K, K >= 2)";
+/** No result here bounds a one-layer Transformer on a repeated input (its protocol is still Theorem 4's, one round). */
+const onePassTf = (task: Task) =>
+  passesOf(task) === 1
+    ? undefined
+    : `no result in the registry bounds one-layer Transformers on inputs read ${passesOf(task)} times (Theorem 4's protocol still applies at the copies' halves; \`simulate\` runs it)`;
+
 const ROWS: readonly Row[] = [
   { task: "index-lookup", arch: "recurrent", theorem: "thm3", via: "one-way" },
   { task: "assoc-recall", arch: "recurrent", theorem: "prop9", via: "one-way" },
   { task: "nearest-neighbor", arch: "recurrent", theorem: "thm8", via: "one-way" },
-  { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way" },
-  { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way" },
-  { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way" },
-  { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way" },
+  { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way", unless: onePass },
+  { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way", unless: onePass },
+  { task: "equality", arch: "recurrent", theorem: "jrt-multipass", via: "two-way", unless: manyPasses },
+  { task: "disjointness", arch: "recurrent", theorem: "jrt-multipass", via: "two-way", unless: manyPasses },
+  { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way", unless: onePassTf },
+  { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way", unless: onePassTf },
   { task: "dyck", arch: "transformer-1", theorem: "thm5", via: "two-way", unless: dyck22 },
+  { task: "parity", arch: "recurrent", theorem: "sarrof-parity", via: "dynamics", outside: outsideNonNegativeDiagonal },
+  {
+    task: "mod-count",
+    arch: "recurrent",
+    theorem: "grazzi-modcount",
+    via: "dynamics",
+    // Counting mod 2 is parity, which a negative eigenvalue escapes; from m = 3 on, every real diagonal is covered.
+    outside: (model, task) => (task.params["modulus"] === 2 ? outsideNonNegativeDiagonal : outsideDiagonal)(model),
+  },
 ];
 
 /** Why the paper proves no lower bound for a class on a task that has no row. */
 function noRowReason(arch: ArchClass, task: TaskName): string {
+  if (task === "parity" || task === "mod-count") {
+    return `no result in the registry bounds Transformers on ${task}: the finite-precision dynamics results (Sarrof et al., Grazzi et al.) are about recurrent models`;
+  }
   if (arch === "transformer-deep") {
     return "the paper proves no lower bound for Transformers of two or more layers (Corollary 13.1: no Theorem-4-style protocol exists beyond one layer)";
   }
@@ -76,15 +119,19 @@ function noRowReason(arch: ArchClass, task: TaskName): string {
       : `the paper proves no lower bound for one-layer Transformers on ${task}`;
 }
 
-/** The lower bound that binds models of a class on a task, or why none does: what `bounds` and `verify` read. */
+/**
+ * The lower bound that binds models of a class on a task, or why none does: what `bounds` and `verify` read. A row
+ * whose theorem covers only some models of the class (`outside`) is narrowed to the model by reductionFor.
+ */
 export function applicableTheorem(
   arch: ArchClass,
   task: Task,
 ): { theorem: Theorem; via: Row["via"] } | { none: string } {
-  const row = arch === "transformer-deep" ? undefined : ROWS.find((r) => r.task === task.name && r.arch === arch);
-  if (!row) return { none: noRowReason(arch, task.name) };
-  const why = row.unless?.(task);
-  return why === undefined ? { theorem: theorem(row.theorem), via: row.via } : { none: why };
+  // The first row of the class and task whose conditions hold; else the first row's reason (the paper's own row).
+  const rows = arch === "transformer-deep" ? [] : ROWS.filter((r) => r.task === task.name && r.arch === arch);
+  if (rows.length === 0) return { none: noRowReason(arch, task.name) };
+  const row = rows.find((r) => r.unless?.(task) === undefined);
+  return row ? { theorem: theorem(row.theorem), via: row.via } : { none: rows[0]!.unless!(task)! };
 }
 
 /** The registry ids of every row, for tests and for `bounds`. */
@@ -123,7 +170,19 @@ export interface TwoWayReduction extends ReductionBase {
   readonly family: TwoWayFamily;
 }
 
-export type Reduction = OneWayReduction | TwoWayReduction;
+/** The reductions that run a protocol at a split: a collision is two inputs with one transcript. */
+export type CcReduction = OneWayReduction | TwoWayReduction;
+
+/**
+ * Dynamics (parity, mod-count): no split, no fooling set; the model's full state on w 1^t repeats, and the theorem
+ * (its scope checked on this model) says a repeat that refutes the task must come: an error exists at some length.
+ */
+export interface DynamicsReduction extends StateRepeat {
+  readonly kind: "dynamics";
+  readonly guaranteed: true;
+}
+
+export type Reduction = CcReduction | DynamicsReduction;
 
 export type Applicability =
   { readonly kind: "reduction"; readonly reduction: Reduction } | { readonly kind: "none"; readonly reason: string };
@@ -137,7 +196,18 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
   const found = applicableTheorem(archClassOf(model), task);
   if ("none" in found) return { kind: "none", reason: found.none };
   const t = found.theorem;
+  const outside = ROWS.find((r) => r.theorem === t.id && r.task === task.name)?.outside?.(model, task);
+  if (outside !== undefined) return { kind: "none", reason: outside };
   const binding = bind(model, task);
+  if (found.via === "dynamics") {
+    if (askedSplit !== undefined) noSplit(askedSplit, task);
+    const reduction: DynamicsReduction = {
+      kind: "dynamics",
+      ...stateRepeatOf(model as Model & { kind: "recurrent" }, task, binding, t),
+      guaranteed: true,
+    };
+    return { kind: "reduction", reduction };
+  }
   if (model.kind === "recurrent" && found.via === "one-way") {
     const family = oneWayFamily(task);
     const split = cutSplit(task.inputLength, cutOf(family));
@@ -177,6 +247,50 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
     family,
   };
   return { kind: "reduction", reduction };
+}
+
+/**
+ * What a state repeat of this model on this task may cite, from the same table: the theorem when the model is in its
+ * scope (a lower bound: an error must exist at some length), else the periodicity lemma `state-repeat` whenever the
+ * argument itself applies (every time-invariant recurrent model: the certificate's pair proves the error, nothing
+ * guarantees one), else none with why. `check` plans its period search by it and `verify` re-derives the citation.
+ */
+export function stateRepeatFor(model: Model, task: Task): StateRepeat | { readonly none: string } {
+  if (countingModulus(task) === undefined)
+    return { none: `the state-repeat argument is for tasks that count 1s (parity, mod-count), not ${task.name}` };
+  const why = notIterated(model);
+  if (why !== undefined) return { none: why };
+  const applies = reductionFor(model, task);
+  if (applies.kind === "reduction" && applies.reduction.kind === "dynamics") return applies.reduction;
+  const recurrent = model as Model & { kind: "recurrent" };
+  return { ...stateRepeatOf(recurrent, task, bind(model, task), theorem("state-repeat")), guaranteed: false };
+}
+
+function stateRepeatOf(
+  model: Model & { kind: "recurrent" },
+  task: Task,
+  binding: Binding,
+  cited: Theorem,
+): Omit<StateRepeat, "guaranteed"> {
+  return {
+    theorem: cited,
+    model,
+    task,
+    binding,
+    modulus: countingModulus(task)!,
+    one: binding.tokenId.get("1")!,
+    zero: binding.tokenId.get("0")!,
+    stateBits: stateBits(model),
+  };
+}
+
+function noSplit(asked: string, task: Task): never {
+  return fail(
+    "invalid-flag",
+    `${task.name} is refuted by the model's dynamics on 1 1 1 ..., which splits nothing; "--split ${asked}" has no meaning here`,
+    "--split",
+    "leave --split out",
+  );
 }
 
 function oneWayFamily(task: Task): OneWayFamily {

@@ -2,7 +2,7 @@ import { CcboundError, fail } from "../errors.js";
 import type { Model } from "../models/compile.js";
 import { makeTask, maxNOf, nStep, type TaskOptions } from "../tasks/index.js";
 import type { Task, TaskName } from "../tasks/task.js";
-import { reductionFor, type Reduction } from "./applies.js";
+import { reductionFor, type CcReduction } from "./applies.js";
 
 /*
  * `check --at-bound`: the least N at which the lower bound that applies to this model binds it, that is where the
@@ -21,7 +21,7 @@ import { reductionFor, type Reduction } from "./applies.js";
 export interface AtN {
   readonly n: number;
   readonly task: Task;
-  readonly reduction: Reduction;
+  readonly reduction: CcReduction;
 }
 
 export interface AtBound extends AtN {
@@ -142,5 +142,12 @@ function evaluate(model: Model, name: TaskName, options: TaskOptions, n: number)
   if (applies.kind === "none")
     fail("unsupported", `no lower bound applies to this model on ${name}: ${applies.reason}`, "--at-bound");
   const r = applies.reduction;
+  if (r.kind === "dynamics")
+    fail(
+      "unsupported",
+      `${r.theorem.name} binds this model on ${name} through its state's orbit, not through bits sent against bits required, so there is no least N to find`,
+      "--at-bound",
+      "use --n N",
+    );
   return { kind: "at", at: { n, task, reduction: r }, message: r.messageBits, required: r.requiredBits };
 }

@@ -1,6 +1,6 @@
 import { comap, type Protocol } from "../cc/protocol.js";
-import { fail } from "../errors.js";
 import type { Model } from "../models/compile.js";
+import { stateRelayCost, stateRelayProtocol } from "./state-relay.js";
 import { theorem2Cost, theorem2Protocol } from "./theorem2.js";
 import { theorem4Cost, theorem4Protocol } from "./theorem4.js";
 import type { Split } from "./split.js";
@@ -10,8 +10,9 @@ export type SplitProtocol = Protocol<Int32Array, Int32Array, number>;
 
 /**
  * The model's own protocol at a split, and its closed-form cost: Theorem 2 (Alice sends her state) for a recurrent
- * model, whose split must be a cut; Theorem 4 for a one-layer Transformer, at any split. `check`, `verify` and
- * `simulate` all run a model's protocol through this.
+ * model at a cut, the state relayed at every change of holder at any other split (state-relay.ts: the multi-pass
+ * protocol); Theorem 4 for a one-layer Transformer, at any split. `check`, `verify` and `simulate` all run a model's
+ * protocol through this.
  */
 export function protocolAt(
   model: Model,
@@ -22,11 +23,7 @@ export function protocolAt(
   }
   const cut = split.alice.length;
   if (split.alice.some((p, i) => p !== i)) {
-    fail(
-      "invalid-flag",
-      `a recurrent model's protocol (Theorem 2) needs a cut K, not the split "${split.name}"`,
-      "--split",
-    );
+    return { protocol: stateRelayProtocol(model, split), bits: stateRelayCost(model, split), theorem: "thm2" };
   }
   const protocol = comap(
     theorem2Protocol(model, cut),

@@ -21,6 +21,35 @@ export function cutSplit(n: number, k: number, allowEmpty = false): Split {
   return { n, alice: range(0, k), bob: range(k, n), name: String(k) };
 }
 
+/**
+ * The cut K of every copy of a `copies`-times repeated input of `length` tokens (a multi-pass input): Alice holds
+ * positions c * length + 0..K-1 of every copy c, Bob the rest. Named "KxC" ("32x3"); one copy is the plain cut K.
+ */
+export function repeatedCut(length: number, k: number, copies: number): Split {
+  const one = cutSplit(length, k);
+  if (copies === 1) return one;
+  const alice = Int32Array.from({ length: copies * k }, (_, i) => Math.floor(i / k) * length + (i % k));
+  const bob = Int32Array.from(
+    { length: copies * (length - k) },
+    (_, i) => Math.floor(i / (length - k)) * length + k + (i % (length - k)),
+  );
+  return { n: copies * length, alice, bob, name: `${k}x${copies}` };
+}
+
+/** The maximal runs of positions one party holds, in order: where a recurrent model's parties hand over the state. */
+export function blocksOf(split: Split): { owner: "alice" | "bob"; start: number; end: number }[] {
+  const owner = new Array<"alice" | "bob">(split.n);
+  split.alice.forEach((p) => (owner[p] = "alice"));
+  split.bob.forEach((p) => (owner[p] = "bob"));
+  const blocks: { owner: "alice" | "bob"; start: number; end: number }[] = [];
+  for (let p = 0; p < split.n; p++) {
+    const last = blocks[blocks.length - 1];
+    if (last && last.owner === owner[p]) last.end = p + 1;
+    else blocks.push({ owner: owner[p]!, start: p, end: p + 1 });
+  }
+  return blocks;
+}
+
 export function oddEvenSplit(n: number): Split {
   if (n < 2) fail("invalid-flag", `an odd/even split needs at least 2 tokens, got ${n}`, "--split");
   const alice = Int32Array.from({ length: Math.ceil(n / 2) }, (_, i) => 2 * i);
@@ -37,10 +66,22 @@ export function partitionSplit(n: number, alicePositions: Iterable<number>): Spl
   return { n, alice: all.filter((p) => mine.has(p)), bob: all.filter((p) => !mine.has(p)), name: "custom" };
 }
 
-/** "K" or "odd-even", as typed after --split (a certificate's split too). */
+/** "K", "odd-even" or "KxC" (the cut K of each of C copies), as typed after --split (a certificate's split too). */
 export function parseSplit(text: string, n: number, allowEmpty = false): Split {
   if (text === "odd-even") return oddEvenSplit(n);
-  if (!/^\d+$/.test(text)) fail("invalid-flag", `--split takes a cut point K or "odd-even", got "${text}"`, "--split");
+  const copies = /^(\d+)x(\d+)$/.exec(text);
+  if (copies) {
+    const c = Number(copies[2]);
+    if (!(c >= 1 && n % c === 0))
+      fail(
+        "invalid-flag",
+        `the split "${text}" needs ${c} copies of one length, but the input has ${n} tokens`,
+        "--split",
+      );
+    return repeatedCut(n / c, Number(copies[1]), c);
+  }
+  if (!/^\d+$/.test(text))
+    fail("invalid-flag", `--split takes a cut point K, "odd-even" or KxC, got "${text}"`, "--split");
   return cutSplit(n, Number(text), allowEmpty);
 }
 

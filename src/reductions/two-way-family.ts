@@ -3,7 +3,7 @@ import { disjProblem, eqProblem, type Bits, type Problem, type ProblemName } fro
 import { fail } from "../errors.js";
 import { SEPARATOR } from "../tasks/equality.js";
 import type { Task } from "../tasks/task.js";
-import { cutSplit, oddEvenSplit, type Split } from "./split.js";
+import { oddEvenSplit, repeatedCut, type Split } from "./split.js";
 
 /**
  * A two-way fooling set of a communication problem, pulled back to a task's inputs through the reduction's input
@@ -33,23 +33,11 @@ export function twoWayFamily(task: Task): TwoWayFamily {
       const half = task.n / 2;
       const separator = task.params["separator"] === 1;
       const tokens = (x: Bits, y: Bits) => [...bitTokens(x), ...(separator ? [SEPARATOR] : []), ...bitTokens(y)];
-      return pulledBack(
-        eqProblem(half),
-        task,
-        cutSplit(task.inputLength, half),
-        tokens,
-        task.params["ineq"] === 1 ? "0" : "1",
-      );
+      return readKTimes(eqProblem(half), task, half, tokens, task.params["ineq"] === 1 ? "0" : "1");
     }
     case "disjointness":
       // DISJ on the halves (Fact 1): the elements (x, not x) are disjoint, value "0".
-      return pulledBack(
-        disjProblem(task.n / 2),
-        task,
-        cutSplit(task.n, task.n / 2),
-        (x, y) => [...bitTokens(x), ...bitTokens(y)],
-        "0",
-      );
+      return readKTimes(disjProblem(task.n / 2), task, task.n / 2, (x, y) => [...bitTokens(x), ...bitTokens(y)], "0");
     case "dyck": {
       if (task.params["pairs"] !== 2 || task.params["depth"] !== 2) {
         fail(
@@ -69,6 +57,23 @@ export function twoWayFamily(task: Task): TwoWayFamily {
         "use equality, disjointness or dyck",
       );
   }
+}
+
+/**
+ * A halves problem pulled back to a task read `passes` times (one pass: the task itself): every element and crossed
+ * input is one copy repeated, and Alice holds the first `half` tokens of every copy (her half each time it is read).
+ */
+function readKTimes<X, Y>(
+  problem: Problem<X, Y>,
+  task: Task,
+  half: number,
+  tokens: (x: X, y: Y) => string[],
+  value: string,
+): TwoWayFamily {
+  const passes = task.params["passes"] ?? 1;
+  const copy = task.inputLength / passes;
+  const repeat = (x: X, y: Y) => Array.from({ length: passes }, () => tokens(x, y)).flat();
+  return pulledBack(problem, task, repeatedCut(copy, half, passes), repeat, value);
 }
 
 function pulledBack<X, Y>(

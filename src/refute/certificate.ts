@@ -1,4 +1,4 @@
-import type { NonFinite } from "./finding.js";
+import type { Collision, NonFinite } from "./finding.js";
 import type { FeedName } from "./portfolio/feed.js";
 import type { Verdict } from "./verdict.js";
 
@@ -27,6 +27,8 @@ export interface Certificate {
     inputs: [string[], string[]];
     transcriptBits: number;
     transcriptHex: string;
+    /** A state repeat's orbit: inputs prefix 1^t and prefix 1^(t+length), t >= start (split "end"). */
+    period?: { prefix: string[]; start: number; length: number };
   };
   search: { feed: FeedName; strategy: string; seed: number; budget: number; runs: number };
   replay: string;
@@ -50,15 +52,14 @@ export function certificateOf(verdict: Verdict & { kind: "refuted" }, ctx: Certi
     tool: { name: "ccbound", version: ctx.toolVersion },
     kind: f.kind,
     model: { sha256: ctx.modelSha256, format: ctx.format },
-    task: { name: ctx.task.name, n: ctx.task.n, params: { ...ctx.task.params } },
+    // A state repeat is certified at the length where the model errs, which may not be the searched n.
+    task: { name: ctx.task.name, n: f.n ?? ctx.task.n, params: { ...ctx.task.params } },
     theorem: f.kind === "collision" ? f.theorem : null,
     input: [...f.input],
     expected: f.expected,
     answer: f.answer,
     ...(f.nonFinite && { nonFinite: { ...f.nonFinite } }),
-    ...(f.kind === "collision" && {
-      collision: { ...f.collision, inputs: [[...f.collision.inputs[0]], [...f.collision.inputs[1]]] },
-    }),
+    ...(f.kind === "collision" && { collision: collisionRecord(f.collision) }),
     search: {
       feed: f.feed,
       strategy: verdict.search.strategy,
@@ -67,5 +68,15 @@ export function certificateOf(verdict: Verdict & { kind: "refuted" }, ctx: Certi
       runs: verdict.search.runs,
     },
     replay: ctx.replay,
+  };
+}
+
+/** The collision as the file keeps it: fresh arrays, and a state repeat's period when it has one. */
+function collisionRecord(c: Collision): NonNullable<Certificate["collision"]> {
+  const { period, inputs, ...rest } = c;
+  return {
+    ...rest,
+    inputs: [[...inputs[0]], [...inputs[1]]],
+    ...(period && { period: { prefix: [...period.prefix], start: period.start, length: period.length } }),
   };
 }

@@ -2,7 +2,7 @@ import { run } from "../cc/protocol.js";
 import { sameTranscript, transcriptBits, type Transcript } from "../cc/transcript.js";
 import type { Model } from "../models/compile.js";
 import { feed, forward } from "../models/model.js";
-import type { OneWayReduction, Reduction, TwoWayReduction } from "../reductions/applies.js";
+import type { CcReduction, OneWayReduction, TwoWayReduction } from "../reductions/applies.js";
 import type { Binding } from "../reductions/bind.js";
 import { tokensOf } from "../reductions/split.js";
 import type { Task } from "../tasks/task.js";
@@ -11,13 +11,26 @@ import type { FeedName } from "./portfolio/feed.js";
 /** How a logit that is not a number is written (String(x) of NaN and the infinities). */
 export type NonFinite = "NaN" | "Infinity" | "-Infinity";
 
-/** Two inputs on which the model's protocol at a split sends one transcript. */
+/**
+ * Two inputs on which the model's protocol at a split sends one transcript. A state repeat is the split "end"
+ * (Alice holds every token, Bob none: the transcript is the full state after the last token), of two inputs of
+ * different lengths, with the orbit they come from.
+ */
 export interface Collision {
-  /** The split as --split names it: a cut K (Alice holds the first K tokens) or "odd-even". */
+  /** The split as --split names it: a cut K (Alice holds the first K tokens), "odd-even", or "end" (a state repeat). */
   readonly split: string;
   readonly inputs: readonly [string[], string[]];
   readonly transcriptBits: number;
   readonly transcriptHex: string;
+  /** A state repeat's orbit: the states of prefix 1^t first repeat at t = start, with least period `length`. */
+  readonly period?: Period;
+}
+
+/** Where a state repeat comes from: the inputs are prefix 1^t and prefix 1^(t+length), t >= start. */
+export interface Period {
+  readonly prefix: readonly string[];
+  readonly start: number;
+  readonly length: number;
 }
 
 interface FindingBase {
@@ -27,6 +40,11 @@ interface FindingBase {
   readonly answer: string;
   /** The feed of the search that found it. */
   readonly feed: FeedName;
+  /**
+   * The task's n the input is an instance of, when it is not the searched task's: a state repeat is certified at a
+   * length where the model errs, which may differ from the asked n (the certificate is then at this n).
+   */
+  readonly n?: number;
   /**
    * The labels whose logits on the input are NaN or infinite (the forward pass overflowed), as "NaN", "Infinity" or
    * "-Infinity": the answer is then argmax's choice among what is left (NaN never wins; docs/security.md).
@@ -142,7 +160,7 @@ export function twoWayCollision(r: TwoWayReduction, i: bigint, j: bigint, feed: 
 }
 
 /** The protocol's transcript on both inputs, which must be one. */
-function sharedTranscript(r: Reduction, inputs: readonly (readonly string[])[]): Transcript {
+function sharedTranscript(r: CcReduction, inputs: readonly (readonly string[])[]): Transcript {
   const runs = inputs.map((tokens) => runAt(r, tokens));
   if (!sameTranscript(runs[0]!.transcript, runs[1]!.transcript)) {
     throw new Error("the search reported a collision that the protocol does not reproduce");
@@ -151,12 +169,12 @@ function sharedTranscript(r: Reduction, inputs: readonly (readonly string[])[]):
 }
 
 /** The reduction's protocol on a whole input given as task tokens. */
-export function runAt(r: Reduction, tokens: readonly string[]) {
+export function runAt(r: CcReduction, tokens: readonly string[]) {
   const ids = r.binding.ids(tokens);
   return run(r.protocol, tokensOf(ids, r.split.alice), tokensOf(ids, r.split.bob));
 }
 
-function collisionOf(r: Reduction, inputs: [string[], string[]], transcript: Transcript): Collision {
+function collisionOf(r: CcReduction, inputs: [string[], string[]], transcript: Transcript): Collision {
   const bits = transcriptBits(transcript);
   return { split: r.split.name, inputs, transcriptBits: bits.length, transcriptHex: bits.toHex() };
 }

@@ -1,7 +1,14 @@
 import { fail } from "../errors.js";
 import type { Model } from "../models/compile.js";
 import type { ModelSpec } from "../models/spec.js";
-import { reductionFor, type Applicability, type Reduction } from "../reductions/applies.js";
+import {
+  reductionFor,
+  stateRepeatFor,
+  type Applicability,
+  type CcReduction,
+  type Reduction,
+} from "../reductions/applies.js";
+import type { StateRepeat } from "../reductions/dynamics.js";
 import { bind, type Binding } from "../reductions/bind.js";
 import { familySize } from "../reductions/one-way-family.js";
 import type { Task } from "../tasks/task.js";
@@ -79,6 +86,11 @@ export interface SearchPlan {
   readonly sweeps: boolean;
   /** The feeds the run was restricted to (--feeds), when it was. */
   readonly only?: readonly FeedName[];
+  /**
+   * The state-repeat argument, on a counting task and a time-invariant recurrent model: what the period feed walks
+   * and what its certificate cites (the theorem when the model is in its scope, else the periodicity lemma).
+   */
+  readonly stateRepeat?: StateRepeat;
 }
 
 /** Weights: the collision search gets as many runs as all other feeds together (two-way) or as the strings (one-way). */
@@ -99,22 +111,32 @@ export function planSearch(model: Model, task: Task, options: SearchOptions = {}
   }
   const sweeps = task.count() <= SWEEP_LIMIT;
   const base = { model, task, seed, strategy, maxPoints, sweeps, ...(options.spec && { spec: options.spec }) };
-  if (applies.kind === "none") {
+  const dynamics =
+    applies.kind === "reduction" && applies.reduction.kind === "dynamics" ? applies.reduction : undefined;
+  if (applies.kind === "none" || dynamics) {
     if (strategy !== "auto") {
-      fail(
-        "invalid-flag",
-        `--strategy ${strategy} picks a reduction's collision search, and ${applies.reason}`,
-        "--strategy",
-      );
+      const why = applies.kind === "none" ? applies.reason : `${task.name} is searched through the model's dynamics`;
+      fail("invalid-flag", `--strategy ${strategy} picks a reduction's collision search, and ${why}`, "--strategy");
     }
+    // Where no bound applies, the periodicity argument may still: every time-invariant recurrent model is finite-state.
+    const repeat = dynamics ?? stateRepeatFor(model, task);
+    const period = "none" in repeat ? undefined : repeat;
     const feeds: FeedPlan[] = [
       { name: "probe", weight: 1 },
+      ...(period ? [{ name: "period" as const, weight: 1 }] : []),
       ...(sweeps ? [{ name: "sweep" as const, weight: 1 }] : []),
     ];
-    const plan = { ...base, binding: bind(model, task), applies, budget, feeds };
+    const plan = {
+      ...base,
+      binding: bind(model, task),
+      applies,
+      budget,
+      feeds,
+      ...(period && { stateRepeat: period }),
+    };
     return options.only ? restricted(plan, options.only) : plan;
   }
-  const r = applies.reduction;
+  const r = applies.reduction as CcReduction;
   const fitted = { budget, chosen: budgetChosen };
   const plan = r.kind === "two-way" ? twoWayPlan(base, applies, r, fitted) : oneWayPlan(base, applies, r, fitted);
   return options.only ? restricted(plan, options.only) : plan;

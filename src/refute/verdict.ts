@@ -5,6 +5,8 @@ import type { FeedName } from "./portfolio/feed.js";
 import type { FeedTally, Portfolio } from "./portfolio/portfolio.js";
 import type { SearchPlan } from "./plan.js";
 import type { RhoReport } from "./rho/sequencer.js";
+import type { PeriodReport } from "./feeds/period.js";
+import { periodRefutes } from "../reductions/dynamics.js";
 
 /** What applied: the reduction the search ran (with the sizes it compares), or why the paper has no bound here. */
 export type Applied =
@@ -21,6 +23,11 @@ export type Applied =
       /** Inputs the argument ranges over (Alice's strings, or the fooling set). */
       readonly inputs: bigint;
     }
+  /**
+   * A theorem of finite-precision dynamics whose scope holds for this model: it errs at some length (not
+   * necessarily the asked one), found where its full state on 1 1 1 ... repeats.
+   */
+  | { readonly kind: "dynamics"; readonly theorem: Theorem; readonly stateBits: number; readonly modulus: number }
   | { readonly kind: "none"; readonly reason: string };
 
 /** What the search did: its feeds, each with its runs and what it covered. */
@@ -33,6 +40,8 @@ export interface SearchReport {
   readonly runs: number;
   readonly feeds: readonly FeedTally[];
   readonly rho?: RhoReport;
+  /** The period search's orbits: where the full state repeated, the steps Brent's method took, the state's bits. */
+  readonly period?: PeriodReport;
 }
 
 export interface VerdictBase {
@@ -68,7 +77,7 @@ const MAX_USEFUL_LOG2_RUNS = 44;
 
 /** What a finished portfolio established. Throws (an internal error) when it contradicts the pigeonhole argument. */
 export function verdictOf(plan: SearchPlan, portfolio: Portfolio): Verdict {
-  const base: VerdictBase = { applied: appliedOf(plan), search: reportOf(plan, portfolio, portfolio.rho()) };
+  const base: VerdictBase = { applied: appliedOf(plan), search: reportOf(plan, portfolio) };
   const ending = portfolio.result();
   switch (ending.kind) {
     case "finding":
@@ -86,6 +95,8 @@ export function verdictOf(plan: SearchPlan, portfolio: Portfolio): Verdict {
 function appliedOf(plan: SearchPlan): Applied {
   if (plan.applies.kind === "none") return { kind: "none", reason: plan.applies.reason };
   const r = plan.applies.reduction;
+  if (r.kind === "dynamics")
+    return { kind: "dynamics", theorem: r.theorem, stateBits: r.stateBits, modulus: r.modulus };
   return {
     kind: "reduction",
     theorem: r.theorem,
@@ -97,7 +108,9 @@ function appliedOf(plan: SearchPlan): Applied {
   };
 }
 
-function reportOf(plan: SearchPlan, portfolio: Portfolio, rho: RhoReport | undefined): SearchReport {
+function reportOf(plan: SearchPlan, portfolio: Portfolio): SearchReport {
+  const rho = portfolio.rho();
+  const period = portfolio.period();
   const c = plan.collision;
   const mode = (name: FeedName) =>
     name !== c?.feed
@@ -112,12 +125,21 @@ function reportOf(plan: SearchPlan, portfolio: Portfolio, rho: RhoReport | undef
     runs: portfolio.runs,
     feeds: portfolio.tallies(),
     ...(rho && { rho }),
+    ...(period && { period }),
   };
 }
 
 /** A feed that decides the search covered what it ranges over, with no finding. */
 function exhaustedVerdict(plan: SearchPlan, base: VerdictBase, feed: FeedName): Verdict {
   const applied = base.applied;
+  if (feed === "period" && applied.kind === "dynamics") {
+    // In the scope, every layer is monotone in its own state (a >= 0: period 1; any real a: a period dividing 2),
+    // so a period that refutes the task cannot fail to come: ccbound, or the model's declared dynamics, is wrong.
+    const walk = base.search.period?.walks[0]?.repeat;
+    throw new Error(
+      `the full state on 1^t repeats with period ${walk?.length}, which refutes nothing, yet the model is in the scope of ${applied.theorem.name}, where the period must refute counting mod ${applied.modulus}: that contradicts the theorem`,
+    );
+  }
   if (applied.kind === "reduction" && applied.messageBits < applied.requiredBits) {
     // Below the bound, a collision search that covers the argument's inputs must collide, and a model right on every
     // input cannot exist: either way ccbound itself is wrong (a protocol that is not the model, a miscounted bound).
@@ -148,6 +170,13 @@ function budgetVerdict(plan: SearchPlan, base: VerdictBase): Verdict {
     return { ...base, kind: "inconclusive", reason, budgetCanHelp: canHelp };
   }
   const samples = distributionSamples(plan, base.search.feeds);
+  const repeat = base.search.period?.walks[0]?.repeat;
+  const idle = repeat && plan.stateRepeat && !periodRefutes(plan.stateRepeat.modulus, repeat.length);
+  if (samples < MIN_SAMPLES && idle && !plan.feeds.some((f) => f.name === "probe")) {
+    // The period feed alone (--feeds period), on a model whose period refutes nothing: no budget changes that.
+    const reason = `the state-repeat argument refutes nothing here: the full state on 1^t repeats from t = ${repeat.start} with period ${repeat.length}, and counting mod ${plan.stateRepeat!.modulus} answers t and t + ${repeat.length} ones alike; no input of the task's distribution ran (the probe feed was left out)`;
+    return { ...base, kind: "inconclusive", reason, budgetCanHelp: false };
+  }
   if (samples < MIN_SAMPLES) {
     const reason = `only ${samples} input${samples === 1 ? "" : "s"} of the task's distribution ran (the rule of three needs more than 3 to bound the error rate below 1); raise --budget`;
     return { ...base, kind: "inconclusive", reason, budgetCanHelp: true };

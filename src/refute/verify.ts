@@ -7,6 +7,8 @@ import { taskFromParams } from "../tasks/index.js";
 import type { Task } from "../tasks/task.js";
 import type { Certificate } from "./certificate.js";
 import { answerOf, nonFiniteLogits, runAt, type NonFinite } from "./finding.js";
+import { checkStateRepeat, type ConfirmedRepeat } from "./period/verify.js";
+import { countingModulus } from "../reductions/dynamics.js";
 
 /** What verify confirmed, by recomputation only. */
 export interface Confirmed {
@@ -19,8 +21,12 @@ export interface Confirmed {
   readonly answer: string;
   /** The labels whose logits are not finite on the input (the forward pass overflowed), as recorded. */
   readonly nonFinite?: Readonly<Record<string, NonFinite>>;
-  /** For a collision: the protocol re-run at the split, the one transcript all three inputs send. */
-  readonly collision?: { readonly protocol: "thm2" | "thm4"; readonly split: string; readonly transcriptBits: number };
+  /**
+   * For a collision: the protocol re-run at the split, the one transcript all three inputs send; for a state repeat
+   * (split "end"), the full state both inputs reach and the orbit's repeat.
+   */
+  readonly collision?:
+    { readonly protocol: "thm2" | "thm4"; readonly split: string; readonly transcriptBits: number } | ConfirmedRepeat;
 }
 
 export type CertificateCheck =
@@ -68,7 +74,9 @@ export function verifyCertificate(cert: Certificate, model: Model, modelSha256: 
       ...(nonFinite && { nonFinite }),
     };
     if (cert.kind === "wrong-answer") return { valid: true, ...confirmed, theorem: null };
-    const checked = checkCollision(cert, model, task);
+    // On a task that counts 1s the only collision is a state repeat; everywhere else, a protocol's transcript.
+    const checked =
+      countingModulus(task) !== undefined ? checkStateRepeat(cert, model, task) : checkCollision(cert, model, task);
     return typeof checked === "string"
       ? invalid(checked)
       : { valid: true, ...confirmed, theorem: cert.theorem, collision: checked };
@@ -99,6 +107,7 @@ function checkCollision(cert: Certificate, model: Model, task: Task): Confirmed[
   const applies = reductionFor(model, task);
   if (applies.kind === "none") return `the certificate cites ${cert.theorem}, but ${applies.reason}`;
   const r: Reduction = applies.reduction;
+  if (r.kind === "dynamics") return `collision: ${task.name} is refuted by a state repeat, not a split's transcript`;
   if (r.theorem.id !== cert.theorem) {
     return `the certificate cites ${cert.theorem}, but the bound for this model on ${task.name} is ${r.theorem.id} (${r.theorem.name})`;
   }

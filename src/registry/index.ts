@@ -11,7 +11,7 @@ import type { Params, RegistryResult } from "./types.js";
 export * from "./types.js";
 export { RESULTS, indexBits, indexBitsBig } from "./results.js";
 export { SUMMARY_TABLE, summaryTable, type TableCell, type TableRow, type EvaluatedResult } from "./summary.js";
-export { PAPER } from "./paper.js";
+export { PAPER, SARROF, GRAZZI, type Paper } from "./paper.js";
 export {
   rational,
   ratString,
@@ -43,6 +43,7 @@ export interface ParamsInput {
   alphabet?: bigint | number;
   gamma?: Rational;
   sparsity?: bigint | number;
+  passes?: bigint | number;
 }
 
 /** Parameters for evaluation, checked: one CcboundError ("invalid-flag"/"too-large") per bad value, naming the flag. */
@@ -51,6 +52,7 @@ export function boundParams(input: ParamsInput): Params {
   const p = BigInt(input.p);
   const alphabet = BigInt(input.alphabet ?? 2);
   const sparsity = BigInt(input.sparsity ?? 2);
+  const passes = BigInt(input.passes ?? 1);
   const gamma = input.gamma ?? rational(1n, 4n);
   if (n < 1n) fail("invalid-flag", `N must be at least 1, got ${n}`, "--n");
   if (n > MAX_BOUND_N) fail("too-large", `N = ${n} is over the largest supported N (2^64 = ${MAX_BOUND_N})`, "--n");
@@ -63,7 +65,9 @@ export function boundParams(input: ParamsInput): Params {
     fail("invalid-flag", `the sparsity k must be 1..64, got ${sparsity}`, "--sparsity");
   if (gamma.num <= 0n || gamma.num > gamma.den)
     fail("invalid-flag", `the margin γ must be in (0, 1], got ${gamma.num}/${gamma.den}`, "--gamma");
-  return { n, p, alphabet, gamma, sparsity };
+  if (passes < 1n || passes > 16n)
+    fail("invalid-flag", `the number of passes must be 1..16, got ${passes}`, "--passes");
+  return { n, p, alphabet, gamma, sparsity, passes };
 }
 
 /** Lemma 4: a DFA whose minimal automaton has this many states needs ⌈log2 states⌉ bits of recurrent state. */

@@ -18,6 +18,7 @@ import {
   PRECISION_NOTE,
 } from "./quantities.js";
 import type { CodeLink, Evaluation, Params, Quantity, RegistryResult } from "./types.js";
+import { ARORA_JRT, GRAZZI, SARROF } from "./paper.js";
 
 /**
  * Bits a one-way message needs so that Bob can answer every query: Alice's k^n strings must get distinct messages,
@@ -95,6 +96,59 @@ function halvesOneLayer(p: Params, what: string, fact: string): Evaluation {
       ],
     )
   );
+}
+
+/**
+ * The multi-pass bound (derived): a recurrent model reading a two-half input K times is a protocol of 2K - 1 state
+ * messages at the copies' halves (state-relay.ts), and EQ and DISJ on N/2-bit halves need N/2 bits (Facts 1, 2).
+ */
+function multiPass(p: Params): Evaluation {
+  const messages = 2n * p.passes - 1n;
+  return (
+    needsEven(p, "EQ and DISJ") ??
+    ok(
+      "derived",
+      [
+        atLeast("mp", "(2K - 1) mp >= N/2", rational(p.n, 2n * messages)),
+        atLeast("m", "m >= N/(2p(2K - 1))", rational(p.n, 2n * p.p * messages)),
+      ],
+      [
+        `derived by ccbound from the model's protocol, not a formula of the paper: K = ${p.passes} passes, ${messages} messages of mp bits each against the fooling set's N/2 bits`,
+      ],
+    )
+  );
+}
+
+/** N - d, at least 0: the lengths a bound must cover. */
+const minus = (p: Params, d: bigint): bigint => (p.n > d ? p.n - d : 0n);
+
+/**
+ * ccbound's derived form of the dynamics results (fixed point: saturating, monotone rounding). Each value of a
+ * non-negative diagonal layer fed one token moves monotonically, so at most 2^p - 1 times: an L-layer stack is
+ * constant on 1^t from t = L(2^p - 1) on, and its answers on 1^t and 1^(t+1) agree from there. With a negative a the
+ * two-step map is monotone instead: period 1 or 2 from t = 2L(2^p - 1) on, and 1^t, 1^(t+2) agree. So a model right
+ * on 1^t for every t <= N has span * L(2^p - 1) >= N - slack (span 1, slack 0; or span 2, slack 1).
+ */
+function dynamicsBound(p: Params, span: 1n | 2n, what: string): Evaluation {
+  const slack = span - 1n;
+  const need = minus(p, slack);
+  const rhs = slack === 0n ? "N" : `N - ${slack}`;
+  const k = span === 1n ? "" : `${span}`;
+  const quantities: Quantity[] = [
+    atLeast("p", `${k}(2^p - 1) >= ${rhs}, one layer`, rational(BigInt(pBits(need, span)))),
+  ];
+  // Past p = 64, 2^p > N: one layer meets it, and the ratio is not worth writing out.
+  if (p.p <= 64n) quantities.push(atLeast("L", `${k}L(2^p - 1) >= ${rhs}`, rational(need, span * ((1n << p.p) - 1n))));
+  return ok("derived", quantities, [
+    `derived by ccbound, not the papers' (they state no length): ${what}; fixed-point formats (monotone, saturating rounding), L layers`,
+  ]);
+}
+
+/** The least p with span (2^p - 1) >= need. */
+function pBits(need: bigint, span: bigint): number {
+  let p = 0;
+  while (span * ((1n << BigInt(p)) - 1n) < need) p++;
+  return p;
 }
 
 export const RESULTS: readonly RegistryResult[] = [
@@ -683,5 +737,104 @@ export const RESULTS: readonly RegistryResult[] = [
       link("src/tasks/nearest-neighbor.ts", true, "the task"),
     ],
     writeup: writeup("thm8"),
+  },
+  // ---- Multi-pass reading (issue 16: JRT-Prompt repeats the context) ----
+  {
+    id: "jrt-multipass",
+    aliases: [],
+    name: "Multi-pass reading (JRT)",
+    kind: "lower",
+    statement:
+      "A recurrent model with an mp-bit state that reads its input K times in a row (JRT-Prompt, Arora et al. 2024) is a deterministic protocol of 2K - 1 messages of mp bits at the halves of every copy: the holder of each run of positions sends the state on. EQ and DISJ on N/2-bit halves need N/2 bits (Facts 1 and 2), so a model that computes either on K copies has (2K - 1) mp >= N/2: repetition buys at most a factor 2K - 1 in state.",
+    task: "equality",
+    tasks: ["equality", "disjointness"],
+    arch: "recurrent",
+    reducesFrom: "DISJ",
+    bound: "(2K - 1) mp >= N/2",
+    paperBound:
+      "s = Ω(N/(2K - 1)) for s-bit states (the communication argument of arXiv 2407.05483, as ../shared/literature.md §1.1 note 4 states it)",
+    where: "Arora et al. arXiv 2407.05483 (JRT-Prompt); the count derived here from Theorem 2's state relay",
+    evaluate: multiPass,
+    code: [
+      link("src/tasks/repeated.ts", true, "a task read K times"),
+      link("src/reductions/state-relay.ts", true, "the protocol: the state relayed at every change of holder"),
+      link("src/reductions/two-way-family.ts", true, "the fooling sets of EQ and DISJ on K copies"),
+      link("src/reductions/applies.ts", true, "the table's multi-pass rows"),
+    ],
+    writeup: writeup("jrt-multipass"),
+    sources: [ARORA_JRT],
+  },
+  // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----
+  {
+    id: "state-repeat",
+    aliases: [],
+    name: "Periodicity lemma (state repeat)",
+    kind: "tool",
+    statement:
+      "A recurrent model whose step does not read the position has at most 2^(mp) full states at finite precision. Fed one token over and over from any state, it is eventually periodic: s_μ = s_(μ+P) with μ + P <= 2^(mp) (pigeonhole), and then w 1^t and w 1^(t+P) reach one state and get one answer for every t >= μ (determinism). On a task that counts 1s mod m it errs on one of the two whenever m does not divide P. Nothing says such a P exists: a two-state DFA has P = 2 and computes parity.",
+    tasks: ["parity", "mod-count"],
+    arch: "recurrent",
+    bound: "μ + P <= 2^(mp); an error on w 1^t or w 1^(t+P) when m ∤ P",
+    where: "classical (pigeonhole and determinism); ../shared/literature.md note 1.1.5",
+    code: [
+      link("src/reductions/dynamics.ts", true, "what the argument reads of a model and a task"),
+      link("src/refute/period/orbit.ts", true, "Brent's cycle detection on the full state"),
+      link("src/refute/feeds/period.ts", true, "the period search as a feed"),
+      link("src/refute/period/verify.ts", true, "the certificate re-checked"),
+    ],
+    writeup: writeup("state-repeat"),
+  },
+  {
+    id: "sarrof-parity",
+    aliases: [],
+    name: "Sarrof et al. 2024 (parity)",
+    kind: "lower",
+    statement:
+      "No SSM satisfying NONNEGATIVE (non-negative diagonal gates, as in Mamba) recognises PARITY at arbitrary input lengths at finite precision (Sarrof, Veitsman and Hahn); finite-precision linear RNNs whose state-transition matrices have only positive eigenvalues cannot solve parity, diagonal or not (Grazzi et al.). ccbound applies it to recurrences whose every layer is h' = a ⊙ h + u(x) with a >= 0 and whose step does not read the position.",
+    task: "parity",
+    tasks: ["parity", "mod-count"],
+    arch: "recurrent",
+    bound:
+      "no recurrent model with non-negative diagonal transitions at finite precision recognises parity at every length",
+    where:
+      "Sarrof et al. arXiv 2405.17394 and Grazzi et al. arXiv 2411.12537, as their abstracts state it (theorem numbers not checked here)",
+    evaluate: (p) =>
+      dynamicsBound(p, 1n, "a non-negative diagonal layer's values each change at most 2^p - 1 times on 1 1 1 ..."),
+    code: [
+      link("src/tasks/parity.ts", true, "the tasks parity and mod-count"),
+      link("src/reductions/applies.ts", true, "the table: which models are in the scope"),
+      link("src/reductions/dynamics.ts", true, "the scope's conditions, read from the model"),
+      link("src/refute/feeds/period.ts", true, "the state-repeat search"),
+    ],
+    writeup: writeup("sarrof-parity"),
+    sources: [SARROF, GRAZZI],
+  },
+  {
+    id: "grazzi-modcount",
+    aliases: [],
+    name: "Grazzi et al. 2025 (mod m)",
+    kind: "lower",
+    statement:
+      "Finite-precision linear RNNs need state-transition matrices that are not triangular to count modulo 3 (Grazzi et al.). ccbound applies it to recurrences whose every layer is h' = a ⊙ h + u(x) (diagonal, so triangular, any real a) for every m >= 3, and with a >= 0 for every m >= 2; m >= 3 beyond 3 and m = 2 are derived: such a state on 1 1 1 ... is eventually periodic with period 1 or 2.",
+    task: "mod-count",
+    tasks: ["mod-count"],
+    arch: "recurrent",
+    bound:
+      "no diagonal linear recurrence at finite precision counts modulo m >= 3 at every length (and, with a >= 0, modulo no m >= 2)",
+    paperBound: "non-triangular transitions are needed to count modulo 3",
+    where: "Grazzi et al. arXiv 2411.12537, as its abstract states it (theorem numbers not checked here)",
+    evaluate: (p) =>
+      dynamicsBound(
+        p,
+        2n,
+        "a diagonal layer of any sign has a monotone two-step map on 1 1 1 ..., so period 1 or 2 after at most 2(2^p - 1) steps a layer; the bound is for m >= 3 (for m = 2 with a >= 0 see sarrof-parity)",
+      ),
+    code: [
+      link("src/tasks/parity.ts", true, "the tasks parity and mod-count"),
+      link("src/reductions/applies.ts", true, "the table: which models are in the scope"),
+      link("src/refute/feeds/period.ts", true, "the state-repeat search"),
+    ],
+    writeup: writeup("grazzi-modcount"),
+    sources: [GRAZZI],
   },
 ];

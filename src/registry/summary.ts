@@ -12,9 +12,11 @@ export interface TableCell {
   readonly note?: string;
   /** Parameters the cell fixes: DISJ is THRES with 2-sparse features. */
   readonly fixed?: Partial<Params>;
+  /** Shown only at these parameters (the multi-pass cells: only when the input is read more than once). */
+  readonly when?: (p: Params) => boolean;
 }
 
-/** The table row by row, as in the notes; cells marked "–" there are left out. */
+/** The table row by row, as in the notes (cells marked "–" there are left out), then the other papers' results. */
 export const SUMMARY_TABLE: readonly TableCell[] = [
   { task: "index-lookup", arch: "transformer-1", ids: ["thm1"] },
   { task: "index-lookup", arch: "recurrent", ids: ["thm3"] },
@@ -54,6 +56,26 @@ export const SUMMARY_TABLE: readonly TableCell[] = [
   { task: "threshold", arch: "transformer-2", ids: ["thm13"] },
   { task: "nearest-neighbor", arch: "transformer-2", ids: ["thm7"] },
   { task: "nearest-neighbor", arch: "recurrent", ids: ["thm8"] },
+  // Not the paper's table: results of other papers that ccbound runs (issue 16).
+  {
+    task: "parity",
+    arch: "recurrent",
+    ids: ["sarrof-parity"],
+    note: "for non-negative diagonal transitions (Sarrof et al., Grazzi et al.); other recurrent models can compute parity",
+  },
+  {
+    task: "mod-count",
+    arch: "recurrent",
+    ids: ["grazzi-modcount"],
+    note: "for diagonal transitions (Grazzi et al.: mod 3 needs non-triangular ones); other recurrent models can count",
+  },
+  ...(["equality", "disjointness"] as const).map((task) => ({
+    task,
+    arch: "recurrent" as const,
+    ids: ["jrt-multipass"],
+    note: "the input read K times in a row (JRT-Prompt, Arora et al. 2024): a protocol of 2K - 1 state messages",
+    when: (p: Params) => p.passes > 1n,
+  })),
 ];
 
 export interface EvaluatedResult {
@@ -72,7 +94,9 @@ export interface TableRow {
 export function summaryTable(params: Params, filter: { task?: RegistryTask; arch?: TableArch } = {}): TableRow[] {
   return SUMMARY_TABLE.filter(
     (c) =>
-      (filter.task === undefined || c.task === filter.task) && (filter.arch === undefined || c.arch === filter.arch),
+      (filter.task === undefined || c.task === filter.task) &&
+      (filter.arch === undefined || c.arch === filter.arch) &&
+      (c.when?.(params) ?? true),
   ).map((cell) => {
     const at = { ...params, ...cell.fixed };
     const results = cell.ids.map((id) => {

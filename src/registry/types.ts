@@ -1,9 +1,18 @@
 import type { TaskName } from "../tasks/task.js";
 import type { Rational } from "./exact.js";
+import type { Paper } from "./paper.js";
 
 /** Every task of the paper (design: Vocabulary); src/tasks implements them one by one. */
 export type RegistryTask =
-  "index-lookup" | "assoc-recall" | "dyck" | "equality" | "disjointness" | "threshold" | "nearest-neighbor";
+  | "index-lookup"
+  | "assoc-recall"
+  | "dyck"
+  | "equality"
+  | "disjointness"
+  | "threshold"
+  | "nearest-neighbor"
+  | "parity"
+  | "mod-count";
 export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "index-lookup",
   "assoc-recall",
@@ -12,6 +21,8 @@ export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "disjointness",
   "threshold",
   "nearest-neighbor",
+  "parity",
+  "mod-count",
 ];
 
 // Every task src/tasks knows is one the registry knows (a compile-time check).
@@ -39,6 +50,8 @@ export interface Params {
   readonly gamma: Rational;
   /** k, the sparsity of THRES_{k,N} (heads of Theorem 13). */
   readonly sparsity: bigint;
+  /** How many times the input is read (JRT-Prompt's repetitions; 1: the paper's setting). */
+  readonly passes: bigint;
 }
 
 /**
@@ -107,4 +120,6 @@ export interface RegistryResult {
   readonly code: readonly CodeLink[];
   /** proofs/<id>.md, whether written yet or not. */
   readonly writeup: string;
+  /** The papers it is from, when not the paper ccbound executes (Bhattamishra et al. 2024). */
+  readonly sources?: readonly Paper[];
 }

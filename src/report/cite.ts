@@ -1,5 +1,5 @@
 /** `ccbound cite`: BibTeX for the paper and a citable reference to a writeup (its id, the tool version, its outputs' hash). */
-import { PAPER, type RegistryResult } from "../registry/index.js";
+import { PAPER, type Paper, type RegistryResult } from "../registry/index.js";
 import { checkedOutputsSha256, type Writeup } from "./writeup.js";
 
 /** A BibTeX field value in braces: braces in the text must balance, so unbalanced ones are dropped. */
@@ -23,18 +23,28 @@ export function bibtexEntry(type: string, key: string, fields: readonly (readonl
   return `@${type}{${key},\n${body}\n}\n`;
 }
 
-export function paperBibtex(): string {
-  return bibtexEntry(PAPER.type, PAPER.key, [
-    ["author", PAPER.authors.map((a) => a.replace(/^(.*) (\S+)$/, "$2, $1")).join(" and ")],
-    ["title", PAPER.title],
-    ["booktitle", PAPER.booktitle],
-    ["volume", PAPER.volume],
-    ["pages", PAPER.pages],
-    ["year", PAPER.year],
-    ["eprint", PAPER.eprint],
-    ["archivePrefix", PAPER.archivePrefix],
-    ["url", PAPER.url],
-  ]);
+export function paperBibtex(paper: Paper = PAPER): string {
+  const fields: [string, string | undefined][] = [
+    ["author", paper.authors.map((a) => a.replace(/^(.*) (\S+)$/, "$2, $1")).join(" and ")],
+    ["title", paper.title],
+    ["booktitle", paper.booktitle],
+    ["volume", paper.volume],
+    ["pages", paper.pages],
+    ["year", paper.year],
+    ["eprint", paper.eprint],
+    ["archivePrefix", paper.archivePrefix],
+    ["url", paper.url],
+  ];
+  return bibtexEntry(
+    paper.type,
+    paper.key,
+    fields.filter((f): f is [string, string] => f[1] !== undefined),
+  );
+}
+
+/** The papers a result is from: its own sources, or the paper ccbound executes. */
+export function sourcesOf(result: RegistryResult): readonly Paper[] {
+  return result.sources ?? [PAPER];
 }
 
 export interface WriteupCitation {
@@ -50,13 +60,21 @@ export function writeupBibtex(result: RegistryResult, writeup: Writeup, version:
   const bibtex = bibtexEntry("misc", key, [
     [
       "title",
-      `{ccbound} writeup {${result.id}}: ${result.name} of Bhattamishra, Hahn, Blunsom and Kanade (2024), checked by execution`,
+      `{ccbound} writeup {${result.id}}: ${result.name} of ${sourcesOf(result)
+        .map((p) => p.citedAs)
+        .join(" and ")}, checked by execution`,
     ],
     ["howpublished", `ccbound ${version}, ${result.writeup}`],
     [
       "note",
-      `Writeup ${result.id}, ccbound ${version}, checked outputs SHA-256 ${sha256}; re-run with: ccbound prove ${result.writeup}; the paper is arXiv:${PAPER.eprint}`,
+      `Writeup ${result.id}, ccbound ${version}, checked outputs SHA-256 ${sha256}; re-run with: ccbound prove ${result.writeup}; ${papersLine(sourcesOf(result))}`,
     ],
   ]);
   return { key, sha256, bibtex };
+}
+
+/** "the paper is arXiv:X" or "the papers are arXiv:X, arXiv:Y". */
+function papersLine(papers: readonly Paper[]): string {
+  const ids = papers.map((p) => `arXiv:${p.eprint}`).join(", ");
+  return papers.length === 1 ? `the paper is ${ids}` : `the papers are ${ids}`;
 }

@@ -5,6 +5,8 @@ import { equality } from "./equality.js";
 import { disjointness } from "./disjointness.js";
 import { dyck } from "./dyck.js";
 import { nearestNeighbor } from "./nearest-neighbor.js";
+import { modCount, parity } from "./parity.js";
+import { repeated } from "./repeated.js";
 import { MAX_TOKENS } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -37,6 +39,8 @@ export {
   type Nearest,
   type Fraction,
 } from "./nearest-neighbor.js";
+export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
+export { repeated, MAX_PASSES } from "./repeated.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_TOKENS tokens). */
 export const MAX_N = MAX_TOKENS;
@@ -47,6 +51,9 @@ export const MAX_N = MAX_TOKENS;
  * still (17 s at n = 4096). They keep a smaller largest n, so that no n makeTask accepts stalls a check.
  */
 const TASK_MAX_N: Partial<Record<TaskName, number>> = { "assoc-recall": 1 << 15, "nearest-neighbor": 2048 };
+
+/** The longest input of any task: a certificate holds inputs up to this long (src/io/limits.ts). */
+export const MAX_INPUT_TOKENS = 2 * MAX_TOKENS + 1;
 
 /** The largest n makeTask builds this task at. */
 export function maxNOf(name: TaskName): number {
@@ -75,6 +82,13 @@ export function makeTask(name: string, n: number, options: TaskOptions = {}): Ta
       "--n",
     );
   }
+  if (built.inputLength > MAX_INPUT_TOKENS) {
+    fail(
+      "too-large",
+      `${name} at n = ${n} takes inputs of ${built.inputLength} tokens, more than ccbound takes (${MAX_INPUT_TOKENS}, what a certificate holds)`,
+      "--n",
+    );
+  }
   return built;
 }
 
@@ -95,15 +109,19 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return assocRecall(n, p["alphabet"] ?? 2);
     case "equality":
       evenN(name, n);
-      return equality(n, { ineq: p["ineq"] === 1, separator: p["separator"] === 1 });
+      return passes(equality(n, { ineq: p["ineq"] === 1, separator: p["separator"] === 1 }), p);
     case "disjointness":
       evenN(name, n);
-      return disjointness(n);
+      return passes(disjointness(n), p);
     case "dyck":
       evenN(name, n);
       return dyck(n, { pairs: p["pairs"] ?? 2, depth: p["depth"] ?? 2 });
     case "nearest-neighbor":
       return nearestNeighbor(n, { ...(p["dim"] !== undefined && { dim: p["dim"] }), mqar: p["mqar"] === 1 });
+    case "parity":
+      return parity(n);
+    case "mod-count":
+      return modCount(n, p["modulus"] ?? 3);
     default:
       return name satisfies never;
   }
@@ -114,6 +132,12 @@ export function nStep(name: TaskName): 1 | 2 {
   return EVEN_N.includes(name) ? 2 : 1;
 }
 const EVEN_N: readonly TaskName[] = ["equality", "disjointness", "dyck"];
+
+/** The task read `--passes` times; one pass is the task itself (its params keep no `passes` key). */
+function passes(task: Task, p: Readonly<Record<string, number>>): Task {
+  const k = p["passes"] ?? 1;
+  return k === 1 ? task : repeated(task, k);
+}
 
 function evenN(name: TaskName, n: number): void {
   const why = name === "dyck" ? "no string of odd length is balanced" : "the input is two halves of n/2 bits";

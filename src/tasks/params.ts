@@ -1,6 +1,8 @@
 import { fail } from "../errors.js";
 import { MAX_DIM } from "../limits.js";
 import { MAX_DYCK_PAIRS } from "./dyck.js";
+import { MAX_MODULUS } from "./parity.js";
+import { MAX_PASSES } from "./repeated.js";
 import type { TaskName } from "./task.js";
 
 /**
@@ -23,6 +25,10 @@ export interface TaskOptions {
   dim?: number;
   /** `--mqar`: nearest-neighbor restricted to queries that repeat one of the keys (multi-query associative recall). */
   mqar?: boolean;
+  /** `--modulus M`: mod-count, the modulus m: the answer is the number of 1s mod m (2..256; default 3). */
+  modulus?: number;
+  /** `--passes K`: equality and disjointness read K times in a row (JRT-Prompt; 1..16; default 1). */
+  passes?: number;
 }
 
 export type TaskOption = keyof TaskOptions;
@@ -121,6 +127,24 @@ export const TASK_PARAMS: readonly TaskParam[] = [
     what: "mqar",
     help: "nearest-neighbor: queries repeat a key (MQAR)",
     defaultValue: 0,
+  },
+  {
+    option: "modulus",
+    key: "modulus",
+    tasks: ["mod-count"],
+    kind: { type: "int", min: 2, max: MAX_MODULUS },
+    what: "modulus",
+    help: "mod-count: count the 1s mod M (default 3)",
+    defaultValue: 3,
+  },
+  {
+    option: "passes",
+    key: "passes",
+    tasks: ["equality", "disjointness"],
+    kind: { type: "int", min: 1, max: MAX_PASSES },
+    what: "number of passes",
+    help: "equality, disjointness: the input repeated K times, answered once (JRT-Prompt; default 1)",
+    defaultValue: 1,
   },
 ];
 

@@ -1,6 +1,7 @@
 import type { Rng } from "../random.js";
 
-export type TaskName = "index-lookup" | "assoc-recall" | "equality" | "disjointness" | "dyck" | "nearest-neighbor";
+export type TaskName =
+  "index-lookup" | "assoc-recall" | "equality" | "disjointness" | "dyck" | "nearest-neighbor" | "parity" | "mod-count";
 export const TASK_NAMES: readonly TaskName[] = [
   "index-lookup",
   "assoc-recall",
@@ -8,6 +9,8 @@ export const TASK_NAMES: readonly TaskName[] = [
   "disjointness",
   "dyck",
   "nearest-neighbor",
+  "parity",
+  "mod-count",
 ];
 
 /**

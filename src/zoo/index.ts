@@ -5,6 +5,10 @@ import { makeTask, type Task } from "../tasks/index.js";
 import { countingDyck } from "./counting-dyck.js";
 import { hashEquality } from "./hash-equality.js";
 import { partialLookup } from "./partial-lookup.js";
+import { flipLinear, parityElman } from "../models/known-orbits.js";
+
+/** The format of the parity entries: any format holding 0, 1/4, 1/2 and 1 gives the same answers. */
+const PARITY_FORMAT = "fixed:2.6";
 
 /** The parameters a zoo model takes (each entry reads the ones it needs). */
 export interface ZooParams {
@@ -18,8 +22,9 @@ export interface ZooParams {
 }
 
 /**
- * Models that are almost right: wrong on few inputs, so random testing rarely finds their errors, while the
- * reductions' searches do. Each entry builds a model file and names the task it is almost right on.
+ * Models whose errors are known by construction: most are almost right (wrong on few inputs, so random testing
+ * rarely finds their errors, while the reductions' searches do); the parity entries mark where a theorem's scope
+ * ends (right on 1 1 1 ... at every length, or right everywhere). Each entry builds a model file and names its task.
  */
 export interface ZooEntry {
   readonly name: string;
@@ -63,6 +68,21 @@ export const ZOO: readonly ZooEntry[] = [
     takes: ["remember"],
     build: (p) => partialLookup({ n: p.n, remember: p.remember }),
     task: (p) => makeTask("index-lookup", p.n),
+  },
+  {
+    name: "flip-linear",
+    summary:
+      "one diagonal linear unit with a = -1 (parity): right on every 1^t, a negative eigenvalue outside Sarrof et al.'s scope; wrong on inputs with 0s",
+    takes: [],
+    build: () => flipLinear(PARITY_FORMAT),
+    task: (p) => makeTask("parity", p.n),
+  },
+  {
+    name: "parity-relu",
+    summary: "a two-unit ReLU Elman network (parity): right on every input, a nonlinear transition no theorem covers",
+    takes: [],
+    build: () => parityElman(PARITY_FORMAT),
+    task: (p) => makeTask("parity", p.n),
   },
 ];
 

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findResult } from "../../src/registry/index.js";
 import { ccbound } from "./cli.js";
@@ -19,5 +19,15 @@ describe("the repository's writeups", () => {
       const result = findResult(id);
       expect(result?.writeup, f).toBe(`proofs/${f}`);
     }
+  });
+
+  it("every source, test and script file a writeup names exists (a move must update the writeups)", () => {
+    const missing: string[] = [];
+    for (const f of readdirSync("proofs").filter((x) => x.endsWith(".md"))) {
+      const text = readFileSync(`proofs/${f}`, "utf8");
+      for (const [, path] of text.matchAll(/`((?:src|test|scripts|bench)\/[\w./-]+\.(?:ts|py|js))`/g))
+        if (!existsSync(path!)) missing.push(`${f}: ${path}`);
+    }
+    expect(missing).toEqual([]);
   });
 });

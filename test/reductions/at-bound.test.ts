@@ -15,7 +15,7 @@ import { makeTask, nStep, type TaskName, type TaskOptions } from "../../src/task
 
 function bits(model: Model, name: TaskName, n: number, options: TaskOptions = {}) {
   const a = reductionFor(model, makeTask(name, n, options));
-  if (a.kind !== "reduction") throw new Error("no reduction");
+  if (a.kind !== "reduction" || a.reduction.kind === "dynamics") throw new Error("no bits-against-bits reduction");
   return { sent: a.reduction.messageBits, required: a.reduction.requiredBits };
 }
 

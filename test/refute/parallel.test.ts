@@ -178,7 +178,8 @@ describe("parallel and sharded searches give the single-threaded certificate for
       spec,
       only: ["fooling-set"],
     });
-    expect(plan.applies.kind === "reduction" && plan.applies.reduction.messageBits).toBe(3);
+    const r = plan.applies.kind === "reduction" ? plan.applies.reduction : undefined;
+    expect(r?.kind === "two-way" && r.messageBits).toBe(3);
     const honest = [await runShard(plan, { index: 1, count: 1 })];
     expect(mergeShards(plan, honest, { units: DEFAULT_AUDIT, seed: 1 }).verdict.kind).toBe("refuted");
     // A forged shard file for the whole search: every canonical unit, each element a digest of its own, none wrong.

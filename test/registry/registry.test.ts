@@ -101,6 +101,10 @@ describe("the registry's entries", () => {
       "thm7",
       "thm13",
       "dyck-rnn",
+      "state-repeat",
+      "sarrof-parity",
+      "grazzi-modcount",
+      "jrt-multipass",
     ]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
@@ -195,6 +199,34 @@ describe("bounds evaluated exactly (hand-computed)", () => {
     expect(texts("dyck-rnn", at(4096, 16))).toEqual(["mp = 3", "states = 7"]);
   });
 
+  it("the dynamics results, derived for fixed point: 2^p - 1 >= N for one non-negative layer, 2(2^p - 1) >= N - 1 with any sign", () => {
+    // N = 4096, p = 8: 2^12 - 1 = 4095 < 4096, so p >= 13; L >= 4096/255 ≈ 16.06, so 17 layers.
+    expect(texts("sarrof-parity", at(4096, 8))).toEqual(["p >= 13", "L >= 17 (4096/255 ≈ 16.0627)"]);
+    // 2(2^11 - 1) = 4094 < 4095 <= 2(2^12 - 1): p >= 12; L >= 4095/510 ≈ 8.03, so 9.
+    expect(texts("grazzi-modcount", at(4096, 8))).toEqual(["p >= 12", "L >= 9 (273/34 ≈ 8.02941)"]);
+    // One layer of p bits meets N = 2^p - 1 exactly, and not N = 2^p.
+    expect(texts("sarrof-parity", at(255, 8))).toEqual(["p >= 8", "L >= 1"]);
+    expect(texts("sarrof-parity", at(256, 8))).toEqual(["p >= 9", "L >= 2 (256/255 ≈ 1.00392)"]);
+    // Past p = 64 the ratio is left out: one layer meets any N <= 2^64.
+    expect(texts("sarrof-parity", at(1n << 64n, 100))).toEqual(["p >= 65"]);
+    const e = evaluation("sarrof-parity", at(40, 4));
+    expect(e.applicable && e.source).toBe("derived");
+  });
+
+  it("the multi-pass bound: (2K - 1) mp >= N/2 for K passes, and K = 1 is the paper's mp >= N/2", () => {
+    // N = 1024, K = 3: 5 mp >= 512, so mp >= 103 (512/5 = 102.4); m >= 1024/(2 * 8 * 5) = 12.8, so 13.
+    expect(texts("jrt-multipass", at(1024, 8, { passes: 3 }))).toEqual([
+      "mp >= 103 (512/5 ≈ 102.4)",
+      "m >= 13 (64/5 ≈ 12.8)",
+    ]);
+    expect(texts("jrt-multipass", at(1024, 8, { passes: 1 }))).toEqual(texts("disj-rnn", at(1024, 8)));
+    expect(texts("jrt-multipass", at(64, 4, { passes: 16 }))).toEqual([
+      "mp >= 2 (32/31 ≈ 1.03226)",
+      "m >= 1 (8/31 ≈ 0.258065)",
+    ]);
+    expect(() => at(64, 4, { passes: 17 })).toThrow(/passes must be 1..16/);
+  });
+
   it("N up to 2^64 stays exact; bad parameters are one CcboundError naming the flag", () => {
     expect(texts("thm3", at(1n << 64n, 64))).toEqual(["m >= 288230376151711744", "mp >= 18446744073709551616"]);
     const bad = (f: () => unknown, flag: string) => {
@@ -251,7 +283,15 @@ describe("exact arithmetic", () => {
 
 describe("the summary table", () => {
   it("has the notes' cells, and filters by task and architecture", () => {
-    expect(SUMMARY_TABLE).toHaveLength(17);
+    // The paper's 17 cells, then parity and mod-count (Sarrof et al., Grazzi et al.), then the multi-pass cells of
+    // equality and disjointness, shown only when the input is read more than once.
+    expect(SUMMARY_TABLE).toHaveLength(21);
+    const passes = (k: number) =>
+      summaryTable(boundParams({ n: 4096, p: 16, passes: k }), { arch: "recurrent", task: "disjointness" }).map((r) =>
+        r.results.map((e) => e.result.id),
+      );
+    expect(passes(1)).toEqual([["disj-rnn"]]);
+    expect(passes(2)).toEqual([["disj-rnn"], ["jrt-multipass"]]);
     const rows = summaryTable(boundParams({ n: 4096, p: 16 }), { arch: "recurrent" });
     expect(rows.map((r) => r.task)).toEqual([
       "index-lookup",
@@ -260,6 +300,8 @@ describe("the summary table", () => {
       "equality",
       "disjointness",
       "nearest-neighbor",
+      "parity",
+      "mod-count",
     ]);
     const one = summaryTable(boundParams({ n: 4096, p: 16 }), { task: "index-lookup", arch: "recurrent" });
     expect(one).toHaveLength(1);

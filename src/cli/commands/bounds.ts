@@ -26,6 +26,7 @@ interface BoundsOptions {
   alphabet?: number;
   gamma?: Rational;
   sparsity?: number;
+  passes?: number;
   json?: boolean;
 }
 
@@ -58,6 +59,11 @@ export function registerBounds(program: Command): void {
     )
     .option("--gamma <G>", "nearest-neighbour margin γ, e.g. 1/4 (default 1/4)", fraction)
     .option("--sparsity <k>", "k of THRES_{k,N}: heads of Theorem 13 (default 2)", wholeNumber("--sparsity", 1, 64))
+    .option(
+      "--passes <K>",
+      "the input read K times (JRT-Prompt): adds the multi-pass bound for recurrent models (default 1)",
+      wholeNumber("--passes", 1, 16),
+    )
     .option("--json", "one JSON object on stdout")
     .action((o: BoundsOptions) => bounds(o));
 }
@@ -69,6 +75,7 @@ function bounds(o: BoundsOptions): void {
     ...(o.alphabet !== undefined && { alphabet: o.alphabet }),
     ...(o.gamma !== undefined && { gamma: o.gamma }),
     ...(o.sparsity !== undefined && { sparsity: o.sparsity }),
+    ...(o.passes !== undefined && { passes: o.passes }),
   });
   const rows = summaryTable(at, { ...(o.task && { task: o.task }), ...(o.arch && { arch: o.arch }) });
   if (o.json) printJson(jsonReport(at, rows));
@@ -91,6 +98,7 @@ function paramsJson(at: Params) {
     alphabet: at.alphabet.toString(),
     gamma: ratString(at.gamma),
     sparsity: at.sparsity.toString(),
+    passes: at.passes.toString(),
     logN: log2Ceil(at.n),
   };
 }
@@ -183,7 +191,7 @@ function humanReport(at: Params, rows: readonly TableRow[]): string {
       .join("  ")
       .trimEnd(),
   );
-  const head = `N = ${at.n}, p = ${at.p}, |Σ| = ${at.alphabet}, γ = ${ratString(at.gamma)}, k = ${at.sparsity}; log N = ⌈log2 N⌉ = ${log2Ceil(at.n)}`;
+  const head = `N = ${at.n}, p = ${at.p}, |Σ| = ${at.alphabet}, γ = ${ratString(at.gamma)}, k = ${at.sparsity}${at.passes > 1n ? `, K = ${at.passes} passes` : ""}; log N = ⌈log2 N⌉ = ${log2Ceil(at.n)}`;
   const foot = [...notes].map(([text, who]) => `- ${who.join(", ")}: ${text}`);
   const cells = rows
     .filter((r) => r.note !== undefined && r.results.length > 0)

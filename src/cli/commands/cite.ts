@@ -6,7 +6,7 @@ import { MAX_WRITEUP_BYTES } from "../../io/limits.js";
 import { readTextFile } from "../../io/read-file.js";
 import { closest } from "../../io/suggest.js";
 import { findResult, RESULT_IDS } from "../../registry/index.js";
-import { paperBibtex, writeupBibtex } from "../../report/cite.js";
+import { paperBibtex, sourcesOf, writeupBibtex } from "../../report/cite.js";
 import { PACKAGE_ROOT } from "../../report/prove.js";
 import { parseWriteup } from "../../report/writeup.js";
 import { VERSION } from "../../version.js";
@@ -33,7 +33,9 @@ function cite(id: string): void {
       near ? `did you mean ${near}?` : `one of ${RESULT_IDS.join(", ")}`,
     );
   }
-  const paper = paperBibtex();
+  const paper = sourcesOf(result)
+    .map((p) => paperBibtex(p))
+    .join("\n");
   const path = join(PACKAGE_ROOT, result.writeup);
   if (!existsSync(path)) {
     printText(paper);

@@ -5,6 +5,8 @@ import { modelFileText } from "../../io/model-file.js";
 import { writeModelFile } from "../../io/write-model.js";
 import type { RandomOptions } from "../../models/archs/arch.js";
 import { RANDOM_KINDS } from "../../models/archs/index.js";
+import { nonNegative } from "../../models/known-orbits.js";
+import type { RecurrentModelSpec } from "../../models/spec.js";
 import { parseFormat } from "../../numeric/parse.js";
 import { alphabet } from "../../tasks/index.js";
 import { oneOf, wholeNumber } from "../options.js";
@@ -25,6 +27,7 @@ interface RandomModelFlags extends Partial<TaskFlags> {
   ffn?: number;
   maxLength?: number;
   layerNorm?: boolean;
+  nonNegative?: boolean;
   out?: string;
 }
 
@@ -65,6 +68,7 @@ export function registerRandomModel(program: Command): void {
       wholeNumber("--max-length", 1, MAX_TOKENS),
     )
     .option("--layer-norm", "transformer: layer norm after each residual")
+    .option("--non-negative", "linear: every diagonal a is drawn >= 0 (|a|): the scope of the parity results")
     .option("--out <file>", "write here instead of stdout")
     .action((o: RandomModelFlags) => {
       const { vocab, labels, length } = vocabulary(o);
@@ -72,7 +76,10 @@ export function registerRandomModel(program: Command): void {
       const options = randomOptions(o, vocab, labels, length);
       const arch = RANDOM_KINDS.find((k) => k.name === o.arch)!.arch;
       checkSize(arch.randomNumbers(options));
-      const spec = arch.random(options);
+      if (o.nonNegative && o.arch !== "linear")
+        fail("invalid-flag", `--non-negative is for --arch linear (its diagonal a), not ${o.arch}`, "--non-negative");
+      const drawn = arch.random(options);
+      const spec = o.nonNegative ? nonNegative(drawn as RecurrentModelSpec) : drawn;
       if (o.out) writeModelFile(o.out, spec);
       else process.stdout.write(modelFileText(spec, "random-model"));
     });

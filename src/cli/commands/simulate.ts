@@ -52,7 +52,9 @@ function simulate(modelPath: string, o: SimulateOptions): void {
       ? undefined
       : applies.kind === "none"
         ? `none: ${applies.reason}`
-        : `${applies.reduction.theorem.name} (from ${applies.reduction.problem}) at split ${applies.reduction.split.name}${applies.reduction.split.name === o.split ? "" : `, not this split: a collision here proves nothing`}`;
+        : applies.reduction.kind === "dynamics"
+          ? `${applies.reduction.theorem.name}, by the model's dynamics on 1 1 1 ... (no split): ccbound check finds its state repeat`
+          : `${applies.reduction.theorem.name} (from ${applies.reduction.problem}) at split ${applies.reduction.split.name}${applies.reduction.split.name === o.split ? "" : `, not this split: a collision here proves nothing`}`;
   const ids = inputIds(model, tokens);
   const { result, closedForm, forwardLabel, alice, bob } = runProtocol(model, ids, o.split);
   const output = model.labels[result.output]!;

@@ -63,11 +63,15 @@ function confirmedRows(c: Confirmed): [string, string][] {
           ] as [string, string],
         ]
       : []),
-    [
-      "collision",
-      c.collision === undefined
-        ? "none recorded"
-        : `re-run through ${c.collision.protocol === "thm4" ? "Theorem 4" : "Theorem 2"}'s protocol at split ${c.collision.split}: both inputs and the certificate's input send one ${c.collision.transcriptBits}-bit transcript, as recorded`,
-    ],
+    ["collision", collisionLine(c.collision)],
   ];
+}
+
+function collisionLine(c: Confirmed["collision"]): string {
+  if (c === undefined) return "none recorded";
+  if ("period" in c) {
+    const w = c.period.prefix.length === 0 ? "" : `${c.period.prefix.join(" ")} `;
+    return `state repeat, re-run: both inputs reach one ${c.transcriptBits}-bit full state, as recorded; the state after ${w}1^t first repeats at t = ${c.period.start} with least period ${c.period.length}, as recorded`;
+  }
+  return `re-run through ${c.protocol === "thm4" ? "Theorem 4" : "Theorem 2"}'s protocol at split ${c.split}: both inputs and the certificate's input send one ${c.transcriptBits}-bit transcript, as recorded`;
 }

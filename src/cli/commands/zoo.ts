@@ -13,7 +13,7 @@ export function registerZoo(program: Command): void {
   program
     .command("zoo")
     .description(
-      `write a model that is almost right (wrong on few inputs), for benchmarking refuters:\n${ZOO.map((e) => `  ${e.name}: ${e.summary}`).join("\n")}`,
+      `write a model whose errors are known by construction, for benchmarking refuters and marking a theorem's scope:\n${ZOO.map((e) => `  ${e.name}: ${e.summary}`).join("\n")}`,
     )
     .argument("<name>", ZOO.map((e) => e.name).join(", "))
     .requiredOption("--n <N>", "the task's N", wholeNumber("--n", 1, 4096))

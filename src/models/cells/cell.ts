@@ -10,6 +10,7 @@
  */
 import * as z from "zod";
 import type { Arith } from "../../numeric/arith.js";
+import type { DiagonalTransition } from "../model.js";
 import { matrix, vector, type MatrixSchema, type VectorSchema } from "../file-schema.js";
 import { checkMatrix, checkVector, type Dim, type Path, type Report } from "../shapes.js";
 import type { Matrix, Vector } from "../spec.js";
@@ -25,6 +26,8 @@ export interface Cell {
   /** Values of state this layer keeps: hidden, or 2 * hidden for LSTM (h and c). */
   readonly units: number;
   step(state: Float64Array, offset: number, input: Float64Array, inputOffset: number): void;
+  /** Present when the transition is diagonal (the state-space results on parity cover it): see Dynamics. */
+  readonly diagonal?: DiagonalTransition;
 }
 
 /** The sizes a layer's tensors are made of, each with the reason for it (undefined where the file does not say). */

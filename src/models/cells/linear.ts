@@ -25,6 +25,7 @@ export const linear = defineCell({
     return {
       hidden,
       units: hidden,
+      diagonal: negativeEntry(a),
       step(state, offset, input, inputOffset) {
         arith.matVec(b, hidden, inputSize, input, bias, bx, 0, inputOffset);
         for (let j = 0; j < hidden; j++) state[offset + j] = arith.add(arith.mul(a[j]!, state[offset + j]!), bx[j]!);
@@ -34,3 +35,9 @@ export const linear = defineCell({
 });
 
 export type LinearLayer = LayerOf<typeof linear>;
+
+/** The linear cell's transition for the dynamics results: diagonal, and the first entry of a below 0, if any. */
+function negativeEntry(a: Float64Array): { negative?: string } {
+  const j = a.findIndex((v) => !(v >= 0));
+  return j < 0 ? {} : { negative: `a[${j}] = ${a[j]}` };
+}

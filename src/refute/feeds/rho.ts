@@ -1,4 +1,4 @@
-import type { Reduction } from "../../reductions/applies.js";
+import type { CcReduction } from "../../reductions/applies.js";
 import { oneWayCollision, twoWayCollision, wrongAnswer } from "../finding.js";
 import { firstWrongQuery, aliceTokens, aliceIds, type SearchSpace } from "../one-way/search-space.js";
 import { oneWayWalkSpace } from "../one-way/walk-space.js";
@@ -14,7 +14,7 @@ import { feed as feedTokens } from "../../models/model.js";
 const RUNS_PER_UNIT = { recurrent: 4096, transformer: 256 } as const;
 
 /** The walk of a plan's rho search: over the fooling set (two-way) or Alice's strings (one-way). */
-export function rhoWalkerOf(plan: SearchPlan, r: Reduction, params: RhoParams): RhoWalker {
+export function rhoWalkerOf(plan: SearchPlan, r: CcReduction, params: RhoParams): RhoWalker {
   if (r.kind === "two-way") {
     const space = walkSpace({ ...r, ...(plan.spec && { spec: plan.spec }) }, plan.seed);
     if (!space) throw new Error("rho planned on a fooling set whose size is not a power of two");
@@ -28,7 +28,7 @@ export function rhoWalkerOf(plan: SearchPlan, r: Reduction, params: RhoParams): 
  * function of the seed and j), the sequencer keeps the distinguished points and re-walks merges. Memory: the table,
  * fixed when it is made (--max-points).
  */
-export function rhoFeed(plan: SearchPlan, r: Reduction, params: RhoParams): Feed {
+export function rhoFeed(plan: SearchPlan, r: CcReduction, params: RhoParams): Feed {
   const walker = rhoWalkerOf(plan, r, params);
   const sequencer = new RhoSequencer(walker, plan.maxPoints);
   const perTrail = 2 ** params.distinguishedBits;
@@ -81,7 +81,7 @@ export function computeRho(walker: RhoWalker): (unit: WorkUnit) => WorkResult {
 }
 
 /** A walk point answered wrongly: a fooling-set element, or one of Alice's strings at its first wrong query. */
-function wrongOf(plan: SearchPlan, r: Reduction, walker: RhoWalker, element: bigint) {
+function wrongOf(plan: SearchPlan, r: CcReduction, walker: RhoWalker, element: bigint) {
   if (r.kind === "two-way") return wrongAnswer(plan.model, plan.binding, plan.task, r.family.element(element), "rho");
   const space = plan.space!;
   const choices = stringAt(walker, space, element);
@@ -96,7 +96,7 @@ function wrongOf(plan: SearchPlan, r: Reduction, walker: RhoWalker, element: big
   );
 }
 
-function collisionOf(r: Reduction, walker: RhoWalker, a: bigint, b: bigint) {
+function collisionOf(r: CcReduction, walker: RhoWalker, a: bigint, b: bigint) {
   if (r.kind === "two-way") return twoWayCollision(r, a, b, "rho");
   const space = walker.space as ReturnType<typeof oneWayWalkSpace>;
   const strings = [a, b].map((p) =>

@@ -61,13 +61,17 @@ export interface ShardWork {
 
 /** A shard needs a canonical order that results cannot change: a plan with a local feed (dedup, sweep) has none. */
 export function checkShardable(plan: SearchPlan): void {
-  const local = plan.feeds.find((f) => f.name === "dedup" || f.name === "sweep");
+  const local = plan.feeds.find((f) => f.name === "dedup" || f.name === "sweep" || f.name === "period");
   if (local) {
     fail(
       "unsupported",
       `this search runs the ${local.name} feed, which depends on its own results and is computed in one place, so it cannot be sharded`,
       "--shard",
-      local.name === "sweep" ? "a task this small needs no shards: run it whole" : "use --strategy sample or rho",
+      local.name === "sweep"
+        ? "a task this small needs no shards: run it whole"
+        : local.name === "period"
+          ? "a period search is one walk of the model's state: run it whole"
+          : "use --strategy sample or rho",
     );
   }
 }

@@ -14,7 +14,7 @@ export interface UnitRunner {
 
 /**
  * The pure units of one plan, each feed's computer built on first use (its walker, scratch buffers and compiled
- * step are then reused). Local units (dedup, sweep) are not computed here: their feeds do it when they accept them.
+ * step are then reused). Local units (dedup, sweep, period) are not computed here: their feeds do it when they accept them.
  */
 export class Evaluator implements UnitRunner {
   private readonly computers = new Map<FeedName, (unit: WorkUnit) => WorkResult>();
@@ -44,10 +44,12 @@ export class Evaluator implements UnitRunner {
       case "sample":
         return computeSample(plan, plan.space!);
       case "rho":
-        if (collision?.feed !== "rho" || !reduction) throw new Error("no rho search in this plan");
+        if (collision?.feed !== "rho" || !reduction || reduction.kind === "dynamics")
+          throw new Error("no rho search in this plan");
         return computeRho(rhoWalkerOf(plan, reduction, collision.params));
       case "dedup":
       case "sweep":
+      case "period":
         return () => ({ kind: "local" });
     }
   }

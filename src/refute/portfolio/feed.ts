@@ -1,6 +1,7 @@
 import type { Finding } from "../finding.js";
 import type { RhoReport } from "../rho/sequencer.js";
 import type { Trail } from "../rho/walker.js";
+import type { PeriodReport } from "../feeds/period.js";
 
 /*
  * A search is a portfolio of feeds, each a canonical sequence of work units: the task's own generator (probe), the
@@ -10,7 +11,7 @@ import type { Trail } from "../rho/walker.js";
  * sequencer takes the results in canonical order and decides what they show.
  */
 
-export const FEED_NAMES = ["probe", "crossed", "fooling-set", "sample", "dedup", "rho", "sweep"] as const;
+export const FEED_NAMES = ["probe", "crossed", "fooling-set", "sample", "dedup", "rho", "sweep", "period"] as const;
 export type FeedName = (typeof FEED_NAMES)[number];
 
 /** What a feed's runs are, for reports. */
@@ -22,10 +23,11 @@ export const FEED_ROLE: Readonly<Record<FeedName, string>> = {
   dedup: "Alice's prefixes, one per distinct state (collision search)",
   rho: "rho walk over the fooling set, distinguished points kept (collision search)",
   sweep: "every input of the task in order",
+  period: "the full state on 1 1 1 ..., until it repeats (Brent's method; one step a run)",
 };
 
 /**
- * Units: `first`..`first + count - 1` of the feed's sequence (draws, trails, inputs). Local feeds (dedup, sweep) compute
+ * Units: `first`..`first + count - 1` of the feed's sequence (draws, trails, inputs). Local feeds (dedup, sweep, period) compute
  * their units themselves, in order, from their own state: those never leave the sequencer's thread.
  */
 export interface WorkUnit {
@@ -84,4 +86,6 @@ export interface Feed {
   readonly items: number;
   /** A rho feed's trails, false alarms and memory. */
   rho?(): RhoReport;
+  /** A period feed's orbits: where each repeated, and the steps it took. */
+  period?(): PeriodReport;
 }

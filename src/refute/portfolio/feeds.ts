@@ -1,6 +1,7 @@
 import type { OneWayReduction, Reduction, TwoWayReduction } from "../../reductions/applies.js";
 import { crossedFeed } from "../feeds/crossed.js";
 import { dedupFeed } from "../feeds/dedup.js";
+import { periodFeed } from "../feeds/period.js";
 import { foolingSetFeed } from "../feeds/fooling-set.js";
 import { probeFeed } from "../feeds/probe.js";
 import { rhoFeed } from "../feeds/rho.js";
@@ -23,8 +24,10 @@ export function portfolioOf(plan: SearchPlan): Portfolio {
  */
 function decides(plan: SearchPlan, name: FeedName): boolean {
   if (name === "sweep") return true;
+  // A period that refutes nothing, for a model in the theorem's scope, contradicts it (see verdict.ts).
+  if (name === "period") return plan.stateRepeat?.guaranteed === true;
   const r = plan.applies.kind === "reduction" ? plan.applies.reduction : undefined;
-  if (!r) return false;
+  if (!r || r.kind === "dynamics") return false;
   const collision = name === plan.collision?.feed;
   if (collision && r.messageBits < r.requiredBits) return true;
   return r.kind === "one-way" && r.family.coversTask && (name === "dedup" || (name === "sample" && collision));
@@ -47,8 +50,11 @@ function feedOf(plan: SearchPlan, name: FeedName): Feed {
     case "dedup":
       return dedupFeed(plan, one(r), plan.space!);
     case "rho":
-      if (c?.feed !== "rho" || !r) throw new Error("no rho search in this plan");
+      if (c?.feed !== "rho" || !r || r.kind === "dynamics") throw new Error("no rho search in this plan");
       return rhoFeed(plan, r, c.params);
+    case "period":
+      if (!plan.stateRepeat) throw new Error("no state-repeat argument in this plan");
+      return periodFeed(plan.stateRepeat);
   }
 }
 

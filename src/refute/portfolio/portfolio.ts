@@ -1,3 +1,4 @@
+import type { PeriodReport } from "../feeds/period.js";
 import type { RhoReport } from "../rho/sequencer.js";
 import type { Feed, FeedEvent, FeedName, WorkResult, WorkUnit } from "./feed.js";
 
@@ -36,6 +37,7 @@ const MAX_UNIT_RUNS: Readonly<Record<FeedName, number>> = {
   dedup: 4096,
   rho: 4096,
   sweep: 256,
+  period: 4096,
 };
 
 /** Runs between two progress reports. */
@@ -109,6 +111,11 @@ export class Portfolio {
   /** The rho feed's report, when the portfolio has one. */
   rho(): RhoReport | undefined {
     return this.feeds.find((f) => f.feed.rho)?.feed.rho?.();
+  }
+
+  /** The period feed's report, when the portfolio has one. */
+  period(): PeriodReport | undefined {
+    return this.feeds.find((f) => f.feed.period)?.feed.period?.();
   }
 
   /** The result of the next unit in canonical order; true when the search is over. */
