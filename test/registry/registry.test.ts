@@ -287,8 +287,8 @@ describe("the summary table", () => {
     // equality and disjointness, shown only when the input is read more than once.
     expect(SUMMARY_TABLE).toHaveLength(21);
     const passes = (k: number) =>
-      summaryTable(boundParams({ n: 4096, p: 16, passes: k }), { arch: "recurrent", task: "disjointness" }).map((r) =>
-        r.results.map((e) => e.result.id),
+      summaryTable(boundParams({ n: 4096, p: 16, passes: k }), { arch: "recurrent", task: "disjointness" }).map(
+        (r) => r.results.map((e) => e.result.id),
       );
     expect(passes(1)).toEqual([["disj-rnn"]]);
     expect(passes(2)).toEqual([["disj-rnn"], ["jrt-multipass"]]);
