@@ -13,6 +13,7 @@ export type ErrorCode =
   | "invalid-flag"
   | "invalid-input"
   | "task-mismatch"
+  | "head-mismatch"
   | "too-large"
   | "unsupported"
   | "io";

@@ -5,6 +5,8 @@ export const EXIT = {
   valid: 0,
   refuted: 1,
   invalid: 1,
+  /** eval --expect: a logit differs from the reference by more than the tolerance. */
+  mismatch: 1,
   error: 2,
   inconclusive: 3,
 } as const;

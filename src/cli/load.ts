@@ -5,7 +5,10 @@ import { compileModel, type Model } from "../models/compile.js";
 import { inFormat } from "../models/in-format.js";
 import type { ModelSpec } from "../models/spec.js";
 import { FORMAT_NAMES_HELP } from "../numeric/parse.js";
+import { bind, unusedTokenNotes, type Binding } from "../reductions/bind.js";
+import type { Task } from "../tasks/task.js";
 import { oneOf, shellQuote, tokensOf } from "./options.js";
+import { escapeForTerminal } from "./print.js";
 
 // Defined in src/models/ with the architectures; the commands that print a model's description import it from here.
 export { describeModel } from "../models/describe.js";
@@ -78,4 +81,19 @@ export function modelArgs(path: string, o: ModelOptions): string {
 export function modelFlags(o: ModelOptions): Record<string, string> {
   const given = ["format", ...SETTINGS, "vocab", "labels"].filter((k) => flagValue(o, k) !== undefined);
   return Object.fromEntries(given.map((k) => [k, flagValue(o, k)!]));
+}
+
+/** One line on stderr that the run is not quite what the user may have meant, and why: "ccbound: note: ...". */
+export function note(line: string): void {
+  process.stderr.write(`ccbound: note: ${escapeForTerminal(line)}\n`);
+}
+
+/**
+ * Binds the model to the task (src/reductions/bind.ts: missing tokens or labels, a head that does not fit the task's
+ * labels, each one line and exit 2) and prints a note for each token of the vocabulary the task's flags leave unused.
+ */
+export function bindTask(model: Model, task: Task): Binding {
+  const binding = bind(model, task);
+  for (const line of unusedTokenNotes(model, task)) note(line);
+  return binding;
 }

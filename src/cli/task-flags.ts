@@ -8,15 +8,16 @@ export interface TaskFlags extends TaskOptions {
   n: number;
 }
 
-export function taskFlags(command: Command, required = true): Command {
+export function taskFlags(command: Command, required = true, nRequired = required): Command {
   const task = `task: ${TASK_NAMES.join(", ")}`;
   const n = "input length parameter N";
+  const taskFlag = oneOf("--task", TASK_NAMES);
+  const nFlag = wholeNumber("--n", 1);
   const withTask = required
-    ? command
-        .requiredOption("--task <task>", task, oneOf("--task", TASK_NAMES))
-        .requiredOption("--n <N>", n, wholeNumber("--n", 1))
-    : command.option("--task <task>", task, oneOf("--task", TASK_NAMES)).option("--n <N>", n, wholeNumber("--n", 1));
-  return taskParameterFlags(withTask);
+    ? command.requiredOption("--task <task>", task, taskFlag)
+    : command.option("--task <task>", task, taskFlag);
+  const withN = nRequired ? withTask.requiredOption("--n <N>", n, nFlag) : withTask.option("--n <N>", n, nFlag);
+  return taskParameterFlags(withN);
 }
 
 /** Every task's own parameters, from the one table (a task refuses those it does not take). */

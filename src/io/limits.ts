@@ -5,10 +5,10 @@
  * to the file (a 249 MB array of empty arrays once took 6 GB and minutes to reach its one-line error).
  */
 import { CcboundError } from "../errors.js";
-import { MAX_DIM } from "../limits.js";
+import { MAX_DIM, MAX_TOKENS } from "../limits.js";
 
 /** Rows and columns of any matrix, and the length of any vector or list. */
-export { MAX_DIM };
+export { MAX_DIM, MAX_TOKENS };
 
 /** Numbers in one model (weights, transitions, ...), from either file format. */
 export const MAX_NUMBERS = 1_000_000;
@@ -38,14 +38,16 @@ export interface JsonLimits {
 /**
  * A model file. 1,000,000 numbers in ccbound's layout (one matrix row a line) take about 22 MB, and at most 26 MB
  * (the longest binary64 in shortest form has 24 characters); 64 MiB also holds a layout with one number a line.
- * Every list of a model is at most MAX_DIM long, and nothing in the format nests deeper than 7. The scan allows
- * lists up to twice MAX_DIM, so that a list just over reaches the schema, whose message says which list and its limit.
+ * Every list of a model is at most MAX_DIM long except the vocabulary and the rows of the embeddings (MAX_TOKENS),
+ * and nothing in the format nests deeper than 7. The scan allows lists up to twice MAX_TOKENS, so that a list just
+ * over reaches the schema, whose message says which list and its limit; the values and numbers in the whole text
+ * are bounded the same either way, so a longer list does not let a file hold more.
  */
 export const MODEL_JSON_LIMITS: JsonLimits = {
   kind: "model file",
   maxBytes: 64 * MiB,
   maxDepth: 16,
-  maxEntries: 2 * MAX_DIM,
+  maxEntries: 2 * MAX_TOKENS,
   maxValues: MAX_VALUES,
   maxNumbers: MAX_NUMBERS,
   maxStringChars: 64 * 1024,
@@ -67,15 +69,15 @@ export const DEFAULT_JSON_LIMITS: JsonLimits = {
 };
 
 /**
- * A certificate: an input and a colliding pair of inputs of at most a few MAX_DIM tokens each (nearest neighbour takes
- * 2n + 1 tokens), a few numbers and strings.
+ * A certificate: an input and a colliding pair of inputs of at most 2 MAX_TOKENS + 1 tokens each (nearest neighbour
+ * takes 2n + 1 tokens), each token at most about 10 characters in JSON (`"@1048576",`), a few numbers and strings.
  */
 export const CERTIFICATE_JSON_LIMITS: JsonLimits = {
   ...DEFAULT_JSON_LIMITS,
   kind: "certificate",
-  maxBytes: 16 * MiB,
-  maxEntries: 16 * MAX_DIM,
-  maxValues: 64 * MAX_DIM,
+  maxBytes: 96 * MiB,
+  maxEntries: 2 * MAX_TOKENS + 2,
+  maxValues: 6 * MAX_TOKENS + 64 * MAX_DIM,
   maxNumbers: 64 * MAX_DIM,
 };
 
@@ -89,14 +91,34 @@ export const SHARD_JSON_LIMITS: JsonLimits = {
   maxNumbers: 1 << 24,
 };
 
-/** A safetensors sidecar (`m.ccbound.json`): a few settings, the vocabulary and labels (MAX_DIM each) among them. */
+/**
+ * Reference logits for `eval --expect` (src/io/expect-file.ts): a list of inputs (token ids or a string of tokens)
+ * and a row of logits for each. MAX_EXPECT_TOKENS bounds the forward passes the file asks for; the entries of one
+ * list, the model's longest input (MAX_TOKENS) or head.
+ */
+export const MAX_EXPECT_INPUTS = 1 << 16;
+export const MAX_EXPECT_TOKENS = 1 << 22;
+export const EXPECT_JSON_LIMITS: JsonLimits = {
+  ...DEFAULT_JSON_LIMITS,
+  kind: "expected-logits file",
+  maxBytes: 64 * MiB,
+  maxDepth: 4, // {"inputs": [[id, ...]]}
+  maxEntries: 1 << 22,
+  maxValues: 1 << 23,
+  maxNumbers: 1 << 23,
+};
+
+/**
+ * A safetensors sidecar (`m.ccbound.json`): a few settings, the vocabulary (MAX_TOKENS) and labels (MAX_DIM) among
+ * them; a token takes about 10 bytes in JSON.
+ */
 export const SIDECAR_JSON_LIMITS: JsonLimits = {
   ...DEFAULT_JSON_LIMITS,
   kind: "sidecar",
-  maxBytes: 4 * MiB,
+  maxBytes: 32 * MiB,
   maxDepth: 4,
-  maxEntries: 2 * MAX_DIM,
-  maxValues: 8 * MAX_DIM,
+  maxEntries: 2 * MAX_TOKENS,
+  maxValues: 2 * MAX_TOKENS + 8 * MAX_DIM,
   maxNumbers: 64,
 };
 

@@ -5,13 +5,15 @@
  */
 import * as z from "zod";
 import { CcboundError } from "../errors.js";
-import { MAX_DIM } from "../limits.js";
+import { MAX_DIM, MAX_TOKENS } from "../limits.js";
 import { parseFormat } from "../numeric/parse.js";
 import { asRecord, reporter, type Report } from "./shapes.js";
 
 // zod 4's z.number() already rejects NaN and ±Infinity (JSON.parse turns 1e999 into Infinity).
 export const vector = z.array(z.number()).max(MAX_DIM);
 export const matrix = z.array(vector).max(MAX_DIM);
+/** A matrix with one row per token or per position: up to MAX_TOKENS rows, each at most MAX_DIM wide. */
+export const tokenMatrix = z.array(vector).max(MAX_TOKENS);
 export const size = z.number().int().min(1).max(MAX_DIM);
 export const index = z.number().int().min(0);
 
@@ -19,11 +21,11 @@ export type VectorSchema = typeof vector;
 export type MatrixSchema = typeof matrix;
 
 /** Vocab tokens and labels: non-empty lists of distinct strings without white space (`--input` splits on it). */
-function nameList(what: string) {
+function nameList(what: string, max: number) {
   return z
     .array(z.string().regex(/^\S+$/, `a ${what} must be non-empty and contain no white space`))
     .min(1)
-    .max(MAX_DIM)
+    .max(max)
     .superRefine((names, ctx) => {
       const first = new Map<string, number>();
       names.forEach((name, i) => {
@@ -58,7 +60,7 @@ export const header = {
 };
 
 /** Every model's input tokens and output labels. */
-export const names = { vocab: nameList("token"), labels: nameList("label") };
+export const names = { vocab: nameList("token", MAX_TOKENS), labels: nameList("label", MAX_DIM) };
 
 /** The linear head every architecture reads its output with. */
 export function linearHead(inputs: string) {

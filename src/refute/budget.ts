@@ -8,8 +8,13 @@ import type { Task } from "../tasks/task.js";
  * fit is refused (or, by default, lowered) before anything runs.
  */
 
-/** The most memory a search may plan to keep. The machine this is built for has 24 GiB. */
-export const MEMORY_LIMIT = 8 * 2 ** 30;
+/**
+ * The most memory a search may plan to keep in its tables. They live in the main thread's V8 heap, whose default
+ * limit is 4 GiB on the machine this is built for (24 GiB): 3 GiB leaves room there for the model and the task. (It
+ * was 8 GiB, over that heap: a default budget for a model of 4096 float64 state values planned 8 GiB of dedup table.)
+ * src/refute/memory.ts checks a whole run, copies and workers included, before it starts.
+ */
+export const MEMORY_LIMIT = 3 * 2 ** 30;
 
 /** Runs of a search when --budget is not given, for recurrent models (a run is microseconds). */
 export const DEFAULT_BUDGET = 1 << 20;

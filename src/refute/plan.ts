@@ -10,6 +10,7 @@ import {
 } from "../reductions/applies.js";
 import type { StateRepeat } from "../reductions/dynamics.js";
 import { bind, type Binding } from "../reductions/bind.js";
+import { familySize } from "../reductions/one-way-family.js";
 import type { Task } from "../tasks/task.js";
 import { checkedBudget, defaultBudget, fittingRuns, tooMuchMemory } from "./budget.js";
 import { searchSpace, type SearchSpace } from "./one-way/search-space.js";
@@ -96,7 +97,7 @@ export interface SearchPlan {
 const COLLISION_WEIGHT = { "two-way": 2, "one-way": 1 } as const;
 
 /** Bytes a table keeps per run: a 16-hex-digit digest and an index in a Map entry (measured about 150, Node 20). */
-const TABLE_BYTES_PER_RUN = 160;
+export const TABLE_BYTES_PER_RUN = 160;
 
 export function planSearch(model: Model, task: Task, options: SearchOptions = {}): SearchPlan {
   const applies = reductionFor(model, task, options.split);
@@ -246,7 +247,7 @@ function oneWayPlan(
 }
 
 function oneWayCollision(base: Base, space: SearchSpace, fitted: Fitted, extra: number): CollisionSearch {
-  const size = space.family.choices.reduce((s, c) => s * BigInt(c.length), 1n);
+  const size = familySize(space.family);
   switch (base.strategy) {
     case "exhaustive":
       if (size > EXHAUSTIVE_LIMIT) {

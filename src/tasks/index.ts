@@ -7,7 +7,7 @@ import { dyck } from "./dyck.js";
 import { nearestNeighbor } from "./nearest-neighbor.js";
 import { modCount, parity } from "./parity.js";
 import { repeated } from "./repeated.js";
-import { MAX_DIM } from "../limits.js";
+import { MAX_TOKENS } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
 
@@ -42,8 +42,23 @@ export {
 export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
 export { repeated, MAX_PASSES } from "./repeated.js";
 
-/** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_DIM tokens). */
-export const MAX_N = MAX_DIM;
+/** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_TOKENS tokens). */
+export const MAX_N = MAX_TOKENS;
+
+/**
+ * Tasks whose exact instance count (which a search's plan asks for, to decide whether to sweep every input) costs
+ * bigint work that grows faster than n: associative recall about n^2 (0.5 s at n = 16384), nearest neighbour faster
+ * still (17 s at n = 4096). They keep a smaller largest n, so that no n makeTask accepts stalls a check.
+ */
+const TASK_MAX_N: Partial<Record<TaskName, number>> = { "assoc-recall": 1 << 15, "nearest-neighbor": 2048 };
+
+/** The longest input of any task: a certificate holds inputs up to this long (src/io/limits.ts). */
+export const MAX_INPUT_TOKENS = 2 * MAX_TOKENS + 1;
+
+/** The largest n makeTask builds this task at. */
+export function maxNOf(name: TaskName): number {
+  return TASK_MAX_N[name] ?? MAX_N;
+}
 
 /** Build a task from user input (flags or library options), with one clear error for each bad value. */
 export function makeTask(name: string, n: number, options: TaskOptions = {}): Task {
@@ -52,13 +67,25 @@ export function makeTask(name: string, n: number, options: TaskOptions = {}): Ta
   }
   const task = name as TaskName;
   if (!Number.isInteger(n) || n < 1) fail("invalid-flag", `n must be a whole number >= 1, got ${n}`, "--n");
-  if (n > MAX_N) fail("too-large", `n = ${n} is over the largest supported n (${MAX_N})`, "--n");
-  const stored = storedParams(task, options);
-  const built = build(task, n, stored);
-  if (built.vocab.length > MAX_DIM) {
+  if (n > maxNOf(task))
     fail(
       "too-large",
-      `${name} at n = ${n} needs ${built.vocab.length} tokens, more than a model can have (${MAX_DIM})`,
+      `n = ${n} is over the largest supported n (${maxNOf(task)}${maxNOf(task) < MAX_N ? ` for ${task}` : ""})`,
+      "--n",
+    );
+  const stored = storedParams(task, options);
+  const built = build(task, n, stored);
+  if (built.vocab.length > MAX_TOKENS) {
+    fail(
+      "too-large",
+      `${name} at n = ${n} needs ${built.vocab.length} tokens, more than a model can have (${MAX_TOKENS})`,
+      "--n",
+    );
+  }
+  if (built.inputLength > MAX_INPUT_TOKENS) {
+    fail(
+      "too-large",
+      `${name} at n = ${n} takes inputs of ${built.inputLength} tokens, more than ccbound takes (${MAX_INPUT_TOKENS}, what a certificate holds)`,
       "--n",
     );
   }
@@ -99,6 +126,12 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return name satisfies never;
   }
 }
+
+/** The step between the n a task takes: 2 for the tasks of two halves (and balanced brackets), 1 otherwise. */
+export function nStep(name: TaskName): 1 | 2 {
+  return EVEN_N.includes(name) ? 2 : 1;
+}
+const EVEN_N: readonly TaskName[] = ["equality", "disjointness", "dyck"];
 
 /** The task read `--passes` times; one pass is the task itself (its params keep no `passes` key). */
 function passes(task: Task, p: Readonly<Record<string, number>>): Task {

@@ -56,6 +56,7 @@ export interface TaskParam {
 }
 
 /** The largest dimension whose 2^d keys and 2 labels fit a model's vocabulary. */
+// nearest-neighbor keeps the limits it had before vocabularies grew to MAX_TOKENS (src/tasks/index.ts: TASK_MAX_N)
 export const MAX_KEY_DIM = Math.floor(Math.log2(MAX_DIM - 2));
 
 export const TASK_PARAMS: readonly TaskParam[] = [

@@ -86,15 +86,21 @@ describe("ccbound check on an imported model (done when 2)", () => {
   });
 
   it("a model with id tokens binds to the task through --vocab, and the replay keeps the flag", () => {
-    const base = ["check", `${F}/rnn-tanh-2.safetensors`, "--task", "index-lookup", "--n", "5", "--seed", "1"];
-    const without = ccbound(...base);
+    // the classifier has 3 outputs: index lookup over 3 symbols (labels 0 1 2) at n = 4 takes its 7 tokens
+    const base = ["check", `${F}/rnn-tanh-2.safetensors`, "--task", "index-lookup", "--n", "4", "--alphabet", "3"];
+    const without = ccbound(...base, "--seed", "1");
     expect(without.status).toBe(2);
-    expect(without.stderr).toMatch(/no token "@1", which index-lookup at n=5 uses/);
-    const r = ccbound(...base, "--vocab", "0 1 @1 @2 @3 @4 @5", "--json");
-    expect([0, 1, 3]).toContain(r.status);
+    expect(without.stderr).toMatch(/no token "@1", which index-lookup at n=4 uses/);
+    const r = ccbound(...base, "--seed", "1", "--vocab", "0 1 2 @1 @2 @3 @4", "--json");
+    expect([0, 1, 3], r.stderr).toContain(r.status);
     const report = JSON.parse(r.stdout);
     expect(report.model.stateBits).toBe(2 * 4 * 32);
-    expect(report.replay).toContain("--vocab '0 1 @1 @2 @3 @4 @5'");
+    expect(report.replay).toContain("--vocab '0 1 2 @1 @2 @3 @4'");
+    // a binary task's 2 labels are among the head's 0 1 2, but the head does not fit it (issue 15)
+    const binary = ["check", `${F}/rnn-tanh-2.safetensors`, "--task", "index-lookup", "--n", "5", "--seed", "1"];
+    const wide = ccbound(...binary, "--vocab", "0 1 @1 @2 @3 @4 @5");
+    expect(wide.status).toBe(2);
+    expect(wide.stderr).toMatch(/the model's head has 3 outputs \(labels 0 1 2\) and index-lookup has 2 labels/);
   });
 });
 

@@ -63,10 +63,10 @@ describe("structure limits, each named with where it was passed", () => {
     expect(tooLarge('["ab\\u0063de"]')).toMatch(/a string of more than 5 characters at \/0/); // escapes count as written
   });
 
-  it("the model file's limits are what the format needs: a list far longer than MAX_DIM is refused by the scan", () => {
-    const long = `{"vocab":[${new Array(8193).fill('"x"').join(",")}]}`;
-    expect(tooLarge(long, MODEL_JSON_LIMITS)).toMatch(
-      /an array of more than 8192 entries at \/vocab: over the limit for a model file/,
+  it("the model file's limits are what the format needs: a list far longer than MAX_TOKENS is refused by the scan", () => {
+    const long = `{"vocab":[${new Array(2 ** 21 + 1).fill("0").join(",")}]}`;
+    expect(tooLarge(long, { ...MODEL_JSON_LIMITS, maxValues: 2 ** 22, maxNumbers: 2 ** 22 })).toMatch(
+      /an array of more than 2097152 entries at \/vocab: over the limit for a model file/,
     );
   });
 

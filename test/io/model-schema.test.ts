@@ -316,8 +316,8 @@ const VALUE_CASES: BadCase[] = [
   },
   {
     name: "matrix too tall",
-    make: broken(elmanModel, (m) => (m.embedding = Array.from({ length: 4097 }, () => [0, 0]))),
-    path: "/embedding",
+    make: broken(elmanModel, (m) => (m.head.weight = Array.from({ length: 4097 }, () => [0, 0]))),
+    path: "/head/weight",
     message: /has 4097 entries, at most 4096 allowed/,
   },
   {

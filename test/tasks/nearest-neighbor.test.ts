@@ -192,7 +192,9 @@ describe("makeTask: nearest-neighbor", () => {
       code: "too-large",
       where: "--dim",
     });
-    expect(() => makeTask("nearest-neighbor", 2049)).toThrow(/needs 4098 tokens/);
+    expect(() => makeTask("nearest-neighbor", 2049)).toThrow(
+      /over the largest supported n \(2048 for nearest-neighbor\)/,
+    );
     expect(errorOf(() => makeTask("nearest-neighbor", 4, { variant: "eq" }))).toMatchObject({
       code: "invalid-flag",
       where: "--variant",

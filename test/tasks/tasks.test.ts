@@ -91,9 +91,14 @@ describe("makeTask refuses bad parameters with typed errors", () => {
 });
 
 describe("every n makeTask accepts fits a model file", () => {
-  it("index lookup up to n = 4094 with a binary alphabet; n = 4095 needs 4097 tokens and is refused", () => {
-    expect(makeTask("index-lookup", 4094).vocab.length).toBe(4096);
-    expect(() => makeTask("index-lookup", 4095)).toThrow(/needs 4097 tokens, more than a model can have \(4096\)/);
-    expect(() => makeTask("assoc-recall", 4095)).toThrow(/needs 4097 tokens/);
+  it("index lookup up to n = 2^20 - 2 with a binary alphabet; n = 2^20 - 1 needs 2^20 + 1 tokens and is refused", () => {
+    expect(makeTask("index-lookup", 2 ** 20 - 2).vocab.length).toBe(2 ** 20);
+    expect(() => makeTask("index-lookup", 2 ** 20 - 1)).toThrow(
+      /needs 1048577 tokens, more than a model can have \(1048576\)/,
+    );
+    // associative recall keeps a smaller n: its exact count grows as n^2
+    expect(() => makeTask("assoc-recall", 2 ** 15 + 1)).toThrow(
+      /over the largest supported n \(32768 for assoc-recall\)/,
+    );
   });
 });

@@ -14,13 +14,27 @@ import { freshSeed } from "../../random.js";
 import type { Task } from "../../tasks/task.js";
 import { VERSION } from "../../version.js";
 import { EXIT } from "../exit.js";
-import { loadModel, modelArgs, modelFlags, modelOptions, type LoadedModel, type ModelOptions } from "../load.js";
+import {
+  bindTask,
+  loadModel,
+  modelArgs,
+  modelFlags,
+  modelOptions,
+  note,
+  type LoadedModel,
+  type ModelOptions,
+} from "../load.js";
 import { oneOf, outputFile, wholeNumber } from "../options.js";
 import { printJson, printRows, progress } from "../print.js";
-import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
+import { taskFlags, taskOf, taskOptionsOf, type TaskFlags } from "../task-flags.js";
+import { checkMemory, estimateMemory } from "../../refute/memory.js";
+import { leastBindingN } from "../../reductions/at-bound.js";
+import type { TaskName } from "../../tasks/task.js";
 import { replayCommand, report } from "../verdict-report.js";
 
-export interface CheckOptions extends ModelOptions, TaskFlags {
+export interface CheckOptions extends ModelOptions, Omit<TaskFlags, "n"> {
+  n?: number;
+  atBound?: boolean;
   split?: string;
   strategy: Strategy;
   budget?: number;
@@ -87,14 +101,15 @@ export function checkCommand(program: Command): Command {
         )
         .option("--out <file>", "with --shard: the shard file to write", outputFile("--out"))
         .option("--cert <file>", "write the certificate here when the model is refuted", outputFile("--cert"))
+        .option(
+          "--at-bound",
+          "instead of --n: run at the least N where the bound that applies requires more bits than the model sends (printed)",
+        )
         .option("--json", "one JSON object on stdout"),
+      true,
+      false,
     ),
   );
-}
-
-/** One line on stderr that the run is not quite what was asked (fewer workers), and why. */
-function note(line: string): void {
-  process.stderr.write(`ccbound: note: ${line}\n`);
 }
 
 /** What check does before it searches: flags, outputs, model, task and plan (a fresh seed unless one is given). */
@@ -106,7 +121,8 @@ export function prepareCheck(modelPath: string, o: CheckOptions) {
   ];
   refuseOverwrite(outputs, modelInputs(modelPath));
   const loaded = loadModel(modelPath, o);
-  const task = taskOf(o);
+  const { task, atBound } = taskAt(loaded, o);
+  bindTask(loaded.model, task);
   const seed = o.seed ?? freshSeed();
   const options = {
     strategy: o.strategy,
@@ -117,12 +133,14 @@ export function prepareCheck(modelPath: string, o: CheckOptions) {
     ...(o.feeds !== undefined && { only: o.feeds }),
   };
   const plan = planSearch(loaded.model, task, { ...options, spec: loaded.spec });
+  // Before anything runs: the model's copies (this thread's two and one per worker), the task's and the tables.
+  checkMemory(estimateMemory(plan, loaded.spec, workerCount(o.workers).count, 2));
   const again = replayCommand(modelArgs(modelPath, o), plan, o.split);
-  return { loaded, task, options, plan, again };
+  return { loaded, task, options, plan, again, atBound };
 }
 
 async function check(modelPath: string, o: CheckOptions): Promise<number> {
-  const { loaded, task, options, plan, again } = prepareCheck(modelPath, o);
+  const { loaded, task, options, plan, again, atBound } = prepareCheck(modelPath, o);
   if (o.shard !== undefined) return shard(loaded, task, o, { ...options, budget: plan.budget }, again);
   const verdict = await refuteParallel(loaded.spec, task, {
     ...options,
@@ -140,6 +158,7 @@ async function check(modelPath: string, o: CheckOptions): Promise<number> {
     again,
     ...(o.cert !== undefined && { cert: o.cert }),
     json: o.json === true,
+    ...(atBound && { notes: [["at-bound", atBound.line] as const], jsonExtra: { atBound: atBound.json } }),
   });
 }
 
@@ -202,4 +221,40 @@ async function shard(
       ["next", "ccbound merge SHARD-FILES [--cert FILE]"],
     ]);
   return EXIT.ok;
+}
+
+/** The task of the flags: at --n, or with --at-bound at the least N where the model is below the bound. */
+function taskAt(
+  loaded: LoadedModel,
+  o: CheckOptions,
+): { task: Task; atBound?: { line: string; json: Record<string, unknown> } } {
+  if (o.task === undefined) fail("invalid-flag", "check needs --task T", "--task");
+  if ((o.n === undefined) === (o.atBound !== true))
+    fail("invalid-flag", "give either --n N or --at-bound", o.n === undefined ? "--n" : "--at-bound");
+  if (o.n !== undefined) return { task: taskOf(o as TaskFlags) };
+  const found = leastBindingN(loaded.model, o.task as TaskName, taskOptionsOf(o));
+  const r = found.reduction;
+  const n = (x: number) => x.toLocaleString("en");
+  const sent =
+    loaded.model.kind === "recurrent"
+      ? `the model's ${n(r.messageBits)} state bits`
+      : `the ${n(r.messageBits)} bits of the model's Theorem 4 transcript at split ${r.split.name}`;
+  const before = found.before
+    ? `; at N = ${found.before.n} it requires ${n(found.before.reduction.requiredBits)} against ${n(found.before.reduction.messageBits)}`
+    : `; N = ${found.n} is the smallest N ${found.task.name} takes`;
+  const line = `N = ${found.n} is the least N where ${r.theorem.name} requires more than ${sent} (${n(r.requiredBits)} bits)${before}`;
+  const json = {
+    n: found.n,
+    theorem: r.theorem.id,
+    requiredBits: r.requiredBits,
+    messageBits: r.messageBits,
+    ...(found.before && {
+      before: {
+        n: found.before.n,
+        requiredBits: found.before.reduction.requiredBits,
+        messageBits: found.before.reduction.messageBits,
+      },
+    }),
+  };
+  return { task: found.task, atBound: { line, json } };
 }

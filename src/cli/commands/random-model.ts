@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
-import { MAX_NUMBERS } from "../../io/limits.js";
+import { MAX_NUMBERS, MAX_TOKENS } from "../../io/limits.js";
 import { modelFileText } from "../../io/model-file.js";
 import { writeModelFile } from "../../io/write-model.js";
 import type { RandomOptions } from "../../models/archs/arch.js";
@@ -54,7 +54,7 @@ export function registerRandomModel(program: Command): void {
       .option("--format <F>", "number format: float64, float32, float16, bfloat16, fixed:I.F[:nearest]", "float32"),
     false,
   )
-    .option("--vocab <V>", "instead of --task: tokens 0..V-1", wholeNumber("--vocab", 1, 4096))
+    .option("--vocab <V>", "instead of --task: tokens 0..V-1", wholeNumber("--vocab", 1, MAX_TOKENS))
     .option("--labels <L>", "with --vocab: labels 0..L-1", wholeNumber("--labels", 1, 4096), 2)
     .option("--seed <S>", "seed", wholeNumber("--seed", 0, 2 ** 32 - 1), 0)
     .option("--layers <L>", "stacked layers", wholeNumber("--layers", 1, 16), 1)
@@ -71,7 +71,7 @@ export function registerRandomModel(program: Command): void {
     .option(
       "--max-length <L>",
       "transformer: longest input (default: the task's input length)",
-      wholeNumber("--max-length", 1, 4096),
+      wholeNumber("--max-length", 1, MAX_TOKENS),
     )
     .option("--layer-norm", "transformer: layer norm after each residual")
     .option("--d-state <N>", "mamba: SSM state per channel (default 16)", wholeNumber("--d-state", 1, 4096))

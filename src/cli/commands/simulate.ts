@@ -8,7 +8,7 @@ import { protocolAt } from "../../reductions/protocol-at.js";
 import { paperTheorem4Bits } from "../../reductions/theorem4.js";
 import { parseSplit, tokensOf } from "../../reductions/split.js";
 import type { Model } from "../../models/compile.js";
-import { loadModel, modelOptions, type ModelOptions } from "../load.js";
+import { bindTask, loadModel, modelOptions, type ModelOptions } from "../load.js";
 import { tokensOf as splitWords } from "../options.js";
 import { taskFlags, taskOf, type TaskFlags } from "../task-flags.js";
 import { printJson, printRows } from "../print.js";
@@ -44,6 +44,7 @@ function simulate(modelPath: string, o: SimulateOptions): void {
   const tokens = splitWords(o.input);
   if (o.task !== undefined && o.n === undefined) fail("invalid-flag", "--task needs --n", "--n");
   const task = o.task === undefined ? undefined : taskOf(o as TaskFlags);
+  if (task) bindTask(model, task);
   const expected = task?.answer(tokens);
   const applies = task && reductionFor(model, task);
   const bound =

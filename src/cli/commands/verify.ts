@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import { readCertificateFile } from "../../io/certificate.js";
 import { findResult } from "../../registry/index.js";
 import { verifyCertificate, type Confirmed } from "../../refute/verify.js";
-import { taskArgs, type TaskName } from "../../tasks/index.js";
+import { unusedTokenNotes } from "../../reductions/bind.js";
+import { taskArgs, taskFromParams, type Task, type TaskName } from "../../tasks/index.js";
 import { EXIT } from "../exit.js";
-import { loadModel, modelOptions, type ModelOptions } from "../load.js";
+import { loadModel, modelOptions, note, type ModelOptions } from "../load.js";
 import { printJson, printRows } from "../print.js";
 
 export function registerVerify(program: Command): void {
@@ -20,6 +21,14 @@ export function registerVerify(program: Command): void {
   ).action((certPath: string, o: ModelOptions & { model: string; json?: boolean }) => {
     const cert = readCertificateFile(certPath);
     const loaded = loadModel(o.model, o);
+    // The task as the certificate names it: a task that cannot be built is verifyCertificate's to call invalid.
+    let task: Task | undefined;
+    try {
+      task = taskFromParams(cert.task.name, cert.task.n, cert.task.params);
+    } catch {
+      task = undefined;
+    }
+    if (task) for (const line of unusedTokenNotes(loaded.model, task)) note(line);
     const check = verifyCertificate(cert, loaded.model, loaded.sha256);
     if (o.json) printJson({ ...check, certificate: certPath, model: o.model });
     else if (check.valid) printRows(confirmedRows(check));

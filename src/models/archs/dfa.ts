@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { fail } from "../../errors.js";
-import { MAX_DIM } from "../../limits.js";
+import { MAX_DIM, MAX_TOKENS } from "../../limits.js";
 import { Rng } from "../../random.js";
 import { compileDfa } from "../dfa.js";
 import { modelFile, header, index, names, size, type Same } from "../file-schema.js";
@@ -27,7 +27,7 @@ const fileSchema = modelFile(
     ...names,
     states: size,
     start: index,
-    transitions: z.array(z.array(index).max(MAX_DIM)).max(MAX_DIM).describe("states x vocab: the next state"),
+    transitions: z.array(z.array(index).max(MAX_TOKENS)).max(MAX_DIM).describe("states x vocab: the next state"),
     output: z.array(index).max(MAX_DIM).describe("states: the label index of each state"),
   },
   checkShapes,

@@ -7,7 +7,7 @@ import { parseFormat } from "../../numeric/parse.js";
 import { Rng } from "../../random.js";
 import { CELLS, cellNamed, cellOf, type RecurrentLayer } from "../cells/index.js";
 import { checkFinalNorm, finalNormInFormat, finalNormSchema, randomFinalNorm, type FinalNorm } from "../final-norm.js";
-import { modelFile, formatName, header, linearHead, matrix, names, type Same } from "../file-schema.js";
+import { modelFile, formatName, header, linearHead, names, tokenMatrix, type Same } from "../file-schema.js";
 import { compileRnn } from "../rnn.js";
 import {
   asArray,
@@ -51,8 +51,10 @@ const fileSchema = modelFile(
     arch: z.literal("recurrent"),
     format: formatName.describe('number format name, e.g. "float32", "bfloat16", "fixed:1.2"'),
     ...names,
-    embedding: matrix.describe("vocab x d"),
-    positionEmbedding: matrix.optional().describe("maxLength x d: added to the token's embedding at each position"),
+    embedding: tokenMatrix.describe("vocab x d"),
+    positionEmbedding: tokenMatrix
+      .optional()
+      .describe("maxLength x d: added to the token's embedding at each position"),
     layers: z.array(layerSchema).min(1),
     finalNorm: finalNormSchema.optional(),
     head: linearHead("hidden of the last layer"),

@@ -6,7 +6,7 @@ import * as z from "zod";
 import { fail } from "../../errors.js";
 import { BLOCKS, blockIn, blockOf, layerSchema, type TransformerLayer } from "../blocks/index.js";
 import { checkLayerNorm, layerNormSchema, type LayerNorm } from "../blocks/layer-norm.js";
-import { modelFile, formatName, header, linearHead, matrix, names, type Same } from "../file-schema.js";
+import { modelFile, formatName, header, linearHead, names, tokenMatrix, type Same } from "../file-schema.js";
 import { randomTransformer } from "../random-transformer.js";
 import { asArray, asRecord, checkEmbedding, checkHead, checkMatrix, type Report } from "../shapes.js";
 import type { Matrix, Vector } from "../spec.js";
@@ -35,8 +35,8 @@ const fileSchema = modelFile(
     arch: z.literal("transformer"),
     format: formatName.describe('number format name, e.g. "float32", "fixed:8.8"'),
     ...names,
-    tokenEmbedding: matrix.describe("vocab x d"),
-    positionEmbedding: matrix.describe("maxLength x d: one row per position; inputs are at most maxLength tokens"),
+    tokenEmbedding: tokenMatrix.describe("vocab x d"),
+    positionEmbedding: tokenMatrix.describe("maxLength x d: one row per position; inputs are at most maxLength tokens"),
     causal: z.boolean().describe("attend only to earlier positions (the last position sees all either way)"),
     layers: z.array(layerSchema).min(1).max(64),
     finalNorm: layerNormSchema
