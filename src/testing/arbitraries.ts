@@ -65,7 +65,8 @@ export function arbitraryRecurrentModel(c: RecurrentModelConstraints): fc.Arbitr
     .map(({ arch, hidden, format, seed, relu }) => {
       const spec = randomModel({
         arch,
-        hidden: arch === "dfa" ? 2 ** hidden : hidden,
+        // A DFA's size is its states; RetNet's heads rotate pairs of key values, so its width must be even.
+        hidden: arch === "dfa" ? 2 ** hidden : arch === "retnet" ? 2 * hidden : hidden,
         format: format.name,
         vocab: c.task.vocab,
         labels: c.task.labels,

@@ -160,7 +160,7 @@ describe("ccbound jobs", () => {
     const jobs = (...args: string[]) => ["jobs", "slurm", model, ...args, "--shards", "2", "--out", out];
     expectBadInput(jobs(...search, "--stratgy", "rho"), /the check's arguments: unknown option '--stratgy'/);
     expectBadInput(jobs(...search.slice(0, -1), "x"), /--seed must be a whole number/);
-    expectBadInput(jobs("--task", "equality"), /required option '--n <N>' not specified/);
+    expectBadInput(jobs("--task", "equality"), /--n: give either --n N or --at-bound/);
     expectBadInput(jobs(...search, "--shard", "1/2"), /--shard is set by the job for each task/);
     expectBadInput(jobs(...search, "--split", "99"), /split/);
     expectBadInput(["jobs", "k8s", model, ...search, "--shards", "2", "--out", out], /needs --image/);
