@@ -6,7 +6,7 @@
 import type { Matrix, Vector } from "../models/spec.js";
 import type { ImportSettings } from "./pytorch-import.js";
 import type { SafetensorsFile } from "./safetensors.js";
-import { fail, zeros, type TensorReader } from "./tensor-reader.js";
+import { fail, formatOf, rowNames, zeros, type TensorReader } from "./tensor-reader.js";
 
 export function findHead(
   file: SafetensorsFile,
@@ -45,4 +45,39 @@ export function findHead(
     ? r.vector(biasName, weight.length, `the rows of "${name}"`)
     : zeros(weight.length);
   return { name, weight, bias };
+}
+
+/**
+ * The fields every imported recurrent model file starts with, from the settings and the tensors: its name and
+ * description, the format (the settings', else the tensors' dtype), and the token and label names, one per row of
+ * the embedding and of the head. The RNN, Mamba and linear-attention imports share it.
+ */
+export function recurrentHeader(
+  settings: ImportSettings,
+  r: TensorReader,
+  rows: { embedding: string; embeddingRows: number; head: string; headRows: number },
+  where: string,
+) {
+  return {
+    ccbound: "model" as const,
+    version: 1 as const,
+    ...(settings.name && { name: settings.name.value }),
+    ...(settings.description && { description: settings.description.value }),
+    arch: "recurrent" as const,
+    format: settings.format?.value ?? formatOf(r.dtypes),
+    vocab: rowNames(
+      settings.vocab,
+      "vocab",
+      rows.embeddingRows,
+      `${rows.embedding} has ${rows.embeddingRows} rows`,
+      where,
+    ),
+    labels: rowNames(
+      settings.labels,
+      "labels",
+      rows.headRows,
+      `the head "${rows.head}" has ${rows.headRows} rows`,
+      where,
+    ),
+  };
 }

@@ -17,11 +17,11 @@
 import type { LinearAttentionLayer } from "../models/cells/linear-attention.js";
 import type { FinalNorm } from "../models/final-norm.js";
 import type { RecurrentModelSpec } from "../models/spec.js";
-import { findHead } from "./head-import.js";
+import { findHead, recurrentHeader } from "./head-import.js";
 import { DEFAULT_LAYER_NORM_EPS } from "./pytorch-transformer-import.js";
 import type { ImportSettings } from "./pytorch-import.js";
 import type { SafetensorsFile } from "./safetensors.js";
-import { fail, formatOf, leftovers, rowNames, TensorReader } from "./tensor-reader.js";
+import { fail, leftovers, TensorReader } from "./tensor-reader.js";
 
 const MARKER = /^((?:.*\.)?)layers\.0\.attention\.query_projection\.weight$/;
 /** The reference's RecurrentLinearAttention eps. */
@@ -69,24 +69,15 @@ export function importLinearAttention(
   if (left !== undefined)
     fail(`${left} not part of Embedding -> linear Transformer layers (fast-transformers names) -> Linear`, where);
   return {
-    ccbound: "model",
-    version: 1,
-    ...(settings.name && { name: settings.name.value }),
-    ...(settings.description && { description: settings.description.value }),
-    arch: "recurrent",
-    format: settings.format?.value ?? formatOf(r.dtypes),
-    vocab: rowNames(
-      settings.vocab,
-      "vocab",
-      embedding.length,
-      `"${embeddingName}" has ${embedding.length} rows`,
-      where,
-    ),
-    labels: rowNames(
-      settings.labels,
-      "labels",
-      head.weight.length,
-      `the head "${head.name}" has ${head.weight.length} rows`,
+    ...recurrentHeader(
+      settings,
+      r,
+      {
+        embedding: `"${embeddingName}"`,
+        embeddingRows: embedding.length,
+        head: head.name,
+        headRows: head.weight.length,
+      },
       where,
     ),
     embedding,

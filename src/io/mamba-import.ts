@@ -22,8 +22,8 @@ import type { Matrix, RecurrentModelSpec } from "../models/spec.js";
 import { DEFAULT_LAYER_NORM_EPS } from "./pytorch-transformer-import.js";
 import type { ImportSettings } from "./pytorch-import.js";
 import type { SafetensorsFile } from "./safetensors.js";
-import { fail, formatOf, leftovers, rowNames, TensorReader, zeros } from "./tensor-reader.js";
-import { findHead } from "./head-import.js";
+import { fail, leftovers, TensorReader, zeros } from "./tensor-reader.js";
+import { findHead, recurrentHeader } from "./head-import.js";
 
 const MARKER = /^((?:.*\.)?)layers\.0\.mixer\.in_proj\.weight$/;
 
@@ -51,24 +51,15 @@ export function importMamba(file: SafetensorsFile, settings: ImportSettings, whe
   const left = leftovers(file, r.used);
   if (left !== undefined) fail(`${left} not part of a Mamba (HF MambaModel names) with a linear head`, where);
   return {
-    ccbound: "model",
-    version: 1,
-    ...(settings.name && { name: settings.name.value }),
-    ...(settings.description && { description: settings.description.value }),
-    arch: "recurrent",
-    format: settings.format?.value ?? formatOf(r.dtypes),
-    vocab: rowNames(
-      settings.vocab,
-      "vocab",
-      embedding.length,
-      `"${embeddingName}" has ${embedding.length} rows`,
-      where,
-    ),
-    labels: rowNames(
-      settings.labels,
-      "labels",
-      head.weight.length,
-      `the head "${head.name}" has ${head.weight.length} rows`,
+    ...recurrentHeader(
+      settings,
+      r,
+      {
+        embedding: `"${embeddingName}"`,
+        embeddingRows: embedding.length,
+        head: head.name,
+        headRows: head.weight.length,
+      },
       where,
     ),
     embedding,

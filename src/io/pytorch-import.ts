@@ -32,7 +32,8 @@ import { importMamba, mambaPrefix } from "./mamba-import.js";
 import { readSafetensorsFile, type SafetensorsFile } from "./safetensors.js";
 import { importSsm, ssmKind } from "./ssm-import.js";
 import { closest } from "./suggest.js";
-import { fail, formatOf, leftovers, rowNames, TensorReader, zeros, type Setting } from "./tensor-reader.js";
+import { fail, leftovers, TensorReader, zeros, type Setting } from "./tensor-reader.js";
+import { recurrentHeader } from "./head-import.js";
 
 export type Nonlinearity = "tanh" | "relu";
 
@@ -352,20 +353,17 @@ function importRecurrent(file: SafetensorsFile, settings: ImportSettings, where:
   const named = settings.embedding !== undefined && settings.rnn !== undefined && settings.head !== undefined;
   if (!named) refuseLeftovers(file, reader.used, where);
   return {
-    ccbound: "model",
-    version: 1,
-    ...(settings.name && { name: settings.name.value }),
-    ...(settings.description && { description: settings.description.value }),
-    arch: "recurrent",
-    format: settings.format?.value ?? formatOf(reader.dtypes),
-    vocab: rowNames(
-      settings.vocab,
-      "vocab",
-      embedding.length,
-      `the embedding "${ends.embedding}" has ${embedding.length} rows`,
+    ...recurrentHeader(
+      settings,
+      reader,
+      {
+        embedding: `the embedding "${ends.embedding}"`,
+        embeddingRows: embedding.length,
+        head: ends.head,
+        headRows: head.length,
+      },
       where,
     ),
-    labels: rowNames(settings.labels, "labels", head.length, `the head "${ends.head}" has ${head.length} rows`, where),
     embedding,
     layers,
     head: { weight: head, bias },
