@@ -144,7 +144,7 @@ function humanReport(
   } else {
     const below = a.messageBits < a.requiredBits;
     rows.push(
-      [sentLabel(loaded.model.kind), sentLine(loaded.model, a.messageBits, a.split)],
+      [sentLabel(loaded.model.kind), sentLine(loaded.model, a.messageBits, a.split, a.stateMessages ?? 1)],
       [
         "bound",
         `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`,
@@ -202,12 +202,11 @@ function sentLabel(kind: Model["kind"]): string {
   return kind === "recurrent" ? "state" : "protocol";
 }
 
-function sentLine(model: Model, bits: number, split: string): string {
+function sentLine(model: Model, bits: number, split: string, messages: number): string {
   if (model.kind === "recurrent") {
     // A state of named parts says how many values of each (zoology's plots count a Mamba's SSM state alone).
     const parts = model.stateParts?.map((p) => `${p.units.toLocaleString("en")} ${p.name}`).join(" + ");
     const state = `${plural(model.stateUnits, "value")} x ${model.unitBits} bits${parts ? `: ${parts}` : ""}`;
-    const messages = bits / stateBits(model);
     return messages === 1
       ? `${bits} bits cross the cut at ${split} (Theorem 2: Alice sends her final state, ${state})`
       : `${bits} bits cross the split ${split} (Theorem 2 relayed: the state, ${state}, sent ${messages} times, at every change of holder)`;
@@ -273,7 +272,7 @@ function jsonReport(loaded: Report["loaded"], v: Verdict, certificate: Certifica
       sha256: loaded.sha256,
       format: loaded.model.formatName,
       ...(a.kind === "reduction" && { messageBits: a.messageBits }),
-      ...(a.kind === "reduction" && loaded.model.kind === "recurrent" && { stateBits: a.messageBits }),
+      ...(a.kind === "reduction" && loaded.model.kind === "recurrent" && { stateBits: stateBits(loaded.model) }),
       ...(a.kind === "dynamics" && { stateBits: a.stateBits }),
     },
     bound:

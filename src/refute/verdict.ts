@@ -7,6 +7,7 @@ import type { SearchPlan } from "./plan.js";
 import type { RhoReport } from "./rho/sequencer.js";
 import type { PeriodReport } from "./feeds/period.js";
 import { periodRefutes } from "../reductions/dynamics.js";
+import { relayMessages } from "../reductions/state-relay.js";
 
 /** What applied: the reduction the search ran (with the sizes it compares), or why the paper has no bound here. */
 export type Applied =
@@ -18,6 +19,11 @@ export type Applied =
       readonly split: string;
       /** Bits the model sends across the split, counted from it (its state, or its Theorem 4 transcript). */
       readonly messageBits: number;
+      /**
+       * A recurrent model's messages: how many times its state crosses the split (1 at a cut, Theorem 2; one per change
+       * of holder at a multi-pass split, the state relay). Undefined for a Transformer.
+       */
+      readonly stateMessages?: number;
       /** Bits the theorem requires at this task. */
       readonly requiredBits: number;
       /** Inputs the argument ranges over (Alice's strings, or the fooling set). */
@@ -103,6 +109,7 @@ function appliedOf(plan: SearchPlan): Applied {
     problem: r.problem,
     split: r.split.name,
     messageBits: r.messageBits,
+    ...(r.model.kind === "recurrent" && { stateMessages: relayMessages(r.split) }),
     requiredBits: r.requiredBits,
     inputs: r.inputs,
   };

@@ -184,6 +184,8 @@ describe("the multi-pass rows of the table", () => {
     expect(v.finding.theorem).toBe("jrt-multipass");
     expect(v.finding.collision.split).toBe("32x2");
     expect(v.finding.collision.transcriptBits).toBe(3 * stateBits(model as RecurrentModel));
+    // The verdict says how many times the state crossed, from the split (not from dividing the bits).
+    expect(v.applied).toMatchObject({ kind: "reduction", stateMessages: 3, messageBits: 24 });
     expect(task.answer(v.finding.input)).not.toBe(v.finding.answer);
     const cert = certificateOf(v, {
       toolVersion: "test",

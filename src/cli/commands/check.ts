@@ -29,6 +29,7 @@ import { printJson, printRows, progress } from "../print.js";
 import { taskFlags, taskOf, taskOptionsOf, type TaskFlags } from "../task-flags.js";
 import { checkMemory, estimateMemory } from "../../refute/memory.js";
 import { leastBindingN } from "../../reductions/at-bound.js";
+import { relayMessages } from "../../reductions/state-relay.js";
 import type { TaskName } from "../../tasks/task.js";
 import { replayCommand, report } from "../verdict-report.js";
 
@@ -235,10 +236,13 @@ function taskAt(
   const found = leastBindingN(loaded.model, o.task as TaskName, taskOptionsOf(o));
   const r = found.reduction;
   const n = (x: number) => x.toLocaleString("en");
+  const messages = loaded.model.kind === "recurrent" ? relayMessages(r.split) : 0;
   const sent =
-    loaded.model.kind === "recurrent"
+    messages === 1
       ? `the model's ${n(r.messageBits)} state bits`
-      : `the ${n(r.messageBits)} bits of the model's Theorem 4 transcript at split ${r.split.name}`;
+      : messages > 1
+        ? `the ${n(r.messageBits)} bits of the model's state sent ${messages} times at split ${r.split.name}`
+        : `the ${n(r.messageBits)} bits of the model's Theorem 4 transcript at split ${r.split.name}`;
   const before = found.before
     ? `; at N = ${found.before.n} it requires ${n(found.before.reduction.requiredBits)} against ${n(found.before.reduction.messageBits)}`
     : `; N = ${found.n} is the smallest N ${found.task.name} takes`;
