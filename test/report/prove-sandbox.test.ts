@@ -225,15 +225,16 @@ describe("running a hostile writeup (spawns bin/ccbound.js)", () => {
       stdio: "ignore",
     });
     const exited = new Promise<number | null>((ok) => child.on("exit", (code) => ok(code)));
-    // wait for the check to be running in its scratch directory
+    // Wait until a command runs in the scratch directory after h.json exists. Between the zoo command's exit and the
+    // check's start nothing runs there, so the directory's existence alone is not enough (CI once caught that gap).
     let scratch: string | undefined;
-    for (let i = 0; i < 200 && scratch === undefined; i++) {
+    for (let i = 0; i < 300 && scratch === undefined; i++) {
       await new Promise((ok) => setTimeout(ok, 100));
       const found = readdirSync(tmp).find((d) => d.startsWith("ccbound-prove-"));
-      if (found && existsSync(join(tmp, found, "h.json"))) scratch = join(tmp, found);
+      const dir = found === undefined ? undefined : join(tmp, found);
+      if (dir && existsSync(join(dir, "h.json")) && processesIn(dir).length > 0) scratch = dir;
     }
     expect(scratch).toBeDefined();
-    expect(processesIn(scratch!).length).toBeGreaterThan(0);
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(scratchDirs()).toEqual([]);
