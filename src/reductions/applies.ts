@@ -13,6 +13,7 @@ import {
   outsideNonNegativeDiagonal,
   type StateRepeat,
 } from "./dynamics.js";
+import { compositionFamily } from "./function-composition.js";
 import { indexLookupFamily } from "./index-lookup.js";
 import { nearestNeighborFamily } from "./nearest-neighbor.js";
 import { cutOf, familySize, type OneWayFamily } from "./one-way-family.js";
@@ -77,10 +78,25 @@ const onePassTf = (task: Task) =>
     ? undefined
     : `no result in the registry bounds one-layer Transformers on inputs read ${passesOf(task)} times (Theorem 4's protocol still applies at the copies' halves; \`simulate\` runs it)`;
 
+/** Alice's choices in the one-way search are one byte each (src/refute/one-way/search-space.ts): n <= 256 values. */
+const MAX_COMPOSITION_SEARCH_N = 256;
+const composableInBytes = (task: Task) =>
+  task.n <= MAX_COMPOSITION_SEARCH_N
+    ? undefined
+    : `the one-way search writes each of Alice's choices in a byte, so function-composition's reduction runs up to n = ${MAX_COMPOSITION_SEARCH_N} (n values a position); this task has n = ${task.n}`;
+
 const ROWS: readonly Row[] = [
   { task: "index-lookup", arch: "recurrent", theorem: "thm3", via: "one-way" },
   { task: "assoc-recall", arch: "recurrent", theorem: "prop9", via: "one-way" },
   { task: "nearest-neighbor", arch: "recurrent", theorem: "thm8", via: "one-way" },
+  // Function composition (Peng et al. 2024): g's table is a one-way INDEX prefix over n symbols for recurrent models.
+  {
+    task: "function-composition",
+    arch: "recurrent",
+    theorem: "composition-rnn",
+    via: "one-way",
+    unless: composableInBytes,
+  },
   { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way", unless: onePass },
   { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way", unless: onePass },
   { task: "equality", arch: "recurrent", theorem: "jrt-multipass", via: "two-way", unless: manyPasses },
@@ -99,11 +115,21 @@ const ROWS: readonly Row[] = [
   },
 ];
 
+/**
+ * Why Peng et al.'s one-layer bound has no row (proofs/peng-composition.md). Their argument needs a one-way message
+ * from Alice (g's block) to Bob (f and the query); ccbound's exact Theorem-4 protocol is interactive: Alice's
+ * normalisers depend on Bob's maxima, her weighted sums on Bob's normalisers (src/reductions/theorem4.ts), and with
+ * interaction the task costs O(log n) bits (Bob sends x, Alice sends g(x)), so no pigeonhole over g runs on it.
+ */
+const COMPOSITION_TF1 =
+  "Peng et al.'s bound (H(d+1)p >= n log n, `ccbound bounds`) counts a one-way message of the softmax's sums; ccbound's exact Theorem-4 protocol exchanges the maxima and normalisers both ways, and with interaction function composition needs only O(log n) bits, so no collision argument runs here: the check runs the task itself";
+
 /** Why the paper proves no lower bound for a class on a task that has no row. */
 function noRowReason(arch: ArchClass, task: TaskName): string {
   if (task === "parity" || task === "mod-count") {
     return `no result in the registry bounds Transformers on ${task}: the finite-precision dynamics results (Sarrof et al., Grazzi et al.) are about recurrent models`;
   }
+  if (task === "function-composition" && arch === "transformer-1") return COMPOSITION_TF1;
   if (arch === "transformer-deep") {
     return "the paper proves no lower bound for Transformers of two or more layers (Corollary 13.1: no Theorem-4-style protocol exists beyond one layer)";
   }
@@ -301,6 +327,8 @@ function oneWayFamily(task: Task): OneWayFamily {
       return assocRecallFamily(task);
     case "nearest-neighbor":
       return nearestNeighborFamily(task);
+    case "function-composition":
+      return compositionFamily(task);
     default:
       throw new Error(`${task.name} has no one-way INDEX family`);
   }

@@ -9,5 +9,6 @@ export * from "./split.js";
 export * from "./theorem4.js";
 export * from "./two-way-family.js";
 export * from "./nearest-neighbor.js";
+export * from "./function-composition.js";
 export * from "./applies.js";
 export * from "./protocol-at.js";

@@ -90,3 +90,16 @@ export const GRAZZI: Paper = {
   archivePrefix: "arXiv",
   url: "https://arxiv.org/abs/2411.12537",
 };
+
+/** Peng, Narayanan and Papadimitriou 2024: one Transformer layer cannot compose functions (arXiv abstract, v2). */
+export const PENG: Paper = {
+  key: "peng2024limitations",
+  type: "misc",
+  authors: ["Binghui Peng", "Srini Narayanan", "Christos Papadimitriou"],
+  citedAs: "Peng, Narayanan and Papadimitriou (2024)",
+  title: "On Limitations of the Transformer Architecture",
+  year: "2024",
+  eprint: "2402.08164",
+  archivePrefix: "arXiv",
+  url: "https://arxiv.org/abs/2402.08164",
+};

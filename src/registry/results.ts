@@ -18,7 +18,7 @@ import {
   PRECISION_NOTE,
 } from "./quantities.js";
 import type { CodeLink, Evaluation, Params, Quantity, RegistryResult } from "./types.js";
-import { ARORA_JRT, GRAZZI, SARROF } from "./paper.js";
+import { ARORA_JRT, GRAZZI, PENG, SARROF } from "./paper.js";
 
 /**
  * Bits a one-way message needs so that Bob can answer every query: Alice's k^n strings must get distinct messages,
@@ -74,6 +74,46 @@ function recurrentIndexBound(p: Params): Evaluation {
       : [
           `the paper's bound is for |Σ| = 2; over |Σ| symbols Alice's |Σ|^N strings need distinct messages (the counting behind Fact 3), so mp >= ⌈N log2|Σ|⌉ = ${bits}`,
         ],
+  );
+}
+
+/** ⌈n log2 n⌉: the bits that tell Bob every value of Alice's g : [n] -> [n] (n^n tables), exactly. */
+const compositionBits = (p: Params): bigint => indexBitsBig(p.n, p.n);
+const oneValue = (p: Params): Evaluation | undefined =>
+  p.n >= 2n ? undefined : { applicable: false, why: "function composition over [1] has one answer: no bound" };
+
+/** Peng et al.'s one-layer bound: H(d+1)p >= n log n, with n log n = ⌈n log2 n⌉ for the integer left side. */
+function pengBound(p: Params): Evaluation {
+  const bits = compositionBits(p);
+  return (
+    oneValue(p) ??
+    ok(
+      "paper",
+      [
+        atLeast("H(d+1)", "H(d+1) >= ⌈n log2 n⌉/p", rational(bits, p.p)),
+        atLeast("H(d+1)p", "H(d+1)p >= ⌈n log2 n⌉", rational(bits)),
+      ],
+      [
+        "the paper's formula: a layer with H heads, embedding dimension d and precision p fails when H(d+1)p < n log n; the integer left side makes that H(d+1)p >= ⌈n log2 n⌉ (log2: g's n^n tables)",
+        "the paper's count: each head's message is d weighted-value coordinates and 1 denominator, p bits each, sent one way from g's block to the side holding f and the query",
+        "ccbound's count is not this: its exact Theorem-4 protocol sends each head's maximum too (so H(d+2)p one way if Alice sent her own maximum), and its normalisers use the global maximum and its weighted sums the global normaliser, so messages go both ways; with interaction the task needs only O(log n) bits, so ccbound certifies no collision for one-layer Transformers (proofs/peng-composition.md)",
+      ],
+    )
+  );
+}
+
+/** The recurrent form: the state after g's table is a one-way message, so mp >= ⌈n log2 n⌉ (derived). */
+function compositionRecurrent(p: Params): Evaluation {
+  const bits = compositionBits(p);
+  return (
+    oneValue(p) ??
+    ok(
+      "derived",
+      [atLeast("m", "m >= ⌈n log2 n⌉/p", rational(bits, p.p)), atLeast("mp", "mp >= ⌈n log2 n⌉", rational(bits))],
+      [
+        "derived: Theorem 2 (the state after g's table is Alice's one message) and the counting behind Fact 3 over n symbols: with f the identity, Bob's query ?x reads g(x), so Alice's n^n tables need distinct states",
+      ],
+    )
   );
 }
 
@@ -763,6 +803,54 @@ export const RESULTS: readonly RegistryResult[] = [
     ],
     writeup: writeup("jrt-multipass"),
     sources: [ARORA_JRT],
+  },
+  // ---- Function composition (issue 16: Peng, Narayanan and Papadimitriou 2024) ----
+  {
+    id: "peng-composition",
+    aliases: [],
+    name: "Peng et al. 2024 (function composition)",
+    kind: "lower",
+    statement:
+      "A Transformer layer with H heads, embedding dimension d and p bits of precision cannot solve function composition (given g, f : [n] -> [n] and x, answer f(g(x))) when H(d+1)p < n log n (Peng, Narayanan and Papadimitriou). Their count is a one-way message from the side holding g to the side holding f and the query: per head, the d coordinates of the softmax's weighted sum and its denominator, p bits each.",
+    task: "function-composition",
+    tasks: ["function-composition"],
+    arch: "transformer-1",
+    reducesFrom: "INDEX",
+    bound: "H(d+1)p >= ⌈n log2 n⌉",
+    paperBound: "the layer fails when H(d+1)p < n log n",
+    where: "Peng et al. arXiv 2402.08164, as its abstract and a summary state it (the theorem's text not checked here)",
+    evaluate: pengBound,
+    code: [
+      link("src/tasks/function-composition.ts", true, "the task"),
+      link("src/reductions/applies.ts", true, "why no collision runs on one-layer Transformers here"),
+      link("src/reductions/theorem4.ts", true, "ccbound's exact protocol, whose rounds go both ways"),
+    ],
+    writeup: writeup("peng-composition"),
+    sources: [PENG],
+  },
+  {
+    id: "composition-rnn",
+    aliases: [],
+    name: "Composition state bound (recurrent)",
+    kind: "lower",
+    statement:
+      "Any recurrent model with width m and p bits of precision that solves function composition (g's table, then f's table and a query x; the answer f(g(x))) for all g, f : [n] -> [n] has mp >= ⌈n log2 n⌉: the state after g's table is a one-way message (Theorem 2), and with f the identity the queries read every value of g (INDEX over n symbols).",
+    task: "function-composition",
+    tasks: ["function-composition"],
+    arch: "recurrent",
+    reducesFrom: "INDEX",
+    bound: "mp >= ⌈n log2 n⌉",
+    where: "derived here (Theorem 2 and the counting behind Fact 3) for the task of Peng et al. arXiv 2402.08164",
+    requiredStateBits: (n) => indexBits(n, n),
+    evaluate: compositionRecurrent,
+    code: [
+      link("src/tasks/function-composition.ts", true, "the task"),
+      link("src/reductions/function-composition.ts", true, "the one-way family: g free, f the identity"),
+      link("src/reductions/applies.ts", true, "the table's row"),
+      link("src/refute/feeds/dedup.ts", true, "the one-way collision search"),
+    ],
+    writeup: writeup("peng-composition"),
+    sources: [PENG],
   },
   // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----
   {

@@ -69,6 +69,14 @@ export const SUMMARY_TABLE: readonly TableCell[] = [
     ids: ["grazzi-modcount"],
     note: "for diagonal transitions (Grazzi et al.: mod 3 needs non-triangular ones); other recurrent models can count",
   },
+  // Function composition (Peng et al. 2024): the paper's one-layer bound, and the recurrent one-way form.
+  {
+    task: "function-composition",
+    arch: "transformer-1",
+    ids: ["peng-composition"],
+    note: "the paper's one-way count; ccbound's exact protocol is interactive, so `check` certifies no collision here",
+  },
+  { task: "function-composition", arch: "recurrent", ids: ["composition-rnn"] },
   ...(["equality", "disjointness"] as const).map((task) => ({
     task,
     arch: "recurrent" as const,
