@@ -79,41 +79,37 @@ function recurrentIndexBound(p: Params): Evaluation {
 
 /** ⌈n log2 n⌉: the bits that tell Bob every value of Alice's g : [n] -> [n] (n^n tables), exactly. */
 const compositionBits = (p: Params): bigint => indexBitsBig(p.n, p.n);
-const oneValue = (p: Params): Evaluation | undefined =>
-  p.n >= 2n ? undefined : { applicable: false, why: "function composition over [1] has one answer: no bound" };
+
+const ONE_VALUE: Evaluation = { applicable: false, why: "function composition over [1] has one answer: no bound" };
 
 /** Peng et al.'s one-layer bound: H(d+1)p >= n log n, with n log n = ⌈n log2 n⌉ for the integer left side. */
 function pengBound(p: Params): Evaluation {
+  if (p.n < 2n) return ONE_VALUE;
   const bits = compositionBits(p);
-  return (
-    oneValue(p) ??
-    ok(
-      "paper",
-      [
-        atLeast("H(d+1)", "H(d+1) >= ⌈n log2 n⌉/p", rational(bits, p.p)),
-        atLeast("H(d+1)p", "H(d+1)p >= ⌈n log2 n⌉", rational(bits)),
-      ],
-      [
-        "the paper's formula: a layer with H heads, embedding dimension d and precision p fails when H(d+1)p < n log n; the integer left side makes that H(d+1)p >= ⌈n log2 n⌉ (log2: g's n^n tables)",
-        "the paper's count: each head's message is d weighted-value coordinates and 1 denominator, p bits each, sent one way from g's block to the side holding f and the query",
-        "ccbound's count is not this: its exact Theorem-4 protocol sends each head's maximum too (so H(d+2)p one way if Alice sent her own maximum), and its normalisers use the global maximum and its weighted sums the global normaliser, so messages go both ways; with interaction the task needs only O(log n) bits, so ccbound certifies no collision for one-layer Transformers (proofs/peng-composition.md)",
-      ],
-    )
+  return ok(
+    "paper",
+    [
+      atLeast("H(d+1)", "H(d+1) >= ⌈n log2 n⌉/p", rational(bits, p.p)),
+      atLeast("H(d+1)p", "H(d+1)p >= ⌈n log2 n⌉", rational(bits)),
+    ],
+    [
+      "the paper's formula: a layer with H heads, embedding dimension d and precision p fails when H(d+1)p < n log n; the integer left side makes that H(d+1)p >= ⌈n log2 n⌉ (log2: g's n^n tables)",
+      "the paper's count: each head's message is d weighted-value coordinates and 1 denominator, p bits each, sent one way from g's block to the side holding f and the query",
+      "ccbound's count is not this: its exact Theorem-4 protocol sends each head's maximum too (so H(d+2)p one way if Alice sent her own maximum), and its normalisers use the global maximum and its weighted sums the global normaliser, so messages go both ways; with interaction the task needs only O(log n) bits, so ccbound certifies no collision for one-layer Transformers (proofs/peng-composition.md)",
+    ],
   );
 }
 
 /** The recurrent form: the state after g's table is a one-way message, so mp >= ⌈n log2 n⌉ (derived). */
 function compositionRecurrent(p: Params): Evaluation {
+  if (p.n < 2n) return ONE_VALUE;
   const bits = compositionBits(p);
-  return (
-    oneValue(p) ??
-    ok(
-      "derived",
-      [atLeast("m", "m >= ⌈n log2 n⌉/p", rational(bits, p.p)), atLeast("mp", "mp >= ⌈n log2 n⌉", rational(bits))],
-      [
-        "derived: Theorem 2 (the state after g's table is Alice's one message) and the counting behind Fact 3 over n symbols: with f the identity, Bob's query ?x reads g(x), so Alice's n^n tables need distinct states",
-      ],
-    )
+  return ok(
+    "derived",
+    [atLeast("m", "m >= ⌈n log2 n⌉/p", rational(bits, p.p)), atLeast("mp", "mp >= ⌈n log2 n⌉", rational(bits))],
+    [
+      "derived: Theorem 2 (the state after g's table is Alice's one message) and the counting behind Fact 3 over n symbols: with f the identity, Bob's query qx ? reads g(x), so Alice's n^n tables need distinct states",
+    ],
   );
 }
 
@@ -849,7 +845,7 @@ export const RESULTS: readonly RegistryResult[] = [
       link("src/reductions/applies.ts", true, "the table's row"),
       link("src/refute/feeds/dedup.ts", true, "the one-way collision search"),
     ],
-    writeup: writeup("peng-composition"),
+    writeup: writeup("composition-rnn"),
     sources: [PENG],
   },
   // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----

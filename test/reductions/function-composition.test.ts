@@ -1,0 +1,190 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { run } from "../../src/cc/protocol.js";
+import { compileModel } from "../../src/models/compile.js";
+import { randomTransformer } from "../../src/models/random-transformer.js";
+import { randomModel } from "../../src/models/random.js";
+import { reductionFor } from "../../src/reductions/applies.js";
+import { bind } from "../../src/reductions/bind.js";
+import { compositionFamily } from "../../src/reductions/function-composition.js";
+import { cutSplit, tokensOf } from "../../src/reductions/split.js";
+import { theorem4Cost, theorem4Protocol, theorem4VectorProtocol } from "../../src/reductions/theorem4.js";
+import { certificateOf } from "../../src/refute/certificate.js";
+import { refute } from "../../src/refute/check.js";
+import { answerOf } from "../../src/refute/finding.js";
+import { verifyCertificate } from "../../src/refute/verify.js";
+import { Rng } from "../../src/random.js";
+import { makeTask } from "../../src/tasks/index.js";
+
+const SEED = 20240212;
+const SHA = "0".repeat(64);
+const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:2.5", "fixed:3.4:nearest"];
+
+/** ⌈n log2 n⌉ by floating point (safe at these n: n log2 n is an integer exactly when n is a power of two). */
+const nLogN = (n: number) => Math.ceil(n * Math.log2(n));
+
+function oneLayer(n: number, o: { width: number; heads: number; format: string; seed: number; layers?: number }) {
+  const task = makeTask("function-composition", n);
+  const spec = randomTransformer({
+    width: o.width,
+    heads: o.heads,
+    layers: o.layers ?? 1,
+    maxLength: task.inputLength,
+    format: o.format,
+    vocab: task.vocab,
+    labels: task.labels,
+    seed: o.seed,
+  });
+  return { task, model: compileModel(spec) };
+}
+
+describe("function composition: what applies", () => {
+  it("recurrent models: composition-rnn through INDEX over n symbols, cut after g's table, ⌈n log2 n⌉ bits (n = 2..9)", () => {
+    for (let n = 2; n <= 9; n++) {
+      const task = makeTask("function-composition", n);
+      const model = compileModel(
+        randomModel({ arch: "elman", hidden: 2, format: "float32", vocab: task.vocab, labels: task.labels, seed: n }),
+      );
+      const a = reductionFor(model, task);
+      if (a.kind !== "reduction" || a.reduction.kind !== "one-way") throw new Error(`n = ${n}: ${JSON.stringify(a)}`);
+      expect(a.reduction.theorem.id).toBe("composition-rnn");
+      expect(a.reduction.problem).toBe("INDEX");
+      expect(a.reduction.split.name).toBe(String(n));
+      expect(a.reduction.inputs).toBe(BigInt(n) ** BigInt(n));
+      expect(a.reduction.requiredBits).toBe(nLogN(n));
+      expect(a.reduction.messageBits).toBe(64);
+    }
+  });
+
+  it("one-layer Transformers: no row, and the reason says the protocol is interactive; deeper ones: Corollary 13.1", () => {
+    const { task, model } = oneLayer(4, { width: 2, heads: 1, format: "float32", seed: 1 });
+    const a = reductionFor(model, task);
+    expect(a.kind).toBe("none");
+    if (a.kind === "none") expect(a.reason).toMatch(/both ways.*O\(log n\)/);
+    const deep = oneLayer(4, { width: 2, heads: 1, format: "float32", seed: 1, layers: 2 });
+    const b = reductionFor(deep.model, deep.task);
+    expect(b.kind === "none" && b.reason).toMatch(/Corollary 13.1/);
+  });
+
+  it("past n = 256 Alice's choices no longer fit a byte: the row says so instead of searching", () => {
+    const task = makeTask("function-composition", 257);
+    const model = compileModel(
+      randomModel({ arch: "elman", hidden: 1, format: "float32", vocab: task.vocab, labels: task.labels, seed: 1 }),
+    );
+    const a = reductionFor(model, task);
+    expect(a.kind === "none" && a.reason).toMatch(/up to n = 256.*n = 257/);
+  });
+
+  it("the family: with f the identity, Bob's query at x asks for the token Alice has at x (random g, n = 2..12)", () => {
+    for (let n = 2; n <= 12; n++) {
+      const task = makeTask("function-composition", n);
+      const family = compositionFamily(task);
+      expect(family.choices).toHaveLength(n);
+      const rng = new Rng(SEED, n);
+      for (let draw = 0; draw < 20; draw++) {
+        const g = family.choices.map((c) => c[rng.int(c.length)]!);
+        for (let x = 0; x < n; x++) expect(task.answer([...g, ...family.query(x)])).toBe(g[x]);
+      }
+    }
+  });
+});
+
+describe("Theorem 4's protocol at the cut after g's table is the forward pass, and is interactive", () => {
+  const caseArb = fc.record({
+    n: fc.integer({ min: 2, max: 6 }),
+    width: fc.integer({ min: 1, max: 4 }),
+    heads: fc.integer({ min: 1, max: 3 }),
+    format: fc.constantFrom(...FORMATS),
+    seed: fc.nat(),
+    draw: fc.nat(),
+  });
+
+  it("random one-layer Transformers, 6 formats, n = 2..6, seeded inputs: label === forward, final vector bit for bit, cost === closed form", () => {
+    fc.assert(
+      fc.property(caseArb, ({ n, width, heads, format, seed, draw }) => {
+        const { task, model } = oneLayer(n, { width, heads, format, seed });
+        const split = cutSplit(task.inputLength, n);
+        const input = bind(model, task).ids(task.generate(new Rng(seed, draw)));
+        const [x, y] = [tokensOf(input, split.alice), tokensOf(input, split.bob)];
+        const r = run(theorem4Protocol(model, split), x, y);
+        expect(r.output).toBe(model.forward(input));
+        const v = run(theorem4VectorProtocol(model, split), x, y).output;
+        const expected = Array.from(model.finalVector(input));
+        expect(Array.from(v).every((c, i) => Object.is(c, expected[i]))).toBe(true);
+        expect(r.cost).toBe(theorem4Cost(model, split));
+        // Bob holds the last token ("?"): he speaks first.
+        expect(r.transcript[0]!.from).toBe("bob");
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  });
+
+  it("Alice's maxima do not depend on Bob's query, but her later messages do: one g, two queries, different normalisers or weighted sums", () => {
+    // Why no one-way pigeonhole runs on this protocol (src/reductions/applies.ts, COMPOSITION_TF1).
+    let dependent = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const { task, model } = oneLayer(4, { width: 3, heads: 2, format: "float32", seed });
+      const split = cutSplit(task.inputLength, 4);
+      const b = bind(model, task);
+      const alice = b.ids(["1", "3", "0", "2"]);
+      const aliceMessages = (x: number) =>
+        run(theorem4Protocol(model, split), alice, b.ids(["0", "1", "2", "3", `q${x}`, "?"])).transcript.filter(
+          (m) => m.from === "alice",
+        );
+      const [m0, m1] = [aliceMessages(0), aliceMessages(1)];
+      expect(m0.map((m) => m.label)).toEqual([
+        "maxima: 2 x 32 bits (other party)",
+        "normalisers: 2 exact sums (other party)",
+        "weighted values: 2 x 3 exact sums (other party)",
+      ]);
+      expect(m0[0]!.bits.toHex()).toBe(m1[0]!.bits.toHex());
+      if (m0.some((m, i) => m.bits.toHex() !== m1[i]!.bits.toHex())) dependent++;
+    }
+    expect(dependent).toBeGreaterThan(10);
+  });
+});
+
+describe("a recurrent model below the bound: refuted with a collision that verify accepts", () => {
+  it("a 1-unit ReLU Elman network in fixed:2.5 (8 state bits) at n = 5 (12 bits required): collision, certificate valid, tampered ones invalid", () => {
+    const task = makeTask("function-composition", 5);
+    const model = compileModel(
+      randomModel({
+        arch: "elman",
+        hidden: 1,
+        format: "fixed:2.5",
+        nonlinearity: "relu",
+        vocab: task.vocab,
+        labels: task.labels,
+        seed: 1,
+      }),
+    );
+    const v = refute(model, task, { seed: 1, only: ["dedup"] });
+    if (v.kind !== "refuted") throw new Error(`expected refuted, got ${v.kind}`);
+    expect(v.applied).toMatchObject({ kind: "reduction", requiredBits: 12, messageBits: 8 });
+    const cert = certificateOf(v, {
+      toolVersion: "test",
+      modelSha256: SHA,
+      format: model.formatName,
+      task,
+      replay: "-",
+    });
+    expect(cert).toMatchObject({ kind: "collision", theorem: "composition-rnn", collision: { split: "5" } });
+    const [a, b] = cert.collision!.inputs;
+    // Two of Alice's tables (g) with f the identity and one query: the right answers differ, the model gives one.
+    expect(a!.slice(5)).toEqual(b!.slice(5));
+    expect(a!.slice(5, 10)).toEqual(["0", "1", "2", "3", "4"]);
+    expect(task.answer(a!)).not.toBe(task.answer(b!));
+    expect(answerOf(model, bind(model, task), a!)).toBe(answerOf(model, bind(model, task), b!));
+    expect(verifyCertificate(cert, model, SHA)).toMatchObject({
+      valid: true,
+      kind: "collision",
+      theorem: "composition-rnn",
+    });
+    const flipped = cert.collision!.transcriptHex.replace(/.$/, (c) => (c === "0" ? "1" : "0"));
+    expect(
+      verifyCertificate({ ...cert, collision: { ...cert.collision!, transcriptHex: flipped } }, model, SHA).valid,
+    ).toBe(false);
+    // Citing the paper's one-layer bound instead: not what the table gives for a recurrent model.
+    expect(verifyCertificate({ ...cert, theorem: "peng-composition" }, model, SHA).valid).toBe(false);
+  });
+});
