@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { boundParams, findResult, summaryTable } from "../../src/registry/index.js";
 import type { Evaluation } from "../../src/registry/types.js";
@@ -46,6 +47,14 @@ describe("function composition in the registry: Peng et al.'s H(d+1)p >= n log n
       [100, 665],
     ] as const)
       expect(rnn.requiredStateBits!(n, 2)).toBe(bits);
+  });
+
+  it("both have writeups that `ccbound prove` runs, and cite Peng et al. as their source", () => {
+    for (const id of ["peng-composition", "composition-rnn"]) {
+      const r = findResult(id)!;
+      expect(existsSync(r.writeup), id).toBe(true);
+      expect(r.sources?.map((s) => s.eprint)).toEqual(["2402.08164"]);
+    }
   });
 
   it("the summary table lists both under function-composition, the one-layer cell with its note", () => {
