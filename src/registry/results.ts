@@ -18,7 +18,7 @@ import {
   PRECISION_NOTE,
 } from "./quantities.js";
 import type { CodeLink, Evaluation, Params, Quantity, RegistryResult } from "./types.js";
-import { ARORA_JRT, GRAZZI, PENG, SARROF } from "./paper.js";
+import { ARORA_JRT, GRAZZI, PAPER, PENG, SARROF } from "./paper.js";
 
 /**
  * Bits a one-way message needs so that Bob can answer every query: Alice's k^n strings must get distinct messages,
@@ -846,7 +846,7 @@ export const RESULTS: readonly RegistryResult[] = [
       link("src/refute/feeds/dedup.ts", true, "the one-way collision search"),
     ],
     writeup: writeup("composition-rnn"),
-    sources: [PENG],
+    sources: [PAPER, PENG],
   },
   // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----
   {

@@ -53,8 +53,13 @@ describe("ccbound bounds", () => {
       results: [],
       note: expect.stringMatching(/^open/),
     });
-    // The paper's 17 cells, then parity and mod-count (other papers'); the multi-pass cells only with --passes K > 1.
-    expect(rows).toHaveLength(19);
+    // The paper's 17 cells, then parity and mod-count (other papers'); the multi-pass cells only with --passes K > 1;
+    // then function composition's two (Peng et al.: H(d+1)p >= ⌈4096 log2 4096⌉ = 49152, so H(d+1) >= 3072).
+    expect(rows).toHaveLength(21);
+    expect(cell(rows, "function-composition", "transformer-1").results[0]!.quantities[0]).toMatchObject({
+      quantity: "H(d+1)",
+      least: "3072",
+    });
   });
 
   it("other N and p, filtered by task and architecture", () => {
