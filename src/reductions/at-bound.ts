@@ -27,11 +27,19 @@ export interface AtN {
 export interface AtBound extends AtN {
   /** The next smaller N the task takes, where the model is not below the bound (absent when N is the smallest). */
   readonly before?: AtN;
+  /** The only N the model takes (a task whose labels are 0..n-1), so there is no N before it to compare. */
+  readonly only?: true;
 }
 
 type Probe =
   | { readonly kind: "at"; readonly at: AtN; readonly message: number; readonly required: number }
   | { readonly kind: "unfit"; readonly n: number; readonly why: string };
+
+/**
+ * Tasks whose labels are the values 0..n-1 (function composition): a model's head fits them at one n only, its
+ * number of labels, so that n is the only one to try.
+ */
+const LABELS_ARE_N: readonly TaskName[] = ["function-composition"];
 
 /**
  * The least N (of those the task takes, up to maxN) at which the model is below the bound that applies to it on
@@ -51,6 +59,7 @@ export function leastBindingN(
     if (!p) cache.set(n, (p = evaluate(model, name, options, n)));
     return p;
   };
+  if (LABELS_ARE_N.includes(name)) return onlyN(model, name, probe);
   const first = probe(step);
   if (first.kind === "unfit") fail("task-mismatch", `the model does not take ${name} at n = ${step}: ${first.why}`);
   const theoremName = first.at.reduction.theorem.name;
@@ -125,6 +134,20 @@ export function leastBindingN(
     }
     a = b;
   }
+}
+
+/** A task the model takes at one n only: that n when the model is below the bound there, else why not. */
+function onlyN(model: Model, name: TaskName, probe: (n: number) => Probe): AtBound {
+  const n = model.labels.length;
+  const p = probe(n);
+  if (p.kind === "unfit") fail("task-mismatch", `the model does not take ${name} at n = ${n}: ${p.why}`);
+  if (p.required > p.message) return { ...p.at, only: true };
+  return fail(
+    "too-large",
+    `the model takes ${name} at n = ${n} only (its ${n} labels are the values 0..n-1), and there ${p.at.reduction.theorem.name} requires ${p.required} bits against the ${p.message} it sends: not below the bound`,
+    "--at-bound",
+    `use --n ${n}`,
+  );
 }
 
 /** What applies at n: the reduction's bits sent and required, or why the model does not take the task at n. */

@@ -5,6 +5,7 @@ import { compileModel } from "../../src/models/compile.js";
 import { randomTransformer } from "../../src/models/random-transformer.js";
 import { randomModel } from "../../src/models/random.js";
 import { reductionFor } from "../../src/reductions/applies.js";
+import { leastBindingN } from "../../src/reductions/at-bound.js";
 import { bind } from "../../src/reductions/bind.js";
 import { compositionFamily } from "../../src/reductions/function-composition.js";
 import { cutSplit, tokensOf } from "../../src/reductions/split.js";
@@ -86,6 +87,39 @@ describe("function composition: what applies", () => {
         for (let x = 0; x < n; x++) expect(task.answer([...g, ...family.query(x)])).toBe(g[x]);
       }
     }
+  });
+});
+
+describe("--at-bound on function composition: a model's labels fix n", () => {
+  const elman = (hidden: number, format: string) => {
+    const task = makeTask("function-composition", 5);
+    return compileModel(
+      randomModel({
+        arch: "elman",
+        hidden,
+        format,
+        nonlinearity: "relu",
+        vocab: task.vocab,
+        labels: task.labels,
+        seed: 1,
+      }),
+    );
+  };
+
+  it("below the bound at its one n: that n, marked as the only one (8 state bits against 12 at n = 5)", () => {
+    const found = leastBindingN(elman(1, "fixed:2.5"), "function-composition", {});
+    expect(found).toMatchObject({ n: 5, only: true, reduction: { requiredBits: 12, messageBits: 8 } });
+    expect(found.before).toBeUndefined();
+  });
+
+  it("not below it there: refused with the numbers and the n to use; a one-layer Transformer: no bound applies", () => {
+    expect(() => leastBindingN(elman(2, "float32"), "function-composition", {})).toThrow(
+      /at n = 5 only .* requires 12 bits against the 64 it sends: not below the bound/,
+    );
+    const { model } = oneLayer(4, { width: 2, heads: 1, format: "float32", seed: 1 });
+    expect(() => leastBindingN(model, "function-composition", {})).toThrow(
+      /no lower bound applies.*interactive|both ways/,
+    );
   });
 });
 

@@ -245,7 +245,9 @@ function taskAt(
         : `the ${n(r.messageBits)} bits of the model's Theorem 4 transcript at split ${r.split.name}`;
   const before = found.before
     ? `; at N = ${found.before.n} it requires ${n(found.before.reduction.requiredBits)} against ${n(found.before.reduction.messageBits)}`
-    : `; N = ${found.n} is the smallest N ${found.task.name} takes`;
+    : found.only
+      ? `; N = ${found.n} is the only N this model takes (${found.task.name}'s labels are the values 0..N-1)`
+      : `; N = ${found.n} is the smallest N ${found.task.name} takes`;
   const line = `N = ${found.n} is the least N where ${r.theorem.name} requires more than ${sent} (${n(r.requiredBits)} bits)${before}`;
   const json = {
     n: found.n,
