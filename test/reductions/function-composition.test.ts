@@ -222,3 +222,48 @@ describe("a recurrent model below the bound: refuted with a collision that verif
     expect(verifyCertificate({ ...cert, theorem: "peng-composition" }, model, SHA).valid).toBe(false);
   });
 });
+
+describe("random recurrent models below the bound, property-tested", () => {
+  it("Elman (tanh, ReLU), GRU and diagonal linear cells of 8 state bits at n = 4..7 (8..20 bits required): the dedup walk finds a collision and verify accepts it", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          arch: fc.constantFrom("elman", "gru", "linear"),
+          nonlinearity: fc.constantFrom("tanh" as const, "relu" as const),
+          n: fc.integer({ min: 4, max: 7 }),
+          seed: fc.nat(),
+        }),
+        ({ arch, nonlinearity, n, seed }) => {
+          const task = makeTask("function-composition", n);
+          const model = compileModel(
+            randomModel({
+              arch: arch as "elman",
+              hidden: 1,
+              format: "fixed:2.5",
+              vocab: task.vocab,
+              labels: task.labels,
+              seed,
+              ...(arch === "elman" && { nonlinearity }),
+            }),
+          );
+          const v = refute(model, task, { seed, only: ["dedup"] });
+          const required = Math.ceil(n * Math.log2(n));
+          expect(v.applied).toMatchObject({ kind: "reduction", requiredBits: required, messageBits: 8 });
+          // At n = 4 the model is at the bound (8 against 8): a collision may or may not exist.
+          if (required <= 8 && v.kind !== "refuted") return;
+          if (v.kind !== "refuted") throw new Error(`below the bound and ${v.kind}`);
+          const cert = certificateOf(v, {
+            toolVersion: "test",
+            modelSha256: SHA,
+            format: model.formatName,
+            task,
+            replay: "-",
+          });
+          expect(cert.kind).toBe("collision");
+          expect(verifyCertificate(cert, model, SHA)).toMatchObject({ valid: true, theorem: "composition-rnn" });
+        },
+      ),
+      { seed: SEED, numRuns: 60 },
+    );
+  });
+});
