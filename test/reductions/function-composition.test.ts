@@ -12,6 +12,8 @@ import { cutSplit, tokensOf } from "../../src/reductions/split.js";
 import { theorem4Cost, theorem4Protocol, theorem4VectorProtocol } from "../../src/reductions/theorem4.js";
 import { certificateOf } from "../../src/refute/certificate.js";
 import { refute } from "../../src/refute/check.js";
+import { DEFAULT_AUDIT, mergeShards, runShard, type ShardWork } from "../../src/refute/parallel/shard.js";
+import { planSearch } from "../../src/refute/plan.js";
 import { answerOf } from "../../src/refute/finding.js";
 import { verifyCertificate } from "../../src/refute/verify.js";
 import { Rng } from "../../src/random.js";
@@ -266,5 +268,35 @@ describe("random recurrent models below the bound, property-tested", () => {
       ),
       { seed: SEED, numRuns: 60 },
     );
+  });
+});
+
+describe("the composition search shards like every INDEX search", () => {
+  it("the 8-bit Elman network at n = 5: 1, 2 and 3 shards merge to the unsharded run's certificate", async () => {
+    const task = makeTask("function-composition", 5);
+    const spec = randomModel({
+      arch: "elman",
+      hidden: 1,
+      format: "fixed:2.5",
+      nonlinearity: "relu",
+      vocab: task.vocab,
+      labels: task.labels,
+      seed: 1,
+    });
+    const model = compileModel(spec);
+    const options = { seed: 1, only: ["dedup" as const], spec };
+    const cert = (v: ReturnType<typeof refute>) =>
+      v.kind === "refuted"
+        ? certificateOf(v, { toolVersion: "test", modelSha256: SHA, format: model.formatName, task, replay: "-" })
+        : v.kind;
+    const single = cert(refute(model, task, options));
+    expect(single).toMatchObject({ kind: "collision", theorem: "composition-rnn" });
+    for (const count of [1, 2, 3]) {
+      const plan = planSearch(model, task, options);
+      const works: ShardWork[] = [];
+      for (let index = 1; index <= count; index++) works.push(await runShard(plan, { index, count }));
+      const merged = mergeShards(plan, works, { units: DEFAULT_AUDIT, seed: 1 });
+      expect(cert(merged.verdict), `${count} shards`).toEqual(single);
+    }
   });
 });
