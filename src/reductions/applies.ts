@@ -19,7 +19,7 @@ import { nearestNeighborFamily } from "./nearest-neighbor.js";
 import { cutOf, familySize, type OneWayFamily } from "./one-way-family.js";
 import { protocolAt, type SplitProtocol } from "./protocol-at.js";
 import { cutSplit, type Split } from "./split.js";
-import { theorem, type Theorem } from "./theorems.js";
+import { indexBits, theorem, type Theorem } from "./theorems.js";
 import { twoWayFamily, type TwoWayFamily } from "./two-way-family.js";
 
 /*
@@ -124,6 +124,20 @@ const ROWS: readonly Row[] = [
 const COMPOSITION_TF1 =
   "Peng et al.'s bound (H(d+1)p >= n log n, `ccbound bounds`) counts a one-way message of the softmax's sums; ccbound's exact Theorem-4 protocol exchanges the maxima and normalisers both ways, and with interaction function composition needs only O(log n) bits, so no collision argument runs here: the check runs the task itself";
 
+/**
+ * For a one-layer Transformer on function composition, where this model stands against Peng et al.'s count: H heads
+ * of m values (a head's weighted sum; the paper's d) and one denominator, p bits each, against ⌈n log2 n⌉. Said, not
+ * certified: the count is the paper's, for its arithmetic.
+ */
+function paperCount(model: Model, task: Task): string {
+  if (task.name !== "function-composition" || model.kind !== "transformer" || model.layers.length !== 1) return "";
+  const { heads: H, headWidth: m, unitBits: p } = model;
+  const count = H * (m + 1) * p;
+  const required = task.n < 2 ? 0 : indexBits(task.n, task.n);
+  const where = count < required ? "below the paper's bound" : "at or above the paper's bound";
+  return ` (this model in the paper's count: H(d+1)p = ${H} x (${m} + 1) x ${p} = ${count} bits, d read as the head width, against ⌈n log2 n⌉ = ${required}: ${where})`;
+}
+
 /** Why the paper proves no lower bound for a class on a task that has no row. */
 function noRowReason(arch: ArchClass, task: TaskName): string {
   if (task === "parity" || task === "mod-count") {
@@ -220,7 +234,7 @@ export type Applicability =
  */
 export function reductionFor(model: Model, task: Task, askedSplit?: string): Applicability {
   const found = applicableTheorem(archClassOf(model), task);
-  if ("none" in found) return { kind: "none", reason: found.none };
+  if ("none" in found) return { kind: "none", reason: found.none + paperCount(model, task) };
   const t = found.theorem;
   const outside = ROWS.find((r) => r.theorem === t.id && r.task === task.name)?.outside?.(model, task);
   if (outside !== undefined) return { kind: "none", reason: outside };

@@ -64,6 +64,12 @@ describe("function composition: what applies", () => {
     const a = reductionFor(model, task);
     expect(a.kind).toBe("none");
     if (a.kind === "none") expect(a.reason).toMatch(/both ways.*O\(log n\)/);
+    // Where the model stands in the paper's count, said (not certified): 1 x (2 + 1) x 32 = 96 bits against 8.
+    if (a.kind === "none")
+      expect(a.reason).toMatch(/H\(d\+1\)p = 1 x \(2 \+ 1\) x 32 = 96 bits.*= 8: at or above the paper's bound\)$/);
+    const small = oneLayer(16, { width: 2, heads: 2, format: "fixed:2.5", seed: 1 });
+    const c = reductionFor(small.model, small.task);
+    expect(c.kind === "none" && c.reason).toMatch(/= 2 x \(2 \+ 1\) x 8 = 48 bits.*= 64: below the paper's bound\)$/);
     const deep = oneLayer(4, { width: 2, heads: 1, format: "float32", seed: 1, layers: 2 });
     const b = reductionFor(deep.model, deep.task);
     expect(b.kind === "none" && b.reason).toMatch(/Corollary 13.1/);
