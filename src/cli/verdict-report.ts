@@ -244,6 +244,8 @@ function rhoLine(r: NonNullable<Verdict["search"]["rho"]>): string {
 /** What the bound's argument ranges over, and what a collision among those inputs means. */
 function reductionLine(a: Extract<Verdict["applied"], { kind: "reduction" }>): string {
   const count = countText(a.inputs);
+  if (a.theorem.tasks.includes("copy"))
+    return `${count} strings of Alice's (the string before the delimiter); two in one state get one greedy continuation, which is not both, so one copy is wrong`;
   return a.problem === "INDEX"
     ? `from INDEX: ${count} strings of Alice's; two in one state get one answer to the query where they differ, so one is wrong`
     : `from ${a.problem}: a fooling set of ${count} inputs at split ${a.split}; two with one transcript give a crossed input the model must answer wrongly`;

@@ -13,6 +13,7 @@ import {
   outsideNonNegativeDiagonal,
   type StateRepeat,
 } from "./dynamics.js";
+import { copyFamily } from "./copy.js";
 import { indexLookupFamily } from "./index-lookup.js";
 import { nearestNeighborFamily } from "./nearest-neighbor.js";
 import { cutOf, familySize, type OneWayFamily } from "./one-way-family.js";
@@ -81,6 +82,7 @@ const ROWS: readonly Row[] = [
   { task: "index-lookup", arch: "recurrent", theorem: "thm3", via: "one-way" },
   { task: "assoc-recall", arch: "recurrent", theorem: "prop9", via: "one-way" },
   { task: "nearest-neighbor", arch: "recurrent", theorem: "thm8", via: "one-way" },
+  { task: "copy", arch: "recurrent", theorem: "jelassi-copy", via: "one-way" },
   { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way", unless: onePass },
   { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way", unless: onePass },
   { task: "equality", arch: "recurrent", theorem: "jrt-multipass", via: "two-way", unless: manyPasses },
@@ -101,6 +103,11 @@ const ROWS: readonly Row[] = [
 
 /** Why the paper proves no lower bound for a class on a task that has no row. */
 function noRowReason(arch: ArchClass, task: TaskName): string {
+  if (task === "copy") {
+    return arch === "recurrent"
+      ? "the paper proves no lower bound for recurrent models on copy"
+      : "the copying bound is for models of a fixed-size state; a Transformer's grows with the input (its keys and values), and two layers copy strings of length exponential in their size (Jelassi et al. 2024)";
+  }
   if (task === "parity" || task === "mod-count") {
     return `no result in the registry bounds Transformers on ${task}: the finite-precision dynamics results (Sarrof et al., Grazzi et al.) are about recurrent models`;
   }
@@ -301,6 +308,8 @@ function oneWayFamily(task: Task): OneWayFamily {
       return assocRecallFamily(task);
     case "nearest-neighbor":
       return nearestNeighborFamily(task);
+    case "copy":
+      return copyFamily(task);
     default:
       throw new Error(`${task.name} has no one-way INDEX family`);
   }

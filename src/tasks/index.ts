@@ -7,6 +7,7 @@ import { dyck } from "./dyck.js";
 import { nearestNeighbor } from "./nearest-neighbor.js";
 import { modCount, parity } from "./parity.js";
 import { repeated } from "./repeated.js";
+import { copy } from "./copy.js";
 import { MAX_TOKENS } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -41,6 +42,7 @@ export {
 } from "./nearest-neighbor.js";
 export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
 export { repeated, MAX_PASSES } from "./repeated.js";
+export { copy, DELIMITER } from "./copy.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_TOKENS tokens). */
 export const MAX_N = MAX_TOKENS;
@@ -122,6 +124,8 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return parity(n);
     case "mod-count":
       return modCount(n, p["modulus"] ?? 3);
+    case "copy":
+      return copy(n, p["alphabet"] ?? 2);
     default:
       return name satisfies never;
   }

@@ -1,7 +1,15 @@
 import type { Rng } from "../random.js";
 
 export type TaskName =
-  "index-lookup" | "assoc-recall" | "equality" | "disjointness" | "dyck" | "nearest-neighbor" | "parity" | "mod-count";
+  | "index-lookup"
+  | "assoc-recall"
+  | "equality"
+  | "disjointness"
+  | "dyck"
+  | "nearest-neighbor"
+  | "parity"
+  | "mod-count"
+  | "copy";
 export const TASK_NAMES: readonly TaskName[] = [
   "index-lookup",
   "assoc-recall",
@@ -11,6 +19,7 @@ export const TASK_NAMES: readonly TaskName[] = [
   "nearest-neighbor",
   "parity",
   "mod-count",
+  "copy",
 ];
 
 /**
@@ -24,8 +33,13 @@ export interface Task {
   readonly params: Readonly<Record<string, number>>;
   /** Every token an input may contain. */
   readonly vocab: readonly string[];
-  /** Every answer. */
+  /** Every answer; for a task whose answer is a sequence (`answerTokens`), every token of one. */
   readonly labels: readonly string[];
+  /**
+   * Tokens in an answer when it is a sequence (copy): the model decodes this many outputs greedily after the input
+   * (src/models/decode.ts), and the answer is them joined by single spaces. Absent: the answer is one label.
+   */
+  readonly answerTokens?: number;
   /** Tokens in one input. */
   readonly inputLength: number;
   /** The reference answer; throws CcboundError("invalid-input") when the tokens are not an instance of the task. */

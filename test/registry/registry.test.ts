@@ -284,8 +284,8 @@ describe("exact arithmetic", () => {
 describe("the summary table", () => {
   it("has the notes' cells, and filters by task and architecture", () => {
     // The paper's 17 cells, then parity and mod-count (Sarrof et al., Grazzi et al.), then the multi-pass cells of
-    // equality and disjointness, shown only when the input is read more than once.
-    expect(SUMMARY_TABLE).toHaveLength(21);
+    // equality and disjointness, shown only when the input is read more than once; copy's two cells (Jelassi et al.).
+    expect(SUMMARY_TABLE).toHaveLength(23);
     const passes = (k: number) =>
       summaryTable(boundParams({ n: 4096, p: 16, passes: k }), { arch: "recurrent", task: "disjointness" }).map((r) =>
         r.results.map((e) => e.result.id),
@@ -302,6 +302,7 @@ describe("the summary table", () => {
       "nearest-neighbor",
       "parity",
       "mod-count",
+      "copy",
     ]);
     const one = summaryTable(boundParams({ n: 4096, p: 16 }), { task: "index-lookup", arch: "recurrent" });
     expect(one).toHaveLength(1);
