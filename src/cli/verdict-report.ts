@@ -98,9 +98,12 @@ export function verdictLine(v: Verdict): string {
       }
       const bits = `${f.collision.transcriptBits}-bit`;
       const oneWay = [0, 1].some((i) => f.input.join(" ") === f.collision.inputs[i]!.join(" "));
-      const why = oneWay
-        ? `two of Alice's strings send one ${bits} message at the cut ${f.collision.split} and ask the same query, whose right answers differ`
-        : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
+      const copying = findResult(f.theorem)?.tasks.includes("copy") === true;
+      const why = copying
+        ? `two strings reach one ${bits} state at the delimiter (cut ${f.collision.split}), so they get one continuation, and it is not both of them`
+        : oneWay
+          ? `two of Alice's strings send one ${bits} message at the cut ${f.collision.split} and ask the same query, whose right answers differ`
+          : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
       return `REFUTED (collision): ${says}; ${why}: ${theorem}'s argument, run on this model`;
     }
     case "survived":

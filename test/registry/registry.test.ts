@@ -105,6 +105,7 @@ describe("the registry's entries", () => {
       "sarrof-parity",
       "grazzi-modcount",
       "jrt-multipass",
+      "jelassi-copy",
     ]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
