@@ -53,8 +53,9 @@ describe("ccbound bounds", () => {
       results: [],
       note: expect.stringMatching(/^open/),
     });
-    // The paper's 17 cells, then parity and mod-count (other papers'); the multi-pass cells only with --passes K > 1.
-    expect(rows).toHaveLength(19);
+    // The paper's 17 cells, then parity, mod-count and copy's two (other papers'); the multi-pass cells only with
+    // --passes K > 1.
+    expect(rows).toHaveLength(21);
   });
 
   it("other N and p, filtered by task and architecture", () => {
@@ -76,7 +77,12 @@ describe("ccbound bounds", () => {
       "disjointness",
       "threshold",
       "nearest-neighbor",
+      "copy",
     ]);
+    // Copying (Jelassi et al.): mp >= ⌈L log2|Σ|⌉, exact for any alphabet.
+    expect(at("12", "4", "copy", "recurrent")).toMatchObject({ least: "12", exact: "12" });
+    const ternary = table("--n", "1000", "--precision", "16", "--task", "copy", "--alphabet", "3").rows;
+    expect(cell(ternary, "copy", "recurrent").results[0]!.quantities[0]).toMatchObject({ least: "1585" });
     // An odd N: the two-halves tasks say why they do not apply.
     const odd = cell(table("--n", "41", "--precision", "8", "--task", "equality").rows, "equality", "recurrent")
       .results[0]!;
