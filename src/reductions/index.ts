@@ -11,3 +11,4 @@ export * from "./two-way-family.js";
 export * from "./nearest-neighbor.js";
 export * from "./applies.js";
 export * from "./protocol-at.js";
+export * from "./copy.js";

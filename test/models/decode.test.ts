@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileModel, type Model } from "../../src/models/compile.js";
 import { decodeFrom, feedbackIds, greedyDecode } from "../../src/models/decode.js";
-import { argmax, feed, forward, type RecurrentModel } from "../../src/models/model.js";
+import { argmax, encodeState, feed, forward, type RecurrentModel } from "../../src/models/model.js";
+import { theorem2Continuation } from "../../src/reductions/theorem2.js";
 import { randomModel } from "../../src/models/random.js";
 import { randomTransformer } from "../../src/models/random-transformer.js";
 
@@ -90,6 +91,20 @@ describe("greedy decoding", () => {
         );
       }),
       { seed: SEED + 1, numRuns: 100 },
+    );
+  });
+
+  it("is what Bob computes from Theorem 2's message at any cut: the continuation depends on Alice's part only through it", () => {
+    fc.assert(
+      fc.property(recurrentArb, inputArb, fc.nat(), fc.integer({ min: 1, max: 8 }), (model, tokens, k, steps) => {
+        const r = model as RecurrentModel;
+        const cut = k % (tokens.length + 1);
+        const final = cut === tokens.length && r.readoutUnits > 0;
+        const message = encodeState(r, feed(r, r.newState(), tokens.slice(0, cut)), final);
+        const bob = theorem2Continuation(r, message, tokens.slice(cut), cut, tokens.length, steps);
+        expect(bob).toEqual(greedyDecode(r, tokens, steps));
+      }),
+      { seed: SEED + 2, numRuns: 200 },
     );
   });
 
