@@ -72,6 +72,15 @@ describe("ccbound check --task copy", () => {
     expect(sim.cost).toBe(8);
   });
 
+  it("--at-bound runs at the least L whose strings need more bits than the state has: L = 9 for 8 bits", () => {
+    const m = model("gru", 3, 12);
+    const r = ccbound("check", m, "--task", "copy", "--at-bound", "--seed", "1", "--json");
+    expect(r.status, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.bound).toMatchObject({ theorem: "jelassi-copy", requiredBits: 9, below: true });
+    expect(report.certificate).toMatchObject({ kind: "collision", task: { name: "copy", n: 9 } });
+  });
+
   it("bad input: a string without the delimiter; a model without the symbols of --alphabet 3", () => {
     const m = model("gru", 3, 4);
     expectBadInput(["eval", m, "--task", "copy", "--n", "4", "--input", "0 1 1 0 1"], /delimiter/);
