@@ -24,6 +24,7 @@ import {
   exactSumFor,
   feed,
   indexLookup,
+  copy,
   dyck,
   equality,
   modelSha256,
@@ -705,6 +706,14 @@ export function certificateEntries() {
   g.weight_ih = g.weight_ih.map((row) => row.map(() => 0));
   gru.labels = ["0", "1"];
   gru.head = { weight: gru.head.weight.slice(0, 2).map((row) => row.map(() => 0)), bias: [0, 0.5] };
+  const copyGru = randomModel({
+    arch: "gru",
+    hidden: 2,
+    format: "fixed:1.2",
+    vocab: copy(12, 2).vocab,
+    labels: copy(12, 2).labels,
+    seed: 3,
+  }) as ModelSpec;
   const t = transformerSpec("fixed:2.5", 9, 1, false);
   t.vocab = dyck(8).vocab.slice();
   t.tokenEmbedding = t.vocab.map((_, i) => t.tokenEmbedding[i % 3]!);
@@ -717,6 +726,9 @@ export function certificateEntries() {
     { id: "index-lookup-lstm-fixed", spec: lstm as ModelSpec, task: indexLookup(20), seed: 1, only: undefined },
     { id: "equality-gru-float16", spec: gru as ModelSpec, task: equality(8), seed: 2, only: COLLISION_SEARCH },
     { id: "dyck-transformer-fixed", spec: t as ModelSpec, task: dyck(8), seed: 3, only: COLLISION_SEARCH },
+    // Copying (a sequence answer, docs/semantics.md §6.5): a GRU with 8 state bits against 12; two strings with one
+    // state at the delimiter, `expected` and `answer` the sequences joined by spaces.
+    { id: "copy-gru-fixed", spec: copyGru, task: copy(12, 2), seed: 1, only: ["dedup"] as FeedName[] },
   ];
 }
 

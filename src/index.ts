@@ -7,6 +7,7 @@ export * from "./cc/index.js";
 export type * from "./models/spec.js";
 export * from "./models/model.js";
 export { compileModel, type Model } from "./models/compile.js";
+export { greedyDecode, decodeFrom, feedbackIds } from "./models/decode.js";
 export { randomModel, type RandomModelOptions } from "./models/random.js";
 export { compileTransformer, type TransformerModel, type CompiledLayer } from "./models/transformer.js";
 export { randomTransformer, type RandomTransformerOptions } from "./models/random-transformer.js";

@@ -98,9 +98,12 @@ export function verdictLine(v: Verdict): string {
       }
       const bits = `${f.collision.transcriptBits}-bit`;
       const oneWay = [0, 1].some((i) => f.input.join(" ") === f.collision.inputs[i]!.join(" "));
-      const why = oneWay
-        ? `two of Alice's strings send one ${bits} message at the cut ${f.collision.split} and ask the same query, whose right answers differ`
-        : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
+      const copying = findResult(f.theorem)?.tasks.includes("copy") === true;
+      const why = copying
+        ? `two strings reach one ${bits} state at the delimiter (cut ${f.collision.split}), so they get one continuation, and it is not both of them`
+        : oneWay
+          ? `two of Alice's strings send one ${bits} message at the cut ${f.collision.split} and ask the same query, whose right answers differ`
+          : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
       return `REFUTED (collision): ${says}; ${why}: ${theorem}'s argument, run on this model`;
     }
     case "survived":
@@ -244,6 +247,8 @@ function rhoLine(r: NonNullable<Verdict["search"]["rho"]>): string {
 /** What the bound's argument ranges over, and what a collision among those inputs means. */
 function reductionLine(a: Extract<Verdict["applied"], { kind: "reduction" }>): string {
   const count = countText(a.inputs);
+  if (a.theorem.tasks.includes("copy"))
+    return `${count} strings of Alice's (the string before the delimiter); two in one state get one greedy continuation, which is not both, so one copy is wrong`;
   return a.problem === "INDEX"
     ? `from INDEX: ${count} strings of Alice's; two in one state get one answer to the query where they differ, so one is wrong`
     : `from ${a.problem}: a fooling set of ${count} inputs at split ${a.split}; two with one transcript give a crossed input the model must answer wrongly`;

@@ -14,6 +14,7 @@ import {
   type StateRepeat,
 } from "./dynamics.js";
 import { compositionFamily } from "./function-composition.js";
+import { copyFamily } from "./copy.js";
 import { indexLookupFamily } from "./index-lookup.js";
 import { nearestNeighborFamily } from "./nearest-neighbor.js";
 import { cutOf, familySize, type OneWayFamily } from "./one-way-family.js";
@@ -97,6 +98,7 @@ const ROWS: readonly Row[] = [
     via: "one-way",
     unless: composableInBytes,
   },
+  { task: "copy", arch: "recurrent", theorem: "jelassi-copy", via: "one-way" },
   { task: "equality", arch: "recurrent", theorem: "thm11", via: "two-way", unless: onePass },
   { task: "disjointness", arch: "recurrent", theorem: "disj-rnn", via: "two-way", unless: onePass },
   { task: "equality", arch: "recurrent", theorem: "jrt-multipass", via: "two-way", unless: manyPasses },
@@ -140,6 +142,11 @@ function paperCount(model: Model, task: Task): string {
 
 /** Why the paper proves no lower bound for a class on a task that has no row. */
 function noRowReason(arch: ArchClass, task: TaskName): string {
+  if (task === "copy") {
+    return arch === "recurrent"
+      ? "the paper proves no lower bound for recurrent models on copy"
+      : "the copying bound is for models of a fixed-size state; a Transformer's grows with the input (its keys and values), and two layers copy strings of length exponential in their size (Jelassi et al. 2024)";
+  }
   if (task === "parity" || task === "mod-count") {
     return `no result in the registry bounds Transformers on ${task}: the finite-precision dynamics results (Sarrof et al., Grazzi et al.) are about recurrent models`;
   }
@@ -343,6 +350,8 @@ function oneWayFamily(task: Task): OneWayFamily {
       return nearestNeighborFamily(task);
     case "function-composition":
       return compositionFamily(task);
+    case "copy":
+      return copyFamily(task);
     default:
       throw new Error(`${task.name} has no one-way INDEX family`);
   }

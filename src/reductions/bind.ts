@@ -7,6 +7,8 @@ import type { Task } from "../tasks/task.js";
 export interface Binding {
   readonly tokenId: ReadonlyMap<string, number>;
   readonly labelId: ReadonlyMap<string, number>;
+  /** Outputs the model decodes greedily for one answer: the task's answerTokens (a sequence), else 1 (one label). */
+  readonly answerTokens: number;
   ids(tokens: readonly string[]): Int32Array;
 }
 
@@ -45,7 +47,20 @@ export function bind(model: Vocabulary, task: Task): Binding {
     );
   }
   checkHead(model, task);
-  return { tokenId, labelId, ids: (tokens) => idsIn(tokenId, tokens) };
+  const answerTokens = task.answerTokens ?? 1;
+  if (answerTokens > 1) {
+    // Every output but the last is fed back (greedy decoding), so each label must be a token of the model too.
+    const notToken = task.labels.find((t) => !tokenId.has(t));
+    if (notToken !== undefined) {
+      fail(
+        "task-mismatch",
+        `the model's vocabulary has no token "${notToken}", which ${task.name} feeds back when it decodes that label`,
+        "/vocab",
+        `${task.name} needs its labels ${describe(task.labels)} as tokens`,
+      );
+    }
+  }
+  return { tokenId, labelId, answerTokens, ids: (tokens) => idsIn(tokenId, tokens) };
 }
 
 /**

@@ -12,3 +12,4 @@ export * from "./nearest-neighbor.js";
 export * from "./function-composition.js";
 export * from "./applies.js";
 export * from "./protocol-at.js";
+export * from "./copy.js";

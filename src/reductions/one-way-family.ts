@@ -13,6 +13,12 @@ export interface OneWayFamily {
   /** Bob's tokens asking for Alice's position t; the task's answer is the token Alice has there. */
   query(t: number): string[];
   /**
+   * The answer is a sequence (copy): Bob's tokens are one query for every position (the delimiter), and the answer
+   * for position t is output t of the model's greedy continuation after them, not the one label after query(t).
+   * So one string and its query are one input, whatever the number of positions.
+   */
+  readonly continuation?: boolean;
+  /**
    * Whether Alice's inputs with every query are all of the task's inputs. Only then does a clean walk of the family
    * check the whole task (index lookup: yes; associative recall fixes the order of the keys: no).
    */

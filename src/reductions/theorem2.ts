@@ -1,4 +1,6 @@
+import type { BitString } from "../cc/bits.js";
 import { oneWay, type Protocol } from "../cc/protocol.js";
+import { decodeFrom, feedbackIds } from "../models/decode.js";
 import { decodeState, encodeState, feed, readoutBits, stateBits, type RecurrentModel } from "../models/model.js";
 
 /**
@@ -34,6 +36,25 @@ export function theorem2Protocol(
       return model.readout(feed(model, decodeState(model, message, final), bob, cut));
     },
   );
+}
+
+/**
+ * Bob's greedy continuation in Theorem 2's protocol, for a task whose answer is a sequence (copy): from Alice's
+ * message at the cut he runs his tokens and decodes `steps` outputs (src/models/decode.ts). The protocol's output is
+ * the first of them; the rest depend on Alice only through the message, so two strings with one message get one
+ * continuation. Label indices, equal to the forward pass's greedy decoding.
+ */
+export function theorem2Continuation(
+  model: RecurrentModel,
+  message: BitString,
+  bob: ArrayLike<number>,
+  cut: number,
+  n: number,
+  steps: number,
+): number[] {
+  const final = cut === n && model.readoutUnits > 0;
+  const state = feed(model, decodeState(model, message, final), bob, cut);
+  return decodeFrom(model, state, n, steps, feedbackIds(model));
 }
 
 /** The closed-form cost of Theorem 2's protocol: the state's bits, and at K = n the readout's values past it. */

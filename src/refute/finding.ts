@@ -1,6 +1,7 @@
 import { run } from "../cc/protocol.js";
 import { sameTranscript, transcriptBits, type Transcript } from "../cc/transcript.js";
 import type { Model } from "../models/compile.js";
+import { greedyDecode } from "../models/decode.js";
 import { feed, forward } from "../models/model.js";
 import type { CcReduction, OneWayReduction, TwoWayReduction } from "../reductions/applies.js";
 import type { Binding } from "../reductions/bind.js";
@@ -62,9 +63,16 @@ export type Finding =
   | (FindingBase & { readonly kind: "wrong-answer" })
   | (FindingBase & { readonly kind: "collision"; readonly theorem: string; readonly collision: Collision });
 
-/** The model's label on an input: one forward pass, whatever the architecture. */
+/**
+ * The model's answer on an input, whatever the architecture: one forward pass's label, or for a task whose answer is
+ * a sequence, the labels of greedy decoding (src/models/decode.ts) joined by single spaces.
+ */
 export function answerOf(model: Model, binding: Binding, input: readonly string[]): string {
   const ids = binding.ids(input);
+  if (binding.answerTokens > 1)
+    return greedyDecode(model, ids, binding.answerTokens)
+      .map((l) => model.labels[l]!)
+      .join(" ");
   return model.labels[model.kind === "transformer" ? model.forward(ids) : forward(model, ids)]!;
 }
 

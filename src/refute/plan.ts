@@ -239,7 +239,11 @@ function oneWayPlan(
     ...(covers ? [] : [{ name: "probe" as const, weight: 1 }]),
     ...(!covers && base.sweeps ? [{ name: "sweep" as const, weight: 1 }] : []),
   ];
-  const strings: FeedPlan[] = collision.feed === "sample" ? [] : [{ name: "sample", weight: 1 }];
+  // A sequence answer (copy): one string is one input, and the collision walk's final checks decode every string's
+  // continuation; below the bound the walk meets two strings in one state before them (pigeonhole), so the search
+  // ends in the theorem's collision rather than in whichever wrong copy a sampled string shows first.
+  const strings: FeedPlan[] =
+    collision.feed === "sample" || r.family.continuation ? [] : [{ name: "sample", weight: 1 }];
   const feeds: FeedPlan[] = [...strings, { name: collision.feed, weight: COLLISION_WEIGHT["one-way"] }, ...others];
   const total = feeds.reduce((s, f) => s + f.weight, 0);
   const budget = fitOneWay(space, collision, fitted, total);

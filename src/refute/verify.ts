@@ -134,6 +134,12 @@ function checkCollision(cert: Certificate, model: Model, task: Task): Confirmed[
   }
   if (!sent[2]!.equals(sent[0]!))
     return "collision: the certificate's input sends another transcript (the protocol is not deterministic?)";
+  if (task.answerTokens !== undefined) {
+    // A sequence answer (copy): both strings' greedy continuations, decoded again, are one, so one copy is wrong.
+    const binding = bind(model, task);
+    const [cu, cv] = [u, v].map((x) => answerOf(model, binding, x));
+    if (cu !== cv) return `collision: the two inputs' continuations differ ("${cu}", "${cv}")`;
+  }
   return {
     protocol: model.kind === "transformer" ? "thm4" : "thm2",
     split: r.split.name,

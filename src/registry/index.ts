@@ -11,7 +11,7 @@ import type { Params, RegistryResult } from "./types.js";
 export * from "./types.js";
 export { RESULTS, indexBits, indexBitsBig } from "./results.js";
 export { SUMMARY_TABLE, summaryTable, type TableCell, type TableRow, type EvaluatedResult } from "./summary.js";
-export { PAPER, SARROF, GRAZZI, type Paper } from "./paper.js";
+export { PAPER, SARROF, GRAZZI, JELASSI, type Paper } from "./paper.js";
 export {
   rational,
   ratString,

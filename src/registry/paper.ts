@@ -103,3 +103,17 @@ export const PENG: Paper = {
   archivePrefix: "arXiv",
   url: "https://arxiv.org/abs/2402.08164",
 };
+
+/** Jelassi, Brandfonbrener, Kakade and Malach, ICML 2024: fixed-state models (GSSMs) cannot copy long strings. */
+export const JELASSI: Paper = {
+  key: "jelassi2024repeat",
+  type: "inproceedings",
+  authors: ["Samy Jelassi", "David Brandfonbrener", "Sham M. Kakade", "Eran Malach"],
+  citedAs: "Jelassi, Brandfonbrener, Kakade and Malach (2024)",
+  title: "Repeat After Me: Transformers are Better than State Space Models at Copying",
+  booktitle: "International Conference on Machine Learning",
+  year: "2024",
+  eprint: "2402.01032",
+  archivePrefix: "arXiv",
+  url: "https://arxiv.org/abs/2402.01032",
+};

@@ -18,7 +18,7 @@ import {
   PRECISION_NOTE,
 } from "./quantities.js";
 import type { CodeLink, Evaluation, Params, Quantity, RegistryResult } from "./types.js";
-import { ARORA_JRT, GRAZZI, PAPER, PENG, SARROF } from "./paper.js";
+import { ARORA_JRT, GRAZZI, JELASSI, PAPER, PENG, SARROF } from "./paper.js";
 
 /**
  * Bits a one-way message needs so that Bob can answer every query: Alice's k^n strings must get distinct messages,
@@ -152,6 +152,21 @@ function multiPass(p: Params): Evaluation {
         `derived by ccbound from the model's protocol, not a formula of the paper: K = ${p.passes} passes, ${messages} messages of mp bits each against the fooling set's N/2 bits`,
       ],
     )
+  );
+}
+
+/**
+ * Copying (derived from Jelassi et al.'s counting): a model that copies every string of length L = N over |Σ| symbols
+ * gives its |Σ|^N strings distinct states at the delimiter, so its 2^(mp) states number at least |Σ|^N.
+ */
+function copyBound(p: Params): Evaluation {
+  const bits = indexBitsBig(p.n, p.alphabet);
+  return ok(
+    "derived",
+    [atLeast("mp", "mp >= ⌈L log2|Σ|⌉", rational(bits)), atLeast("m", "m >= ⌈L log2|Σ|⌉/p", rational(bits, p.p))],
+    [
+      `L = N = ${p.n}: the paper bounds the success rate of a model with state set S on uniform strings by |S|/|Σ|^L; copying all of them needs |S| >= |Σ|^L, and an mp-bit state has |S| <= 2^(mp), so mp >= ⌈L log2|Σ|⌉ = ${bits}`,
+    ],
   );
 }
 
@@ -847,6 +862,33 @@ export const RESULTS: readonly RegistryResult[] = [
     ],
     writeup: writeup("composition-rnn"),
     sources: [PAPER, PENG],
+  },
+  {
+    id: "jelassi-copy",
+    aliases: [],
+    name: "Jelassi et al. 2024 (copying)",
+    kind: "lower",
+    statement:
+      "A model with a fixed-size state (a generalized state space model: every recurrent model, its state at finite precision a set S) copies a uniformly random string of length L over an alphabet Σ with probability at most |S|/|Σ|^L (Jelassi, Brandfonbrener, Kakade and Malach). So a recurrent model with an mp-bit state that copies every string of length L has mp >= L log2|Σ|: two strings x != x' that reach one state at the delimiter get one greedy continuation, which is not both of them.",
+    task: "copy",
+    tasks: ["copy"],
+    arch: "recurrent",
+    reducesFrom: "INDEX",
+    bound: "mp >= ⌈L log2|Σ|⌉",
+    paperBound: "success probability <= |S| / |Σ|^L on uniform strings of length L",
+    where:
+      "Jelassi et al. arXiv 2402.01032, Sec. 2 (the GSSM copying bound), as ../shared/literature.md note 8 states it; the theorem's number and text were not re-read here",
+    requiredStateBits: indexBits,
+    evaluate: copyBound,
+    code: [
+      link("src/tasks/copy.ts", true, "the task: a string, the delimiter, the string again"),
+      link("src/models/decode.ts", true, "greedy decoding, one place for every architecture"),
+      link("src/reductions/copy.ts", true, "the one-way family: the state at the delimiter is the message"),
+      link("src/reductions/applies.ts", true, "the table's copy row (recurrent models only)"),
+      link("src/refute/one-way/search-space.ts", true, "each string's continuation checked position by position"),
+    ],
+    writeup: writeup("jelassi-copy"),
+    sources: [JELASSI],
   },
   // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----
   {

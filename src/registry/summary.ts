@@ -77,6 +77,18 @@ export const SUMMARY_TABLE: readonly TableCell[] = [
     note: "the paper's one-way count; ccbound's exact protocol is interactive, so `check` certifies no collision here",
   },
   { task: "function-composition", arch: "recurrent", ids: ["composition-rnn"] },
+  {
+    task: "copy",
+    arch: "transformer-2",
+    ids: [],
+    note: "two layers copy strings of length exponential in their size [Jelassi et al. 2024]: cited, not one of ccbound's constructions",
+  },
+  {
+    task: "copy",
+    arch: "recurrent",
+    ids: ["jelassi-copy"],
+    note: "copying a string of length L (Jelassi et al. 2024): the state at the delimiter holds the whole string",
+  },
   ...(["equality", "disjointness"] as const).map((task) => ({
     task,
     arch: "recurrent" as const,

@@ -13,7 +13,8 @@ export type RegistryTask =
   | "nearest-neighbor"
   | "parity"
   | "mod-count"
-  | "function-composition";
+  | "function-composition"
+  | "copy";
 export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "index-lookup",
   "assoc-recall",
@@ -25,6 +26,7 @@ export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "parity",
   "mod-count",
   "function-composition",
+  "copy",
 ];
 
 // Every task src/tasks knows is one the registry knows (a compile-time check).

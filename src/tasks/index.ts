@@ -8,6 +8,7 @@ import { nearestNeighbor } from "./nearest-neighbor.js";
 import { modCount, parity } from "./parity.js";
 import { repeated } from "./repeated.js";
 import { functionComposition } from "./function-composition.js";
+import { copy } from "./copy.js";
 import { MAX_TOKENS } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -43,6 +44,7 @@ export {
 export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
 export { repeated, MAX_PASSES } from "./repeated.js";
 export { functionComposition, compositionQuery, QUESTION } from "./function-composition.js";
+export { copy, DELIMITER } from "./copy.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_TOKENS tokens). */
 export const MAX_N = MAX_TOKENS;
@@ -126,6 +128,8 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return modCount(n, p["modulus"] ?? 3);
     case "function-composition":
       return functionComposition(n);
+    case "copy":
+      return copy(n, p["alphabet"] ?? 2);
     default:
       return name satisfies never;
   }

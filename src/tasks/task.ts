@@ -9,7 +9,8 @@ export type TaskName =
   | "nearest-neighbor"
   | "parity"
   | "mod-count"
-  | "function-composition";
+  | "function-composition"
+  | "copy";
 export const TASK_NAMES: readonly TaskName[] = [
   "index-lookup",
   "assoc-recall",
@@ -20,6 +21,7 @@ export const TASK_NAMES: readonly TaskName[] = [
   "parity",
   "mod-count",
   "function-composition",
+  "copy",
 ];
 
 /**
@@ -33,8 +35,13 @@ export interface Task {
   readonly params: Readonly<Record<string, number>>;
   /** Every token an input may contain. */
   readonly vocab: readonly string[];
-  /** Every answer. */
+  /** Every answer; for a task whose answer is a sequence (`answerTokens`), every token of one. */
   readonly labels: readonly string[];
+  /**
+   * Tokens in an answer when it is a sequence (copy): the model decodes this many outputs greedily after the input
+   * (src/models/decode.ts), and the answer is them joined by single spaces. Absent: the answer is one label.
+   */
+  readonly answerTokens?: number;
   /** Tokens in one input. */
   readonly inputLength: number;
   /** The reference answer; throws CcboundError("invalid-input") when the tokens are not an instance of the task. */

@@ -54,8 +54,9 @@ describe("ccbound bounds", () => {
       note: expect.stringMatching(/^open/),
     });
     // The paper's 17 cells, then parity and mod-count (other papers'); the multi-pass cells only with --passes K > 1;
-    // then function composition's two (Peng et al.: H(d+1)p >= ⌈4096 log2 4096⌉ = 49152, so H(d+1) >= 3072).
-    expect(rows).toHaveLength(21);
+    // then function composition's two (Peng et al.: H(d+1)p >= ⌈4096 log2 4096⌉ = 49152, so H(d+1) >= 3072), then
+    // copy's two (Jelassi et al.).
+    expect(rows).toHaveLength(23);
     expect(cell(rows, "function-composition", "transformer-1").results[0]!.quantities[0]).toMatchObject({
       quantity: "H(d+1)",
       least: "3072",
@@ -81,7 +82,12 @@ describe("ccbound bounds", () => {
       "disjointness",
       "threshold",
       "nearest-neighbor",
+      "copy",
     ]);
+    // Copying (Jelassi et al.): mp >= ⌈L log2|Σ|⌉, exact for any alphabet.
+    expect(at("12", "4", "copy", "recurrent")).toMatchObject({ least: "12", exact: "12" });
+    const ternary = table("--n", "1000", "--precision", "16", "--task", "copy", "--alphabet", "3").rows;
+    expect(cell(ternary, "copy", "recurrent").results[0]!.quantities[0]).toMatchObject({ least: "1585" });
     // An odd N: the two-halves tasks say why they do not apply.
     const odd = cell(table("--n", "41", "--precision", "8", "--task", "equality").rows, "equality", "recurrent")
       .results[0]!;

@@ -105,6 +105,7 @@ describe("the registry's entries", () => {
       "sarrof-parity",
       "grazzi-modcount",
       "jrt-multipass",
+      "jelassi-copy",
     ]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
@@ -285,8 +286,8 @@ describe("the summary table", () => {
   it("has the notes' cells, and filters by task and architecture", () => {
     // The paper's 17 cells, then parity and mod-count (Sarrof et al., Grazzi et al.), then the multi-pass cells of
     // equality and disjointness, shown only when the input is read more than once, then function composition's two
-    // cells (Peng et al.).
-    expect(SUMMARY_TABLE).toHaveLength(23);
+    // cells (Peng et al.), then copy's two (Jelassi et al.).
+    expect(SUMMARY_TABLE).toHaveLength(25);
     const passes = (k: number) =>
       summaryTable(boundParams({ n: 4096, p: 16, passes: k }), { arch: "recurrent", task: "disjointness" }).map((r) =>
         r.results.map((e) => e.result.id),
@@ -304,6 +305,7 @@ describe("the summary table", () => {
       "parity",
       "mod-count",
       "function-composition",
+      "copy",
     ]);
     const one = summaryTable(boundParams({ n: 4096, p: 16 }), { task: "index-lookup", arch: "recurrent" });
     expect(one).toHaveLength(1);

@@ -54,7 +54,7 @@ export function registerBounds(program: Command): void {
     .option("--arch <A>", `only this architecture: ${TABLE_ARCHS.join(", ")}`, oneOf("--arch", TABLE_ARCHS))
     .option(
       "--alphabet <K>",
-      "alphabet size |Σ| for index lookup and associative recall (default 2)",
+      "alphabet size |Σ| for index lookup, associative recall and copy (default 2)",
       wholeNumber("--alphabet", 2, 2 ** 32),
     )
     .option("--gamma <G>", "nearest-neighbour margin γ, e.g. 1/4 (default 1/4)", fraction)

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
 import { readExpectFile } from "../../io/expect-file.js";
+import { greedyDecode } from "../../models/decode.js";
 import { argmax, encodeState, feed, stateBits } from "../../models/model.js";
 import { inputIds } from "../../reductions/bind.js";
 import { EXIT } from "../exit.js";
@@ -60,7 +61,7 @@ export function registerEval(program: Command): void {
     }
     const tokens = tokensOf(o.input!);
     const answer = task?.answer(tokens);
-    evalOne(loaded, tokens, answer, o.json === true);
+    evalOne(loaded, tokens, answer, o.json === true, task?.answerTokens);
   });
 }
 
@@ -110,9 +111,26 @@ function printExpect(loaded: LoadedModel, path: string, r: ExpectReport): void {
   printRows(rows);
 }
 
-function evalOne(loaded: LoadedModel, tokens: string[], answer: string | undefined, json: boolean): void {
+/**
+ * One input: the output label, its logits and the final state or vector. With a task whose answer is a sequence
+ * (`steps` tokens, copy), the output is the greedy continuation (src/models/decode.ts), its tokens joined by spaces;
+ * the logits and the state are still those after the input, the first output's.
+ */
+function evalOne(
+  loaded: LoadedModel,
+  tokens: string[],
+  answer: string | undefined,
+  json: boolean,
+  steps: number | undefined,
+): void {
   const { model } = loaded;
   const ids = inputIds(model, tokens);
+  const sequence = (first: string) =>
+    steps === undefined
+      ? first
+      : greedyDecode(model, ids, steps)
+          .map((l) => model.labels[l]!)
+          .join(" ");
   const named = (logits: Float64Array) => Object.fromEntries(Array.from(logits, (v, i) => [model.labels[i]!, v]));
   // --json writes NaN and the infinities as strings (print.ts); the human line says they are there
   const overflow = (logits: Float64Array, inner: Float64Array, what: string): [string, string][] => {
@@ -130,7 +148,7 @@ function evalOne(loaded: LoadedModel, tokens: string[], answer: string | undefin
   if (model.kind === "transformer") {
     const logits = Float64Array.from(model.logits(ids));
     const finalVector = Float64Array.from(model.finalVector(ids));
-    const label = model.labels[argmax(logits)]!;
+    const label = sequence(model.labels[argmax(logits)]!);
     if (json)
       printJson({
         output: label,
@@ -142,7 +160,7 @@ function evalOne(loaded: LoadedModel, tokens: string[], answer: string | undefin
     return;
   }
   const buffer = feed(model, model.newState(), ids);
-  const label = model.labels[model.readout(buffer)]!;
+  const label = sequence(model.labels[model.readout(buffer)]!);
   const logits = Float64Array.from(model.logits(buffer));
   // The state is what the next step reads: a layer output past it (Mamba's) is not state.
   const state = buffer.subarray(0, model.stateUnits);

@@ -111,7 +111,8 @@ function vocabulary(o: RandomModelFlags): { vocab: string[]; labels: string[]; l
   if (o.vocab !== undefined) return { vocab: alphabet(o.vocab), labels: alphabet(o.labels) };
   if (o.n === undefined) fail("invalid-flag", "--task needs --n", "--n");
   const task = taskOf(o as TaskFlags);
-  return { vocab: [...task.vocab], labels: [...task.labels], length: task.inputLength };
+  // A sequence answer (copy) feeds back all its outputs but the last: a Transformer's positions must reach them.
+  return { vocab: [...task.vocab], labels: [...task.labels], length: task.inputLength + (task.answerTokens ?? 1) - 1 };
 }
 
 /** The flags as the architectures read them; the task's input length is a Transformer's default longest input. */

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { run } from "../../cc/protocol.js";
 import { fail } from "../../errors.js";
+import { greedyDecode } from "../../models/decode.js";
 import { forward } from "../../models/model.js";
+import { theorem2Continuation } from "../../reductions/theorem2.js";
 import { inputIds } from "../../reductions/bind.js";
 import { reductionFor } from "../../reductions/applies.js";
 import { protocolAt } from "../../reductions/protocol-at.js";
@@ -57,8 +59,9 @@ function simulate(modelPath: string, o: SimulateOptions): void {
           : `${applies.reduction.theorem.name} (from ${applies.reduction.problem}) at split ${applies.reduction.split.name}${applies.reduction.split.name === o.split ? "" : `, not this split: a collision here proves nothing`}`;
   const ids = inputIds(model, tokens);
   const { result, closedForm, forwardLabel, alice, bob } = runProtocol(model, ids, o.split);
-  const output = model.labels[result.output]!;
-  const forwardOutput = model.labels[forwardLabel]!;
+  const sequence = task?.answerTokens === undefined ? undefined : continuation(model, ids, o.split, task.answerTokens);
+  const output = sequence?.bob ?? model.labels[result.output]!;
+  const forwardOutput = sequence?.forward ?? model.labels[forwardLabel]!;
   const messages = result.transcript.map((m) => ({
     from: m.from,
     label: m.label,
@@ -98,6 +101,34 @@ function simulate(modelPath: string, o: SimulateOptions): void {
       : [["task", `${expected}${expected === output ? " (right)" : " (WRONG)"}`] as [string, string]]),
     ...(bound === undefined ? [] : [["bound", bound] as [string, string]]),
   ]);
+}
+
+/**
+ * A sequence answer (copy) at a cut of a recurrent model: Bob's greedy continuation from Alice's message and his
+ * tokens (theorem2.ts), and the forward pass's greedy decoding, as label strings joined by spaces.
+ */
+function continuation(model: Model, ids: Int32Array, splitText: string, steps: number) {
+  const split = parseSplit(splitText, ids.length, true);
+  const named = (labels: number[]) => labels.map((l) => model.labels[l]!).join(" ");
+  const forwardText = named(greedyDecode(model, ids, steps));
+  if (model.kind !== "recurrent" || split.alice.some((p, i) => p !== i)) {
+    fail(
+      "unsupported",
+      "simulate decodes a sequence answer from Theorem 2's message at a cut of a recurrent model only",
+      "--split",
+    );
+  }
+  const { protocol } = protocolAt(model, split);
+  const { transcript } = run(protocol, tokensOf(ids, split.alice), tokensOf(ids, split.bob));
+  const bob = theorem2Continuation(
+    model,
+    transcript[0]!.bits,
+    tokensOf(ids, split.bob),
+    split.alice.length,
+    ids.length,
+    steps,
+  );
+  return { bob: named(bob), forward: forwardText };
 }
 
 /** The model's protocol at the split, from the one place that builds it (Theorem 2 at a cut, Theorem 4 at any split). */

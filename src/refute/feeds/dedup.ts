@@ -2,7 +2,14 @@ import { feed } from "../../models/model.js";
 import type { OneWayReduction } from "../../reductions/applies.js";
 import { oneWayCollision, wrongAnswer } from "../finding.js";
 import { dedupLayout } from "../one-way/dedup.js";
-import { aliceIds, aliceTokens, firstWrongQuery, messageKey, type SearchSpace } from "../one-way/search-space.js";
+import {
+  aliceIds,
+  aliceTokens,
+  firstWrongQuery,
+  inputsPerString,
+  messageKey,
+  type SearchSpace,
+} from "../one-way/search-space.js";
 import type { Accepted, Feed } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
 import { DigestTable } from "./digest-table.js";
@@ -82,7 +89,7 @@ export function dedupFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpa
       }
       if (unit.first + counted >= layout.total) {
         const strings = BigInt(layout.size[layout.cut]!);
-        return { runs: counted, event: { kind: "exhausted", items: strings * BigInt(space.queried.length) } };
+        return { runs: counted, event: { kind: "exhausted", items: strings * BigInt(inputsPerString(space)) } };
       }
       return { runs: counted };
     },

@@ -1,3 +1,4 @@
+import { decodeFrom, feedbackIds } from "../../models/decode.js";
 import { encodeState, feed, type RecurrentModel } from "../../models/model.js";
 import { bind, type Binding } from "../../reductions/bind.js";
 import { queriedPositions, type OneWayFamily } from "../../reductions/one-way-family.js";
@@ -56,12 +57,42 @@ export function firstWrongQuery(
   choices: Uint8Array,
   scratch: Float64Array,
 ): number {
+  if (space.family.continuation) return firstWrongOutput(space, state, choices, scratch);
   for (const t of space.queried) {
     scratch.set(state);
     const label = space.model.readout(feed(space.model, scratch, space.queryIds.get(t)!, space.cut));
     if (label !== space.answerLabel.get(t)![choices[t]!]) return t;
   }
   return -1;
+}
+
+/**
+ * For a family whose answer is a sequence (copy): Bob's one query after Alice's state, then greedy decoding, the
+ * output for position t checked against Alice's choice there; the first position answered wrongly, or -1.
+ */
+function firstWrongOutput(space: SearchSpace, state: Float64Array, choices: Uint8Array, scratch: Float64Array): number {
+  const { model, cut } = space;
+  const query = space.queryIds.get(space.queried[0]!)!;
+  scratch.set(state);
+  feed(model, scratch, query, cut);
+  let wrong = -1;
+  decodeFrom(model, scratch, cut + query.length, cut, feedbackOf(model), (t, label) => {
+    if (label !== space.answerLabel.get(t)![choices[t]!]) wrong = t;
+    return wrong >= 0;
+  });
+  return wrong;
+}
+
+const FEEDBACK = new WeakMap<RecurrentModel, Int32Array>();
+function feedbackOf(model: RecurrentModel): Int32Array {
+  let ids = FEEDBACK.get(model);
+  if (!ids) FEEDBACK.set(model, (ids = feedbackIds(model)));
+  return ids;
+}
+
+/** Inputs of the task that one of Alice's strings stands for: one per query, or one for a sequence answer. */
+export function inputsPerString(space: SearchSpace): number {
+  return space.family.continuation ? 1 : space.queried.length;
 }
 
 /** First position where two Alice inputs differ (they are distinct, so one exists, and it has a choice). */
