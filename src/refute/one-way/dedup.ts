@@ -1,6 +1,7 @@
 import { absorb, fmix32, subkey } from "../rho/keyed-hash.js";
 import type { Stepper } from "../kernels/step.js";
 import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
+import { PackedStates, statePacking, type StatePacking } from "./packed-states.js";
 import { firstWrongQuery, type SearchSpace } from "./search-space.js";
 
 /*
@@ -188,9 +189,33 @@ export function stateDigest(keys: readonly [number, number], state: Float64Array
     h0 = absorb(absorb(h0, lo), hi);
     h1 = absorb(absorb(h1, lo), hi);
   }
-  const a = fmix32(h0 ^ (state.length * 8));
-  const b = fmix32(h1 ^ (state.length * 8));
-  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+  return hex16(fmix32(h0 ^ (state.length * 8)), fmix32(h1 ^ (state.length * 8)));
+}
+
+/** Two 32-bit words as 16 lowercase hex digits, as one string (one allocation: this runs once a prefix step). */
+function hex16(a: number, b: number): string {
+  const d = (w: number, i: number) => {
+    const n = (w >>> (28 - 4 * i)) & 15;
+    return n < 10 ? 48 + n : 87 + n;
+  };
+  return String.fromCharCode(
+    d(a, 0),
+    d(a, 1),
+    d(a, 2),
+    d(a, 3),
+    d(a, 4),
+    d(a, 5),
+    d(a, 6),
+    d(a, 7),
+    d(b, 0),
+    d(b, 1),
+    d(b, 2),
+    d(b, 3),
+    d(b, 4),
+    d(b, 5),
+    d(b, 6),
+    d(b, 7),
+  );
 }
 
 export function digestKeys(seed: number): readonly [number, number] {
@@ -206,14 +231,16 @@ interface Chunk {
   hi: number;
   /** Index past the partition's last prefix. */
   readonly end: number;
-  data: Float64Array;
+  data: PackedStates;
 }
 
 /**
  * Computes dedup units (or parts of them): each prefix's state from its parent's, the parent kept from the level
  * before when this computer made it (its own partitions, level after level), else stepped from the deepest ancestor
  * it still holds. Keeps at most two levels of its partitions' states (a level's are dropped partition by partition
- * as the next level completes them). The result never depends on what was kept.
+ * as the next level completes them), packed at their encoded size (src/refute/one-way/packed-states.ts): the walk's
+ * index gives each state's parent and symbol, so a kept state costs its encoded bits and nothing more here (its digest
+ * is kept by the feed). The result never depends on what was kept.
  */
 export class DedupComputer {
   private readonly units: number;
@@ -227,6 +254,9 @@ export class DedupComputer {
   private readonly scratch: Float64Array;
   private readonly ids: Int32Array;
   private readonly keys: readonly [number, number];
+  private readonly packing: StatePacking;
+  /** A kept state read back, consumed (copied) before the next is read. */
+  private readonly unpacked: Float64Array;
 
   constructor(
     private readonly space: SearchSpace,
@@ -241,6 +271,20 @@ export class DedupComputer {
     this.scratch = space.model.newState();
     this.ids = new Int32Array(Math.max(1, space.cut));
     this.keys = digestKeys(seed);
+    this.packing = statePacking(space.model);
+    this.unpacked = new Float64Array(this.units);
+  }
+
+  /** States kept now, and the bytes their stretches hold allocated. */
+  kept(): { states: number; bytes: number } {
+    let states = 0;
+    let bytes = 0;
+    for (const level of this.chunks.values())
+      for (const chunk of level.values()) {
+        states += chunk.hi - chunk.lo;
+        bytes += chunk.data.byteLength;
+      }
+    return { states, bytes };
   }
 
   /** The digest of every prefix step of the unit's part, in order, and the first final check answered wrongly. */
@@ -269,7 +313,7 @@ export class DedupComputer {
   /** The state of prefix `index` of level t: kept, or stepped from the deepest ancestor held. */
   private stateAt(t: number, index: number): Float64Array {
     if (t === 0) return this.h0;
-    const kept = this.kept(t, index);
+    const kept = this.keptState(t, index);
     if (kept) return kept;
     if (this.pathIndex[t] === index) return this.path[t]!;
     const c = index % this.layout.radix[t - 1]!;
@@ -282,11 +326,11 @@ export class DedupComputer {
     return s;
   }
 
-  private kept(t: number, index: number): Float64Array | undefined {
+  private keptState(t: number, index: number): Float64Array | undefined {
     const chunk = this.chunks.get(t)?.get(this.layout.partitionOf(t, index));
     if (!chunk || index < chunk.lo || index >= chunk.hi) return undefined;
-    const at = (index - chunk.base) * this.units;
-    return chunk.data.subarray(at, at + this.units);
+    chunk.data.read(index - chunk.base, this.unpacked);
+    return this.unpacked;
   }
 
   private keep(t: number, index: number, state: Float64Array): void {
@@ -305,17 +349,14 @@ export class DedupComputer {
       // A partition filled from its start (its owner, level after level) gets its exact size; a stretch from
       // elsewhere (an audit) grows as it fills.
       const capacity = index === base ? span : Math.min(span, 256);
-      chunk = { base: index, lo: index, hi: index, end: base + span, data: new Float64Array(capacity * this.units) };
+      chunk = { base: index, lo: index, hi: index, end: base + span, data: new PackedStates(this.packing, capacity) };
       level.set(p, chunk);
     }
-    const at = (index - chunk.base) * this.units;
-    if (at + this.units > chunk.data.length) {
-      const grown = new Float64Array(Math.min(2 * chunk.data.length, (chunk.end - chunk.base) * this.units));
-      grown.set(chunk.data);
-      chunk.data = grown;
-    }
+    const at = index - chunk.base;
+    if (at >= chunk.data.capacity)
+      chunk.data = chunk.data.grown(Math.min(2 * chunk.data.capacity, chunk.end - chunk.base));
     // The state alone: a cell's output apart from it (Mamba, S4D, ...) is recomputed by the next step before it is read.
-    chunk.data.set(state.subarray(0, this.units), at);
+    chunk.data.write(at, state);
     chunk.hi++;
     // A partition complete at level t no longer needs its parents (partition p of level t - 1, from depth r on).
     if (chunk.hi === chunk.end && t - 1 >= this.layout.depth) this.chunks.get(t - 1)?.delete(p);
