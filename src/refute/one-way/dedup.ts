@@ -1,5 +1,6 @@
 import { absorb, fmix32, subkey } from "../rho/keyed-hash.js";
 import type { Stepper } from "../kernels/step.js";
+import type { SharedStepper } from "../kernels/shared-step.js";
 import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
 import { PackedStates, statePacking, type StatePacking } from "./packed-states.js";
 import { firstWrongQuery, type SearchSpace } from "./search-space.js";
@@ -263,6 +264,13 @@ export class DedupComputer {
     private readonly layout: DedupLayout,
     private readonly step: Stepper,
     seed: number,
+    /** Steps a parent's children from products computed once for it (src/refute/kernels/shared-step.ts). */
+    private readonly shared?: SharedStepper,
+    /**
+     * Runs the walk can take (the plan's budget bounds them): a state whose first child (or final check) is past
+     * them is never a parent, so it is not kept.
+     */
+    private readonly horizon = Infinity,
   ) {
     this.units = space.model.stateUnits;
     this.h0 = space.model.newState();
@@ -273,7 +281,13 @@ export class DedupComputer {
     this.keys = digestKeys(seed);
     this.packing = statePacking(space.model);
     this.unpacked = new Float64Array(this.units);
+    this.parentState = space.model.newState();
   }
+
+  /** The parent the shared stepper last took: its level and index (-1: none). */
+  private parentLevel = -1;
+  private parentIndex = -1;
+  private readonly parentState: Float64Array;
 
   /** States kept now, and the bytes their stretches hold allocated. */
   kept(): { states: number; bytes: number } {
@@ -301,9 +315,22 @@ export class DedupComputer {
       }
       const t = level - 1;
       const c = index % layout.radix[t]!;
-      this.state.set(this.stateAt(t, (index - c) / layout.radix[t]!));
-      this.ids[t] = space.choiceIds[t]![c]!;
-      this.step(this.state, this.ids, t, level);
+      const parent = (index - c) / layout.radix[t]!;
+      if (this.shared) {
+        // A level's prefixes come in order, so a parent's children one after another: its products once.
+        if (this.parentLevel !== t || this.parentIndex !== parent) {
+          this.parentState.set(this.stateAt(t, parent));
+          this.shared.parent(this.parentState);
+          this.parentLevel = t;
+          this.parentIndex = parent;
+        }
+        this.state.set(this.parentState);
+        this.shared.child(this.state, space.choiceIds[t]![c]!, t);
+      } else {
+        this.state.set(this.stateAt(t, parent));
+        this.ids[t] = space.choiceIds[t]![c]!;
+        this.step(this.state, this.ids, t, level);
+      }
       this.keep(level, index, this.state);
       digests.push(stateDigest(this.keys, this.state, this.words));
     });
@@ -333,11 +360,22 @@ export class DedupComputer {
     return this.unpacked;
   }
 
+  /** States of level t that are parents of a run within the horizon: the first ones of the level. */
+  private parents(t: number): number {
+    const { layout } = this;
+    const first = t < layout.cut ? layout.start[t + 1] : layout.checks;
+    if (first === undefined || !Number.isFinite(first) || !Number.isFinite(this.horizon)) return Infinity;
+    const per = t < layout.cut ? layout.radix[t]! : 1;
+    return Math.max(0, Math.ceil((this.horizon - first) / per));
+  }
+
   private keep(t: number, index: number, state: Float64Array): void {
     if (t > this.top) {
       for (const level of this.chunks.keys()) if (level < t - 1) this.chunks.delete(level);
       this.top = t;
     }
+    const needed = this.parents(t);
+    if (index >= needed) return;
     const p = this.layout.partitionOf(t, index);
     let level = this.chunks.get(t);
     if (!level) this.chunks.set(t, (level = new Map()));
@@ -348,7 +386,7 @@ export class DedupComputer {
       const base = shallow ? 0 : p * span;
       // A partition filled from its start (its owner, level after level) gets its exact size; a stretch from
       // elsewhere (an audit) grows as it fills.
-      const capacity = index === base ? span : Math.min(span, 256);
+      const capacity = index === base ? Math.min(span, needed - base) : Math.min(span, 256);
       chunk = { base: index, lo: index, hi: index, end: base + span, data: new PackedStates(this.packing, capacity) };
       level.set(p, chunk);
     }
