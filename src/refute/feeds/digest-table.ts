@@ -1,8 +1,10 @@
 /**
  * A table of 64-bit digests (16 hex digits) to item indices 0, 1, 2, ... (each added once, in order): the digests
- * stored densely by index (two Uint32 words an item) and an open-addressing table of index + 1 (one Uint32 a slot,
- * at most 70% full) over them. Sized for the items a level of the dedup walk can take (`expected`), an entry costs
- * 8 + 4 / 0.7 < 14 bytes; it grows by doubling past that. Digests that agree on different messages (false alarms)
+ * stored densely by index (two Uint32 words an item, written in order, so only the pages used are resident) and an
+ * open-addressing table of index + 1 (one Uint32 a slot, at most 70% full) over them. The slot table grows from small
+ * (its writes land anywhere: a large one barely filled would be resident all the same) and takes its final size, for
+ * the `expected` items a level of the dedup walk can take, once a quarter of them are in: full, an entry then costs
+ * 8 + 4 / 0.7 < 14 bytes. Past `expected` both grow. Digests that agree on different messages (false alarms)
  * are all kept, each with its index, so the first item with an equal message is always found.
  */
 export class DigestTable {
@@ -17,10 +19,12 @@ export class DigestTable {
   /** Digests met on two different messages. */
   falseAlarms = 0;
 
+  private readonly expected: number;
+
   constructor(expected = 1024) {
-    const n = Math.max(16, Math.ceil(expected));
-    this.hashes = new Uint32Array(2 * n);
-    this.slots = new Uint32Array(slotsFor(n));
+    this.expected = Math.max(16, Math.ceil(expected));
+    this.hashes = new Uint32Array(2 * Math.min(this.expected, 1 << 24));
+    this.slots = new Uint32Array(slotsFor(Math.min(this.expected, 1 << 12)));
   }
 
   /** Items added. */
@@ -66,7 +70,7 @@ export class DigestTable {
 
   private record(index: number, h0: number, h1: number): void {
     if (2 * index + 2 > this.hashes.length) {
-      const grown = new Uint32Array(2 * this.hashes.length);
+      const grown = new Uint32Array(2 * Math.ceil(1.5 * (this.hashes.length / 2)));
       grown.set(this.hashes);
       this.hashes = grown;
     }
@@ -90,7 +94,9 @@ export class DigestTable {
 
   private grow(): void {
     const old = this.slots;
-    const slots = new Uint32Array(2 * old.length);
+    // Toward the expected size (at most 4x at once), or past it (or nearly there) twice the items.
+    const want = this.expected >= 1.25 * this.used ? Math.min(this.expected, 4 * this.used) : 2 * this.used;
+    const slots = new Uint32Array(slotsFor(want));
     for (let s = 0; s < old.length; s++) if (old[s] !== 0) this.place(slots, old[s]! - 1);
     this.slots = slots;
   }
