@@ -308,6 +308,7 @@ function jsonReport(loaded: Report["loaded"], v: Verdict, certificate: Certifica
         }),
       })),
       ...(v.search.rho && { rho: v.search.rho }),
+      ...(v.search.dedup && { dedup: v.search.dedup }),
       ...(v.search.period && { period: periodJson(v.search.period) }),
     },
     ...(certificate && { certificate }),

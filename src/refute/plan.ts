@@ -321,13 +321,13 @@ function fitOneWay(space: SearchSpace, collision: CollisionSearch, fitted: Fitte
 }
 
 /**
- * Bytes the dedup walk keeps per run, an over-estimate from what it stores: the message's key (hex, one byte a
- * character) with its Map entry, and the state (8 bytes a value and a typed array's overhead). Measured: a float32
- * LSTM with 128 state values peaked at 2.0 GB for 2^20 dedup runs; this says 2.4 GB.
+ * Bytes the dedup walk keeps per run, an over-estimate from what it stores: at most one packed state a run (a kept
+ * state is the parent of a run within the budget; src/refute/one-way/packed-states.ts: its encoded bits) and the
+ * run's digest, counted as a Map entry (TABLE_BYTES_PER_RUN: the most any table of the walk costs, shard merge's; the
+ * walk's own costs under 14 bytes, src/refute/feeds/digest-table.ts, and its digests in flight about 40).
  */
 export function dedupBytesPerRun(space: SearchSpace): number {
-  const key = Math.ceil((space.model.stateUnits * space.model.unitBits) / 4) + 64;
-  return key + 8 * space.model.stateUnits + 264;
+  return Math.ceil((space.model.stateUnits * space.model.unitBits) / 8) + TABLE_BYTES_PER_RUN;
 }
 
 /** Bytes the strings' table keeps per run: a digest and a draw index in a Map entry. */

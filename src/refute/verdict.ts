@@ -6,6 +6,7 @@ import type { FeedTally, Portfolio } from "./portfolio/portfolio.js";
 import type { SearchPlan } from "./plan.js";
 import type { RhoReport } from "./rho/sequencer.js";
 import type { PeriodReport } from "./feeds/period.js";
+import type { DedupReport } from "./feeds/dedup.js";
 import { periodRefutes } from "../reductions/dynamics.js";
 import { relayMessages } from "../reductions/state-relay.js";
 
@@ -46,6 +47,8 @@ export interface SearchReport {
   readonly runs: number;
   readonly feeds: readonly FeedTally[];
   readonly rho?: RhoReport;
+  /** The dedup walk's bytes per kept state (src/refute/feeds/dedup.ts). */
+  readonly dedup?: DedupReport;
   /** The period search's orbits: where the full state repeated, the steps Brent's method took, the state's bits. */
   readonly period?: PeriodReport;
 }
@@ -118,6 +121,7 @@ function appliedOf(plan: SearchPlan): Applied {
 function reportOf(plan: SearchPlan, portfolio: Portfolio): SearchReport {
   const rho = portfolio.rho();
   const period = portfolio.period();
+  const dedup = portfolio.dedup();
   const c = plan.collision;
   const mode = (name: FeedName) =>
     name !== c?.feed
@@ -132,6 +136,7 @@ function reportOf(plan: SearchPlan, portfolio: Portfolio): SearchReport {
     runs: portfolio.runs,
     feeds: portfolio.tallies(),
     ...(rho && { rho }),
+    ...(dedup && { dedup }),
     ...(period && { period }),
   };
 }

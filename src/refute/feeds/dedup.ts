@@ -2,6 +2,7 @@ import { feed } from "../../models/model.js";
 import type { OneWayReduction } from "../../reductions/applies.js";
 import { oneWayCollision, wrongAnswer } from "../finding.js";
 import { dedupLayout } from "../one-way/dedup.js";
+import { statePacking } from "../one-way/packed-states.js";
 import {
   aliceIds,
   aliceTokens,
@@ -15,6 +16,22 @@ import type { SearchPlan } from "../plan.js";
 import { DigestTable } from "./digest-table.js";
 
 /**
+ * What the walk keeps per state, at its largest level so far (the memory peaks there): the packed state (its encoded
+ * bits, src/refute/one-way/packed-states.ts; the walk's index is its parent link and symbol) and its digest's share
+ * of that level's table (allocated bytes over states).
+ */
+export interface DedupReport {
+  /** States of the largest level so far. */
+  readonly states: number;
+  /** Bytes of one packed state: its encoded bits / 8. */
+  readonly stateBytes: number;
+  /** Bytes that level's digest table holds allocated. */
+  readonly tableBytes: number;
+  /** stateBytes + tableBytes / states. */
+  readonly bytesPerState: number;
+}
+
+/**
  * The dedup walk's sequencer (src/refute/one-way/dedup.ts): takes the digests of its runs in canonical order, wherever
  * they were computed, one table a level; the first digest met before in the level, confirmed on the two prefixes'
  * exact messages, is a collision; a final check answered wrongly is a wrong answer. It ends when the walk does: a
@@ -24,8 +41,10 @@ import { DigestTable } from "./digest-table.js";
 export function dedupFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpace): Feed {
   const layout = dedupLayout(space);
   const model = space.model;
-  let table = new DigestTable();
+  let table = new DigestTable(0);
   let level = 0;
+  let peak = { states: 0, tableBytes: 0 };
+  const stateBytes = statePacking(model).bits / 8;
   let nextRun = 0;
   let items = 0;
   const prefix = (t: number, index: number) => layout.choices(t, index);
@@ -35,6 +54,11 @@ export function dedupFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpa
     name: "dedup",
     get items() {
       return items;
+    },
+    dedup(): DedupReport {
+      const now = table.size >= peak.states ? { states: table.size, tableBytes: table.byteLength } : peak;
+      const per = now.states === 0 ? 0 : stateBytes + now.tableBytes / now.states;
+      return { ...now, stateBytes, bytesPerState: Math.round(per * 100) / 100 };
     },
     next(runs) {
       if (nextRun >= layout.total) return undefined;
@@ -48,23 +72,25 @@ export function dedupFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpa
       if (result.digests.length !== steps)
         throw new Error(`a dedup result with ${result.digests.length} digests for ${steps} prefix steps`);
       const counted = Math.min(unit.count, left, layout.total - unit.first);
+      // The exact messages only on a digest met before (a collision, or a false alarm): one closure a unit, not a run.
+      let t = 0;
+      let index = 0;
+      let mine: string | undefined;
+      const same = (j: number) => message(t, j) === (mine ??= message(t, index));
       for (let o = 0; o < counted; o++) {
         const k = unit.first + o;
         items++;
         if (k < layout.checks) {
-          const t = layout.levelOf(k);
+          t = layout.levelOf(k);
           if (t !== level) {
-            table = new DigestTable();
+            if (table.size >= peak.states) peak = { states: table.size, tableBytes: table.byteLength };
+            // Sized for the level's states the budget can still take.
+            table = new DigestTable(Math.min(layout.size[t]!, left - o));
             level = t;
           }
-          const index = k - layout.start[t]!;
-          // The exact messages only on a digest met before (a collision, or a false alarm).
-          let mine: string | undefined;
-          const earlier = table.findOrAdd(
-            result.digests[o]!,
-            index,
-            (j) => message(t, j) === (mine ??= message(t, index)),
-          );
+          index = k - layout.start[t]!;
+          mine = undefined;
+          const earlier = table.findOrAdd(result.digests[o]!, index, same);
           if (earlier !== undefined) {
             const [a, b] = [prefix(t, earlier), prefix(t, index)];
             return {

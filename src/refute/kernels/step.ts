@@ -1,6 +1,7 @@
 import type { RecurrentModel } from "../../models/model.js";
 import type { ModelSpec } from "../../models/spec.js";
 import { fixedKernel } from "./fixed-kernel.js";
+import { sharedStepper, type SharedStepper } from "./shared-step.js";
 
 /** Steps tokens[from, to) at their own positions, in place. */
 export type Stepper = (state: Float64Array, ids: Int32Array, from: number, to: number) => void;
@@ -11,11 +12,26 @@ export type Stepper = (state: Float64Array, ids: Int32Array, from: number, to: n
  * difference); the kernel is some 25x faster.
  */
 export function stepper(spec: ModelSpec | undefined, model: RecurrentModel, samples: () => Int32Array[]): Stepper {
+  return steppers(spec, model, samples).step;
+}
+
+/**
+ * The stepper, and for a search that steps many children of one state (the dedup walk) the shared stepper
+ * (src/refute/kernels/shared-step.ts) when there is no fixed-point kernel (which is faster still on the small models
+ * it takes) and the model is an Elman, LSTM or GRU stack. Every one gives the model's own states bit for bit.
+ */
+export function steppers(
+  spec: ModelSpec | undefined,
+  model: RecurrentModel,
+  samples: () => Int32Array[],
+): { step: Stepper; shared?: SharedStepper } {
   const kernel = spec?.arch === "recurrent" ? fixedKernel(spec, model, samples()) : undefined;
-  if (kernel) return (state, ids, from, to) => kernel.feed(state, ids, from, to, from);
-  return (state, ids, from, to) => {
+  if (kernel) return { step: (state, ids, from, to) => kernel.feed(state, ids, from, to, from) };
+  const step: Stepper = (state, ids, from, to) => {
     for (let t = from; t < to; t++) model.step(state, ids[t]!, t);
   };
+  const shared = spec?.arch === "recurrent" ? sharedStepper(spec, model, samples()) : undefined;
+  return { step, ...(shared && { shared }) };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { absorb, fmix32, subkey } from "../rho/keyed-hash.js";
 import type { Stepper } from "../kernels/step.js";
+import type { SharedStepper } from "../kernels/shared-step.js";
 import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
+import { PackedStates, statePacking, type StatePacking } from "./packed-states.js";
 import { firstWrongQuery, type SearchSpace } from "./search-space.js";
 
 /*
@@ -188,9 +190,33 @@ export function stateDigest(keys: readonly [number, number], state: Float64Array
     h0 = absorb(absorb(h0, lo), hi);
     h1 = absorb(absorb(h1, lo), hi);
   }
-  const a = fmix32(h0 ^ (state.length * 8));
-  const b = fmix32(h1 ^ (state.length * 8));
-  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+  return hex16(fmix32(h0 ^ (state.length * 8)), fmix32(h1 ^ (state.length * 8)));
+}
+
+/** Two 32-bit words as 16 lowercase hex digits, as one string (one allocation: this runs once a prefix step). */
+function hex16(a: number, b: number): string {
+  const d = (w: number, i: number) => {
+    const n = (w >>> (28 - 4 * i)) & 15;
+    return n < 10 ? 48 + n : 87 + n;
+  };
+  return String.fromCharCode(
+    d(a, 0),
+    d(a, 1),
+    d(a, 2),
+    d(a, 3),
+    d(a, 4),
+    d(a, 5),
+    d(a, 6),
+    d(a, 7),
+    d(b, 0),
+    d(b, 1),
+    d(b, 2),
+    d(b, 3),
+    d(b, 4),
+    d(b, 5),
+    d(b, 6),
+    d(b, 7),
+  );
 }
 
 export function digestKeys(seed: number): readonly [number, number] {
@@ -206,14 +232,16 @@ interface Chunk {
   hi: number;
   /** Index past the partition's last prefix. */
   readonly end: number;
-  data: Float64Array;
+  data: PackedStates;
 }
 
 /**
  * Computes dedup units (or parts of them): each prefix's state from its parent's, the parent kept from the level
  * before when this computer made it (its own partitions, level after level), else stepped from the deepest ancestor
  * it still holds. Keeps at most two levels of its partitions' states (a level's are dropped partition by partition
- * as the next level completes them). The result never depends on what was kept.
+ * as the next level completes them), packed at their encoded size (src/refute/one-way/packed-states.ts): the walk's
+ * index gives each state's parent and symbol, so a kept state costs its encoded bits and nothing more here (its digest
+ * is kept by the feed). The result never depends on what was kept.
  */
 export class DedupComputer {
   private readonly units: number;
@@ -227,12 +255,22 @@ export class DedupComputer {
   private readonly scratch: Float64Array;
   private readonly ids: Int32Array;
   private readonly keys: readonly [number, number];
+  private readonly packing: StatePacking;
+  /** A kept state read back, consumed (copied) before the next is read. */
+  private readonly unpacked: Float64Array;
 
   constructor(
     private readonly space: SearchSpace,
     private readonly layout: DedupLayout,
     private readonly step: Stepper,
     seed: number,
+    /** Steps a parent's children from products computed once for it (src/refute/kernels/shared-step.ts). */
+    private readonly shared?: SharedStepper,
+    /**
+     * Runs the walk can take (the plan's budget bounds them): a state whose first child (or final check) is past
+     * them is never a parent, so it is not kept.
+     */
+    private readonly horizon = Infinity,
   ) {
     this.units = space.model.stateUnits;
     this.h0 = space.model.newState();
@@ -241,6 +279,26 @@ export class DedupComputer {
     this.scratch = space.model.newState();
     this.ids = new Int32Array(Math.max(1, space.cut));
     this.keys = digestKeys(seed);
+    this.packing = statePacking(space.model);
+    this.unpacked = new Float64Array(this.units);
+    this.parentState = space.model.newState();
+  }
+
+  /** The parent the shared stepper last took: its level and index (-1: none). */
+  private parentLevel = -1;
+  private parentIndex = -1;
+  private readonly parentState: Float64Array;
+
+  /** States kept now, and the bytes their stretches hold allocated. */
+  kept(): { states: number; bytes: number } {
+    let states = 0;
+    let bytes = 0;
+    for (const level of this.chunks.values())
+      for (const chunk of level.values()) {
+        states += chunk.hi - chunk.lo;
+        bytes += chunk.data.byteLength;
+      }
+    return { states, bytes };
   }
 
   /** The digest of every prefix step of the unit's part, in order, and the first final check answered wrongly. */
@@ -257,9 +315,22 @@ export class DedupComputer {
       }
       const t = level - 1;
       const c = index % layout.radix[t]!;
-      this.state.set(this.stateAt(t, (index - c) / layout.radix[t]!));
-      this.ids[t] = space.choiceIds[t]![c]!;
-      this.step(this.state, this.ids, t, level);
+      const parent = (index - c) / layout.radix[t]!;
+      if (this.shared) {
+        // A level's prefixes come in order, so a parent's children one after another: its products once.
+        if (this.parentLevel !== t || this.parentIndex !== parent) {
+          this.parentState.set(this.stateAt(t, parent));
+          this.shared.parent(this.parentState);
+          this.parentLevel = t;
+          this.parentIndex = parent;
+        }
+        this.state.set(this.parentState);
+        this.shared.child(this.state, space.choiceIds[t]![c]!, t);
+      } else {
+        this.state.set(this.stateAt(t, parent));
+        this.ids[t] = space.choiceIds[t]![c]!;
+        this.step(this.state, this.ids, t, level);
+      }
       this.keep(level, index, this.state);
       digests.push(stateDigest(this.keys, this.state, this.words));
     });
@@ -269,7 +340,7 @@ export class DedupComputer {
   /** The state of prefix `index` of level t: kept, or stepped from the deepest ancestor held. */
   private stateAt(t: number, index: number): Float64Array {
     if (t === 0) return this.h0;
-    const kept = this.kept(t, index);
+    const kept = this.keptState(t, index);
     if (kept) return kept;
     if (this.pathIndex[t] === index) return this.path[t]!;
     const c = index % this.layout.radix[t - 1]!;
@@ -282,11 +353,20 @@ export class DedupComputer {
     return s;
   }
 
-  private kept(t: number, index: number): Float64Array | undefined {
+  private keptState(t: number, index: number): Float64Array | undefined {
     const chunk = this.chunks.get(t)?.get(this.layout.partitionOf(t, index));
     if (!chunk || index < chunk.lo || index >= chunk.hi) return undefined;
-    const at = (index - chunk.base) * this.units;
-    return chunk.data.subarray(at, at + this.units);
+    chunk.data.read(index - chunk.base, this.unpacked);
+    return this.unpacked;
+  }
+
+  /** States of level t that are parents of a run within the horizon: the first ones of the level. */
+  private parents(t: number): number {
+    const { layout } = this;
+    const first = t < layout.cut ? layout.start[t + 1] : layout.checks;
+    if (first === undefined || !Number.isFinite(first) || !Number.isFinite(this.horizon)) return Infinity;
+    const per = t < layout.cut ? layout.radix[t]! : 1;
+    return Math.max(0, Math.ceil((this.horizon - first) / per));
   }
 
   private keep(t: number, index: number, state: Float64Array): void {
@@ -294,6 +374,8 @@ export class DedupComputer {
       for (const level of this.chunks.keys()) if (level < t - 1) this.chunks.delete(level);
       this.top = t;
     }
+    const needed = this.parents(t);
+    if (index >= needed) return;
     const p = this.layout.partitionOf(t, index);
     let level = this.chunks.get(t);
     if (!level) this.chunks.set(t, (level = new Map()));
@@ -304,18 +386,15 @@ export class DedupComputer {
       const base = shallow ? 0 : p * span;
       // A partition filled from its start (its owner, level after level) gets its exact size; a stretch from
       // elsewhere (an audit) grows as it fills.
-      const capacity = index === base ? span : Math.min(span, 256);
-      chunk = { base: index, lo: index, hi: index, end: base + span, data: new Float64Array(capacity * this.units) };
+      const capacity = index === base ? Math.min(span, needed - base) : Math.min(span, 256);
+      chunk = { base: index, lo: index, hi: index, end: base + span, data: new PackedStates(this.packing, capacity) };
       level.set(p, chunk);
     }
-    const at = (index - chunk.base) * this.units;
-    if (at + this.units > chunk.data.length) {
-      const grown = new Float64Array(Math.min(2 * chunk.data.length, (chunk.end - chunk.base) * this.units));
-      grown.set(chunk.data);
-      chunk.data = grown;
-    }
+    const at = index - chunk.base;
+    if (at >= chunk.data.capacity)
+      chunk.data = chunk.data.grown(Math.min(2 * chunk.data.capacity, chunk.end - chunk.base));
     // The state alone: a cell's output apart from it (Mamba, S4D, ...) is recomputed by the next step before it is read.
-    chunk.data.set(state.subarray(0, this.units), at);
+    chunk.data.write(at, state);
     chunk.hi++;
     // A partition complete at level t no longer needs its parents (partition p of level t - 1, from depth r on).
     if (chunk.hi === chunk.end && t - 1 >= this.layout.depth) this.chunks.get(t - 1)?.delete(p);

@@ -9,8 +9,12 @@ export function defaultWorkers(): number {
   return workerCount(undefined).count;
 }
 
-/** Per worker, the V8 heap limits that keep its address-space reservation near 100 MB instead of about 600 MB. */
-const RESOURCE_LIMITS = { codeRangeSizeMb: 16, maxYoungGenerationSizeMb: 16 };
+/**
+ * Per worker, the V8 heap limits that keep its address-space reservation near 100 MB instead of about 600 MB, and its
+ * young generation at 4 MB: measured on the dedup walk, 8 to 12 MB less resident memory a worker than at 16 MB, at
+ * the same CPU time (a search keeps little that is young: its tables are typed arrays).
+ */
+const RESOURCE_LIMITS = { codeRangeSizeMb: 16, maxYoungGenerationSizeMb: 4 };
 
 /**
  * A fixed set of worker threads that compute the work units of one search job. Each worker compiles the model once

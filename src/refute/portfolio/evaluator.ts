@@ -5,7 +5,7 @@ import { computeProbe } from "../feeds/probe.js";
 import { computeRho, rhoWalkerOf } from "../feeds/rho.js";
 import { computeSample } from "../feeds/sample.js";
 import { computeSweep } from "../feeds/sweep.js";
-import { stepper } from "../kernels/step.js";
+import { steppers } from "../kernels/step.js";
 import { DedupComputer, dedupLayout, type DedupLayout } from "../one-way/dedup.js";
 import { kernelSamples } from "../one-way/walk-space.js";
 import type { SearchPlan } from "../plan.js";
@@ -84,8 +84,8 @@ export class Evaluator implements UnitRunner {
         return computeRho(rhoWalkerOf(plan, reduction, collision.params));
       case "dedup": {
         const space = plan.space!;
-        const step = stepper(plan.spec, space.model, () => kernelSamples(space));
-        const computer = new DedupComputer(space, this.dedupLayout(), step, plan.seed);
+        const { step, shared } = steppers(plan.spec, space.model, () => kernelSamples(space));
+        const computer = new DedupComputer(space, this.dedupLayout(), step, plan.seed, shared, plan.budget);
         return (unit) => computer.run(unit);
       }
       case "sweep":

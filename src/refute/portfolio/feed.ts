@@ -2,6 +2,7 @@ import type { Finding } from "../finding.js";
 import type { RhoReport } from "../rho/sequencer.js";
 import type { Trail } from "../rho/walker.js";
 import type { PeriodReport } from "../feeds/period.js";
+import type { DedupReport } from "../feeds/dedup.js";
 
 /*
  * A search is a portfolio of feeds, each a canonical sequence of work units: the task's own generator (probe), the
@@ -99,6 +100,8 @@ export interface Feed {
   readonly items: number;
   /** A rho feed's trails, false alarms and memory. */
   rho?(): RhoReport;
+  /** The dedup walk's memory per kept state. */
+  dedup?(): DedupReport;
   /** A period feed's orbits: where each repeated, and the steps it took. */
   period?(): PeriodReport;
 }

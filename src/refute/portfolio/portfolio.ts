@@ -1,4 +1,5 @@
 import type { PeriodReport } from "../feeds/period.js";
+import type { DedupReport } from "../feeds/dedup.js";
 import type { RhoReport } from "../rho/sequencer.js";
 import type { Feed, FeedEvent, FeedName, WorkResult, WorkUnit } from "./feed.js";
 
@@ -120,6 +121,11 @@ export class Portfolio {
   /** The rho feed's report, when the portfolio has one. */
   rho(): RhoReport | undefined {
     return this.feeds.find((f) => f.feed.rho)?.feed.rho?.();
+  }
+
+  /** The dedup feed's report, when the portfolio has one. */
+  dedup(): DedupReport | undefined {
+    return this.feeds.find((f) => f.feed.dedup)?.feed.dedup?.();
   }
 
   /** The period feed's report, when the portfolio has one. */

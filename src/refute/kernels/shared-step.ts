@@ -1,0 +1,180 @@
+import { compiledGates } from "../../models/cells/gated.js";
+import type { RecurrentModel } from "../../models/model.js";
+import type { RecurrentLayer, RecurrentModelSpec } from "../../models/spec.js";
+import { flatten } from "../../models/tensors.js";
+import { arithFor, type Arith } from "../../numeric/arith.js";
+import { parseFormat } from "../../numeric/parse.js";
+
+/*
+ * Batched stepping for a search that steps many states at once: the dedup walk steps every prefix of a level, and
+ * the children of one parent (its radix prefixes one symbol longer) start from one state. An Elman, LSTM or GRU
+ * layer computes its input part W_ih x + b_ih and its hidden part W_hh h + b_hh as two matrix-vector products and
+ * only then combines them (PyTorch's order, src/models/cells/gated.ts). So, per layer:
+ * - the hidden part reads the layer's state alone: one product per parent, shared by all its children;
+ * - the first layer's input part reads the token (and its position) alone: one product per token and position,
+ *   shared by every state of the level;
+ * - the rest (the input part of a higher layer, the gates) is per child.
+ * Over a level that is one matrix-matrix product per layer (W_hh times the parents' states, W_ih times the level's
+ * tokens), computed column by column through the format's own matVec, so every dot product keeps its order and
+ * rounding (docs/semantics.md §3.1): each state is the model's own step's, bit for bit. The gate arithmetic is the
+ * cells' (same Arith calls, same order). It is an optimisation, not a second definition: `sharedStepper` checks
+ * itself against the model's own step on sample inputs (every child, bit for bit) and gives up on any difference.
+ */
+
+/** The cells whose products are separate (input part, hidden part); other models step states one by one. */
+const SHARED_CELLS: ReadonlySet<string> = new Set(["elman", "lstm", "gru"]);
+/** Samples, and positions of each, the self-check runs. */
+const CHECKED = 16;
+type GatedLayer = Extract<RecurrentLayer, { cell: "elman" | "lstm" | "gru" }>;
+
+export interface SharedStepper {
+  /** Takes a parent's state: the products that read it alone, computed once for all its children. */
+  parent(state: Float64Array): void;
+  /** Steps `state`, a copy of the last parent's, by token `id` at `position`, in place: the model's step exactly. */
+  child(state: Float64Array, id: number, position: number): void;
+}
+
+interface Layer {
+  readonly cell: "elman" | "lstm" | "gru";
+  readonly relu: boolean;
+  readonly hidden: number;
+  readonly rows: number;
+  readonly inputSize: number;
+  readonly offset: number;
+  readonly g: ReturnType<typeof compiledGates>;
+  /** The hidden part W_hh h + b_hh of the current parent. */
+  readonly gh: Float64Array;
+}
+
+/**
+ * The shared stepper of an Elman, LSTM or GRU stack (any number format), or undefined for any other model or when
+ * it differs from the model's own step on a sample input.
+ */
+export function sharedStepper(
+  spec: RecurrentModelSpec | undefined,
+  model: RecurrentModel,
+  samples: readonly Int32Array[],
+): SharedStepper | undefined {
+  if (spec?.arch !== "recurrent" || spec.layers.length === 0 || !spec.layers.every((l) => SHARED_CELLS.has(l.cell)))
+    return undefined;
+  if (model.outputUnits !== 0) return undefined;
+  const stepper = build(spec, model);
+  // The first CHECKED positions of the first samples: every later position runs the same code (a long cut's whole
+  // samples would cost more steps than a small search).
+  const checked = samples.slice(0, CHECKED).map((s) => s.subarray(0, CHECKED));
+  return checked.every((tokens) => agrees(stepper, model, tokens)) ? stepper : undefined;
+}
+
+function build(spec: RecurrentModelSpec, model: RecurrentModel): SharedStepper {
+  const arith = arithFor(parseFormat(spec.format));
+  const d = spec.embedding[0]?.length ?? 0;
+  const embedding = flatten(spec.embedding, spec.vocab.length, d, arith.round);
+  const positions =
+    spec.positionEmbedding && flatten(spec.positionEmbedding, spec.positionEmbedding.length, d, arith.round);
+  const maxLength = spec.positionEmbedding?.length ?? Infinity;
+  const layers: Layer[] = [];
+  let offset = 0;
+  let inputSize = d;
+  for (const l of spec.layers as GatedLayer[]) {
+    const gates = l.cell === "lstm" ? 4 : l.cell === "gru" ? 3 : 1;
+    const rows = gates * l.hidden;
+    const g = compiledGates(l, rows, inputSize, arith);
+    const relu = l.cell === "elman" && l.nonlinearity === "relu";
+    layers.push({ cell: l.cell, relu, hidden: l.hidden, rows, inputSize, offset, g, gh: new Float64Array(rows) });
+    offset += l.cell === "lstm" ? 2 * l.hidden : l.hidden;
+    inputSize = l.hidden;
+  }
+  const first = layers[0]!;
+  // The first layer's input part per token, at `cachedAt` (its position when the model has position embeddings).
+  const inputPart = new Map<number, Float64Array>();
+  let cachedAt = -1;
+  const row = new Float64Array(d);
+  const inputOf = (id: number, position: number): Float64Array => {
+    const key = positions ? position : 0;
+    if (key !== cachedAt) {
+      inputPart.clear();
+      cachedAt = key;
+    }
+    let gi = inputPart.get(id);
+    if (gi === undefined) {
+      gi = new Float64Array(first.rows);
+      if (positions) {
+        for (let c = 0; c < d; c++) row[c] = arith.add(embedding[id * d + c]!, positions[position * d + c]!);
+        arith.matVec(first.g.wih, first.rows, d, row, first.g.bih, gi, 0, 0);
+      } else arith.matVec(first.g.wih, first.rows, d, embedding, first.g.bih, gi, 0, id * d);
+      inputPart.set(id, gi);
+    }
+    return gi;
+  };
+  return {
+    parent(state) {
+      for (const l of layers) arith.matVec(l.g.whh, l.rows, l.hidden, state, l.g.bhh, l.gh, 0, l.offset);
+    },
+    child(state, id, position) {
+      // Past the model's positions: its own step, which fails there in its own words.
+      if (!(position < maxLength)) return model.step(state, id, position);
+      for (let k = 0; k < layers.length; k++) {
+        const l = layers[k]!;
+        let gi: Float64Array;
+        if (k === 0) gi = inputOf(id, position);
+        else {
+          // A higher layer reads the new output (h) of the one below, already stepped in this state.
+          gi = l.g.gi;
+          arith.matVec(l.g.wih, l.rows, l.inputSize, state, l.g.bih, gi, 0, layers[k - 1]!.offset);
+        }
+        gates(arith, l, gi, state);
+      }
+    },
+  };
+}
+
+/** A layer's gates from its input part gi and the parent's hidden part, as the cell's step does them. */
+function gates(arith: Arith, l: Layer, gi: Float64Array, state: Float64Array): void {
+  const { hidden, offset, gh } = l;
+  if (l.cell === "lstm") {
+    const c0 = offset + hidden;
+    for (let j = 0; j < hidden; j++) {
+      const i = arith.sigmoid(arith.add(gi[j]!, gh[j]!));
+      const f = arith.sigmoid(arith.add(gi[hidden + j]!, gh[hidden + j]!));
+      const cand = arith.tanh(arith.add(gi[2 * hidden + j]!, gh[2 * hidden + j]!));
+      const o = arith.sigmoid(arith.add(gi[3 * hidden + j]!, gh[3 * hidden + j]!));
+      const c = arith.add(arith.mul(f, state[c0 + j]!), arith.mul(i, cand));
+      state[c0 + j] = c;
+      state[offset + j] = arith.mul(o, arith.tanh(c));
+    }
+  } else if (l.cell === "gru") {
+    for (let j = 0; j < hidden; j++) {
+      const r = arith.sigmoid(arith.add(gi[j]!, gh[j]!));
+      const z = arith.sigmoid(arith.add(gi[hidden + j]!, gh[hidden + j]!));
+      const n = arith.tanh(arith.add(gi[2 * hidden + j]!, arith.mul(r, gh[2 * hidden + j]!)));
+      const h = state[offset + j]!;
+      state[offset + j] = arith.add(n, arith.mul(z, arith.sub(h, n)));
+    }
+  } else {
+    const act = l.relu ? arith.relu : arith.tanh;
+    for (let j = 0; j < hidden; j++) state[offset + j] = act(arith.add(gi[j]!, gh[j]!));
+  }
+}
+
+/**
+ * Along each sample, every state's children by the sample's token and by another token, each equal bit for bit
+ * (Object.is: +0 and -0 differ) to the model's own step from the same state.
+ */
+function agrees(shared: SharedStepper, model: RecurrentModel, tokens: Int32Array): boolean {
+  const state = model.newState();
+  const mine = model.newState();
+  const theirs = model.newState();
+  const vocab = model.vocab.length;
+  for (let t = 0; t < tokens.length; t++) {
+    shared.parent(state);
+    for (const id of [tokens[t]!, (tokens[t]! + 1) % vocab]) {
+      mine.set(state);
+      theirs.set(state);
+      shared.child(mine, id, t);
+      model.step(theirs, id, t);
+      for (let i = 0; i < mine.length; i++) if (!Object.is(mine[i], theirs[i])) return false;
+    }
+    model.step(state, tokens[t]!, t);
+  }
+  return true;
+}
