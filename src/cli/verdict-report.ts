@@ -99,7 +99,7 @@ export function verdictLine(v: Verdict): string {
       const bits = `${f.collision.transcriptBits}-bit`;
       const oneWay = [0, 1].some((i) => f.input.join(" ") === f.collision.inputs[i]!.join(" "));
       const why = oneWay
-        ? `two of Alice's strings send one ${bits} message at the cut ${f.collision.split} and ask the same query, whose right answers differ`
+        ? `two of Alice's strings send one ${bits} message at the ${/^\d+$/.test(f.collision.split) ? "cut" : "split"} ${f.collision.split} and ask the same query, whose right answers differ`
         : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
       return `REFUTED (collision): ${says}; ${why}: ${theorem}'s argument, run on this model`;
     }
@@ -245,7 +245,7 @@ function rhoLine(r: NonNullable<Verdict["search"]["rho"]>): string {
 function reductionLine(a: Extract<Verdict["applied"], { kind: "reduction" }>): string {
   const count = countText(a.inputs);
   return a.problem === "INDEX"
-    ? `from INDEX: ${count} strings of Alice's; two in one state get one answer to the query where they differ, so one is wrong`
+    ? `from INDEX: ${count} strings of Alice's; two with one message get one answer to the query where they differ, so one is wrong`
     : `from ${a.problem}: a fooling set of ${count} inputs at split ${a.split}; two with one transcript give a crossed input the model must answer wrongly`;
 }
 

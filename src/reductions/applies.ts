@@ -77,6 +77,10 @@ const onePassTf = (task: Task) =>
     ? undefined
     : `no result in the registry bounds one-layer Transformers on inputs read ${passesOf(task)} times (Theorem 4's protocol still applies at the copies' halves; \`simulate\` runs it)`;
 
+/** INDEX's reduction to induction heads needs one pair at least: n >= 5 tokens. */
+const fivePlus = (task: Task) =>
+  task.n >= 5 ? undefined : `INDEX's reduction to induction heads needs n >= 5 tokens (one pair), got ${task.n}`;
+
 const ROWS: readonly Row[] = [
   { task: "index-lookup", arch: "recurrent", theorem: "thm3", via: "one-way" },
   { task: "assoc-recall", arch: "recurrent", theorem: "prop9", via: "one-way" },
@@ -88,6 +92,9 @@ const ROWS: readonly Row[] = [
   { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way", unless: onePassTf },
   { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way", unless: onePassTf },
   { task: "dyck", arch: "transformer-1", theorem: "thm5", via: "two-way", unless: dyck22 },
+  // One-way INDEX at the split "pairs" (Bob holds the last token, one marker throughout, so Alice's Theorem-4
+  // messages do not depend on his query): run as a family at a split, its collisions re-checked on the query's pair.
+  { task: "induction-heads", arch: "transformer-1", theorem: "sanford-induction", via: "one-way", unless: fivePlus },
   { task: "parity", arch: "recurrent", theorem: "sarrof-parity", via: "dynamics", outside: outsideNonNegativeDiagonal },
   {
     task: "mod-count",
@@ -104,10 +111,15 @@ function noRowReason(arch: ArchClass, task: TaskName): string {
   if (task === "parity" || task === "mod-count") {
     return `no result in the registry bounds Transformers on ${task}: the finite-precision dynamics results (Sarrof et al., Grazzi et al.) are about recurrent models`;
   }
+  if (arch === "transformer-deep" && task === "induction-heads") {
+    return "no lower bound for Transformers of two or more layers on induction-heads: two layers of constant width and O(log n) precision solve it (Sanford et al. 2024; construct induction-heads)";
+  }
   if (arch === "transformer-deep") {
     return "the paper proves no lower bound for Transformers of two or more layers (Corollary 13.1: no Theorem-4-style protocol exists beyond one layer)";
   }
   if (arch === "recurrent") {
+    if (task === "induction-heads")
+      return "no result in the registry bounds recurrent models on induction-heads: Sanford et al.'s bound is for one-layer Transformers, and its INDEX split (pairs) is no cut, so Theorem 2's one message does not apply (a state relay of one message per pair would)";
     return task === "dyck"
       ? "the paper proves no lower bound for recurrent models on dyck: Lemma 1's split is odd/even, not a cut, and a 7-state DFA recognises Dyck-(2,2)"
       : `the paper proves no lower bound for recurrent models on ${task}`;
@@ -208,6 +220,7 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
     };
     return { kind: "reduction", reduction };
   }
+  // A one-way row for a one-layer Transformer (induction heads) is a family at a split, below (its `queried` pairs).
   if (model.kind === "recurrent" && found.via === "one-way") {
     const family = oneWayFamily(task);
     const split = cutSplit(task.inputLength, cutOf(family));

@@ -2,7 +2,7 @@
  * Every numbered result of the paper (notes §3, camera-ready numbering) and the two unnumbered bounds the summary
  * table cites (Dyck by RNNs, App. E; DISJ, Sec. 4.2), with its bound evaluated exactly and the code that executes it.
  */
-import { bitLength, ceil, div, lnInterval, mul, rational, type Rational } from "./exact.js";
+import { bitLength, ceil, div, lnInterval, log2Ceil, mul, rational, type Rational } from "./exact.js";
 import {
   atLeast,
   atMost,
@@ -15,10 +15,11 @@ import {
   logN,
   N,
   needsEven,
+  notApplicable,
   PRECISION_NOTE,
 } from "./quantities.js";
 import type { CodeLink, Evaluation, Params, Quantity, RegistryResult } from "./types.js";
-import { ARORA_JRT, GRAZZI, SARROF } from "./paper.js";
+import { ARORA_JRT, GRAZZI, SANFORD_INDUCTION, SARROF } from "./paper.js";
 
 /**
  * Bits a one-way message needs so that Bob can answer every query: Alice's k^n strings must get distinct messages,
@@ -116,6 +117,31 @@ function multiPass(p: Params): Evaluation {
         `derived by ccbound from the model's protocol, not a formula of the paper: K = ${p.passes} passes, ${messages} messages of mp bits each against the fooling set's N/2 bits`,
       ],
     )
+  );
+}
+
+/**
+ * Sanford, Hsu and Telgarsky's bound as ccbound counts it (derived): at the split "pairs" of INDEX_k's reduction to
+ * induction heads (k = floor((N - 3)/2) pairs), Alice's K^k strings need distinct messages, ⌈k log2 K⌉ bits. Her
+ * part of Theorem 4's protocol is, per head, a maximum (p bits) and m + 1 exact sums of k values, p + ⌈log2 k⌉ bits
+ * each in fixed point: H(p + (m + 1)(p + ⌈log2 k⌉)) <= (m + 2)H(p + ⌈log2 k⌉).
+ */
+function inductionOneLayer(p: Params): Evaluation {
+  if (p.n < 5n) return notApplicable("INDEX's reduction to induction heads needs N >= 5 (one pair)");
+  const k = (p.n - 3n) / 2n;
+  const bits = indexBitsBig(k, p.alphabet);
+  const logK = BigInt(log2Ceil(k));
+  const total = p.alphabet === 2n ? "k" : "⌈k log2 K⌉";
+  return ok(
+    "derived",
+    [
+      atLeast("bits", `Alice's message >= ${total}, k = ⌊(N - 3)/2⌋ = ${k}`, rational(bits)),
+      atLeast("(m + 2)H", `(m + 2)H >= ${total}/(p + ⌈log2 k⌉)`, rational(bits, p.p + logK)),
+    ],
+    [
+      "the paper states h·m·p = Ω(n) (as its summary gives it: the theorem's text and constant were not read here); ccbound runs it on its own encoding (src/reductions/induction-heads.ts)",
+      `Alice's message in Theorem 4's protocol at the split "pairs": per head a maximum (p bits), a normaliser and m weighted sums, each an exact sum of her k values (p + ⌈log2 k⌉ bits in fixed point, ⌈log2 k⌉ = ${logK}); \`check\` counts the whole transcript as sent (Bob's constant last token and his sums too)`,
+    ],
   );
 }
 
@@ -763,6 +789,32 @@ export const RESULTS: readonly RegistryResult[] = [
     ],
     writeup: writeup("jrt-multipass"),
     sources: [ARORA_JRT],
+  },
+  // ---- Induction heads (issue 16: Sanford, Hsu and Telgarsky 2024) ----
+  {
+    id: "sanford-induction",
+    aliases: [],
+    name: "Sanford et al. 2024 (induction heads)",
+    kind: "lower",
+    statement:
+      "A one-layer Transformer that solves the induction heads task (the answer is the token after the most recent earlier occurrence of the last token) on sequences of length n needs size h·m·p = Ω(n), by a reduction from one-way INDEX (Sanford, Hsu and Telgarsky); two layers with h, m = O(1) and p = O(log n) suffice. ccbound's reduction: Alice holds the symbols of k = ⌊(n - 3)/2⌋ pairs (slot, symbol), Bob marks the slot of the symbol he asks for and holds the last token, the marker; his first message is then one constant and Alice's Theorem-4 messages are a function of her string alone, so they take K^k values.",
+    task: "induction-heads",
+    tasks: ["induction-heads"],
+    arch: "transformer-1",
+    reducesFrom: "INDEX",
+    bound: "Alice's Theorem-4 message >= ⌈k log2 K⌉ bits, k = ⌊(n - 3)/2⌋: (m + 2)H >= ⌈k log2 K⌉/(p + ⌈log2 k⌉)",
+    paperBound: "h·m·p = Ω(n)",
+    where:
+      "Sanford, Hsu and Telgarsky, arXiv 2408.14332 (its one theorem, as its summary states it); the count derived here",
+    evaluate: inductionOneLayer,
+    code: [
+      link("src/tasks/induction-heads.ts", true, "the task"),
+      link("src/reductions/induction-heads.ts", true, "INDEX -> induction heads at the split pairs"),
+      link("src/reductions/theorem4.ts", true, "the protocol"),
+      link("src/reductions/applies.ts", true, "the table's row"),
+    ],
+    writeup: writeup("sanford-induction"),
+    sources: [SANFORD_INDUCTION],
   },
   // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----
   {

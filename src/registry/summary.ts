@@ -69,6 +69,12 @@ export const SUMMARY_TABLE: readonly TableCell[] = [
     ids: ["grazzi-modcount"],
     note: "for diagonal transitions (Grazzi et al.: mod 3 needs non-triangular ones); other recurrent models can count",
   },
+  {
+    task: "induction-heads",
+    arch: "transformer-1",
+    ids: ["sanford-induction"],
+    note: "Sanford, Hsu and Telgarsky 2024: one-way INDEX at the split pairs",
+  },
   ...(["equality", "disjointness"] as const).map((task) => ({
     task,
     arch: "recurrent" as const,

@@ -12,7 +12,8 @@ export type RegistryTask =
   | "threshold"
   | "nearest-neighbor"
   | "parity"
-  | "mod-count";
+  | "mod-count"
+  | "induction-heads";
 export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "index-lookup",
   "assoc-recall",
@@ -23,6 +24,7 @@ export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "nearest-neighbor",
   "parity",
   "mod-count",
+  "induction-heads",
 ];
 
 // Every task src/tasks knows is one the registry knows (a compile-time check).

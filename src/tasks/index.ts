@@ -7,6 +7,7 @@ import { dyck } from "./dyck.js";
 import { nearestNeighbor } from "./nearest-neighbor.js";
 import { modCount, parity } from "./parity.js";
 import { repeated } from "./repeated.js";
+import { INDUCTION_MIN_N, inductionHeads } from "./induction-heads.js";
 import { MAX_TOKENS } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -41,6 +42,7 @@ export {
 } from "./nearest-neighbor.js";
 export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
 export { repeated, MAX_PASSES } from "./repeated.js";
+export { inductionHeads, MARKER, INDUCTION_MIN_N } from "./induction-heads.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_TOKENS tokens). */
 export const MAX_N = MAX_TOKENS;
@@ -122,6 +124,14 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return parity(n);
     case "mod-count":
       return modCount(n, p["modulus"] ?? 3);
+    case "induction-heads":
+      if (n < INDUCTION_MIN_N)
+        fail(
+          "invalid-flag",
+          `induction-heads needs n >= ${INDUCTION_MIN_N} (an earlier token, its follower, the last), got ${n}`,
+          "--n",
+        );
+      return inductionHeads(n, p["alphabet"] ?? 2);
     default:
       return name satisfies never;
   }

@@ -1,7 +1,15 @@
 import type { Rng } from "../random.js";
 
 export type TaskName =
-  "index-lookup" | "assoc-recall" | "equality" | "disjointness" | "dyck" | "nearest-neighbor" | "parity" | "mod-count";
+  | "index-lookup"
+  | "assoc-recall"
+  | "equality"
+  | "disjointness"
+  | "dyck"
+  | "nearest-neighbor"
+  | "parity"
+  | "mod-count"
+  | "induction-heads";
 export const TASK_NAMES: readonly TaskName[] = [
   "index-lookup",
   "assoc-recall",
@@ -11,6 +19,7 @@ export const TASK_NAMES: readonly TaskName[] = [
   "nearest-neighbor",
   "parity",
   "mod-count",
+  "induction-heads",
 ];
 
 /**
