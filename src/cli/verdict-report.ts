@@ -1,4 +1,5 @@
 import { writeCertificate } from "../io/certificate.js";
+import { belowBound } from "../reductions/applies.js";
 import type { Model } from "../models/compile.js";
 import { certificateOf, type Certificate } from "../refute/certificate.js";
 import { FEED_ROLE } from "../refute/portfolio/feed.js";
@@ -142,12 +143,14 @@ function humanReport(
       ],
     );
   } else {
-    const below = a.messageBits < a.requiredBits;
+    const below = belowBound(a);
     rows.push(
       [sentLabel(loaded.model.kind), sentLine(loaded.model, a.messageBits, a.split, a.stateMessages ?? 1)],
       [
         "bound",
-        `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`,
+        a.noGuarantee !== undefined
+          ? `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits against ${a.messageBits} sent; no guarantee from the count: ${a.noGuarantee}`
+          : `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`,
       ],
       ["reduction", reductionLine(a)],
     );
@@ -287,7 +290,8 @@ function jsonReport(loaded: Report["loaded"], v: Verdict, certificate: Certifica
               split: a.split,
               inputs: a.inputs.toString(),
               requiredBits: a.requiredBits,
-              below: a.messageBits < a.requiredBits,
+              below: belowBound(a),
+              ...(a.noGuarantee !== undefined && { noGuarantee: a.noGuarantee }),
             },
     search: {
       strategy: v.search.strategy,

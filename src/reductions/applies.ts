@@ -92,8 +92,8 @@ const ROWS: readonly Row[] = [
   { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way", unless: onePassTf },
   { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way", unless: onePassTf },
   { task: "dyck", arch: "transformer-1", theorem: "thm5", via: "two-way", unless: dyck22 },
-  // One-way INDEX at the split "pairs" (Bob holds the last token, one marker throughout, so Alice's Theorem-4
-  // messages do not depend on his query): run as a family at a split, its collisions re-checked on the query's pair.
+  // One-way INDEX at the split "pairs" (Bob marks a slot and holds the last token), run as a family at a split, its
+  // collisions checked on the queried pair; Theorem 4's protocol is interactive there, so no guarantee from the count.
   { task: "induction-heads", arch: "transformer-1", theorem: "sanford-induction", via: "one-way", unless: fivePlus },
   { task: "parity", arch: "recurrent", theorem: "sarrof-parity", via: "dynamics", outside: outsideNonNegativeDiagonal },
   {
@@ -167,6 +167,17 @@ interface ReductionBase {
   readonly requiredBits: number;
   /** How many inputs the argument ranges over (Alice's strings for INDEX, the fooling set for EQ, DISJ, DYCK). */
   readonly inputs: bigint;
+  /** Why messageBits < requiredBits guarantees no error here, when it does not (see TwoWayFamily.noGuarantee). */
+  readonly noGuarantee?: string;
+}
+
+/** Whether the count guarantees an error: the protocol sends fewer bits than the argument needs, and it binds. */
+export function belowBound(r: {
+  readonly messageBits: number;
+  readonly requiredBits: number;
+  readonly noGuarantee?: string;
+}): boolean {
+  return r.noGuarantee === undefined && r.messageBits < r.requiredBits;
 }
 
 /** One-way (INDEX): Alice's strings of the family, Bob's queries; two strings with one message err at a query. */
@@ -257,6 +268,7 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
     messageBits: at.bits,
     requiredBits: family.boundBits,
     inputs: family.size,
+    ...(family.noGuarantee !== undefined && { noGuarantee: family.noGuarantee }),
     family,
   };
   return { kind: "reduction", reduction };

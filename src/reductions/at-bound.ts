@@ -149,5 +149,12 @@ function evaluate(model: Model, name: TaskName, options: TaskOptions, n: number)
       "--at-bound",
       "use --n N",
     );
+  if (r.noGuarantee !== undefined)
+    fail(
+      "unsupported",
+      `${r.theorem.name}'s count does not bind this model's protocol on ${name} (${r.noGuarantee}), so there is no least N where it guarantees an error`,
+      "--at-bound",
+      "use --n N",
+    );
   return { kind: "at", at: { n, task, reduction: r }, message: r.messageBits, required: r.requiredBits };
 }

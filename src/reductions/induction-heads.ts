@@ -14,14 +14,20 @@ import type { TwoWayFamily } from "./two-way-family.js";
  * other slot: the most recent earlier marker is then slot i, followed by x_i. With no slot marked (Bob's base input)
  * the most recent earlier marker is the head's, followed by "0": every element's answer is "0".
  *
- * Why a collision is a proof, though INDEX has no large two-way fooling set: Bob holds the last token, which is the
- * marker on every input here, so in Theorem 4's protocol (holder first) Bob's first message is one constant and
- * Alice's messages are a function of x alone. Two strings x != x' with one transcript on Bob's base input therefore
- * send one Alice message, and with Bob's query for the first position t where they differ the two inputs send one
- * transcript again (Bob's part is the same): the model answers them alike, the task answers x_t != x'_t. The
- * argument is one-way INDEX; the table (applies.ts) runs it through the split machinery of two-way families, the
- * elements being (x, base) and the pair of inputs `queried(i, j)`.
+ * A collision is two strings x != x' whose inputs with Bob's query for the first position t where they differ send
+ * one transcript: a deterministic protocol then gives them one answer, and the task answers x_t != x'_t, so the
+ * model is wrong on one (a rectangle of two inputs with Bob's same part). The search hashes the transcripts of the
+ * elements (x, base) and compares the queried pair's transcripts on a repeat, a false alarm when they differ.
+ *
+ * What is not claimed: Bob holds the last token, one marker throughout, so his first message is a constant, but in
+ * ccbound's exact Theorem 4 protocol Alice's later messages are taken against the global maximum and normaliser,
+ * which his query enters (NO_GUARANTEE). So her messages are not a function of x alone, one-way INDEX's count does
+ * not bind the protocol, and a search that finds no collision below the bound contradicts nothing. Sanford et al.'s
+ * one-way argument is for their precision model, where each party's per-head sums are sent once.
  */
+export const NO_GUARANTEE =
+  "Theorem 4's protocol is interactive: Alice's normalisers and weighted sums are taken against the global maximum and normaliser, which Bob's messages (his maxima and normalisers, which depend on his query) enter, so her messages are not a function of her string alone and the one-way count does not bind it; Sanford et al.'s bound is for their precision model, in which each party's sums are sent once";
+
 export function inductionHeadsFamily(task: Task): TwoWayFamily {
   const n = task.inputLength;
   const split = pairsSplit(n);
@@ -65,5 +71,6 @@ export function inductionHeadsFamily(task: Task): TwoWayFamily {
     // Alice's part of element i with Bob's query for the first position where it differs from element j.
     crossed: (i, j) => queried(i, j)[0],
     queried,
+    noGuarantee: NO_GUARANTEE,
   };
 }

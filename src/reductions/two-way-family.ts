@@ -30,6 +30,11 @@ export interface TwoWayFamily {
    * inputs with Bob's query where their strings differ, which the task answers differently. Absent: two-way.
    */
   queried?(i: bigint, j: bigint): [string[], string[]];
+  /**
+   * Why the protocol's count gives no pigeonhole guarantee for this family, when it does not (a one-way argument
+   * run through an interactive protocol): a collision found is still a proof, but none found contradicts nothing.
+   */
+  readonly noGuarantee?: string;
 }
 
 /** The fooling set for a task, with the split its reduction uses; an error for tasks with no two-way reduction. */
