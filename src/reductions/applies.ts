@@ -77,10 +77,6 @@ const onePassTf = (task: Task) =>
     ? undefined
     : `no result in the registry bounds one-layer Transformers on inputs read ${passesOf(task)} times (Theorem 4's protocol still applies at the copies' halves; \`simulate\` runs it)`;
 
-/** INDEX's reduction to induction heads needs one pair at least: n >= 5 tokens. */
-const fivePlus = (task: Task) =>
-  task.n >= 5 ? undefined : `INDEX's reduction to induction heads needs n >= 5 tokens (one pair), got ${task.n}`;
-
 const ROWS: readonly Row[] = [
   { task: "index-lookup", arch: "recurrent", theorem: "thm3", via: "one-way" },
   { task: "assoc-recall", arch: "recurrent", theorem: "prop9", via: "one-way" },
@@ -94,7 +90,7 @@ const ROWS: readonly Row[] = [
   { task: "dyck", arch: "transformer-1", theorem: "thm5", via: "two-way", unless: dyck22 },
   // One-way INDEX at the split "pairs" (Bob marks a slot and holds the last token), run as a family at a split, its
   // collisions checked on the queried pair; Theorem 4's protocol is interactive there, so no guarantee from the count.
-  { task: "induction-heads", arch: "transformer-1", theorem: "sanford-induction", via: "one-way", unless: fivePlus },
+  { task: "induction-heads", arch: "transformer-1", theorem: "sanford-induction", via: "one-way" },
   { task: "parity", arch: "recurrent", theorem: "sarrof-parity", via: "dynamics", outside: outsideNonNegativeDiagonal },
   {
     task: "mod-count",

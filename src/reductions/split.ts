@@ -52,12 +52,13 @@ export function blocksOf(split: Split): { owner: "alice" | "bob"; start: number;
 
 /**
  * The split of INDEX's reduction to induction heads (induction-heads.ts), named "pairs": the input is a head h of 2
- * or 3 tokens (3 when n is even), then k = floor((n - 3) / 2) pairs (slot, symbol), then the last token. Alice holds
+ * or 3 tokens (3 when n is even), then k = floor((n - 3) / 2) pairs (slot, symbol; none below n = 5), then the last
+ * token. Alice holds
  * the symbol of every pair, positions h + 2j + 1 (0-based); Bob holds the head, the slots and the last token.
  */
 export function pairsSplit(n: number): Split {
-  if (!Number.isInteger(n) || n < 5)
-    fail("invalid-flag", `the pairs split needs at least 5 tokens, got ${n}`, "--split");
+  if (!Number.isInteger(n) || n < 3)
+    fail("invalid-flag", `the pairs split needs at least 3 tokens, got ${n}`, "--split");
   const head = pairsHead(n);
   const k = Math.floor((n - 3) / 2);
   const alice = Int32Array.from({ length: k }, (_, j) => head + 2 * j + 1);

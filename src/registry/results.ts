@@ -136,7 +136,7 @@ function inductionOneLayer(p: Params): Evaluation {
   return ok(
     "derived",
     [
-      atLeast("bits", `Alice's message >= ${total}, k = ⌊(N - 3)/2⌋ = ${k}`, rational(bits)),
+      atLeast("bits", `one-way message >= ${total}, k = ⌊(N - 3)/2⌋ = ${k}`, rational(bits)),
       atLeast("(m + 2)H", `(m + 2)H >= ${total}/(p + ⌈log2 k⌉)`, rational(bits, p.p + logK)),
     ],
     [
@@ -817,6 +817,41 @@ export const RESULTS: readonly RegistryResult[] = [
       link("src/reductions/applies.ts", true, "the table's row"),
     ],
     writeup: writeup("sanford-induction"),
+    sources: [SANFORD_INDUCTION],
+  },
+  {
+    id: "sanford-induction-2",
+    aliases: [],
+    name: "Two-layer induction head",
+    kind: "upper",
+    statement:
+      "Two layers of one head each solve induction heads on sequences of length n exactly: layer 1 copies the previous token by hard attention on the quadratic logit c((j - 1)^2 - (i - (j - 1))^2), layer 2 attends from the last token to the latest position whose previous token equals it (logit w[match] + c j) and copies that position's token. Width 3|V| + 5 and one head a layer for every n; fixed point with 1 + ⌈log2(3cn² + 1)⌉ + F bits (Sanford, Hsu and Telgarsky: h, m = O(1), p = O(log n) when |Σ| <= n).",
+    task: "induction-heads",
+    tasks: ["induction-heads"],
+    arch: "transformer-2",
+    bound: "H = 1, d = 3|V| + 5, p = 2 + ⌈log2(3N² + 1)⌉",
+    paperBound: "h, m = O(1), p = O(log n)",
+    where: "Sanford, Hsu and Telgarsky, arXiv 2408.14332 (as its summary states it); the weights are ccbound's",
+    evaluate: (p) => {
+      const precision = 2n + BigInt(log2Ceil(3n * p.n * p.n + 1n));
+      return ok(
+        "derived",
+        [
+          equals("width", "d = 3|V| + 5, |V| = |Σ| + 1", 3n * (p.alphabet + 1n) + 5n),
+          equals("H", "H = 1 a layer", 1n),
+          equals("p", "p = 1 + I + F, I = ⌈log2(3cN² + 1)⌉, c = F = 1", precision),
+        ],
+        [
+          "ccbound's weights (src/constructions/induction-heads.ts), verified by construct; c = 1 is the least integer with exp(-c) rounding to 0 at F = 1 fraction bit (fixed point truncates), what construct chooses by default",
+          "the paper states h, m = O(1) and p = O(log n); its weights are not read here",
+        ],
+      );
+    },
+    code: [
+      link("src/constructions/induction-heads.ts", true, "the construction"),
+      link("src/tasks/induction-heads.ts", true, "the task"),
+    ],
+    writeup: writeup("sanford-induction-2"),
     sources: [SANFORD_INDUCTION],
   },
   // ---- Finite-precision dynamics (issue 16: results of other papers, run by ccbound's state-repeat search) ----

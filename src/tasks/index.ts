@@ -137,6 +137,11 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
   }
 }
 
+/** The least n a task takes: induction heads needs an earlier token, its follower and the last; the others 1 step. */
+export function minNOf(name: TaskName): number {
+  return name === "induction-heads" ? INDUCTION_MIN_N : nStep(name);
+}
+
 /** The step between the n a task takes: 2 for the tasks of two halves (and balanced brackets), 1 otherwise. */
 export function nStep(name: TaskName): 1 | 2 {
   return EVEN_N.includes(name) ? 2 : 1;
