@@ -53,8 +53,9 @@ describe("ccbound bounds", () => {
       results: [],
       note: expect.stringMatching(/^open/),
     });
-    // The paper's 17 cells, then parity and mod-count (other papers'); the multi-pass cells only with --passes K > 1.
-    expect(rows).toHaveLength(19);
+    // The paper's 17 cells, then parity, mod-count and induction heads' two (other papers'); the multi-pass cells
+    // only with --passes K > 1.
+    expect(rows).toHaveLength(21);
   });
 
   it("other N and p, filtered by task and architecture", () => {
@@ -76,6 +77,7 @@ describe("ccbound bounds", () => {
       "disjointness",
       "threshold",
       "nearest-neighbor",
+      "induction-heads",
     ]);
     // An odd N: the two-halves tasks say why they do not apply.
     const odd = cell(table("--n", "41", "--precision", "8", "--task", "equality").rows, "equality", "recurrent")
