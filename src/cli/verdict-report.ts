@@ -248,7 +248,7 @@ function rhoLine(r: NonNullable<Verdict["search"]["rho"]>): string {
 function reductionLine(a: Extract<Verdict["applied"], { kind: "reduction" }>): string {
   const count = countText(a.inputs);
   return a.problem === "INDEX"
-    ? `from INDEX: ${count} strings of Alice's; two with one message get one answer to the query where they differ, so one is wrong`
+    ? `from INDEX: ${count} strings of Alice's; two ${a.stateMessages === undefined ? "with one transcript" : "in one state"} get one answer to the query where they differ, so one is wrong`
     : `from ${a.problem}: a fooling set of ${count} inputs at split ${a.split}; two with one transcript give a crossed input the model must answer wrongly`;
 }
 
