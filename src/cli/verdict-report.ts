@@ -100,7 +100,7 @@ export function verdictLine(v: Verdict): string {
       const bits = `${f.collision.transcriptBits}-bit`;
       const oneWay = [0, 1].some((i) => f.input.join(" ") === f.collision.inputs[i]!.join(" "));
       const why = oneWay
-        ? `two of Alice's strings send one ${bits} message at the ${/^\d+$/.test(f.collision.split) ? "cut" : "split"} ${f.collision.split} and ask the same query, whose right answers differ`
+        ? `two of Alice's strings send one ${bits} ${/^\d+$/.test(f.collision.split) ? "message at the cut" : "transcript at the split"} ${f.collision.split} and ask the same query, whose right answers differ`
         : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
       return `REFUTED (collision): ${says}; ${why}: ${theorem}'s argument, run on this model`;
     }
