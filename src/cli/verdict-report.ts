@@ -1,4 +1,5 @@
 import { writeCertificate } from "../io/certificate.js";
+import { belowBound } from "../reductions/applies.js";
 import type { Model } from "../models/compile.js";
 import { certificateOf, type Certificate } from "../refute/certificate.js";
 import { FEED_ROLE } from "../refute/portfolio/feed.js";
@@ -102,7 +103,7 @@ export function verdictLine(v: Verdict): string {
       const why = copying
         ? `two strings reach one ${bits} state at the delimiter (cut ${f.collision.split}), so they get one continuation, and it is not both of them`
         : oneWay
-          ? `two of Alice's strings send one ${bits} message at the cut ${f.collision.split} and ask the same query, whose right answers differ`
+          ? `two of Alice's strings send one ${bits} ${/^\d+$/.test(f.collision.split) ? "message at the cut" : "transcript at the split"} ${f.collision.split} and ask the same query, whose right answers differ`
           : `two inputs send one ${bits} transcript at split ${f.collision.split}, and the crossed input must get their answer`;
       return `REFUTED (collision): ${says}; ${why}: ${theorem}'s argument, run on this model`;
     }
@@ -145,12 +146,14 @@ function humanReport(
       ],
     );
   } else {
-    const below = a.messageBits < a.requiredBits;
+    const below = belowBound(a);
     rows.push(
       [sentLabel(loaded.model.kind), sentLine(loaded.model, a.messageBits, a.split, a.stateMessages ?? 1)],
       [
         "bound",
-        `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`,
+        a.noGuarantee !== undefined
+          ? `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits against ${a.messageBits} sent; no guarantee from the count: ${a.noGuarantee}`
+          : `${a.theorem.name}: ${a.theorem.bound}, here ${a.requiredBits} bits; the model is ${below ? "BELOW the bound: an error must exist" : "at or above the bound"}`,
       ],
       ["reduction", reductionLine(a)],
     );
@@ -250,7 +253,7 @@ function reductionLine(a: Extract<Verdict["applied"], { kind: "reduction" }>): s
   if (a.theorem.tasks.includes("copy"))
     return `${count} strings of Alice's (the string before the delimiter); two in one state get one greedy continuation, which is not both, so one copy is wrong`;
   return a.problem === "INDEX"
-    ? `from INDEX: ${count} strings of Alice's; two in one state get one answer to the query where they differ, so one is wrong`
+    ? `from INDEX: ${count} strings of Alice's; two ${a.stateMessages === undefined ? "with one transcript" : "in one state"} get one answer to the query where they differ, so one is wrong`
     : `from ${a.problem}: a fooling set of ${count} inputs at split ${a.split}; two with one transcript give a crossed input the model must answer wrongly`;
 }
 
@@ -292,7 +295,8 @@ function jsonReport(loaded: Report["loaded"], v: Verdict, certificate: Certifica
               split: a.split,
               inputs: a.inputs.toString(),
               requiredBits: a.requiredBits,
-              below: a.messageBits < a.requiredBits,
+              below: belowBound(a),
+              ...(a.noGuarantee !== undefined && { noGuarantee: a.noGuarantee }),
             },
     search: {
       strategy: v.search.strategy,

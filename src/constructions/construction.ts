@@ -12,7 +12,8 @@ export type ConstructionName =
   | "nearest-neighbor"
   | "assoc-recall"
   | "dyck-rnn"
-  | "index-lookup-rnn";
+  | "index-lookup-rnn"
+  | "induction-heads";
 
 /**
  * A construction's size, read off the weights it built. For Transformers width = max(m, d) (paper Sec. 2); for

@@ -7,6 +7,7 @@ import { indexLookupRnn } from "./index-lookup-rnn.js";
 import { indexLookupConstruction } from "./index-lookup.js";
 import { assocRecallConstruction, nearestNeighborConstruction } from "./nearest-neighbor.js";
 import { thresholdConstruction } from "./threshold.js";
+import { inductionHeadsConstruction } from "./induction-heads.js";
 
 export * from "./construction.js";
 export * from "./positional.js";
@@ -22,6 +23,7 @@ export {
   assocRecallConstruction,
   dyckRnn,
   indexLookupRnn,
+  inductionHeadsConstruction,
 };
 
 /** Every construction `ccbound construct NAME` builds, in the order of the paper's summary table. */
@@ -34,6 +36,7 @@ export const CONSTRUCTIONS: readonly Construction[] = [
   thresholdConstruction,
   disjointnessConstruction,
   dyckRnn,
+  inductionHeadsConstruction,
 ];
 
 export function constructionNamed(name: string): Construction {

@@ -23,9 +23,12 @@ const collisionSchema = z
   .strictObject({
     split: z
       .string()
-      .regex(/^(\d+|\d+x\d+|odd-even|end)$/, 'must be a cut point K, KxC (the cut K of C copies), "odd-even" or "end"')
+      .regex(
+        /^(\d+|\d+x\d+|odd-even|pairs|end)$/,
+        'must be a cut point K, KxC (the cut K of C copies), "odd-even", "pairs" or "end"',
+      )
       .describe(
-        "where Alice's part ends: a cut K (she holds the first K tokens), KxC (the cut K of each of C copies of a multi-pass input), odd-even, or end (a state repeat: the full state after the last token)",
+        "where Alice's part ends: a cut K (she holds the first K tokens), KxC (the cut K of each of C copies of a multi-pass input), odd-even, pairs (the symbols of induction heads' pairs), or end (a state repeat: the full state after the last token)",
       ),
     inputs: z.tuple([tokens, tokens]).describe("two inputs on which the protocol at the split sends one transcript"),
     transcriptBits: count,

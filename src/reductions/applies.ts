@@ -106,6 +106,9 @@ const ROWS: readonly Row[] = [
   { task: "equality", arch: "transformer-1", theorem: "thm12", via: "two-way", unless: onePassTf },
   { task: "disjointness", arch: "transformer-1", theorem: "disj-tf1", via: "two-way", unless: onePassTf },
   { task: "dyck", arch: "transformer-1", theorem: "thm5", via: "two-way", unless: dyck22 },
+  // One-way INDEX at the split "pairs" (Bob marks a slot and holds the last token), run as a family at a split, its
+  // collisions checked on the queried pair; Theorem 4's protocol is interactive there, so no guarantee from the count.
+  { task: "induction-heads", arch: "transformer-1", theorem: "sanford-induction", via: "one-way" },
   { task: "parity", arch: "recurrent", theorem: "sarrof-parity", via: "dynamics", outside: outsideNonNegativeDiagonal },
   {
     task: "mod-count",
@@ -151,10 +154,15 @@ function noRowReason(arch: ArchClass, task: TaskName): string {
     return `no result in the registry bounds Transformers on ${task}: the finite-precision dynamics results (Sarrof et al., Grazzi et al.) are about recurrent models`;
   }
   if (task === "function-composition" && arch === "transformer-1") return COMPOSITION_TF1;
+  if (arch === "transformer-deep" && task === "induction-heads") {
+    return "no lower bound for Transformers of two or more layers on induction-heads: two layers of constant width and O(log n) precision solve it (Sanford et al. 2024; construct induction-heads)";
+  }
   if (arch === "transformer-deep") {
     return "the paper proves no lower bound for Transformers of two or more layers (Corollary 13.1: no Theorem-4-style protocol exists beyond one layer)";
   }
   if (arch === "recurrent") {
+    if (task === "induction-heads")
+      return "no result in the registry bounds recurrent models on induction-heads: Sanford et al.'s bound is for one-layer Transformers, and its INDEX split (pairs) is no cut, so Theorem 2's one message does not apply (a state relay of one message per pair would)";
     return task === "dyck"
       ? "the paper proves no lower bound for recurrent models on dyck: Lemma 1's split is odd/even, not a cut, and a 7-state DFA recognises Dyck-(2,2)"
       : `the paper proves no lower bound for recurrent models on ${task}`;
@@ -202,6 +210,17 @@ interface ReductionBase {
   readonly requiredBits: number;
   /** How many inputs the argument ranges over (Alice's strings for INDEX, the fooling set for EQ, DISJ, DYCK). */
   readonly inputs: bigint;
+  /** Why messageBits < requiredBits guarantees no error here, when it does not (see TwoWayFamily.noGuarantee). */
+  readonly noGuarantee?: string;
+}
+
+/** Whether the count guarantees an error: the protocol sends fewer bits than the argument needs, and it binds. */
+export function belowBound(r: {
+  readonly messageBits: number;
+  readonly requiredBits: number;
+  readonly noGuarantee?: string;
+}): boolean {
+  return r.noGuarantee === undefined && r.messageBits < r.requiredBits;
 }
 
 /** One-way (INDEX): Alice's strings of the family, Bob's queries; two strings with one message err at a query. */
@@ -255,6 +274,7 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
     };
     return { kind: "reduction", reduction };
   }
+  // A one-way row for a one-layer Transformer (induction heads) is a family at a split, below (its `queried` pairs).
   if (model.kind === "recurrent" && found.via === "one-way") {
     const family = oneWayFamily(task);
     const split = cutSplit(task.inputLength, cutOf(family));
@@ -291,6 +311,7 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
     messageBits: at.bits,
     requiredBits: family.boundBits,
     inputs: family.size,
+    ...(family.noGuarantee !== undefined && { noGuarantee: family.noGuarantee }),
     family,
   };
   return { kind: "reduction", reduction };

@@ -1,6 +1,6 @@
 import { CcboundError, fail } from "../errors.js";
 import type { Model } from "../models/compile.js";
-import { makeTask, maxNOf, nStep, type TaskOptions } from "../tasks/index.js";
+import { makeTask, maxNOf, minNOf, nStep, type TaskOptions } from "../tasks/index.js";
 import type { Task, TaskName } from "../tasks/task.js";
 import { reductionFor, type CcReduction } from "./applies.js";
 
@@ -60,8 +60,9 @@ export function leastBindingN(
     return p;
   };
   if (LABELS_ARE_N.includes(name)) return onlyN(model, name, probe);
-  const first = probe(step);
-  if (first.kind === "unfit") fail("task-mismatch", `the model does not take ${name} at n = ${step}: ${first.why}`);
+  const start = minNOf(name);
+  const first = probe(start);
+  if (first.kind === "unfit") fail("task-mismatch", `the model does not take ${name} at n = ${start}: ${first.why}`);
   const theoremName = first.at.reduction.theorem.name;
   const below = (p: Probe & { kind: "at" }) => p.required > p.message;
   const at = (n: number) => {
@@ -71,10 +72,10 @@ export function leastBindingN(
   };
   const found = (n: number): AtBound => {
     const here = at(n);
-    const prev = n - step >= step ? at(n - step) : undefined;
+    const prev = n - step >= start ? at(n - step) : undefined;
     return { ...here.at, ...(prev && { before: prev.at }) };
   };
-  if (below(first)) return found(step);
+  if (below(first)) return found(start);
 
   // Least n in (a, b] (multiples of step) with required > message, or undefined; a and b fit, a is not below.
   const within = (a: number, b: number): number | undefined => {
@@ -101,8 +102,8 @@ export function leastBindingN(
   };
 
   // Doubling steps up to the limit or until the model no longer takes the task; each range is searched in order.
-  let a: number = step;
-  for (let b: number = 2 * step; ; b = Math.min(2 * b, maxN - (maxN % step))) {
+  let a: number = start;
+  for (let b: number = 2 * start; ; b = Math.min(2 * b, maxN - (maxN % step))) {
     const pb = probe(b);
     if (pb.kind === "unfit") {
       // the largest n the model takes is in [a, b): bisect on whether it fits, then search up to it
@@ -169,6 +170,13 @@ function evaluate(model: Model, name: TaskName, options: TaskOptions, n: number)
     fail(
       "unsupported",
       `${r.theorem.name} binds this model on ${name} through its state's orbit, not through bits sent against bits required, so there is no least N to find`,
+      "--at-bound",
+      "use --n N",
+    );
+  if (r.noGuarantee !== undefined)
+    fail(
+      "unsupported",
+      `${r.theorem.name}'s count does not bind this model's protocol on ${name} (${r.noGuarantee}), so there is no least N where it guarantees an error`,
       "--at-bound",
       "use --n N",
     );

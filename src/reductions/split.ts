@@ -50,6 +50,28 @@ export function blocksOf(split: Split): { owner: "alice" | "bob"; start: number;
   return blocks;
 }
 
+/**
+ * The split of INDEX's reduction to induction heads (induction-heads.ts), named "pairs": the input is a head h of 2
+ * or 3 tokens (3 when n is even), then k = floor((n - 3) / 2) pairs (slot, symbol; none below n = 5), then the last
+ * token. Alice holds
+ * the symbol of every pair, positions h + 2j + 1 (0-based); Bob holds the head, the slots and the last token.
+ */
+export function pairsSplit(n: number): Split {
+  if (!Number.isInteger(n) || n < 3)
+    fail("invalid-flag", `the pairs split needs at least 3 tokens, got ${n}`, "--split");
+  const head = pairsHead(n);
+  const k = Math.floor((n - 3) / 2);
+  const alice = Int32Array.from({ length: k }, (_, j) => head + 2 * j + 1);
+  const mine = new Set(alice);
+  const bob = range(0, n).filter((p) => !mine.has(p));
+  return { n, alice, bob, name: "pairs" };
+}
+
+/** Tokens before the first pair of the pairs split: 2, and 3 for an even n (the extra one pads the length). */
+export function pairsHead(n: number): number {
+  return 2 + ((n - 3) % 2);
+}
+
 export function oddEvenSplit(n: number): Split {
   if (n < 2) fail("invalid-flag", `an odd/even split needs at least 2 tokens, got ${n}`, "--split");
   const alice = Int32Array.from({ length: Math.ceil(n / 2) }, (_, i) => 2 * i);
@@ -66,9 +88,10 @@ export function partitionSplit(n: number, alicePositions: Iterable<number>): Spl
   return { n, alice: all.filter((p) => mine.has(p)), bob: all.filter((p) => !mine.has(p)), name: "custom" };
 }
 
-/** "K", "odd-even" or "KxC" (the cut K of each of C copies), as typed after --split (a certificate's split too). */
+/** "K", "odd-even", "pairs" or "KxC" (the cut K of each of C copies), as typed after --split (a certificate's too). */
 export function parseSplit(text: string, n: number, allowEmpty = false): Split {
   if (text === "odd-even") return oddEvenSplit(n);
+  if (text === "pairs") return pairsSplit(n);
   const copies = /^(\d+)x(\d+)$/.exec(text);
   if (copies) {
     const c = Number(copies[2]);
@@ -81,7 +104,7 @@ export function parseSplit(text: string, n: number, allowEmpty = false): Split {
     return repeatedCut(n / c, Number(copies[1]), c);
   }
   if (!/^\d+$/.test(text))
-    fail("invalid-flag", `--split takes a cut point K, "odd-even" or KxC, got "${text}"`, "--split");
+    fail("invalid-flag", `--split takes a cut point K, "odd-even", "pairs" or KxC, got "${text}"`, "--split");
   return cutSplit(n, Number(text), allowEmpty);
 }
 

@@ -3,6 +3,7 @@ import { disjProblem, eqProblem, type Bits, type Problem, type ProblemName } fro
 import { fail } from "../errors.js";
 import { SEPARATOR } from "../tasks/equality.js";
 import type { Task } from "../tasks/task.js";
+import { inductionHeadsFamily } from "./induction-heads.js";
 import { oddEvenSplit, repeatedCut, type Split } from "./split.js";
 
 /**
@@ -23,6 +24,17 @@ export interface TwoWayFamily {
   readonly boundBits: number;
   element(i: bigint): string[];
   crossed(i: bigint, j: bigint): string[];
+  /**
+   * A one-way family run at a split (INDEX to induction heads, induction-heads.ts): Alice's messages do not depend
+   * on Bob's input, so two elements with one transcript keep it under any one of Bob's inputs; this gives the two
+   * inputs with Bob's query where their strings differ, which the task answers differently. Absent: two-way.
+   */
+  queried?(i: bigint, j: bigint): [string[], string[]];
+  /**
+   * Why the protocol's count gives no pigeonhole guarantee for this family, when it does not (a one-way argument
+   * run through an interactive protocol): a collision found is still a proof, but none found contradicts nothing.
+   */
+  readonly noGuarantee?: string;
 }
 
 /** The fooling set for a task, with the split its reduction uses; an error for tasks with no two-way reduction. */
@@ -49,6 +61,8 @@ export function twoWayFamily(task: Task): TwoWayFamily {
       const symbols = (x: Uint8Array, y: Uint8Array) => Array.from(interleave(x, y), (s) => DYCK_SYMBOLS[s]!);
       return pulledBack(dyckProblem(task.n), task, oddEvenSplit(task.n), symbols, "1");
     }
+    case "induction-heads":
+      return inductionHeadsFamily(task);
     default:
       return fail(
         "unsupported",

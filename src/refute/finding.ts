@@ -146,6 +146,7 @@ export function oneWayCollision(
  * too (rectangles), hence the elements' answer, which the task contradicts. Re-derived by running the protocol.
  */
 export function twoWayCollision(r: TwoWayReduction, i: bigint, j: bigint, feed: FeedName): Finding {
+  if (r.family.queried) return queriedCollision(r, r.family.queried(i, j), feed);
   const input = r.family.crossed(i, j);
   const expected = r.task.answer(input);
   const answer = answerOf(r.model, r.binding, input);
@@ -160,6 +161,33 @@ export function twoWayCollision(r: TwoWayReduction, i: bigint, j: bigint, feed: 
     input,
     expected,
     answer,
+    feed,
+    ...(nonFinite && { nonFinite }),
+    theorem: r.theorem.id,
+    collision: collisionOf(r, inputs, shared),
+  };
+}
+
+/**
+ * A one-way family's collision at its split (induction heads): elements i and j sent one transcript, so with Bob's
+ * query where their strings differ the two inputs send one transcript too (checked here, not assumed) and get one
+ * answer, while the task's answers differ: the model is wrong on one of them, found by a forward pass.
+ */
+function queriedCollision(r: TwoWayReduction, inputs: [string[], string[]], feed: FeedName): Finding {
+  const shared = sharedTranscript(r, inputs);
+  const judged = inputs.map((input) => ({
+    expected: r.task.answer(input),
+    answer: answerOf(r.model, r.binding, input),
+  }));
+  const wrong = judged[0]!.answer !== judged[0]!.expected ? 0 : 1;
+  if (judged[wrong]!.answer === judged[wrong]!.expected) {
+    throw new Error("two inputs with one transcript are both answered rightly: the protocol is not faithful");
+  }
+  const nonFinite = nonFiniteLogits(r.model, r.binding, inputs[wrong]!);
+  return {
+    kind: "collision",
+    input: inputs[wrong]!,
+    ...judged[wrong]!,
     feed,
     ...(nonFinite && { nonFinite }),
     theorem: r.theorem.id,

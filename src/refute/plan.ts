@@ -202,6 +202,13 @@ function twoWayCollision(
     case "sample":
       return { feed: "fooling-set", exhaustive: false };
     case "rho":
+      if (r.family.queried)
+        fail(
+          "invalid-flag",
+          `--strategy rho walks transcripts of fooling-set elements; ${r.task.name}'s collisions are checked on a second, queried pair, which the walk does not take`,
+          "--strategy",
+          "use auto, exhaustive or sample",
+        );
       return rhoSearch(base, size, fitted.budget);
     case "dedup":
       return fail(
@@ -215,7 +222,8 @@ function twoWayCollision(
       // (pigeonhole) within the first 2^c + 1, and for the structured models people build the early elements
       // collide sooner than uniform draws (measured: bench/README.md).
       if (size <= BigInt(fitted.budget)) return { feed: "fooling-set", exhaustive: true };
-      if (share > fits && fitted.chosen && pointBits(size) !== undefined) return rhoSearch(base, size, fitted.budget);
+      if (share > fits && fitted.chosen && pointBits(size) !== undefined && !r.family.queried)
+        return rhoSearch(base, size, fitted.budget);
       return { feed: "fooling-set", exhaustive: false };
   }
 }

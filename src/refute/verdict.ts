@@ -9,6 +9,7 @@ import type { PeriodReport } from "./feeds/period.js";
 import type { DedupReport } from "./feeds/dedup.js";
 import { periodRefutes } from "../reductions/dynamics.js";
 import { relayMessages } from "../reductions/state-relay.js";
+import { belowBound } from "../reductions/applies.js";
 
 /** What applied: the reduction the search ran (with the sizes it compares), or why the paper has no bound here. */
 export type Applied =
@@ -29,6 +30,8 @@ export type Applied =
       readonly requiredBits: number;
       /** Inputs the argument ranges over (Alice's strings, or the fooling set). */
       readonly inputs: bigint;
+      /** Why the count guarantees no error, when it does not (belowBound is then false). */
+      readonly noGuarantee?: string;
     }
   /**
    * A theorem of finite-precision dynamics whose scope holds for this model: it errs at some length (not
@@ -115,6 +118,7 @@ function appliedOf(plan: SearchPlan): Applied {
     ...(r.model.kind === "recurrent" && { stateMessages: relayMessages(r.split) }),
     requiredBits: r.requiredBits,
     inputs: r.inputs,
+    ...(r.noGuarantee !== undefined && { noGuarantee: r.noGuarantee }),
   };
 }
 
@@ -152,7 +156,7 @@ function exhaustedVerdict(plan: SearchPlan, base: VerdictBase, feed: FeedName): 
       `the full state on 1^t repeats with period ${walk?.length}, which refutes nothing, yet the model is in the scope of ${applied.theorem.name}, where the period must refute counting mod ${applied.modulus}: that contradicts the theorem`,
     );
   }
-  if (applied.kind === "reduction" && applied.messageBits < applied.requiredBits) {
+  if (applied.kind === "reduction" && belowBound(applied)) {
     // Below the bound, a collision search that covers the argument's inputs must collide, and a model right on every
     // input cannot exist: either way ccbound itself is wrong (a protocol that is not the model, a miscounted bound).
     throw new Error(
@@ -169,7 +173,7 @@ function exhaustedVerdict(plan: SearchPlan, base: VerdictBase, feed: FeedName): 
  */
 function budgetVerdict(plan: SearchPlan, base: VerdictBase): Verdict {
   const applied = base.applied;
-  if (applied.kind === "reduction" && applied.messageBits < applied.requiredBits) {
+  if (applied.kind === "reduction" && belowBound(applied)) {
     const c = applied.messageBits;
     const half = Math.ceil(c / 2);
     const canHelp = half <= MAX_USEFUL_LOG2_RUNS;

@@ -117,3 +117,16 @@ export const JELASSI: Paper = {
   archivePrefix: "arXiv",
   url: "https://arxiv.org/abs/2402.01032",
 };
+
+/** Sanford, Hsu and Telgarsky 2024: one-layer Transformers fail to solve the induction heads task (arXiv abstract). */
+export const SANFORD_INDUCTION: Paper = {
+  key: "sanford2024onelayer",
+  type: "misc",
+  authors: ["Clayton Sanford", "Daniel Hsu", "Matus Telgarsky"],
+  citedAs: "Sanford, Hsu and Telgarsky (2024)",
+  title: "One-layer transformers fail to solve the induction heads task",
+  year: "2024",
+  eprint: "2408.14332",
+  archivePrefix: "arXiv",
+  url: "https://arxiv.org/abs/2408.14332",
+};

@@ -96,6 +96,13 @@ export const SUMMARY_TABLE: readonly TableCell[] = [
     note: "the input read K times in a row (JRT-Prompt, Arora et al. 2024): a protocol of 2K - 1 state messages",
     when: (p: Params) => p.passes > 1n,
   })),
+  {
+    task: "induction-heads",
+    arch: "transformer-1",
+    ids: ["sanford-induction"],
+    note: "Sanford, Hsu and Telgarsky 2024: one-way INDEX at the split pairs (no guarantee for ccbound's interactive protocol)",
+  },
+  { task: "induction-heads", arch: "transformer-2", ids: ["sanford-induction-2"] },
 ];
 
 export interface EvaluatedResult {

@@ -14,7 +14,8 @@ export type RegistryTask =
   | "parity"
   | "mod-count"
   | "function-composition"
-  | "copy";
+  | "copy"
+  | "induction-heads";
 export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "index-lookup",
   "assoc-recall",
@@ -27,6 +28,7 @@ export const REGISTRY_TASKS: readonly RegistryTask[] = [
   "mod-count",
   "function-composition",
   "copy",
+  "induction-heads",
 ];
 
 // Every task src/tasks knows is one the registry knows (a compile-time check).

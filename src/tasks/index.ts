@@ -9,6 +9,7 @@ import { modCount, parity } from "./parity.js";
 import { repeated } from "./repeated.js";
 import { functionComposition } from "./function-composition.js";
 import { copy } from "./copy.js";
+import { INDUCTION_MIN_N, inductionHeads } from "./induction-heads.js";
 import { MAX_TOKENS } from "../limits.js";
 import { optionsFromParams, storedParams, type TaskOptions } from "./params.js";
 import { TASK_NAMES, type Task, type TaskName } from "./task.js";
@@ -45,6 +46,7 @@ export { parity, modCount, onesIn, MAX_MODULUS } from "./parity.js";
 export { repeated, MAX_PASSES } from "./repeated.js";
 export { functionComposition, compositionQuery, QUESTION } from "./function-composition.js";
 export { copy, DELIMITER } from "./copy.js";
+export { inductionHeads, MARKER, INDUCTION_MIN_N } from "./induction-heads.js";
 
 /** Largest n a task is built for: its vocabulary grows with n and must fit a model (MAX_TOKENS tokens). */
 export const MAX_N = MAX_TOKENS;
@@ -130,9 +132,22 @@ function build(name: TaskName, n: number, p: Readonly<Record<string, number>>): 
       return functionComposition(n);
     case "copy":
       return copy(n, p["alphabet"] ?? 2);
+    case "induction-heads":
+      if (n < INDUCTION_MIN_N)
+        fail(
+          "invalid-flag",
+          `induction-heads needs n >= ${INDUCTION_MIN_N} (an earlier token, its follower, the last), got ${n}`,
+          "--n",
+        );
+      return inductionHeads(n, p["alphabet"] ?? 2);
     default:
       return name satisfies never;
   }
+}
+
+/** The least n a task takes: induction heads needs an earlier token, its follower and the last; the others 1 step. */
+export function minNOf(name: TaskName): number {
+  return name === "induction-heads" ? INDUCTION_MIN_N : nStep(name);
 }
 
 /** The step between the n a task takes: 2 for the tasks of two halves (and balanced brackets), 1 otherwise. */

@@ -11,7 +11,7 @@ import type { TaskName } from "./task.js";
  * their validation, the certificate round trip and the replay arguments are all derived from this table.
  */
 export interface TaskOptions {
-  /** `--alphabet K`: index-lookup, assoc-recall and copy, the alphabet size (2..256; default 2). */
+  /** `--alphabet K`: index-lookup, assoc-recall, copy and induction-heads, the alphabet size (2..256; default 2). */
   alphabet?: number;
   /** `--variant eq|ineq`: equality answers EQ ("1" when the halves are equal; default) or INEQ = 1 - EQ (App. F). */
   variant?: string;
@@ -63,10 +63,10 @@ export const TASK_PARAMS: readonly TaskParam[] = [
   {
     option: "alphabet",
     key: "alphabet",
-    tasks: ["index-lookup", "assoc-recall", "copy"],
+    tasks: ["index-lookup", "assoc-recall", "copy", "induction-heads"],
     kind: { type: "int", min: 2, max: 256 },
     what: "alphabet size",
-    help: "index-lookup, assoc-recall, copy: alphabet size (default 2)",
+    help: "index-lookup, assoc-recall, copy, induction-heads: alphabet size (default 2)",
     defaultValue: 2,
   },
   {

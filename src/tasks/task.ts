@@ -10,7 +10,8 @@ export type TaskName =
   | "parity"
   | "mod-count"
   | "function-composition"
-  | "copy";
+  | "copy"
+  | "induction-heads";
 export const TASK_NAMES: readonly TaskName[] = [
   "index-lookup",
   "assoc-recall",
@@ -22,6 +23,7 @@ export const TASK_NAMES: readonly TaskName[] = [
   "mod-count",
   "function-composition",
   "copy",
+  "induction-heads",
 ];
 
 /**

@@ -5,6 +5,7 @@ import { makeTask, type Task } from "../tasks/index.js";
 import { countingDyck } from "./counting-dyck.js";
 import { hashEquality } from "./hash-equality.js";
 import { partialLookup } from "./partial-lookup.js";
+import { blindInduction } from "./blind-induction.js";
 import { flipLinear, parityElman } from "../models/known-orbits.js";
 
 /** The format of the parity entries: any format holding 0, 1/4, 1/2 and 1 gives the same answers. */
@@ -83,6 +84,14 @@ export const ZOO: readonly ZooEntry[] = [
     takes: [],
     build: () => parityElman(PARITY_FORMAT),
     task: (p) => makeTask("parity", p.n),
+  },
+  {
+    name: "blind-induction",
+    summary:
+      "a one-layer Transformer that does not tell 0 from 1 and answers 0 (induction heads): its transcripts at the split pairs collide",
+    takes: ["seed"],
+    build: (p) => blindInduction(p.n, p.seed ?? 1),
+    task: (p) => makeTask("induction-heads", p.n),
   },
 ];
 

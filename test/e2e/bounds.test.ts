@@ -55,8 +55,8 @@ describe("ccbound bounds", () => {
     });
     // The paper's 17 cells, then parity and mod-count (other papers'); the multi-pass cells only with --passes K > 1;
     // then function composition's two (Peng et al.: H(d+1)p >= ⌈4096 log2 4096⌉ = 49152, so H(d+1) >= 3072), then
-    // copy's two (Jelassi et al.).
-    expect(rows).toHaveLength(23);
+    // copy's two (Jelassi et al.) and induction heads' two (Sanford et al.).
+    expect(rows).toHaveLength(25);
     expect(cell(rows, "function-composition", "transformer-1").results[0]!.quantities[0]).toMatchObject({
       quantity: "H(d+1)",
       least: "3072",
@@ -83,6 +83,7 @@ describe("ccbound bounds", () => {
       "threshold",
       "nearest-neighbor",
       "copy",
+      "induction-heads",
     ]);
     // Copying (Jelassi et al.): mp >= ⌈L log2|Σ|⌉, exact for any alphabet.
     expect(at("12", "4", "copy", "recurrent")).toMatchObject({ least: "12", exact: "12" });

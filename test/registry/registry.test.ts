@@ -106,6 +106,8 @@ describe("the registry's entries", () => {
       "grazzi-modcount",
       "jrt-multipass",
       "jelassi-copy",
+      "sanford-induction",
+      "sanford-induction-2",
     ]) {
       expect(existsSync(findResult(id)!.writeup), id).toBe(true);
     }
@@ -228,6 +230,16 @@ describe("bounds evaluated exactly (hand-computed)", () => {
     expect(() => at(64, 4, { passes: 17 })).toThrow(/passes must be 1..16/);
   });
 
+  it("induction heads: ⌈k log2 K⌉ bits for k = ⌊(N - 3)/2⌋ pairs one way, and the two-layer head's size", () => {
+    // N = 1024: k = 510 pairs, ⌈log2 510⌉ = 9; (m + 2)H >= 510/(16 + 9) = 20.4, so 21.
+    expect(texts("sanford-induction", at(1024, 16))).toEqual(["bits >= 510", "(m + 2)H >= 21 (102/5 ≈ 20.4)"]);
+    // |Σ| = 3: ⌈510 log2 3⌉ = 809 (certified logarithms; 510 log2 3 ≈ 808.33).
+    expect(texts("sanford-induction", at(1024, 16, { alphabet: 3 }))[0]).toBe("bits >= 809");
+    expect(evaluation("sanford-induction", at(4, 16))).toMatchObject({ applicable: false });
+    // d = 3 * 3 + 5; p = 2 + ⌈log2(3 * 1024^2 + 1)⌉ = 2 + 22.
+    expect(texts("sanford-induction-2", at(1024, 16))).toEqual(["width = 14", "H = 1", "p = 24"]);
+  });
+
   it("N up to 2^64 stays exact; bad parameters are one CcboundError naming the flag", () => {
     expect(texts("thm3", at(1n << 64n, 64))).toEqual(["m >= 288230376151711744", "mp >= 18446744073709551616"]);
     const bad = (f: () => unknown, flag: string) => {
@@ -286,8 +298,8 @@ describe("the summary table", () => {
   it("has the notes' cells, and filters by task and architecture", () => {
     // The paper's 17 cells, then parity and mod-count (Sarrof et al., Grazzi et al.), then the multi-pass cells of
     // equality and disjointness, shown only when the input is read more than once, then function composition's two
-    // cells (Peng et al.), then copy's two (Jelassi et al.).
-    expect(SUMMARY_TABLE).toHaveLength(25);
+    // cells (Peng et al.), then copy's two (Jelassi et al.), then induction heads (Sanford et al.).
+    expect(SUMMARY_TABLE).toHaveLength(27);
     const passes = (k: number) =>
       summaryTable(boundParams({ n: 4096, p: 16, passes: k }), { arch: "recurrent", task: "disjointness" }).map((r) =>
         r.results.map((e) => e.result.id),

@@ -20,10 +20,17 @@ export function foolingSetFeed(plan: SearchPlan, r: TwoWayReduction, exhaustive:
   return digestsFeed("fooling-set", {
     draw: () => randomBelow(rng, size),
     ...(exhaustive && { exhaustive: size }),
-    sameTranscript: (a, b) => key(a) === key(b),
+    // A one-way family's repeat is a collision only when the queried pair sends one transcript too.
+    sameTranscript: (a, b) => key(a) === key(b) && (r.family.queried === undefined || queriedAgree(r, a, b)),
     wrong: (i) => wrongAnswer(plan.model, plan.binding, plan.task, r.family.element(i), "fooling-set"),
     collision: (a, b) => twoWayCollision(r, a, b, "fooling-set"),
   });
+}
+
+/** Whether the inputs of elements a and b with Bob's query where their strings differ send one transcript. */
+function queriedAgree(r: TwoWayReduction, a: bigint, b: bigint): boolean {
+  const [u, v] = r.family.queried!(a, b);
+  return transcriptBits(runAt(r, u).transcript).equals(transcriptBits(runAt(r, v).transcript));
 }
 
 /** A unit's result: each element's transcript digest, and which elements the protocol answers wrongly. */

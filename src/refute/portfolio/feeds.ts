@@ -1,4 +1,4 @@
-import type { OneWayReduction, Reduction, TwoWayReduction } from "../../reductions/applies.js";
+import { belowBound, type OneWayReduction, type Reduction, type TwoWayReduction } from "../../reductions/applies.js";
 import { crossedFeed } from "../feeds/crossed.js";
 import { dedupFeed } from "../feeds/dedup.js";
 import { periodFeed } from "../feeds/period.js";
@@ -29,7 +29,7 @@ function decides(plan: SearchPlan, name: FeedName): boolean {
   const r = plan.applies.kind === "reduction" ? plan.applies.reduction : undefined;
   if (!r || r.kind === "dynamics") return false;
   const collision = name === plan.collision?.feed;
-  if (collision && r.messageBits < r.requiredBits) return true;
+  if (collision && belowBound(r)) return true;
   return r.kind === "one-way" && r.family.coversTask && (name === "dedup" || (name === "sample" && collision));
 }
 
