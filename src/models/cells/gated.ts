@@ -3,6 +3,7 @@
  * stacked in rows, and their compiled form (rounded, flattened weights and the scratch of the two products).
  */
 import type { Arith } from "../../numeric/arith.js";
+import { matVecKernel } from "../../numeric/matvec-kernel.js";
 import { flatten, roundedVector } from "../tensors.js";
 import { HIDDEN, INPUT, type GateTensors, type Side, type TorchRnnModule } from "./cell.js";
 
@@ -20,13 +21,19 @@ export function gateTensors(g: number, order: string) {
   ] as const;
 }
 
-/** Rounded, flattened gate weights and the two scratch vectors (input part, hidden part) of G*hidden rows. */
+/**
+ * The two gate products of G*hidden rows, input part (ih: W_ih x + b_ih) and hidden part (hh: W_hh h + b_hh), with
+ * their scratch vectors gi and gh: kernels prepared once (src/numeric/matvec-kernel.ts), the same bits as
+ * Arith.matVec on the rounded, flattened weights.
+ */
 export function compiledGates(w: GateTensors, rows: number, inputSize: number, arith: Arith) {
+  const wih = flatten(w.weight_ih, rows, inputSize, arith.round);
+  const whh = flatten(w.weight_hh, rows, w.hidden, arith.round);
+  const bih = roundedVector(w.bias_ih, arith.round);
+  const bhh = roundedVector(w.bias_hh, arith.round);
   return {
-    wih: flatten(w.weight_ih, rows, inputSize, arith.round),
-    whh: flatten(w.weight_hh, rows, w.hidden, arith.round),
-    bih: roundedVector(w.bias_ih, arith.round),
-    bhh: roundedVector(w.bias_hh, arith.round),
+    ih: matVecKernel(arith, wih, rows, inputSize, bih),
+    hh: matVecKernel(arith, whh, rows, w.hidden, bhh),
     gi: new Float64Array(rows),
     gh: new Float64Array(rows),
   };
