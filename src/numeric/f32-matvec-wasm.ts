@@ -17,7 +17,10 @@
  * W4[(b cols + j) 16 + l] = w[16 b + l][j]; then the bias (padded), the input vector and the output.
  */
 
-/** The exported function: mv(w, v, bias, out, blocks, cols), byte addresses, blocks of 16 rows, cols > 0. */
+/**
+ * The exported function: mv(w, v, bias, out, blocks, cols), byte addresses, blocks of 16 rows, cols > 0; out is
+ * written as binary64 (exactly the binary32 results), so JavaScript reads it as a Float64Array without a copy.
+ */
 type Mv = (w: number, v: number, bias: number, out: number, blocks: number, cols: number) => void;
 
 const ROWS_PER_BLOCK = 16;
@@ -75,6 +78,10 @@ const V128_CONST = [SIMD, ...u32(0x0c)];
 const F32X4_SPLAT = [SIMD, ...u32(0x13)];
 const F32X4_ADD = [SIMD, ...u32(0xe4)];
 const F32X4_MUL = [SIMD, ...u32(0xe6)];
+const F64X2_PROMOTE_LOW = [SIMD, ...u32(0x5f)];
+const I8X16_SHUFFLE = [SIMD, ...u32(0x0d)];
+/** The shuffle's lane bytes that bring bytes 8-15 (float lanes 2 and 3) down to the low half. */
+const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 
 // Parameters and locals of mv.
 const W = 0;
@@ -108,11 +115,15 @@ function body(): number[] {
   for (let k = 3; k >= 0; k--) code.push(...set(ACC + k));
   code.push(...addConst(W, 64), ...addConst(VP, 4));
   code.push(...get(J), I32_CONST, 1, I32_SUB, LOCAL_TEE, ...u32(J), BR_IF, 0, END);
-  // Bias last, then the 16 outputs of the block.
+  // Bias last; then the 16 outputs of the block widened to binary64 (exact), lanes 0-1 then 2-3 of each sum.
   for (let k = 0; k < 4; k++)
-    code.push(...get(OUT), ...get(ACC + k), ...get(B), ...V128_LOAD, ...mem16(16 * k), ...F32X4_ADD);
-  for (let k = 3; k >= 0; k--) code.push(...V128_STORE, ...mem16(16 * k));
-  code.push(...addConst(OUT, 64), ...addConst(B, 64));
+    code.push(...get(ACC + k), ...get(B), ...V128_LOAD, ...mem16(16 * k), ...F32X4_ADD, ...set(ACC + k));
+  for (let k = 0; k < 4; k++) {
+    code.push(...get(OUT), ...get(ACC + k), ...F64X2_PROMOTE_LOW, ...V128_STORE, ...mem16(32 * k));
+    code.push(...get(OUT), ...get(ACC + k), ...get(ACC + k), ...I8X16_SHUFFLE, ...HIGH_HALF, ...F64X2_PROMOTE_LOW);
+    code.push(...V128_STORE, ...mem16(32 * k + 16));
+  }
+  code.push(...addConst(OUT, 128), ...addConst(B, 64));
   code.push(...get(BLOCKS), I32_CONST, 1, I32_SUB, LOCAL_TEE, ...u32(BLOCKS), BR_IF, 0, END);
   code.push(END);
   const locals = [2, ...u32(2), I32, ...u32(5), V128];
@@ -168,7 +179,10 @@ export function f32MatVecAvailable(): boolean {
 export interface MatVecKernel {
   /** Which code computes it: the WebAssembly kernel, or the format's plain Arith.matVec. */
   readonly kind: "wasm" | "plain";
-  apply(v: Float64Array, vOffset: number, out: Float64Array, outOffset: number): void;
+  /** The rows results, rewritten by every apply (the kernel's own memory: read it, do not keep it past the next). */
+  readonly out: Float64Array;
+  /** out[r] = round(row r . v[vOffset ..] + bias[r]) for every row. */
+  apply(v: Float64Array, vOffset: number): void;
 }
 
 /**
@@ -190,7 +204,7 @@ export function f32MatVecKernel(
   const bAt = wAt + padded * cols * 4;
   const vAt = bAt + padded * 4;
   const outAt = vAt + Math.ceil(cols / 4) * 16;
-  const bytes = outAt + padded * 4;
+  const bytes = outAt + padded * 8;
   const memory = new wasm!.Memory({ initial: Math.ceil(bytes / 65536) });
   const instance = new wasm!.Instance(mod, { m: { mem: memory } });
   const mv = instance.exports["mv"] as Mv;
@@ -204,17 +218,15 @@ export function f32MatVecKernel(
   // No bias is a bias of +0: acc is never -0 (above), so acc + 0 = acc, NaN included.
   for (let r = 0; r < rows; r++) f32[bAt / 4 + r] = bias === null ? 0 : bias[r]!;
   const vIn = f32.subarray(vAt / 4, vAt / 4 + cols);
-  const vOut = f32.subarray(outAt / 4, outAt / 4 + rows);
+  const out = new Float64Array(memory.buffer, outAt, rows);
   return {
     kind: "wasm",
-    apply(v, vOffset, out, outOffset) {
-      if (!(vOffset >= 0 && vOffset + cols <= v.length && outOffset >= 0 && outOffset + rows <= out.length))
-        throw new RangeError(
-          `matVec: ${rows}x${cols} out of range (v ${v.length} at ${vOffset}, out ${out.length} at ${outOffset})`,
-        );
+    out,
+    apply(v, vOffset) {
+      if (!(vOffset >= 0 && vOffset + cols <= v.length))
+        throw new RangeError(`matVec: ${rows}x${cols} out of range (v ${v.length} at ${vOffset})`);
       for (let j = 0; j < cols; j++) vIn[j] = v[vOffset + j]!;
       mv(wAt, vAt, bAt, outAt, blocks, cols);
-      for (let r = 0; r < rows; r++) out[outOffset + r] = vOut[r]!;
     },
   };
 }

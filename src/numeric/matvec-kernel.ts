@@ -34,8 +34,8 @@ function isBinary32(arith: Arith): boolean {
 }
 
 /**
- * out[outOffset + r] = round(dotRow(r) + bias[r]) (no add when bias is null), reading v from vOffset: Arith.matVec
- * with w, rows, cols and bias fixed. w and bias must not change afterwards (the kernel keeps a copy).
+ * kernel.out[r] = round(dotRow(r) + bias[r]) (no add when bias is null), reading v from vOffset: Arith.matVec
+ * with w, rows, cols and bias fixed, into the kernel's own output. w and bias must not change afterwards (the kernel keeps a copy).
  */
 export function matVecKernel(
   arith: Arith,
@@ -51,10 +51,12 @@ export function matVecKernel(
     const kernel = f32MatVecKernel(w, rows, cols, bias);
     if (kernel !== null) return kernel;
   }
+  const out = new Float64Array(rows);
   return {
     kind: "plain",
-    apply(v, vOffset, out, outOffset) {
-      arith.matVec(w, rows, cols, v, bias, out, outOffset, vOffset);
+    out,
+    apply(v, vOffset) {
+      arith.matVec(w, rows, cols, v, bias, out, 0, vOffset);
     },
   };
 }

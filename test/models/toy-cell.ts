@@ -22,8 +22,8 @@ export const mgu = defineCell({
       hidden,
       units: hidden,
       step(state, offset, input, inputOffset) {
-        g.ih.apply(input, inputOffset, g.gi, 0);
-        g.hh.apply(state, offset, g.gh, 0);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         for (let j = 0; j < hidden; j++) {
           const f = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
           const n = arith.tanh(arith.add(g.gi[hidden + j]!, arith.mul(f, g.gh[hidden + j]!)));

@@ -26,8 +26,8 @@ export const elman = defineCell({
       hidden,
       units: hidden,
       step(state, offset, input, inputOffset) {
-        g.ih.apply(input, inputOffset, g.gi, 0);
-        g.hh.apply(state, offset, g.gh, 0);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         for (let j = 0; j < hidden; j++) state[offset + j] = act(arith.add(g.gi[j]!, g.gh[j]!));
       },
     };

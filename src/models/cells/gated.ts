@@ -23,7 +23,7 @@ export function gateTensors(g: number, order: string) {
 
 /**
  * The two gate products of G*hidden rows, input part (ih: W_ih x + b_ih) and hidden part (hh: W_hh h + b_hh), with
- * their scratch vectors gi and gh: kernels prepared once (src/numeric/matvec-kernel.ts), the same bits as
+ * their outputs gi and gh (each apply rewrites them): kernels prepared once (src/numeric/matvec-kernel.ts), the same bits as
  * Arith.matVec on the rounded, flattened weights.
  */
 export function compiledGates(w: GateTensors, rows: number, inputSize: number, arith: Arith) {
@@ -31,12 +31,9 @@ export function compiledGates(w: GateTensors, rows: number, inputSize: number, a
   const whh = flatten(w.weight_hh, rows, w.hidden, arith.round);
   const bih = roundedVector(w.bias_ih, arith.round);
   const bhh = roundedVector(w.bias_hh, arith.round);
-  return {
-    ih: matVecKernel(arith, wih, rows, inputSize, bih),
-    hh: matVecKernel(arith, whh, rows, w.hidden, bhh),
-    gi: new Float64Array(rows),
-    gh: new Float64Array(rows),
-  };
+  const ih = matVecKernel(arith, wih, rows, inputSize, bih);
+  const hh = matVecKernel(arith, whh, rows, w.hidden, bhh);
+  return { ih, hh, gi: ih.out, gh: hh.out };
 }
 
 /** The PyTorch module of a gated cell that has no settings: its layers are the module's four tensors, as they are. */

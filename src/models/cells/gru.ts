@@ -23,8 +23,8 @@ export const gru = defineCell({
       hidden,
       units: hidden,
       step(state, offset, input, inputOffset) {
-        g.ih.apply(input, inputOffset, g.gi, 0);
-        g.hh.apply(state, offset, g.gh, 0);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         for (let j = 0; j < hidden; j++) {
           const r = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
           const z = arith.sigmoid(arith.add(g.gi[hidden + j]!, g.gh[hidden + j]!));

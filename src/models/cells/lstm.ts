@@ -20,8 +20,8 @@ export const lstm = defineCell({
       hidden,
       units: 2 * hidden,
       step(state, offset, input, inputOffset) {
-        g.ih.apply(input, inputOffset, g.gi, 0);
-        g.hh.apply(state, offset, g.gh, 0);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         const c0 = offset + hidden;
         for (let j = 0; j < hidden; j++) {
           const i = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
