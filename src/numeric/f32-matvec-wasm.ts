@@ -14,7 +14,7 @@
  *
  * Layout in the instance's own memory (one instance per matrix, so it is collected with the model): the weights in
  * blocks of 16 rows (rows padded with zeros to a multiple of 16), column-major inside a block, 16 floats per column:
- * W4[(b cols + j) 16 + l] = w[16 b + l][j]; then the bias (padded), the input vector and the output.
+ * W4[(b cols + j) 16 + l] = w[16 b + l][j]; then the bias (padded), the input vector, and the output as binary64.
  */
 
 /**
@@ -205,8 +205,16 @@ export function f32MatVecKernel(
   const vAt = bAt + padded * 4;
   const outAt = vAt + Math.ceil(cols / 4) * 16;
   const bytes = outAt + padded * 8;
-  const memory = new wasm!.Memory({ initial: Math.ceil(bytes / 65536) });
-  const instance = new wasm!.Instance(mod, { m: { mem: memory } });
+  let memory: { buffer: ArrayBuffer };
+  let instance: { exports: Record<string, unknown> };
+  try {
+    memory = new wasm!.Memory({ initial: Math.ceil(bytes / 65536) });
+    instance = new wasm!.Instance(mod, { m: { mem: memory } });
+  } catch {
+    // An engine can run out of room for memories (each reserves address space) while many models are alive:
+    // the plain path then computes this product, with the same bits.
+    return null;
+  }
   const mv = instance.exports["mv"] as Mv;
   const f32 = new Float32Array(memory.buffer);
   for (let b = 0; b < blocks; b++)
