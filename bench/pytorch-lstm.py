@@ -1,8 +1,10 @@
 """PyTorch's CPU speed for the recurrent step that bench/forward.ts times, for the comparison in bench/README.md.
 
 Not run by `npm run bench` or CI (it needs PyTorch). Run with the system Python:
-    /usr/bin/python3 bench/pytorch-lstm.py [--quick] [--lstm64-only] [--out bench/results/pytorch-lstm.json]
-(--lstm64-only: just the LSTM at hidden 64, for pairing with `npx tsx bench/forward.ts --only lstm:64:float32`.)
+    /usr/bin/python3 bench/pytorch-lstm.py [--quick] [--lstm64-only | --pair64] [--out bench/results/pytorch-lstm.json]
+(--lstm64-only: just the LSTM at hidden 64, for pairing with `npx tsx bench/forward.ts --only lstm:64:float32`;
+--pair64: LSTM and GRU at hidden 64, sequence mode, 1 thread, for pairing with
+`npx tsx bench/forward.ts --only lstm:64:float32,gru:64:float32`.)
 
 What is timed matches bench/forward.ts: batch 1, vocabulary 4, embedding width 16, one layer, float32, tokens
 i & 3, inference (torch.no_grad). One "step" is one token through embedding + cell. Three ways of driving it:
@@ -69,10 +71,21 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--lstm64-only", action="store_true")
+    parser.add_argument("--pair64", action="store_true")
     parser.add_argument("--out")
     args = parser.parse_args()
     window = 0.1 if args.quick else 0.4
     default_threads = torch.get_num_threads()
+    if args.pair64:
+        torch.set_num_threads(1)
+        with torch.no_grad():
+            pair = {cell: sequence_rate(cell, 64, window) for cell in ("lstm", "gru")}
+        text = json.dumps({"bench": "pytorch-pair64", "torch": torch.__version__, "threads": 1, **pair}) + "\n"
+        if args.out:
+            with open(args.out, "w") as f:
+                f.write(text)
+        print(text, end="")
+        return
     lstm64 = []
     with torch.no_grad():
         for threads in sorted({1, default_threads}):

@@ -150,6 +150,12 @@ export function expQuick(x: number): number {
   return (n - j) >> 8;
 }
 
+/**
+ * The reduction's constants and the table's high parts (2^(j/256) rounded to nearest), for exp-f32.ts's one-double
+ * exp. Read once into its own constants: an imported binding read in a hot loop costs a getter call under tsx.
+ */
+export const EXP_REDUCTION = { INV, SHIFT, L1, L2, TH } as const;
+
 function buildTable(): void {
   // 2^(1/256) = 2^(1/2^8): eight integer square roots of 2 at 240 bits (each floor, so each step loses < 1 unit),
   // then powers by repeated multiplication (each truncated: < j units more). Both bounds are far below 2^-200.

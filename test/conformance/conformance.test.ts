@@ -28,6 +28,7 @@ import {
 } from "../../src/index.js";
 import { CONFORMANCE_DIR, FUNCTIONS, bits64, codeHex, generate, valueOfHex } from "../../scripts/conformance.js";
 import { float64FromBits } from "../../src/numeric/bits.js";
+import { KERNELS, withKernel } from "../models/kernels.js";
 
 const load = <T>(name: string): T => JSON.parse(readFileSync(join(CONFORMANCE_DIR, `${name}.json`), "utf8")) as T;
 
@@ -133,9 +134,9 @@ interface ModelRecord {
 
 const models = load<{ models: ModelRecord[] }>("models").models;
 
-describe("conformance/models.json", () => {
+describe.each(KERNELS)("conformance/models.json (%s kernels)", (kernel) => {
   it.each(models.map((m) => [m.id, m] as const))("%s", (_id, m) => {
-    const model = compileModel(m.spec);
+    const model = withKernel(kernel, () => compileModel(m.spec));
     const ids = (t: string[]) => Int32Array.from(t, (s) => model.vocab.indexOf(s));
     for (const r of m.runs) {
       if (model.kind === "transformer") {

@@ -7,6 +7,7 @@ import { randomModel } from "../../src/models/random.js";
 import type { RecurrentModelSpec } from "../../src/models/spec.js";
 import { parseFormat } from "../../src/numeric/parse.js";
 import { indexLookup } from "../../src/tasks/index-lookup.js";
+import { KERNELS, withKernel } from "./kernels.js";
 import { referenceForward } from "./reference.js";
 
 const SEED = 7031;
@@ -22,7 +23,7 @@ const FORMATS = [
 ];
 const CELLS = ["elman", "lstm", "gru", "linear"] as const;
 
-describe("compiled recurrent models equal the naive reference bit for bit", () => {
+describe.each(KERNELS)("compiled recurrent models equal the naive reference bit for bit (%s kernels)", (kernel) => {
   it("every cell, format, 1-3 layers, relu and tanh, random inputs", () => {
     fc.assert(
       fc.property(
@@ -45,7 +46,7 @@ describe("compiled recurrent models equal the naive reference bit for bit", () =
             nonlinearity: relu ? "relu" : "tanh",
             embed: 3,
           }) as RecurrentModelSpec;
-          const model = compileModel(spec);
+          const model = withKernel(kernel, () => compileModel(spec));
           const state = feed(model, model.newState(), tokens);
           const ref = referenceForward(spec, parseFormat(format), tokens);
           expect(Array.from(state)).toEqual(ref.state.flat());

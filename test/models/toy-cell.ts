@@ -22,8 +22,8 @@ export const mgu = defineCell({
       hidden,
       units: hidden,
       step(state, offset, input, inputOffset) {
-        arith.matVec(g.wih, 2 * hidden, inputSize, input, g.bih, g.gi, 0, inputOffset);
-        arith.matVec(g.whh, 2 * hidden, hidden, state, g.bhh, g.gh, 0, offset);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         for (let j = 0; j < hidden; j++) {
           const f = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
           const n = arith.tanh(arith.add(g.gi[hidden + j]!, arith.mul(f, g.gh[hidden + j]!)));

@@ -26,8 +26,8 @@ export const elman = defineCell({
       hidden,
       units: hidden,
       step(state, offset, input, inputOffset) {
-        arith.matVec(g.wih, hidden, inputSize, input, g.bih, g.gi, 0, inputOffset);
-        arith.matVec(g.whh, hidden, hidden, state, g.bhh, g.gh, 0, offset);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         for (let j = 0; j < hidden; j++) state[offset + j] = act(arith.add(g.gi[j]!, g.gh[j]!));
       },
     };

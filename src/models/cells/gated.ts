@@ -3,6 +3,7 @@
  * stacked in rows, and their compiled form (rounded, flattened weights and the scratch of the two products).
  */
 import type { Arith } from "../../numeric/arith.js";
+import { matVecKernel } from "../../numeric/matvec-kernel.js";
 import { flatten, roundedVector } from "../tensors.js";
 import { HIDDEN, INPUT, type GateTensors, type Side, type TorchRnnModule } from "./cell.js";
 
@@ -20,16 +21,19 @@ export function gateTensors(g: number, order: string) {
   ] as const;
 }
 
-/** Rounded, flattened gate weights and the two scratch vectors (input part, hidden part) of G*hidden rows. */
+/**
+ * The two gate products of G*hidden rows, input part (ih: W_ih x + b_ih) and hidden part (hh: W_hh h + b_hh), with
+ * their outputs gi and gh (each apply rewrites them): kernels prepared once (src/numeric/matvec-kernel.ts), the same bits as
+ * Arith.matVec on the rounded, flattened weights.
+ */
 export function compiledGates(w: GateTensors, rows: number, inputSize: number, arith: Arith) {
-  return {
-    wih: flatten(w.weight_ih, rows, inputSize, arith.round),
-    whh: flatten(w.weight_hh, rows, w.hidden, arith.round),
-    bih: roundedVector(w.bias_ih, arith.round),
-    bhh: roundedVector(w.bias_hh, arith.round),
-    gi: new Float64Array(rows),
-    gh: new Float64Array(rows),
-  };
+  const wih = flatten(w.weight_ih, rows, inputSize, arith.round);
+  const whh = flatten(w.weight_hh, rows, w.hidden, arith.round);
+  const bih = roundedVector(w.bias_ih, arith.round);
+  const bhh = roundedVector(w.bias_hh, arith.round);
+  const ih = matVecKernel(arith, wih, rows, inputSize, bih);
+  const hh = matVecKernel(arith, whh, rows, w.hidden, bhh);
+  return { ih, hh, gi: ih.out, gh: hh.out };
 }
 
 /** The PyTorch module of a gated cell that has no settings: its layers are the module's four tensors, as they are. */

@@ -23,8 +23,8 @@ export const gru = defineCell({
       hidden,
       units: hidden,
       step(state, offset, input, inputOffset) {
-        arith.matVec(g.wih, 3 * hidden, inputSize, input, g.bih, g.gi, 0, inputOffset);
-        arith.matVec(g.whh, 3 * hidden, hidden, state, g.bhh, g.gh, 0, offset);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         for (let j = 0; j < hidden; j++) {
           const r = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
           const z = arith.sigmoid(arith.add(g.gi[hidden + j]!, g.gh[hidden + j]!));

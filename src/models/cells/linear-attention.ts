@@ -20,6 +20,7 @@
  * (src/models/cells/cell.ts). The encoder's optional final norm (`norm_layer`) is the recurrent model's `finalNorm`.
  */
 import * as z from "zod";
+import { matVecKernel } from "../../numeric/matvec-kernel.js";
 import { exactSumFor } from "../../numeric/exact-sum.js";
 import { applyLayerNorm } from "../blocks/layer-norm.js";
 import { size } from "../file-schema.js";
@@ -128,13 +129,17 @@ export const linearAttention = defineCell({
     const one = round(1);
     const gelu = w.activation === "gelu";
     const acc = exactSumFor(arith.format).accumulator();
-    const q = new Float64Array(heads * dk);
-    const k = new Float64Array(heads * dk);
-    const v = new Float64Array(heads * dv);
+    // The products, prepared once (SIMD for float32: src/numeric/matvec-kernel.ts); each writes its own out, which
+    // the step then updates in place (phi of q and k, the residuals, the norms, the activation).
+    const qK = matVecKernel(arith, wq, heads * dk, inputSize, bq);
+    const kK = matVecKernel(arith, wk, heads * dk, inputSize, bk);
+    const vK = matVecKernel(arith, wv, heads * dv, inputSize, bv);
+    const oK = matVecKernel(arith, wo, d, heads * dv, bo);
+    const k1 = matVecKernel(arith, w1, ff, d, b1);
+    const k2 = matVecKernel(arith, w2, d, ff, b2);
+    const [q, k, v] = [qK.out, kK.out, vK.out];
     const u = new Float64Array(heads * dv);
-    const a = new Float64Array(d);
-    const hidden = new Float64Array(ff);
-    const f = new Float64Array(d);
+    const [a, hidden, f] = [oK.out, k1.out, k2.out];
     const perHead = dk * dv + dk;
     const phi = (t: number) => (t > 0 ? arith.add(t, one) : arith.exp(t));
     return {
@@ -146,9 +151,9 @@ export const linearAttention = defineCell({
         { name: "z", units: heads * dk },
       ],
       step(state, offset, input, inputOffset, outputOffset) {
-        arith.matVec(wq, heads * dk, inputSize, input, bq, q, 0, inputOffset);
-        arith.matVec(wk, heads * dk, inputSize, input, bk, k, 0, inputOffset);
-        arith.matVec(wv, heads * dv, inputSize, input, bv, v, 0, inputOffset);
+        qK.apply(input, inputOffset);
+        kK.apply(input, inputOffset);
+        vK.apply(input, inputOffset);
         for (let i = 0; i < heads * dk; i++) {
           q[i] = phi(q[i]!);
           k[i] = phi(k[i]!);
@@ -171,12 +176,12 @@ export const linearAttention = defineCell({
             u[h * dv + j] = arith.mul(num, inv);
           }
         }
-        arith.matVec(wo, d, heads * dv, u, bo, a, 0, 0);
+        oK.apply(u, 0);
         for (let c = 0; c < d; c++) a[c] = arith.add(input[inputOffset + c]!, a[c]!);
         applyLayerNorm(arith, acc, a, norm1);
-        arith.matVec(w1, ff, d, a, b1, hidden, 0, 0);
+        k1.apply(a, 0);
         for (let j = 0; j < ff; j++) hidden[j] = gelu ? arith.gelu(hidden[j]!) : arith.relu(hidden[j]!);
-        arith.matVec(w2, d, ff, hidden, b2, f, 0, 0);
+        k2.apply(hidden, 0);
         for (let c = 0; c < d; c++) f[c] = arith.add(a[c]!, f[c]!);
         applyLayerNorm(arith, acc, f, norm2);
         for (let c = 0; c < d; c++) state[outputOffset + c] = f[c]!;

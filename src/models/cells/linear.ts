@@ -3,6 +3,7 @@
  * PyTorch module, so it is neither imported nor exported.
  */
 import { size } from "../file-schema.js";
+import { matVecKernel } from "../../numeric/matvec-kernel.js";
 import { flatten, roundedVector } from "../tensors.js";
 import { defineCell, HIDDEN, INPUT, type LayerOf } from "./cell.js";
 
@@ -21,13 +22,14 @@ export const linear = defineCell({
     const a = roundedVector(w.a, arith.round);
     const b = flatten(w.b, hidden, inputSize, arith.round);
     const bias = roundedVector(w.bias, arith.round);
-    const bx = new Float64Array(hidden);
+    const bProduct = matVecKernel(arith, b, hidden, inputSize, bias); // B x + bias, into bx
+    const bx = bProduct.out;
     return {
       hidden,
       units: hidden,
       diagonal: negativeEntry(a),
       step(state, offset, input, inputOffset) {
-        arith.matVec(b, hidden, inputSize, input, bias, bx, 0, inputOffset);
+        bProduct.apply(input, inputOffset);
         for (let j = 0; j < hidden; j++) state[offset + j] = arith.add(arith.mul(a[j]!, state[offset + j]!), bx[j]!);
       },
     };

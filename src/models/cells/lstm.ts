@@ -20,8 +20,8 @@ export const lstm = defineCell({
       hidden,
       units: 2 * hidden,
       step(state, offset, input, inputOffset) {
-        arith.matVec(g.wih, 4 * hidden, inputSize, input, g.bih, g.gi, 0, inputOffset);
-        arith.matVec(g.whh, 4 * hidden, hidden, state, g.bhh, g.gh, 0, offset);
+        g.ih.apply(input, inputOffset);
+        g.hh.apply(state, offset);
         const c0 = offset + hidden;
         for (let j = 0; j < hidden; j++) {
           const i = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));

@@ -24,6 +24,7 @@
  * The model's last norm (`norm_f`) is the recurrent model's `finalNorm`, not a layer.
  */
 import * as z from "zod";
+import { matVecKernel } from "../../numeric/matvec-kernel.js";
 import { exactSumFor } from "../../numeric/exact-sum.js";
 import { size } from "../file-schema.js";
 import { applyRmsNorm } from "../rms-norm.js";
@@ -119,12 +120,17 @@ export const mamba = defineCell({
     const outProj = flatten(w.out_proj, d, e, arith.round);
     const acc = exactSumFor(arith.format).accumulator();
     const normed = new Float64Array(d);
-    const xz = new Float64Array(2 * e);
+    // The four products, prepared once (SIMD for float32: src/numeric/matvec-kernel.ts); each writes its own out.
+    const inK = matVecKernel(arith, inProj, 2 * e, d, null);
+    const xK = matVecKernel(arith, xProj, r + 2 * n, e, null);
+    const dtK = matVecKernel(arith, dtW, e, r, dtB);
+    const outK = matVecKernel(arith, outProj, d, e, null);
+    const xz = inK.out;
     const xs = new Float64Array(e);
-    const dbc = new Float64Array(r + 2 * n);
-    const dt = new Float64Array(e);
+    const dbc = xK.out;
+    const dt = dtK.out;
     const g = new Float64Array(e);
-    const o = new Float64Array(d);
+    const o = outK.out;
     const conv = e * (k - 1);
     return {
       hidden: d,
@@ -136,7 +142,7 @@ export const mamba = defineCell({
       ],
       step(state, offset, input, inputOffset, outputOffset) {
         applyRmsNorm(arith, acc, input, inputOffset, d, norm, eps, normed);
-        arith.matVec(inProj, 2 * e, d, normed, null, xz, 0, 0);
+        inK.apply(normed, 0);
         for (let i = 0; i < e; i++) {
           const buf = offset + i * (k - 1);
           let c = 0;
@@ -147,8 +153,8 @@ export const mamba = defineCell({
           if (k > 1) state[buf + k - 2] = xz[i]!;
           xs[i] = arith.silu(c);
         }
-        arith.matVec(xProj, r + 2 * n, e, xs, null, dbc, 0, 0);
-        arith.matVec(dtW, e, r, dbc, dtB, dt, 0, 0);
+        xK.apply(xs, 0);
+        dtK.apply(dbc, 0);
         const h0 = offset + conv;
         for (let i = 0; i < e; i++) {
           const step = arith.softplus(dt[i]!);
@@ -164,7 +170,7 @@ export const mamba = defineCell({
           y = arith.add(y, arith.mul(x, dSkip[i]!));
           g[i] = arith.mul(y, arith.silu(xz[e + i]!));
         }
-        arith.matVec(outProj, d, e, g, null, o, 0, 0);
+        outK.apply(g, 0);
         for (let c = 0; c < d; c++) state[outputOffset + c] = arith.add(input[inputOffset + c]!, o[c]!);
       },
     };

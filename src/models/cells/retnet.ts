@@ -38,6 +38,7 @@
  * projection when normalize_before) is the model's embedding and head: docs/pytorch.md says how they map.
  */
 import * as z from "zod";
+import { matVecKernel } from "../../numeric/matvec-kernel.js";
 import { CcboundError } from "../../errors.js";
 import { arithFor } from "../../numeric/arith.js";
 import { float64 } from "../../numeric/ieee.js";
@@ -109,16 +110,21 @@ const base = defineCell({
     const acc = exactSumFor(arith.format).accumulator();
     const one = round(1);
     const a = new Float64Array(D);
-    const q = new Float64Array(D);
-    const k = new Float64Array(D);
-    const v = new Float64Array(V);
-    const g = new Float64Array(V);
+    // The products, prepared once (SIMD for float32: src/numeric/matvec-kernel.ts); each writes its own out, which
+    // the step then reads and updates in place (the rotation of q and k, the scaling of k, the GLU into h1).
+    const qK = matVecKernel(arith, wq, D, D, null);
+    const kK = matVecKernel(arith, wk, D, D, null);
+    const vK = matVecKernel(arith, wv, V, D, null);
+    const gK = matVecKernel(arith, wg, V, D, null);
+    const oK = matVecKernel(arith, wo, D, V, null);
+    const f1K = matVecKernel(arith, f1, F, D, null);
+    const fgK = matVecKernel(arith, fg, F, D, null);
+    const f2K = matVecKernel(arith, f2, D, F, null);
+    const [q, k, v, g] = [qK.out, kK.out, vK.out, gK.out];
     const o = new Float64Array(V);
-    const y = new Float64Array(D);
     const x1 = new Float64Array(D);
     const b = new Float64Array(D);
-    const h1 = new Float64Array(F);
-    const h2 = new Float64Array(F);
+    const [h1, h2] = [f1K.out, fgK.out];
     const sin = new Float64Array(dk);
     const cos = new Float64Array(dk);
     const perHead = dv * dk + 1;
@@ -132,10 +138,10 @@ const base = defineCell({
       step(state, offset, input, inputOffset, outputOffset, position) {
         for (let c = 0; c < D; c++) a[c] = input[inputOffset + c]!;
         if (pre) rmsNorm(arith, acc, a, 0, D, n1, eps);
-        arith.matVec(wq, D, D, a, null, q);
-        arith.matVec(wk, D, D, a, null, k);
-        arith.matVec(wv, V, D, a, null, v);
-        arith.matVec(wg, V, D, a, null, g);
+        qK.apply(a, 0);
+        kK.apply(a, 0);
+        vK.apply(a, 0);
+        gK.apply(a, 0);
         const n = round(position);
         for (let i = 0; i < dk; i++) {
           const theta = arith.mul(angle[i]!, n);
@@ -167,16 +173,18 @@ const base = defineCell({
           rmsNorm(arith, acc, o, h * dv, dv, null, eps);
         }
         for (let c = 0; c < V; c++) o[c] = arith.mul(arith.silu(g[c]!), o[c]!);
-        arith.matVec(wo, D, V, o, null, y);
+        oK.apply(o, 0);
+        const y = oK.out;
         for (let c = 0; c < D; c++) x1[c] = arith.add(input[inputOffset + c]!, y[c]!);
         if (!pre) rmsNorm(arith, acc, x1, 0, D, n1, eps);
         for (let c = 0; c < D; c++) b[c] = x1[c]!;
         if (pre) rmsNorm(arith, acc, b, 0, D, n2, eps);
-        arith.matVec(f1, F, D, b, null, h1);
-        arith.matVec(fg, F, D, b, null, h2);
+        f1K.apply(b, 0);
+        fgK.apply(b, 0);
         for (let c = 0; c < F; c++) h1[c] = arith.mul(act(h1[c]!), h2[c]!);
-        arith.matVec(f2, D, F, h1, null, y);
-        for (let c = 0; c < D; c++) x1[c] = arith.add(x1[c]!, y[c]!);
+        f2K.apply(h1, 0);
+        const ffn = f2K.out;
+        for (let c = 0; c < D; c++) x1[c] = arith.add(x1[c]!, ffn[c]!);
         if (!pre) rmsNorm(arith, acc, x1, 0, D, n2, eps);
         for (let c = 0; c < D; c++) state[outputOffset + c] = x1[c]!;
       },

@@ -38,6 +38,7 @@
  * the last position (a causal model's answer), which is the one difference docs/pytorch.md asks an export to match.
  */
 import * as z from "zod";
+import { matVecKernel } from "../../numeric/matvec-kernel.js";
 import { CcboundError } from "../../errors.js";
 import { exactSumFor } from "../../numeric/exact-sum.js";
 import { size } from "../file-schema.js";
@@ -136,7 +137,8 @@ const base = defineCell({
     const acc = exactSumFor(arith.format).accumulator();
     const u = new Float64Array(H);
     const g = new Float64Array(H);
-    const o = new Float64Array(2 * H);
+    const outK = matVecKernel(arith, wOut, 2 * H, H, bOut); // the output Conv1d (SIMD for float32)
+    const o = outK.out;
     const out = new Float64Array(H);
     const prenorm = w.prenorm;
     return {
@@ -164,7 +166,7 @@ const base = defineCell({
           }
           g[h] = arith.gelu(arith.add(arith.add(sum, sum), arith.mul(D[h]!, uh)));
         }
-        arith.matVec(wOut, 2 * H, H, g, bOut, o, 0, 0);
+        outK.apply(g, 0);
         // The input is read before the output is written: a layer's input may be the layer below's apart output,
         // never its own.
         for (let h = 0; h < H; h++)

@@ -1,0 +1,139 @@
+/**
+ * The binary32 fast sigmoid and tanh (src/numeric/logistic-f32.ts) give the general path's values bit for bit (that
+ * path is checked against big.js in transcendentals.test.ts): on special values, on random binary32 arguments of
+ * every exponent, on arguments whose image lies next to a binary32 rounding midpoint (where the fast path must
+ * decline), and on runs of consecutive binary32 values across every edge of its ranges. And float32's Arith uses it.
+ */
+import { describe, expect, it } from "vitest";
+import { arithFor, parseFormat } from "../../src/index.js";
+import { float32 } from "../../src/numeric/ieee.js";
+import Big from "big.js";
+import {
+  SIGMOID64_BOUND,
+  SIGMOID_E,
+  TANH64_BOUND,
+  TANH_E,
+  sigmoid32,
+  sigmoid64,
+  tanh32,
+  tanh64,
+} from "../../src/numeric/logistic-f32.js";
+import { sigmoidBig, tanhBig } from "./transcendental-reference.js";
+import { logisticAt, sigmoidRounded, tanhRounded } from "../../src/numeric/logistic.js";
+import { pow2 } from "../../src/numeric/bits.js";
+import { targetFor } from "../../src/numeric/round-target.js";
+import { Rng } from "../../src/random.js";
+
+const T = targetFor(float32);
+const bits = new Float32Array(1);
+const code = new Uint32Array(bits.buffer);
+
+/** The binary32 values with codes c - k .. c + k around x's code c (x >= 0). */
+function run(x: number, k: number): number[] {
+  bits[0] = x;
+  const c = code[0]!;
+  const out: number[] = [];
+  for (let i = Math.max(0, c - k); i <= c + k; i++) {
+    code[0] = i;
+    out.push(bits[0]!, -bits[0]!);
+  }
+  return out;
+}
+
+/** Arguments where one of the two functions disagrees with the general path. */
+function mismatches(xs: number[]): number[] {
+  return xs.filter((x) => !Object.is(tanh32(x), tanhRounded(x, T)) || !Object.is(sigmoid32(x), sigmoidRounded(x, T)));
+}
+
+/** |approx - ref| / |approx|, exactly (big.js). */
+function relError(approx: number, ref: Big): number {
+  return new Big(approx).minus(ref).abs().div(new Big(approx).abs()).toNumber();
+}
+
+const OUT = new Float64Array(3);
+
+/**
+ * sigmoid(x) from the general path's double-double (logistic.ts, within 2^-100, and checked against big.js in
+ * transcendentals.test.ts), as the big.js series lose relative accuracy on values as small as e^-100. Its doubles
+ * pass to big.js as their shortest decimals, within 2^-53 of them: far below the bounds tested.
+ */
+function sigmoidRef(x: number): Big {
+  if (Math.abs(x) < 2 ** -60) return sigmoidBig(new Big(x));
+  const s = logisticAt(x, 0, 0, OUT);
+  return new Big(OUT[0]!).plus(OUT[1]!).times(new Big(pow2(s)));
+}
+
+describe("the binary64 values the fast path decides with", () => {
+  it("are within their claimed bounds, which the half-widths exceed twice over", () => {
+    expect(SIGMOID_E).toBeGreaterThan(2 * SIGMOID64_BOUND);
+    expect(TANH_E).toBeGreaterThan(2 * TANH64_BOUND);
+    const rng = new Rng(1704);
+    let worstSigmoid = 0;
+    let worstTanh = 0;
+    for (let i = 0; i < 1500; i++) {
+      // Over the whole fast ranges, more densely where the bounds are tight: small |x| (tanh's series and its
+      // switch to E / (E + 2) at 1/16) and the far negative side of sigmoid.
+      const s = Math.fround(i % 3 === 0 ? -110 + rng.float() * 150 : (rng.float() * 2 - 1) * 2 ** -rng.int(12));
+      const t = Math.fround(i % 3 === 0 ? (rng.float() * 2 - 1) * 19 : (rng.float() * 2 - 1) * 2 ** -rng.int(30));
+      if (s > -110 && s < 40) worstSigmoid = Math.max(worstSigmoid, relError(sigmoid64(s), sigmoidRef(s)));
+      if (t !== 0) worstTanh = Math.max(worstTanh, relError(tanh64(t), tanhBig(new Big(t))));
+    }
+    expect(worstSigmoid).toBeLessThan(SIGMOID64_BOUND);
+    expect(worstTanh).toBeLessThan(TANH64_BOUND);
+  });
+});
+
+describe("binary32 sigmoid and tanh", () => {
+  it("special values: ±0, ±infinity, NaN, the extremes, subnormals", () => {
+    const xs = [
+      0,
+      -0,
+      Infinity,
+      -Infinity,
+      NaN,
+      3.4028234663852886e38,
+      -3.4028234663852886e38,
+      2 ** -149,
+      -(2 ** -149),
+    ];
+    expect(mismatches(xs)).toEqual([]);
+    expect(Object.is(tanh32(-0), -0)).toBe(true);
+    expect(sigmoid32(-0)).toBe(0.5);
+  });
+
+  it("random binary32 arguments of every exponent, and of LSTM-like sizes", () => {
+    const rng = new Rng(1702);
+    const xs: number[] = [];
+    for (let i = 0; i < 40000; i++) {
+      const e = Math.floor(rng.float() * 180) - 150; // 2^-150 .. 2^30
+      xs.push(Math.fround((rng.float() * 2 - 1) * 2 ** e));
+      xs.push(Math.fround((rng.float() * 2 - 1) * 4));
+    }
+    expect(mismatches(xs)).toEqual([]);
+  });
+
+  it("arguments whose image is next to a binary32 midpoint", () => {
+    const rng = new Rng(1703);
+    const xs: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      // A binary32 value y in (0, 1), the midpoint above it, and the arguments near where each function reaches it.
+      const y = Math.fround(rng.float() * (rng.float() < 0.5 ? 1 : 2 ** -Math.floor(rng.float() * 40)));
+      bits[0] = y;
+      code[0] = code[0]! + 1;
+      const mid = (y + bits[0]!) / 2;
+      for (const x of [Math.atanh(mid), Math.log(mid / (1 - mid))])
+        if (Number.isFinite(x)) xs.push(...run(Math.fround(Math.abs(x)), 2));
+    }
+    expect(mismatches(xs)).toEqual([]);
+  });
+
+  it("consecutive binary32 values across the edges of the fast ranges", () => {
+    const edges = [0.0625, 19, 40, 110, 103.27892990343184, 17.328679513998633, 9.010913347279288, 2 ** -9, 1];
+    expect(mismatches(edges.flatMap((x) => run(Math.fround(x), 300)))).toEqual([]);
+  });
+
+  it("is what float32's Arith computes", () => {
+    const a = arithFor(parseFormat("float32"));
+    expect([a.tanh, a.sigmoid]).toEqual([tanh32, sigmoid32]);
+  });
+});
