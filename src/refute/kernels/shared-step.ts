@@ -15,7 +15,8 @@ import { parseFormat } from "../../numeric/parse.js";
  *   shared by every state of the level;
  * - the rest (the input part of a higher layer, the gates) is per child.
  * Over a level that is one matrix-matrix product per layer (W_hh times the parents' states, W_ih times the level's
- * tokens), computed column by column through the format's own matVec, so every dot product keeps its order and
+ * tokens), computed column by column through the cells' own prepared products (src/numeric/matvec-kernel.ts: the
+ * WebAssembly kernel for float32, else the format's matVec), so every dot product keeps its order and
  * rounding (docs/semantics.md §3.1): each state is the model's own step's, bit for bit. The gate arithmetic is the
  * cells' (same Arith calls, same order). It is an optimisation, not a second definition: `sharedStepper` checks
  * itself against the model's own step on sample inputs (every child, bit for bit) and gives up on any difference.
@@ -100,15 +101,19 @@ function build(spec: RecurrentModelSpec, model: RecurrentModel): SharedStepper {
       gi = new Float64Array(first.rows);
       if (positions) {
         for (let c = 0; c < d; c++) row[c] = arith.add(embedding[id * d + c]!, positions[position * d + c]!);
-        arith.matVec(first.g.wih, first.rows, d, row, first.g.bih, gi, 0, 0);
-      } else arith.matVec(first.g.wih, first.rows, d, embedding, first.g.bih, gi, 0, id * d);
+        first.g.ih.apply(row, 0);
+      } else first.g.ih.apply(embedding, id * d);
+      gi.set(first.g.ih.out);
       inputPart.set(id, gi);
     }
     return gi;
   };
   return {
     parent(state) {
-      for (const l of layers) arith.matVec(l.g.whh, l.rows, l.hidden, state, l.g.bhh, l.gh, 0, l.offset);
+      for (const l of layers) {
+        l.g.hh.apply(state, l.offset);
+        l.gh.set(l.g.hh.out);
+      }
     },
     child(state, id, position) {
       // Past the model's positions: its own step, which fails there in its own words.
@@ -119,8 +124,8 @@ function build(spec: RecurrentModelSpec, model: RecurrentModel): SharedStepper {
         if (k === 0) gi = inputOf(id, position);
         else {
           // A higher layer reads the new output (h) of the one below, already stepped in this state.
-          gi = l.g.gi;
-          arith.matVec(l.g.wih, l.rows, l.inputSize, state, l.g.bih, gi, 0, layers[k - 1]!.offset);
+          l.g.ih.apply(state, layers[k - 1]!.offset);
+          gi = l.g.ih.out;
         }
         gates(arith, l, gi, state);
       }
