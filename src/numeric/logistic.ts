@@ -265,7 +265,11 @@ function tanhCareful(x: number, t: RoundingTarget): number {
   let v: number;
   if (ax < 2 ** -10) {
     if (ax === 0) return t.kind === FIXED ? 0 : x; // ±0 (fixed point has only +0)
-    if (t.kind !== FIXED && ax < 2 ** -30) return decideNear(x, 0, 0, t); // within 2^-60 |x| of x: rounds to x
+    // tanh(x) = x(1 - d) with 0 < d < 2^-60: just inside x, toward 0, and no double (so no value or midpoint of a
+    // format) lies strictly between. So it rounds as x does, except where x is a midpoint of the format, where it
+    // goes to the neighbour toward 0: roundDD's tie-break by the sign of a low part. (decideNear(x, 0, 0) took x as
+    // exact: the wrong neighbour at such midpoints, and NaN at the two least subnormals, where |x|/4 underflows.)
+    if (t.kind !== FIXED && ax < 2 ** -30) return roundDD(x, x > 0 ? -Number.MIN_VALUE : Number.MIN_VALUE, t);
     tanhSmall(x);
     v = decideNear(OUT[0]!, OUT[1]!, OUT[2]!, t);
   } else if (ax < 20) {

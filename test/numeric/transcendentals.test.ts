@@ -371,6 +371,33 @@ describe("special values", () => {
     expect(expRounded(-740, f64)).toBeLessThan(2 ** -1022); // a subnormal result indeed
   });
 
+  it("tanh below 2^-30: the least subnormals (once NaN) and midpoints of float32, float16 and bfloat16 (once rounded as if exact)", () => {
+    // tanh(x) is just inside x toward 0: at a midpoint of a format it goes to the neighbour toward 0, which is not
+    // always the even one (1 + 3 2^-24 lies between 1 + 2^-23, odd, and 1 + 2^-22, even).
+    const points = [5e-324, 1e-323, 1.5e-323, 2 ** -1022, 2 ** -1000];
+    for (const [e, bits] of [
+      [-40, 24],
+      [-31, 24],
+      [-100, 11],
+      [-31, 8],
+      [-130, 24],
+      [-140, 24],
+    ] as const)
+      for (const k of [1, 3, 5]) points.push(2 ** e * (1 + k * 2 ** -bits));
+    const failures: Failure[] = [];
+    for (const name of ["float64", "float32", "float16", "bfloat16"]) {
+      const t = targetFor(parseFormat(name));
+      for (const p of points)
+        for (const x of [p, -p]) {
+          const want = expected("tanh", x, t.format);
+          const got = tanhRounded(x, t);
+          if (want === undefined || !same(got, want))
+            failures.push({ fn: "tanh", format: name, seed: 0, kind: "tiny", x, got, want: want ?? NaN });
+        }
+    }
+    expect(failures, report(failures)).toEqual([]);
+  });
+
   it("fixed point saturates (max, min), floors values just below 1 to the grid point below, has no -0", () => {
     expect(expRounded(100, fx)).toBe(7.9375);
     expect(logRounded(0, fx)).toBe(-8);
