@@ -13,6 +13,10 @@ import { dyck } from "../src/tasks/dyck.js";
 import { indexLookup } from "../src/tasks/index-lookup.js";
 import type { TaskName } from "../src/tasks/task.js";
 import { countingDyck } from "../src/zoo/counting-dyck.js";
+import { RANDOM_KINDS } from "../src/models/archs/index.js";
+import type { RandomOptions } from "../src/models/archs/arch.js";
+import { functionComposition } from "../src/tasks/function-composition.js";
+import type { Task } from "../src/tasks/task.js";
 import { hashEquality } from "../src/zoo/hash-equality.js";
 
 export interface Example {
@@ -22,6 +26,20 @@ export interface Example {
   expect: "refuted" | "survived";
   why: string;
   spec: () => ModelSpec;
+}
+
+/** What `ccbound random-model --arch KIND --task T --n N` writes, with its defaults (one layer, one head). */
+function randomFor(task: Task, o: Pick<RandomOptions, "kind" | "hidden" | "format" | "seed"> & Partial<RandomOptions>) {
+  const arch = RANDOM_KINDS.find((k) => k.name === o.kind)!.arch;
+  return arch.random({
+    layers: 1,
+    heads: 1,
+    nonlinearity: "tanh",
+    vocab: [...task.vocab],
+    labels: [...task.labels],
+    maxLength: task.inputLength,
+    ...o,
+  });
 }
 
 const il40 = indexLookup(40);
@@ -130,5 +148,37 @@ export const EXAMPLES: readonly Example[] = [
     expect: "survived",
     why: "Theorem 6's two-layer Transformer for EQ (width 15, 10 bits): Theorems 11 and 12 bind RNNs and one layer, not two (Corollary 13.1); check runs it on all 4,096 inputs",
     spec: () => equalityConstruction.build(12).spec,
+  },
+  // The function-composition writeups' models (proofs/composition-rnn.md, proofs/peng-composition.md).
+  {
+    file: "elman-relu-fixed2.5-compose5.json",
+    task: "function-composition",
+    n: 5,
+    expect: "refuted",
+    why: "a ReLU Elman network with 1 unit of 8 bits, below the recurrent composition bound ⌈5 log2 5⌉ = 12",
+    spec: () =>
+      randomFor(functionComposition(5), {
+        kind: "elman",
+        nonlinearity: "relu",
+        hidden: 1,
+        format: "fixed:2.5",
+        seed: 1,
+      }),
+  },
+  {
+    file: "transformer-fixed2.5-compose16.json",
+    task: "function-composition",
+    n: 16,
+    expect: "refuted",
+    why: "a one-layer Transformer below Peng et al.'s count (24 bits against 64), on which ccbound rests no certificate (its exact protocol is interactive): simply wrong",
+    spec: () => randomFor(functionComposition(16), { kind: "transformer", hidden: 2, format: "fixed:2.5", seed: 1 }),
+  },
+  {
+    file: "transformer-fixed2.5-compose4.json",
+    task: "function-composition",
+    n: 4,
+    expect: "refuted",
+    why: "a one-layer Transformer at or above Peng et al.'s count (24 bits against 8): simply wrong",
+    spec: () => randomFor(functionComposition(4), { kind: "transformer", hidden: 2, format: "fixed:2.5", seed: 8 }),
   },
 ];
