@@ -114,31 +114,15 @@ export function oneWayCollision(
   b: readonly string[],
   feed: FeedName,
 ): Finding {
-  const t = firstDifference(a, b);
-  const query = r.family.query(t);
-  const inputs: [string[], string[]] = [
-    [...a, ...query],
-    [...b, ...query],
-  ];
-  const shared = sharedTranscript(r, inputs);
-  const judged = inputs.map((input) => ({
-    expected: r.task.answer(input),
-    answer: answerOf(r.model, r.binding, input),
-  }));
-  const wrong = judged[0]!.answer !== judged[0]!.expected ? 0 : 1;
-  if (judged[wrong]!.answer === judged[wrong]!.expected) {
-    throw new Error("two strings with one message are both answered rightly: the protocol is not faithful");
-  }
-  const nonFinite = nonFiniteLogits(r.model, r.binding, inputs[wrong]!);
-  return {
-    kind: "collision",
-    input: inputs[wrong]!,
-    ...judged[wrong]!,
+  const query = r.family.query(firstDifference(a, b));
+  return pairCollision(
+    r,
+    [
+      [...a, ...query],
+      [...b, ...query],
+    ],
     feed,
-    ...(nonFinite && { nonFinite }),
-    theorem: r.theorem.id,
-    collision: collisionOf(r, inputs, shared),
-  };
+  );
 }
 
 /**
@@ -146,7 +130,9 @@ export function oneWayCollision(
  * too (rectangles), hence the elements' answer, which the task contradicts. Re-derived by running the protocol.
  */
 export function twoWayCollision(r: TwoWayReduction, i: bigint, j: bigint, feed: FeedName): Finding {
-  if (r.family.queried) return queriedCollision(r, r.family.queried(i, j), feed);
+  // A one-way family at a split that is not a cut (induction heads): elements i and j with Bob's query where their
+  // strings differ, whose one transcript is checked on the two inputs themselves.
+  if (r.family.queried) return pairCollision(r, r.family.queried(i, j), feed);
   const input = r.family.crossed(i, j);
   const expected = r.task.answer(input);
   const answer = answerOf(r.model, r.binding, input);
@@ -169,11 +155,10 @@ export function twoWayCollision(r: TwoWayReduction, i: bigint, j: bigint, feed: 
 }
 
 /**
- * A one-way family's collision at its split (induction heads): elements i and j sent one transcript, so with Bob's
- * query where their strings differ the two inputs send one transcript too (checked here, not assumed) and get one
- * answer, while the task's answers differ: the model is wrong on one of them, found by a forward pass.
+ * Two inputs that send one transcript (re-run here, not assumed) get one answer; the task's answers differ, so the
+ * model is wrong on one of them, found by a forward pass: that one is the finding's input.
  */
-function queriedCollision(r: TwoWayReduction, inputs: [string[], string[]], feed: FeedName): Finding {
+function pairCollision(r: CcReduction, inputs: [string[], string[]], feed: FeedName): Finding {
   const shared = sharedTranscript(r, inputs);
   const judged = inputs.map((input) => ({
     expected: r.task.answer(input),
