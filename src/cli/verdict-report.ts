@@ -199,9 +199,16 @@ function ones(input: readonly string[], prefix: readonly string[]): string {
 }
 
 /** The input as tokens, or a state repeat's as prefix 1^t with its length. */
+/** Above this many tokens the input line shows its two ends: the whole input is in --json and in the certificate. */
+const SHOWN_TOKENS = 256;
+
 function inputText(f: Finding): string {
   const p = f.kind === "collision" ? f.collision.period : undefined;
-  return p ? `${ones(f.input, p.prefix)} (${plural(f.input.length, "token")})` : f.input.join(" ");
+  if (p) return `${ones(f.input, p.prefix)} (${plural(f.input.length, "token")})`;
+  if (f.input.length <= SHOWN_TOKENS) return f.input.join(" ");
+  const head = f.input.slice(0, 48).join(" ");
+  const tail = f.input.slice(-16).join(" ");
+  return `${head} ... ${tail} (${plural(f.input.length, "token")}: every one in --json and in --cert's certificate)`;
 }
 
 function sentLabel(kind: Model["kind"]): string {

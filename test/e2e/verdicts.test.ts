@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ccbound, tempDir } from "./cli.js";
@@ -35,6 +35,20 @@ describe("verdicts say what was established", () => {
     writeFileSync(path, JSON.stringify(spec));
     return path;
   }
+
+  it("a long input is shown by its two ends and its length; --json and the certificate hold every token", () => {
+    const model = alwaysOne(2048);
+    const cert = join(dir, "long.cert.json");
+    const args = [model, "--task", "equality", "--n", "2048", "--separator", "--seed", "1", "--cert", cert];
+    const text = ccbound("check", ...args);
+    expect(text.status, text.stderr).toBe(1);
+    const line = text.stdout.split("\n").find((l) => l.startsWith("input"))!;
+    expect(line).toMatch(/ \.\.\. .* \(2,049 tokens: every one in --json and in --cert's certificate\)$/);
+    expect(line.length).toBeLessThan(300);
+    const json = JSON.parse(ccbound("check", ...args, "--json").stdout);
+    expect(json.certificate.input).toHaveLength(2049);
+    expect(JSON.parse(readFileSync(cert, "utf8")).input).toHaveLength(2049);
+  });
 
   for (const n of [24, 2048]) {
     it(`a model that always answers "1" on equality --separator at n = ${n} is refuted by a wrong answer, and verify accepts it`, () => {
