@@ -5,18 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/cc/protocol.js";
 import { validateModel } from "../../src/io/model-file.js";
-import { compileModel } from "../../src/models/compile.js";
 import { describeModel } from "../../src/models/describe.js";
-import { feed, forward, stateBits, type RecurrentModel } from "../../src/models/model.js";
+import { stateBits } from "../../src/models/model.js";
 import { randomModel, type RandomModelOptions } from "../../src/models/random.js";
 import type { RecurrentModelSpec } from "../../src/models/spec.js";
 import { parseFormat } from "../../src/numeric/parse.js";
-import { oddEvenSplit, tokensOf } from "../../src/reductions/split.js";
-import { stateRelayCost, stateRelayProtocol } from "../../src/reductions/state-relay.js";
-import { theorem2Cost, theorem2Protocol } from "../../src/reductions/theorem2.js";
-import { referenceForward } from "./reference.js";
+import { expectOracle, expectRelayAtOddEven, expectTheorem2AtEveryCut, recurrentOf } from "./cell-checks.js";
 
 const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:2.5", "fixed:3.8:nearest", "fixed:1.2"];
 const vocab = ["a", "b", "c", "d"];
@@ -53,22 +48,11 @@ function laSpec(
   };
 }
 
-function recurrentOf(spec: RecurrentModelSpec): RecurrentModel {
-  const m = compileModel(spec);
-  if (m.kind !== "recurrent") throw new Error("recurrent");
-  return m;
-}
-
 describe("linear attention", () => {
   it("the compiled step equals the naive oracle bit for bit: state and logits, every kind of format", () => {
     fc.assert(
       fc.property(options, fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 10 }), (o, tokens) => {
-        const spec = laSpec(o);
-        const model = recurrentOf(spec);
-        const state = feed(model, model.newState(), tokens);
-        const ref = referenceForward(spec, parseFormat(o.format), tokens);
-        expect(Array.from(state.subarray(0, model.stateUnits))).toEqual(ref.state.flat());
-        expect(Array.from(model.logits(state))).toEqual(ref.logits);
+        expectOracle(laSpec(o), tokens);
       }),
       { seed: 1505, numRuns: 150 },
     );
@@ -88,13 +72,8 @@ describe("linear attention", () => {
     fc.assert(
       fc.property(options, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }), (o, tokens) => {
         const model = recurrentOf(laSpec(o));
-        const answer = forward(model, tokens);
-        for (let cut = 0; cut <= tokens.length; cut++) {
-          const r = run(theorem2Protocol(model, cut, tokens.length), tokens.slice(0, cut), tokens.slice(cut));
-          expect(r.output).toBe(answer);
-          expect(r.cost).toBe(theorem2Cost(model, cut, tokens.length));
-          expect(r.cost).toBe(stateBits(model) + (cut === tokens.length ? o.hidden * model.unitBits : 0));
-        }
+        expect(model.readoutUnits).toBe(o.hidden);
+        expectTheorem2AtEveryCut(model, tokens);
       }),
       { seed: 1506, numRuns: 100 },
     );
@@ -102,13 +81,7 @@ describe("linear attention", () => {
   it("Theorem 2 relayed at the odd/even split (a message at every change of holder) is the forward pass", () => {
     fc.assert(
       fc.property(options, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 8 }), (o, tokens) => {
-        const model = recurrentOf(laSpec(o));
-        const split = oddEvenSplit(tokens.length);
-        const ids = Int32Array.from(tokens);
-        const r = run(stateRelayProtocol(model, split), tokensOf(ids, split.alice), tokensOf(ids, split.bob));
-        expect(r.output).toBe(forward(model, tokens));
-        expect(r.cost).toBe(stateRelayCost(model, split));
-        expect(r.cost).toBe((tokens.length - 1) * stateBits(model));
+        expectRelayAtOddEven(recurrentOf(laSpec(o)), tokens);
       }),
       { seed: 1509, numRuns: 60 },
     );

@@ -5,20 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { run } from "../../src/cc/protocol.js";
 import { validateModel } from "../../src/io/model-file.js";
-import { compileModel } from "../../src/models/compile.js";
-import { feed, forward, stateBits, type RecurrentModel } from "../../src/models/model.js";
+import { stateBits } from "../../src/models/model.js";
 import { randomModel } from "../../src/models/random.js";
 import type { RecurrentModelSpec } from "../../src/models/spec.js";
 import type { S4dLayer } from "../../src/models/cells/s4d.js";
-import { parseFormat } from "../../src/numeric/parse.js";
-import { theorem2Cost, theorem2Protocol } from "../../src/reductions/theorem2.js";
-import { certificateOf } from "../../src/refute/certificate.js";
-import { refute } from "../../src/refute/check.js";
-import { verifyCertificate } from "../../src/refute/verify.js";
 import { makeTask } from "../../src/tasks/index.js";
-import { referenceForward } from "./reference.js";
+import { expectOracle, expectRefutedByCollision, expectTheorem2AtEveryCut, recurrentOf } from "./cell-checks.js";
 
 const FORMATS = ["float64", "float32", "float16", "bfloat16", "fixed:2.5", "fixed:3.4:nearest", "fixed:1.3"];
 const vocab = ["a", "b", "c", "d"];
@@ -28,12 +21,6 @@ function s4dModel(format: string, hidden: number, layers: number, seed: number, 
   const spec = randomModel({ arch: "s4d", hidden, format, layers, vocab, labels, seed }) as RecurrentModelSpec;
   return { ...spec, layers: spec.layers.map((l) => ({ ...(l as S4dLayer), prenorm })) };
 }
-
-const recurrentOf = (spec: RecurrentModelSpec): RecurrentModel => {
-  const m = compileModel(spec);
-  if (m.kind !== "recurrent") throw new Error("recurrent");
-  return m;
-};
 
 describe("s4d", () => {
   it("equals the naive oracle bit for bit: state and logits, every format, 1-2 layers, pre- and post-norm", () => {
@@ -47,12 +34,7 @@ describe("s4d", () => {
         fc.nat(),
         fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 10 }),
         (format, hidden, layers, prenorm, s, tokens) => {
-          const spec = s4dModel(format, hidden, layers, s, prenorm);
-          const m = recurrentOf(spec);
-          const state = feed(m, m.newState(), tokens);
-          const ref = referenceForward(spec, parseFormat(format), tokens);
-          expect(Array.from(state.subarray(0, m.stateUnits))).toEqual(ref.state.flat());
-          expect(Array.from(m.logits(state))).toEqual(ref.logits);
+          expectOracle(s4dModel(format, hidden, layers, s, prenorm), tokens);
         },
       ),
       { seed, numRuns: 120 },
@@ -70,12 +52,7 @@ describe("s4d", () => {
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }),
         (format, hidden, layers, s, tokens) => {
           const m = recurrentOf(s4dModel(format, hidden, layers, s, s % 2 === 0));
-          for (let cut = 0; cut <= tokens.length; cut++) {
-            const r = run(theorem2Protocol(m, cut, tokens.length), tokens.slice(0, cut), tokens.slice(cut));
-            expect(r.output).toBe(forward(m, tokens));
-            expect(r.cost).toBe(theorem2Cost(m, cut, tokens.length));
-            expect(r.cost).toBe((m.stateUnits + (cut === tokens.length ? m.readoutUnits : 0)) * m.unitBits);
-          }
+          expectTheorem2AtEveryCut(m, tokens);
         },
       ),
       { seed, numRuns: 60 },
@@ -113,17 +90,6 @@ describe("s4d", () => {
     }) as RecurrentModelSpec;
     const model = recurrentOf(spec);
     expect(stateBits(model)).toBe(1 * 4 * 4); // 16 bits < 24: below the bound
-    const verdict = refute(model, task, { seed, only: ["dedup"] });
-    expect(verdict).toMatchObject({ kind: "refuted", finding: { kind: "collision" } });
-    if (verdict.kind !== "refuted") return;
-    const sha = "0".repeat(64);
-    const cert = certificateOf(verdict, {
-      toolVersion: "test",
-      modelSha256: sha,
-      format: model.formatName,
-      task,
-      replay: "-",
-    });
-    expect(verifyCertificate(cert, model, sha)).toMatchObject({ valid: true, kind: "collision", theorem: "thm3" });
+    expectRefutedByCollision(model, task, seed);
   });
 });
