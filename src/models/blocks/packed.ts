@@ -13,6 +13,7 @@
 import { fail } from "../../errors.js";
 import type { Arith } from "../../numeric/arith.js";
 import type { ExactSum } from "../../numeric/exact-sum.js";
+import { matVecKernel, type MatVecKernel } from "../../numeric/matvec-kernel.js";
 import type { CompiledHead } from "../attention.js";
 import { asArray, asRecord, checkMatrix, checkVector, type Dim, type Path, type Report } from "../shapes.js";
 import type { Matrix, Vector } from "../spec.js";
@@ -158,11 +159,17 @@ export function randomParts(o: RandomBlockOptions, block: string): PackedParts {
   };
 }
 
-/** A head with its biases, which only this block's project and query read. */
+/**
+ * A head with its biases, which only this block's project and query read, and its three products prepared once
+ * (src/numeric/matvec-kernel.ts: the WebAssembly kernel for float32, else the format's matVec; the same bits).
+ */
 interface PackedHead extends CompiledHead {
   readonly qBias: Float64Array;
   readonly kBias: Float64Array;
   readonly vBias: Float64Array;
+  readonly qKernel: MatVecKernel;
+  readonly kKernel: MatVecKernel;
+  readonly vKernel: MatVecKernel;
 }
 
 export function compilePacked(
@@ -181,17 +188,24 @@ export function compilePacked(
   const divisor = arith.round(Math.sqrt(m));
   const rows = (which: number, h: number) => qkv.slice((which * d + h * m) * d, (which * d + (h + 1) * m) * d);
   const bias = (which: number, h: number) => qkvBias.slice(which * d + h * m, which * d + (h + 1) * m);
-  const heads: PackedHead[] = Array.from({ length: H }, (_, h) => ({
-    m,
-    d,
-    query: rows(0, h),
-    key: rows(1, h),
-    value: rows(2, h),
-    qBias: bias(0, h),
-    kBias: bias(1, h),
-    vBias: bias(2, h),
-    ...(s.scaling === "logits" && { logitScale: divisor }),
-  }));
+  const heads: PackedHead[] = Array.from({ length: H }, (_, h) => {
+    const [query, key, value] = [rows(0, h), rows(1, h), rows(2, h)];
+    const [qBias, kBias, vBias] = [bias(0, h), bias(1, h), bias(2, h)];
+    return {
+      m,
+      d,
+      query,
+      key,
+      value,
+      qBias,
+      kBias,
+      vBias,
+      qKernel: matVecKernel(arith, query, m, d, qBias),
+      kKernel: matVecKernel(arith, key, m, d, kBias),
+      vKernel: matVecKernel(arith, value, m, d, vBias),
+      ...(s.scaling === "logits" && { logitScale: divisor }),
+    };
+  });
   const out = flatten(p.out.weight, d, d, arith.round);
   const outBias = roundedVector(p.out.bias, arith.round);
   const f = p.fc.bias.length;
@@ -199,6 +213,9 @@ export function compilePacked(
   const fcBias = roundedVector(p.fc.bias, arith.round);
   const proj = flatten(p.proj.weight, d, f, arith.round);
   const projBias = roundedVector(p.proj.bias, arith.round);
+  const outKernel = matVecKernel(arith, out, d, d, outBias);
+  const fcKernel = matVecKernel(arith, fc, f, d, fcBias);
+  const projKernel = matVecKernel(arith, proj, d, f, projBias);
   const norm1 = compileLayerNorm(p.norm1, arith);
   const norm2 = compileLayerNorm(p.norm2, arith);
   const act =
@@ -220,9 +237,10 @@ export function compilePacked(
 
   /** W_2 act(W_1 a + b_1) + b_2 from a (d), into ffnOut. */
   const ffn = (a: Float64Array) => {
-    arith.matVec(fc, f, d, a, fcBias, hidden);
-    for (let r = 0; r < f; r++) hidden[r] = act(hidden[r]!);
-    arith.matVec(proj, d, f, hidden, projBias, ffnOut);
+    fcKernel.apply(a, 0);
+    for (let r = 0; r < f; r++) hidden[r] = act(fcKernel.out[r]!);
+    projKernel.apply(hidden, 0);
+    ffnOut.set(projKernel.out);
   };
 
   return {
@@ -238,20 +256,22 @@ export function compilePacked(
       : null,
     project(head, which, a, positions, count, o) {
       const ph = head as PackedHead;
-      const w = which === "key" ? ph.key : ph.value;
-      const b = which === "key" ? ph.kBias : ph.vBias;
+      const k = which === "key" ? ph.kKernel : ph.vKernel;
       for (let i = 0; i < count; i++) {
         const j = positions[i]!;
-        arith.matVec(w, m, d, a, b, o, j * m, j * d);
+        k.apply(a, j * d);
+        o.set(k.out, j * m);
       }
     },
     query(head, a, aOffset, q) {
       const ph = head as PackedHead;
-      arith.matVec(ph.query, m, d, a, ph.qBias, q, 0, aOffset);
+      ph.qKernel.apply(a, aOffset);
+      q.set(ph.qKernel.out);
       if (scaleQuery) for (let c = 0; c < m; c++) q[c] = arith.div(q[c]!, divisor);
     },
     finish(x, xOffset, headOutputs, hOffset, o, oOffset) {
-      arith.matVec(out, d, d, headOutputs, outBias, attn, 0, hOffset);
+      outKernel.apply(headOutputs, hOffset);
+      attn.set(outKernel.out);
       for (let c = 0; c < d; c++) h[c] = arith.add(x[xOffset + c]!, attn[c]!);
       if (s.normFirst) {
         t.set(h);
