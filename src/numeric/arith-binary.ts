@@ -3,6 +3,7 @@ import type { IeeeFormat } from "./ieee.js";
 import { checkDot, checkMatVec } from "./arith-check.js";
 import { sqrt64 } from "./sqrt.js";
 import { transcendentalsFor } from "./transcendentals.js";
+import { exp32 } from "./exp-f32.js";
 import { sigmoid32, tanh32 } from "./logistic-f32.js";
 
 /** sum of w[i + j] * v[vOffset + j] for j in [0, cols), in order, in binary64. */
@@ -72,6 +73,7 @@ export function float32Arith(format: IeeeFormat): Arith {
     // The same values as the general path's, decided in binary64 first where 24 bits allow (logistic-f32.ts).
     tanh: tanh32,
     sigmoid: sigmoid32,
+    exp: exp32,
     relu: (x) => (x > 0 ? f(x) : x === x ? 0 : NaN),
     // Correctly rounded: binary64's quotient and root of binary32 values round once more exactly (53 >= 2 * 24 + 2).
     div: (a, b) => f(a / b),

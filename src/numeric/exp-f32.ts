@@ -4,6 +4,9 @@
  */
 import { pow2 } from "./bits.js";
 import { EXP_REDUCTION } from "./exp-core.js";
+import { expRounded } from "./exp-log.js";
+import { float32 } from "./ieee.js";
+import { targetFor } from "./round-target.js";
 
 const { INV, SHIFT, L1, L2, TH } = EXP_REDUCTION;
 
@@ -26,4 +29,28 @@ export function expF64(x: number): number {
   const j = n & 255;
   const th = TH[j]!;
   return (th + th * g) * SCALE[((n - j) >> 8) + 256]!;
+}
+
+/** expF64's claimed relative error bound (above; test/numeric/logistic-f32.test.ts checks it against big.js). */
+export const EXP64_BOUND = 2 ** -51.4;
+/** The half-width exp32 decides with: over twice EXP64_BOUND, so rounding y -+ d itself (u y) cannot shrink it below. */
+export const EXP_E = 2 ** -50;
+const T32 = targetFor(float32);
+const f = Math.fround;
+
+/**
+ * round32(e^x), as logistic-f32.ts does sigmoid and tanh: expF64 and binary32's rounding of both ends of the interval
+ * its bound leaves; when they agree (rounding is monotonic) that is the correctly rounded value, otherwise, and
+ * outside (-104, 89), the general path (exp-log.ts) decides. So it is expRounded at the float32 target, bit for bit.
+ * Below -104 e^x rounds to +0 (2^-150 = e^-103.97); above 89 to infinity (the largest binary32 is e^88.72). A Mamba
+ * step takes E N of these (its dA = exp(dt A)): they were half its time.
+ */
+export function exp32(x: number): number {
+  if (x > -104 && x < 89) {
+    const y = expF64(x);
+    const d = y * EXP_E;
+    const lo = f(y - d);
+    if (lo === f(y + d)) return lo;
+  }
+  return expRounded(x, T32);
 }

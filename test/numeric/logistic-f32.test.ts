@@ -1,5 +1,5 @@
 /**
- * The binary32 fast sigmoid and tanh (src/numeric/logistic-f32.ts) give the general path's values bit for bit (that
+ * The binary32 fast sigmoid and tanh (src/numeric/logistic-f32.ts), and exp (src/numeric/exp-f32.ts), give the general path's values bit for bit (that
  * path is checked against big.js in transcendentals.test.ts): on special values, on random binary32 arguments of
  * every exponent, on arguments whose image lies next to a binary32 rounding midpoint (where the fast path must
  * decline), and on runs of consecutive binary32 values across every edge of its ranges. And float32's Arith uses it.
@@ -18,7 +18,10 @@ import {
   tanh32,
   tanh64,
 } from "../../src/numeric/logistic-f32.js";
-import { sigmoidBig, tanhBig } from "./transcendental-reference.js";
+import { EXP64_BOUND, EXP_E, exp32, expF64 } from "../../src/numeric/exp-f32.js";
+import { expRounded } from "../../src/numeric/exp-log.js";
+import { expBig, sigmoidBig, tanhBig } from "./transcendental-reference.js";
+import { bigOf } from "./reference.js";
 import { logisticAt, sigmoidRounded, tanhRounded } from "../../src/numeric/logistic.js";
 import { pow2 } from "../../src/numeric/bits.js";
 import { targetFor } from "../../src/numeric/round-target.js";
@@ -135,5 +138,52 @@ describe("binary32 sigmoid and tanh", () => {
   it("is what float32's Arith computes", () => {
     const a = arithFor(parseFormat("float32"));
     expect([a.tanh, a.sigmoid]).toEqual([tanh32, sigmoid32]);
+  });
+});
+
+describe("binary32 exp", () => {
+  const wrong = (xs: number[]) => xs.filter((x) => !Object.is(exp32(x), expRounded(x, T)));
+
+  it("expF64 is within its claimed bound over the fast range, which the half-width exceeds twice over", () => {
+    expect(EXP_E).toBeGreaterThan(2 * EXP64_BOUND);
+    const rng = new Rng(1705);
+    let worst = 0;
+    for (let i = 0; i < 1500; i++) {
+      const x = Math.fround(i % 2 === 0 ? -104 + rng.float() * 193 : (rng.float() * 2 - 1) * 2 ** -rng.int(30));
+      // bigOf: x's exact value (its shortest decimal is off by up to |x| 2^-53, which e^x turns into a relative error).
+      if (x > -104 && x < 89) worst = Math.max(worst, relError(expF64(x), expBig(bigOf(x))));
+    }
+    expect(worst).toBeLessThan(EXP64_BOUND);
+  });
+
+  it("equals the general path on special values, random binary32 arguments and Mamba-like sizes", () => {
+    expect(wrong([0, -0, Infinity, -Infinity, NaN, 3.4028234663852886e38, -3.4028234663852886e38, 2 ** -149])).toEqual(
+      [],
+    );
+    const rng = new Rng(1706);
+    const xs: number[] = [];
+    for (let i = 0; i < 40000; i++) {
+      xs.push(Math.fround(-110 + rng.float() * 200));
+      xs.push(Math.fround(-rng.float() * 2 ** (rng.int(8) - 4))); // dt A: small and negative
+    }
+    expect(wrong(xs)).toEqual([]);
+  });
+
+  it("arguments whose image is next to a binary32 midpoint, and runs across the edges of the fast range", () => {
+    const rng = new Rng(1707);
+    const xs: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const y = Math.fround(2 ** (rng.float() * 250 - 149));
+      bits[0] = y;
+      code[0] = code[0]! + 1;
+      const x = Math.log((y + bits[0]!) / 2);
+      if (Number.isFinite(x)) xs.push(...run(Math.fround(Math.abs(x)), 2));
+    }
+    const edges = [104, 103.97207708399179, 89, 88.72283935546875, 87.33654475055310898, 0.5, 2 ** -24];
+    expect(wrong([...xs, ...edges.flatMap((x) => run(Math.fround(x), 300))])).toEqual([]);
+  });
+
+  it("is what float32's Arith computes", () => {
+    expect(arithFor(parseFormat("float32")).exp).toBe(exp32);
   });
 });
