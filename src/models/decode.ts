@@ -17,6 +17,14 @@ export function feedbackIds(model: {
   return Int32Array.from(model.labels, (label) => id.get(label) ?? -1);
 }
 
+const FEEDBACK = new WeakMap<Model, Int32Array>();
+/** feedbackIds of a compiled model, made once: its vocabulary and labels never change, and decoding is a hot path. */
+function feedbackOf(model: Model): Int32Array {
+  let ids = FEEDBACK.get(model);
+  if (!ids) FEEDBACK.set(model, (ids = feedbackIds(model)));
+  return ids;
+}
+
 /**
  * The `steps` label indices a model decodes greedily after `tokens`. Every output but the last is fed back, so its
  * label must be a token of the vocabulary: a label that is not is a RangeError (a bound task's labels are its tokens).
@@ -24,9 +32,9 @@ export function feedbackIds(model: {
 export function greedyDecode(model: Model, tokens: ArrayLike<number>, steps: number): number[] {
   if (model.kind === "recurrent") {
     const state = feed(model, model.newState(), tokens);
-    return decodeFrom(model, state, tokens.length, steps, feedbackIds(model));
+    return decodeFrom(model, state, tokens.length, steps);
   }
-  const feedback = feedbackIds(model);
+  const feedback = feedbackOf(model);
   const ids = Array.from(tokens);
   const out: number[] = [];
   for (let s = 0; s < steps; s++) {
@@ -47,9 +55,9 @@ export function decodeFrom(
   state: Float64Array,
   position: number,
   steps: number,
-  feedback: Int32Array,
   stop?: (step: number, label: number) => boolean,
 ): number[] {
+  const feedback = feedbackOf(model);
   const out: number[] = [];
   for (let s = 0; s < steps; s++) {
     const label = model.readout(state);

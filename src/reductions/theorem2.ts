@@ -1,6 +1,6 @@
 import type { BitString } from "../cc/bits.js";
 import { oneWay, type Protocol } from "../cc/protocol.js";
-import { decodeFrom, feedbackIds } from "../models/decode.js";
+import { decodeFrom } from "../models/decode.js";
 import { decodeState, encodeState, feed, readoutBits, stateBits, type RecurrentModel } from "../models/model.js";
 
 /**
@@ -54,7 +54,7 @@ export function theorem2Continuation(
 ): number[] {
   const final = cut === n && model.readoutUnits > 0;
   const state = feed(model, decodeState(model, message, final), bob, cut);
-  return decodeFrom(model, state, n, steps, feedbackIds(model));
+  return decodeFrom(model, state, n, steps);
 }
 
 /** The closed-form cost of Theorem 2's protocol: the state's bits, and at K = n the readout's values past it. */

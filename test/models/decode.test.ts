@@ -84,11 +84,9 @@ describe("greedy decoding", () => {
       fc.property(recurrentArb, inputArb, fc.integer({ min: 2, max: 8 }), (model, tokens, steps) => {
         const r = model as RecurrentModel;
         const state = feed(r, r.newState(), tokens);
-        const all = decodeFrom(r, state.slice(), tokens.length, steps, feedbackIds(r));
+        const all = decodeFrom(r, state.slice(), tokens.length, steps);
         expect(all).toEqual(greedyDecode(r, tokens, steps));
-        expect(decodeFrom(r, state.slice(), tokens.length, steps, feedbackIds(r), (s) => s === 1)).toEqual(
-          all.slice(0, 2),
-        );
+        expect(decodeFrom(r, state.slice(), tokens.length, steps, (s) => s === 1)).toEqual(all.slice(0, 2));
       }),
       { seed: SEED + 1, numRuns: 100 },
     );

@@ -1,4 +1,4 @@
-import { decodeFrom, feedbackIds } from "../../models/decode.js";
+import { decodeFrom } from "../../models/decode.js";
 import { encodeState, feed, type RecurrentModel } from "../../models/model.js";
 import { bind, type Binding } from "../../reductions/bind.js";
 import { queriedPositions, type OneWayFamily } from "../../reductions/one-way-family.js";
@@ -76,18 +76,11 @@ function firstWrongOutput(space: SearchSpace, state: Float64Array, choices: Uint
   scratch.set(state);
   feed(model, scratch, query, cut);
   let wrong = -1;
-  decodeFrom(model, scratch, cut + query.length, cut, feedbackOf(model), (t, label) => {
+  decodeFrom(model, scratch, cut + query.length, cut, (t, label) => {
     if (label !== space.answerLabel.get(t)![choices[t]!]) wrong = t;
     return wrong >= 0;
   });
   return wrong;
-}
-
-const FEEDBACK = new WeakMap<RecurrentModel, Int32Array>();
-function feedbackOf(model: RecurrentModel): Int32Array {
-  let ids = FEEDBACK.get(model);
-  if (!ids) FEEDBACK.set(model, (ids = feedbackIds(model)));
-  return ids;
 }
 
 /** Inputs of the task that one of Alice's strings stands for: one per query, or one for a sequence answer. */
