@@ -25,12 +25,14 @@ export function steppers(
   model: RecurrentModel,
   samples: () => Int32Array[],
 ): { step: Stepper; shared?: SharedStepper } {
-  const kernel = spec?.arch === "recurrent" ? fixedKernel(spec, model, samples()) : undefined;
+  let drawn: Int32Array[] | undefined;
+  const once = () => (drawn ??= samples()); // both self-checks run on the same samples, drawn once
+  const kernel = spec?.arch === "recurrent" ? fixedKernel(spec, model, once()) : undefined;
   if (kernel) return { step: (state, ids, from, to) => kernel.feed(state, ids, from, to, from) };
   const step: Stepper = (state, ids, from, to) => {
     for (let t = from; t < to; t++) model.step(state, ids[t]!, t);
   };
-  const shared = spec?.arch === "recurrent" ? sharedStepper(spec, model, samples()) : undefined;
+  const shared = spec?.arch === "recurrent" ? sharedStepper(spec, model, once()) : undefined;
   return { step, ...(shared && { shared }) };
 }
 
