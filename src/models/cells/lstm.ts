@@ -1,6 +1,7 @@
 /**
  * The LSTM cell, PyTorch's nn.LSTM, gate rows i|f|g|o: c' = f c + i g, h' = o tanh(c'). Its state is h, then c.
  */
+import type { Arith } from "../../numeric/arith.js";
 import { size } from "../file-schema.js";
 import { defineCell, type LayerOf } from "./cell.js";
 import { compiledGates, gateTensors, plainModule } from "./gated.js";
@@ -22,17 +23,7 @@ export const lstm = defineCell({
       step(state, offset, input, inputOffset) {
         g.ih.apply(input, inputOffset);
         g.hh.apply(state, offset);
-        const c0 = offset + hidden;
-        for (let j = 0; j < hidden; j++) {
-          const i = arith.sigmoid(arith.add(g.gi[j]!, g.gh[j]!));
-          const f = arith.sigmoid(arith.add(g.gi[hidden + j]!, g.gh[hidden + j]!));
-          const cand = arith.tanh(arith.add(g.gi[2 * hidden + j]!, g.gh[2 * hidden + j]!));
-          const o = arith.sigmoid(arith.add(g.gi[3 * hidden + j]!, g.gh[3 * hidden + j]!));
-          const c = arith.add(arith.mul(f, state[c0 + j]!), arith.mul(i, cand));
-          state[c0 + j] = c;
-          // h is written after every gate of this unit has read the old h through g.gh, so in-place is safe.
-          state[offset + j] = arith.mul(o, arith.tanh(c));
-        }
+        lstmGates(arith, hidden, g.gi, g.gh, state, offset);
       },
     };
   },
@@ -40,3 +31,28 @@ export const lstm = defineCell({
 });
 
 export type LstmLayer = LayerOf<typeof lstm>;
+
+/**
+ * The LSTM's gates from its input part gi (W_ih x + b_ih) and hidden part gh (W_hh h + b_hh), into the state (h at
+ * offset, c after it): the cell's step, and the dedup walk's shared stepper, which computes gh once per parent.
+ */
+export function lstmGates(
+  arith: Arith,
+  hidden: number,
+  gi: Float64Array,
+  gh: Float64Array,
+  state: Float64Array,
+  offset: number,
+): void {
+  const c0 = offset + hidden;
+  for (let j = 0; j < hidden; j++) {
+    const i = arith.sigmoid(arith.add(gi[j]!, gh[j]!));
+    const f = arith.sigmoid(arith.add(gi[hidden + j]!, gh[hidden + j]!));
+    const cand = arith.tanh(arith.add(gi[2 * hidden + j]!, gh[2 * hidden + j]!));
+    const o = arith.sigmoid(arith.add(gi[3 * hidden + j]!, gh[3 * hidden + j]!));
+    const c = arith.add(arith.mul(f, state[c0 + j]!), arith.mul(i, cand));
+    state[c0 + j] = c;
+    // h is written after every gate of this unit has read the old h through gh, so in-place is safe.
+    state[offset + j] = arith.mul(o, arith.tanh(c));
+  }
+}

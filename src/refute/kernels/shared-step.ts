@@ -1,4 +1,6 @@
 import { compiledGates } from "../../models/cells/gated.js";
+import { gruGates } from "../../models/cells/gru.js";
+import { lstmGates } from "../../models/cells/lstm.js";
 import type { RecurrentModel } from "../../models/model.js";
 import type { RecurrentLayer, RecurrentModelSpec } from "../../models/spec.js";
 import { flatten } from "../../models/tensors.js";
@@ -18,7 +20,7 @@ import { parseFormat } from "../../numeric/parse.js";
  * tokens), computed column by column through the cells' own prepared products (src/numeric/matvec-kernel.ts: the
  * WebAssembly kernel for float32, else the format's matVec), so every dot product keeps its order and
  * rounding (docs/semantics.md §3.1): each state is the model's own step's, bit for bit. The gate arithmetic is the
- * cells' (same Arith calls, same order). It is an optimisation, not a second definition: `sharedStepper` checks
+ * cells' own (lstmGates, gruGates; Elman's one activation). It is an optimisation, not a second definition: `sharedStepper` checks
  * itself against the model's own step on sample inputs (every child, bit for bit) and gives up on any difference.
  */
 
@@ -133,29 +135,12 @@ function build(spec: RecurrentModelSpec, model: RecurrentModel): SharedStepper {
   };
 }
 
-/** A layer's gates from its input part gi and the parent's hidden part, as the cell's step does them. */
+/** A layer's gates from its input part gi and the parent's hidden part: the cells' own gate functions. */
 function gates(arith: Arith, l: Layer, gi: Float64Array, state: Float64Array): void {
   const { hidden, offset, gh } = l;
-  if (l.cell === "lstm") {
-    const c0 = offset + hidden;
-    for (let j = 0; j < hidden; j++) {
-      const i = arith.sigmoid(arith.add(gi[j]!, gh[j]!));
-      const f = arith.sigmoid(arith.add(gi[hidden + j]!, gh[hidden + j]!));
-      const cand = arith.tanh(arith.add(gi[2 * hidden + j]!, gh[2 * hidden + j]!));
-      const o = arith.sigmoid(arith.add(gi[3 * hidden + j]!, gh[3 * hidden + j]!));
-      const c = arith.add(arith.mul(f, state[c0 + j]!), arith.mul(i, cand));
-      state[c0 + j] = c;
-      state[offset + j] = arith.mul(o, arith.tanh(c));
-    }
-  } else if (l.cell === "gru") {
-    for (let j = 0; j < hidden; j++) {
-      const r = arith.sigmoid(arith.add(gi[j]!, gh[j]!));
-      const z = arith.sigmoid(arith.add(gi[hidden + j]!, gh[hidden + j]!));
-      const n = arith.tanh(arith.add(gi[2 * hidden + j]!, arith.mul(r, gh[2 * hidden + j]!)));
-      const h = state[offset + j]!;
-      state[offset + j] = arith.add(n, arith.mul(z, arith.sub(h, n)));
-    }
-  } else {
+  if (l.cell === "lstm") lstmGates(arith, hidden, gi, gh, state, offset);
+  else if (l.cell === "gru") gruGates(arith, hidden, gi, gh, state, offset);
+  else {
     const act = l.relu ? arith.relu : arith.tanh;
     for (let j = 0; j < hidden; j++) state[offset + j] = act(arith.add(gi[j]!, gh[j]!));
   }
