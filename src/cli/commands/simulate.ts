@@ -59,7 +59,8 @@ function simulate(modelPath: string, o: SimulateOptions): void {
           : `${applies.reduction.theorem.name} (from ${applies.reduction.problem}) at split ${applies.reduction.split.name}${applies.reduction.split.name === o.split ? "" : `, not this split: a collision here proves nothing`}`;
   const ids = inputIds(model, tokens);
   const { result, closedForm, forwardLabel, alice, bob } = runProtocol(model, ids, o.split);
-  const sequence = task?.answerTokens === undefined ? undefined : continuation(model, ids, o.split, task.answerTokens);
+  const sequence =
+    task?.answerTokens === undefined ? undefined : continuation(model, ids, alice, result, task.answerTokens);
   const output = sequence?.bob ?? model.labels[result.output]!;
   const forwardOutput = sequence?.forward ?? model.labels[forwardLabel]!;
   const messages = result.transcript.map((m) => ({
@@ -104,30 +105,28 @@ function simulate(modelPath: string, o: SimulateOptions): void {
 }
 
 /**
- * A sequence answer (copy) at a cut of a recurrent model: Bob's greedy continuation from Alice's message and his
- * tokens (theorem2.ts), and the forward pass's greedy decoding, as label strings joined by spaces.
+ * A sequence answer (copy) at a cut of a recurrent model: Bob's greedy continuation from Alice's message in the
+ * protocol's run and his tokens (theorem2.ts), and the forward pass's greedy decoding, as label strings joined by
+ * spaces.
  */
-function continuation(model: Model, ids: Int32Array, splitText: string, steps: number) {
-  const split = parseSplit(splitText, ids.length, true);
+function continuation(
+  model: Model,
+  ids: Int32Array,
+  alice: Int32Array,
+  result: ReturnType<typeof run>,
+  steps: number,
+): { bob: string; forward: string } {
   const named = (labels: number[]) => labels.map((l) => model.labels[l]!).join(" ");
   const forwardText = named(greedyDecode(model, ids, steps));
-  if (model.kind !== "recurrent" || split.alice.some((p, i) => p !== i)) {
+  if (model.kind !== "recurrent" || alice.some((p, i) => p !== i)) {
     fail(
       "unsupported",
       "simulate decodes a sequence answer from Theorem 2's message at a cut of a recurrent model only",
       "--split",
     );
   }
-  const { protocol } = protocolAt(model, split);
-  const { transcript } = run(protocol, tokensOf(ids, split.alice), tokensOf(ids, split.bob));
-  const bob = theorem2Continuation(
-    model,
-    transcript[0]!.bits,
-    tokensOf(ids, split.bob),
-    split.alice.length,
-    ids.length,
-    steps,
-  );
+  const cut = alice.length;
+  const bob = theorem2Continuation(model, result.transcript[0]!.bits, ids.subarray(cut), cut, ids.length, steps);
   return { bob: named(bob), forward: forwardText };
 }
 
