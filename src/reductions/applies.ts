@@ -145,11 +145,9 @@ function paperCount(model: Model, task: Task): string {
 
 /** Why the paper proves no lower bound for a class on a task that has no row. */
 function noRowReason(arch: ArchClass, task: TaskName): string {
-  if (task === "copy") {
-    return arch === "recurrent"
-      ? "the paper proves no lower bound for recurrent models on copy"
-      : "the copying bound is for models of a fixed-size state; a Transformer's grows with the input (its keys and values), and two layers copy strings of length exponential in their size (Jelassi et al. 2024)";
-  }
+  // (Recurrent models have copy's row.)
+  if (task === "copy")
+    return "the copying bound is for models of a fixed-size state; a Transformer's grows with the input (its keys and values), and two layers copy strings of length exponential in their size (Jelassi et al. 2024)";
   if (task === "parity" || task === "mod-count") {
     return `no result in the registry bounds Transformers on ${task}: the finite-precision dynamics results (Sarrof et al., Grazzi et al.) are about recurrent models`;
   }
@@ -280,6 +278,7 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
     const split = cutSplit(task.inputLength, cutOf(family));
     checkAsked(split, askedSplit, "INDEX", task);
     const inputs = familySize(family);
+    const at = protocolAt(model, split);
     const reduction: OneWayReduction = {
       kind: "one-way",
       theorem: t,
@@ -288,8 +287,8 @@ export function reductionFor(model: Model, task: Task, askedSplit?: string): App
       task,
       binding,
       split,
-      protocol: protocolAt(model, split).protocol,
-      messageBits: protocolAt(model, split).bits,
+      protocol: at.protocol,
+      messageBits: at.bits,
       requiredBits: bitsToDistinguish(inputs),
       inputs,
       family,
