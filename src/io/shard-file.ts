@@ -5,7 +5,8 @@
  * merge's job (it recomputes a sample of them and re-derives every finding).
  */
 import * as z from "zod";
-import { FEED_NAMES } from "../refute/portfolio/feed.js";
+import { digestsFromHex, digestsToHex } from "../refute/feeds/digests.js";
+import { FEED_NAMES, type WorkResult } from "../refute/portfolio/feed.js";
 import { STRATEGIES } from "../refute/plan.js";
 import type { SearchJob } from "../refute/parallel/job.js";
 import type { ShardIndex, ShardWork } from "../refute/parallel/shard.js";
@@ -117,9 +118,27 @@ const shardSchema = z.strictObject({
 /** A shard file: a regular file, its limits enforced while it is read (src/io/limits.ts). */
 export function readShardFile(path: string): ShardFile {
   const value = readJsonFile(path, SHARD_JSON_LIMITS);
-  return validateWith(shardSchema, value, {
+  const file = validateWith(shardSchema, value, {
     code: "invalid-input",
     where: path,
     what: "not a ccbound shard file",
-  }) as ShardFile;
+  });
+  const units = file.work.units.map((u) => ({ ...u, result: resultFromFile(u.result) }));
+  return { ...file, work: { ...file.work, units } } as ShardFile;
+}
+
+/** A shard file's text: its results' digests written as 16 hex digits each (what readShardFile reads back). */
+export function shardFileText(file: ShardFile): string {
+  const units = file.work.units.map((u) => ({ ...u, result: resultToFile(u.result) }));
+  return `${JSON.stringify({ ...file, work: { ...file.work, units } })}\n`;
+}
+
+type FileResult = z.infer<typeof resultSchema>;
+
+function resultToFile(r: WorkResult): FileResult | WorkResult {
+  return r.kind === "digests" ? { kind: "digests", digests: digestsToHex(r.digests), wrong: [...r.wrong] } : r;
+}
+
+function resultFromFile(r: FileResult): WorkResult {
+  return r.kind === "digests" ? { ...r, digests: digestsFromHex(r.digests) } : r;
 }

@@ -178,9 +178,9 @@ describe("merge reports a survival only on results recomputed here", () => {
               )
                 return u;
               if (u.result.kind !== "digests") return u;
-              const [d, ...rest] = u.result.digests;
-              const flipped = (d!.startsWith("0") ? "1" : "0") + d!.slice(1);
-              return { ...u, result: { ...u.result, digests: [flipped, ...rest] } };
+              const flipped = u.result.digests.slice();
+              flipped[0] = flipped[0]! ^ (1 << 28);
+              return { ...u, result: { ...u.result, digests: flipped } };
             }),
           },
     );

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { fail } from "../../errors.js";
 import { writeFileAtomic } from "../../io/atomic-write.js";
-import type { ShardFile } from "../../io/shard-file.js";
+import { shardFileText, type ShardFile } from "../../io/shard-file.js";
 import { refuteParallel } from "../../refute/check.js";
 import { FEED_NAMES, type FeedName } from "../../refute/portfolio/feed.js";
 import { searchJob } from "../../refute/parallel/job.js";
@@ -206,7 +206,7 @@ async function shard(
     replay: again,
     work,
   };
-  writeFileAtomic(o.out!, `${JSON.stringify(file)}\n`);
+  writeFileAtomic(o.out!, shardFileText(file));
   const how =
     work.ended === "finding"
       ? "stopped at a sign of a finding"

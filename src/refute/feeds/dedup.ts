@@ -69,8 +69,9 @@ export function dedupFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpa
     accept(unit, result, left): Accepted {
       if (result.kind !== "digests") throw new Error(`a ${result.kind} result for the dedup feed`);
       const steps = Math.max(0, Math.min(unit.first + unit.count, layout.checks) - unit.first);
-      if (result.digests.length !== steps)
-        throw new Error(`a dedup result with ${result.digests.length} digests for ${steps} prefix steps`);
+      if (result.digests.length !== 2 * steps)
+        throw new Error(`a dedup result with ${result.digests.length / 2} digests for ${steps} prefix steps`);
+      const digests = result.digests;
       const counted = Math.min(unit.count, left, layout.total - unit.first);
       // The exact messages only on a digest met before (a collision, or a false alarm): one closure a unit, not a run.
       let t = 0;
@@ -90,7 +91,7 @@ export function dedupFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSpa
           }
           index = k - layout.start[t]!;
           mine = undefined;
-          const earlier = table.findOrAdd(result.digests[o]!, index, same);
+          const earlier = table.findOrAdd(digests[2 * o]!, digests[2 * o + 1]!, index, same);
           if (earlier !== undefined) {
             const [a, b] = [prefix(t, earlier), prefix(t, index)];
             return {

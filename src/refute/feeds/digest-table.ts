@@ -1,5 +1,5 @@
 /**
- * A table of 64-bit digests (16 hex digits) to item indices 0, 1, 2, ... (each added once, in order): the digests
+ * A table of 64-bit digests (two 32-bit words) to item indices 0, 1, 2, ... (each added once, in order): the digests
  * stored densely by index (two Uint32 words an item, written in order, so only the pages used are resident) and an
  * open-addressing table of index + 1 (one Uint32 a slot, at most 70% full) over them. The slot table grows from small
  * (its writes land anywhere: a large one barely filled would be resident all the same) and takes its final size, for
@@ -39,13 +39,12 @@ export class DigestTable {
 
   /**
    * The earlier item whose message equals item `index`'s (`same` compares two items' exact messages), or, when
-   * there is none, undefined after adding `index` under `digest`. `index` is the number of items added so far.
+   * there is none, undefined after adding `index` under the digest (h0, h1), two unsigned 32-bit words. `index` is
+   * the number of items added so far.
    */
-  findOrAdd(digest: string, index: number, same: (earlier: number) => boolean): number | undefined {
+  findOrAdd(h0: number, h1: number, index: number, same: (earlier: number) => boolean): number | undefined {
     if (index !== this.items) throw new RangeError(`a digest table takes items in order: ${index} after ${this.items}`);
     if (index >= 0xffffffff) throw new RangeError(`a digest table holds indices below 2^32 - 1, got ${index}`);
-    const h0 = hexWord(digest, 0);
-    const h1 = hexWord(digest, 8);
     const { slots, hashes } = this;
     const cap = slots.length;
     for (let s = slotOf(h0, h1, cap); ; s = s + 1 === cap ? 0 : s + 1) {
@@ -53,6 +52,7 @@ export class DigestTable {
       if (held === 0) break;
       if (hashes[2 * (held - 1)] === h0 && hashes[2 * (held - 1) + 1] === h1) {
         if (same(held - 1)) return held - 1;
+        const digest = `${h0}:${h1}`;
         const others = this.alarms.get(digest);
         const match = others?.find(same);
         if (match !== undefined) return match;
@@ -100,18 +100,6 @@ export class DigestTable {
     for (let s = 0; s < old.length; s++) if (old[s] !== 0) this.place(slots, old[s]! - 1);
     this.slots = slots;
   }
-}
-
-/** The 8 hex digits of `s` from `at` as an unsigned 32-bit word (no substring: a call per item). */
-function hexWord(s: string, at: number): number {
-  let w = 0;
-  for (let i = at; i < at + 8; i++) {
-    const c = s.charCodeAt(i);
-    const n = c <= 57 ? c - 48 : (c | 32) - 87;
-    if (!(n >= 0 && n < 16)) throw new RangeError(`a digest is 16 hex digits, got ${s}`);
-    w = w * 16 + n;
-  }
-  return w;
 }
 
 /** Slots for n items at most 70% full. */

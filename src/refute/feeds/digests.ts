@@ -2,11 +2,30 @@ import type { Finding } from "../finding.js";
 import type { Accepted, Feed, FeedName, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import { hashString, subkey } from "../rho/keyed-hash.js";
 
-/** A 64-bit keyed digest of an exact transcript (its key), as 16 hex digits: what a table of runs keeps. */
-export function digestOf(key: string, seed: number): string {
-  const h0 = hashString(subkey(seed, 7), key);
-  const h1 = hashString(subkey(seed, 8), key);
-  return h0.toString(16).padStart(8, "0") + h1.toString(16).padStart(8, "0");
+/** A 64-bit keyed digest of an exact transcript (its key), written as digest i of `out` (words 2 i, 2 i + 1). */
+export function putDigest(key: string, seed: number, out: Uint32Array, i: number): void {
+  out[2 * i] = hashString(subkey(seed, 7), key);
+  out[2 * i + 1] = hashString(subkey(seed, 8), key);
+}
+
+/** Digest i of `digests` as 16 lowercase hex digits: how a shard file writes it, and a map's key. */
+export function digestHex(digests: Uint32Array, i: number): string {
+  return digests[2 * i]!.toString(16).padStart(8, "0") + digests[2 * i + 1]!.toString(16).padStart(8, "0");
+}
+
+/** Digests written as 16 hex digits each (a shard file's, validated there), as a result holds them. */
+export function digestsFromHex(hex: readonly string[]): Uint32Array {
+  const out = new Uint32Array(2 * hex.length);
+  hex.forEach((h, i) => {
+    out[2 * i] = Number.parseInt(h.slice(0, 8), 16);
+    out[2 * i + 1] = Number.parseInt(h.slice(8, 16), 16);
+  });
+  return out;
+}
+
+/** The digests of a result as shard files write them. */
+export function digestsToHex(digests: Uint32Array): string[] {
+  return Array.from({ length: digests.length / 2 }, (_, i) => digestHex(digests, i));
 }
 
 /** Item i of a unit: its seeded draw, or its place in the order of all items. */
@@ -65,7 +84,7 @@ export function digestsFeed(name: FeedName, rules: DigestRules): Feed & { readon
         const item = itemAt(unit, i);
         items++;
         // A collision first: when a run shows both, the theorem's argument is the stronger finding.
-        const digest = result.digests[i]!;
+        const digest = digestHex(result.digests, i);
         const other = seen.get(digest);
         if (other !== undefined && other !== item) {
           if (rules.sameTranscript(other, item)) {

@@ -5,7 +5,7 @@ import { randomBelow } from "../draws.js";
 import { runAt, twoWayCollision, wrongAnswer } from "../finding.js";
 import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
-import { digestOf, digestsFeed, itemAt } from "./digests.js";
+import { digestsFeed, itemAt, putDigest } from "./digests.js";
 
 /**
  * The two-way reduction's collision search over its fooling set: draw k is element k (every element in order, when
@@ -37,11 +37,11 @@ function queriedAgree(r: TwoWayReduction, a: bigint, b: bigint): boolean {
 export function computeFoolingSet(plan: SearchPlan, r: TwoWayReduction): (unit: WorkUnit) => WorkResult {
   const value = plan.binding.labelId.get(r.family.value)!;
   return (unit) => {
-    const digests: string[] = [];
+    const digests = new Uint32Array(2 * unit.count);
     const wrong: number[] = [];
     for (let i = 0; i < unit.count; i++) {
       const run = runAt(r, r.family.element(itemAt(unit, i)));
-      digests.push(digestOf(transcriptBits(run.transcript).key(), plan.seed));
+      putDigest(transcriptBits(run.transcript).key(), plan.seed, digests, i);
       if (run.output !== value) wrong.push(i);
     }
     return { kind: "digests", digests, wrong };

@@ -6,7 +6,7 @@ import { canonicalNaN, stepper } from "../kernels/step.js";
 import { aliceIds, aliceTokens, firstWrongQuery, messageKey, type SearchSpace } from "../one-way/search-space.js";
 import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
-import { digestOf, digestsFeed, itemAt } from "./digests.js";
+import { digestsFeed, itemAt, putDigest } from "./digests.js";
 
 /**
  * Alice's strings of a one-way (INDEX) reduction, each run from h_0 with every one of Bob's queries checked on its
@@ -77,14 +77,14 @@ export function computeSample(plan: SearchPlan, space: SearchSpace): (unit: Work
   const state = model.newState();
   const scratch = model.newState();
   return (unit) => {
-    const digests: string[] = [];
+    const digests = new Uint32Array(2 * unit.count);
     const wrong: number[] = [];
     for (let i = 0; i < unit.count; i++) {
       const choices = choicesOf(space, itemAt(unit, i));
       state.set(h0);
       step(state, aliceIds(space, choices), 0, space.cut);
       canonicalNaN(state);
-      digests.push(digestOf(messageKey(space, state), plan.seed));
+      putDigest(messageKey(space, state), plan.seed, digests, i);
       if (firstWrongQuery(space, state, choices, scratch) >= 0) wrong.push(i);
     }
     return { kind: "digests", digests, wrong };

@@ -119,6 +119,15 @@ export class DedupLayout {
     return n;
   }
 
+  /** Prefix steps (runs with a digest, not final checks) of a unit in its part. */
+  stepsOf(unit: WorkUnit): number {
+    let n = 0;
+    this.forEachRun(unit, (level) => {
+      if (level <= this.cut) n++;
+    });
+    return n;
+  }
+
   /** Alice's choices for prefix `index` of level t, the later positions 0 (a string of the family). */
   choices(level: number, index: number): Uint8Array {
     const out = new Uint8Array(this.cut);
@@ -146,29 +155,31 @@ export class DedupLayout {
   join(unit: WorkUnit, parts: readonly { unit: WorkUnit; worker: number }[], results: readonly WorkResult[]) {
     const of = unit.part?.of ?? 1;
     const ways = parts[0]?.unit.part?.of === undefined ? 1 : parts[0].unit.part.of / of;
-    const byWorker = new Map(parts.map((p, i) => [p.worker, results[i]!]));
+    const byWorker: (WorkResult | undefined)[] = new Array(ways);
+    parts.forEach((p, i) => (byWorker[p.worker] = results[i]));
     // Runs taken from each part so far, and of them prefix steps (a part's digests; its final checks follow them).
-    const used = new Map<number, number>();
-    const steps = new Map<number, number>();
-    const digests: string[] = [];
+    const used = new Float64Array(ways);
+    const steps = new Float64Array(ways);
+    const digests = new Uint32Array(2 * this.stepsOf(unit));
+    let n = 0;
     let wrong: number | undefined;
     this.forEachRun(unit, (level, index, at) => {
       const w = Math.floor(this.partitionOf(level, index) / of) % ways;
-      const r = byWorker.get(w);
+      const r = byWorker[w];
       if (r?.kind !== "digests") throw new Error(`no dedup result for part ${w} of a unit`);
-      const i = used.get(w) ?? 0;
-      used.set(w, i + 1);
+      const i = used[w]!++;
       if (level <= this.cut) {
-        const d = r.digests[i];
-        if (d === undefined) throw new Error(`part ${w}'s dedup result is short`);
-        digests.push(d);
-        steps.set(w, i + 1);
+        if (2 * i + 2 > r.digests.length) throw new Error(`part ${w}'s dedup result is short`);
+        digests[2 * n] = r.digests[2 * i]!;
+        digests[2 * n + 1] = r.digests[2 * i + 1]!;
+        n++;
+        steps[w] = i + 1;
       } else if (wrong === undefined && r.wrong[0] === i) wrong = at;
     });
-    for (const [w, r] of byWorker) {
-      if (r.kind === "digests" && r.digests.length !== (steps.get(w) ?? 0))
-        throw new Error(`part ${w}'s dedup result has ${r.digests.length} digests for ${steps.get(w) ?? 0} runs`);
-    }
+    byWorker.forEach((r, w) => {
+      if (r?.kind === "digests" && r.digests.length !== 2 * steps[w]!)
+        throw new Error(`part ${w}'s dedup result has ${r.digests.length / 2} digests for ${steps[w]} runs`);
+    });
     return { kind: "digests" as const, digests, wrong: wrong === undefined ? [] : [wrong] };
   }
 }
@@ -177,8 +188,17 @@ export function dedupLayout(space: SearchSpace): DedupLayout {
   return new DedupLayout(space.choiceIds.map((ids) => ids.length));
 }
 
-/** The digest of a state: two keyed 32-bit hashes of its values' binary64 words, NaN as one canonical NaN. */
-export function stateDigest(keys: readonly [number, number], state: Float64Array, words: Uint32Array): string {
+/**
+ * The digest of a state, written as digest i of `out` (words 2 i, 2 i + 1): two keyed 32-bit hashes of its values'
+ * binary64 words, NaN as one canonical NaN.
+ */
+export function putStateDigest(
+  keys: readonly [number, number],
+  state: Float64Array,
+  words: Uint32Array,
+  out: Uint32Array,
+  at: number,
+): void {
   let h0 = keys[0] | 0;
   let h1 = keys[1] | 0;
   for (let i = 0; i < state.length; i++) {
@@ -190,33 +210,8 @@ export function stateDigest(keys: readonly [number, number], state: Float64Array
     h0 = absorb(absorb(h0, lo), hi);
     h1 = absorb(absorb(h1, lo), hi);
   }
-  return hex16(fmix32(h0 ^ (state.length * 8)), fmix32(h1 ^ (state.length * 8)));
-}
-
-/** Two 32-bit words as 16 lowercase hex digits, as one string (one allocation: this runs once a prefix step). */
-function hex16(a: number, b: number): string {
-  const d = (w: number, i: number) => {
-    const n = (w >>> (28 - 4 * i)) & 15;
-    return n < 10 ? 48 + n : 87 + n;
-  };
-  return String.fromCharCode(
-    d(a, 0),
-    d(a, 1),
-    d(a, 2),
-    d(a, 3),
-    d(a, 4),
-    d(a, 5),
-    d(a, 6),
-    d(a, 7),
-    d(b, 0),
-    d(b, 1),
-    d(b, 2),
-    d(b, 3),
-    d(b, 4),
-    d(b, 5),
-    d(b, 6),
-    d(b, 7),
-  );
+  out[2 * at] = fmix32(h0 ^ (state.length * 8));
+  out[2 * at + 1] = fmix32(h1 ^ (state.length * 8));
 }
 
 export function digestKeys(seed: number): readonly [number, number] {
@@ -303,7 +298,8 @@ export class DedupComputer {
 
   /** The digest of every prefix step of the unit's part, in order, and the first final check answered wrongly. */
   run(unit: WorkUnit): WorkResult {
-    const digests: string[] = [];
+    const digests = new Uint32Array(2 * this.layout.stepsOf(unit));
+    let n = 0;
     let wrong: number | undefined;
     const { layout, space } = this;
     layout.forEachRun(unit, (level, index, at) => {
@@ -332,7 +328,7 @@ export class DedupComputer {
         this.step(this.state, this.ids, t, level);
       }
       this.keep(level, index, this.state);
-      digests.push(stateDigest(this.keys, this.state, this.words));
+      putStateDigest(this.keys, this.state, this.words, digests, n++);
     });
     return { kind: "digests", digests, wrong: wrong === undefined ? [] : [wrong] };
   }

@@ -2,10 +2,11 @@ import { CcboundError, fail } from "../../errors.js";
 import { Rng } from "../../random.js";
 import { drive, driveInline, type Helpers, type UnitStream } from "../portfolio/driver.js";
 import { Evaluator, type UnitRunner } from "../portfolio/evaluator.js";
-import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
+import { sameResult, type WorkResult, type WorkUnit } from "../portfolio/feed.js";
 import { portfolioOf } from "../portfolio/feeds.js";
 import type { Portfolio } from "../portfolio/portfolio.js";
 import { dedupLayout, type DedupLayout } from "../one-way/dedup.js";
+import { digestHex } from "../feeds/digests.js";
 import type { SearchPlan } from "../plan.js";
 import { verdictOf, type Verdict } from "../verdict.js";
 
@@ -128,6 +129,10 @@ class ShardStream implements UnitStream {
     return this.portfolio.isLocal(unit);
   }
 
+  runsLeft(): number {
+    return Math.max(0, Math.min(this.share - this.planned, this.portfolio.runsLeft()));
+  }
+
   accept(unit: WorkUnit, result: WorkResult): boolean {
     if (result.kind === "local") {
       // The local feed's walk, as merge will walk it; its finding is this shard's sign of one too.
@@ -156,14 +161,17 @@ class ShardStream implements UnitStream {
       case "digests": {
         if (result.wrong.length > 0) return true;
         // A seeded draw may repeat an item (the same string twice): only a digest met on another item is a sign.
-        if (unit.feed !== "dedup")
-          return result.digests.some((d, i) =>
-            this.seenOn(`${unit.feed}:${d}`, unit.items?.[i] ?? `#${unit.first + i}`),
-          );
+        const digests = result.digests;
+        if (unit.feed !== "dedup") {
+          for (let i = 0; i < digests.length / 2; i++)
+            if (this.seenOn(`${unit.feed}:${digestHex(digests, i)}`, unit.items?.[i] ?? `#${unit.first + i}`))
+              return true;
+          return false;
+        }
         let seen = false;
         let i = 0;
         this.layout!.forEachRun(unit, (level) => {
-          if (level <= this.layout!.cut && this.seen(`${level}:${result.digests[i++]}`)) seen = true;
+          if (level <= this.layout!.cut && this.seen(`${level}:${digestHex(digests, i++)}`)) seen = true;
         });
         return seen;
       }
@@ -302,7 +310,7 @@ function auditShards(
 
 /** A shard's unit recomputed: any difference from its file's result is an altered file. */
 function recompute(evaluator: Evaluator, u: ShardUnit, shard: number): void {
-  if (JSON.stringify(evaluator.run(u.unit)) !== JSON.stringify(u.result)) {
+  if (!sameResult(evaluator.run(u.unit), u.result)) {
     fail(
       "invalid-input",
       `shard ${shard + 1}'s result for unit ${u.at} (${u.unit.feed}) is not what the model computes: the file was altered or is from another search`,

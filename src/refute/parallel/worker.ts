@@ -14,7 +14,10 @@ parentPort!.postMessage({ ready: true });
 
 parentPort!.on("message", (message: { id: number; unit: WorkUnit }) => {
   try {
-    parentPort!.postMessage({ id: message.id, result: evaluator.run(message.unit) });
+    const result = evaluator.run(message.unit);
+    // A unit's digests are its own buffer: handed over, not copied.
+    const moved = result.kind === "digests" ? [result.digests.buffer as ArrayBuffer] : [];
+    parentPort!.postMessage({ id: message.id, result }, moved);
   } catch (e) {
     // Bad input (a CcboundError) keeps its code, so the caller reports it as one line, as in one thread.
     const bad = e instanceof CcboundError ? { code: e.code, where: e.where, hint: e.hint } : undefined;

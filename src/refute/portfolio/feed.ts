@@ -59,12 +59,24 @@ export type WorkResult =
   | { readonly kind: "answers"; readonly wrong: readonly number[] }
   /**
    * fooling-set, sample: a digest of each run's transcript, and the offsets answered wrongly; dedup: a digest of each
-   * prefix step's state and the offset of the first final check answered wrongly.
+   * prefix step's state and the offset of the first final check answered wrongly. Digest i is the 64-bit pair
+   * digests[2 i], digests[2 i + 1] (typed, so that a unit's digests are one allocation, not a string a run; a shard
+   * file writes them as 16 hex digits each, src/io/shard-file.ts).
    */
-  | { readonly kind: "digests"; readonly digests: readonly string[]; readonly wrong: readonly number[] }
+  | { readonly kind: "digests"; readonly digests: Uint32Array; readonly wrong: readonly number[] }
   | { readonly kind: "trails"; readonly trails: readonly Trail[] }
   /** A local unit: computed by its feed when accepted. */
   | { readonly kind: "local" };
+
+/** Whether two results are one (a shard's, and the same unit recomputed): digests word for word, the rest as JSON. */
+export function sameResult(a: WorkResult, b: WorkResult): boolean {
+  if (a.kind === "digests" || b.kind === "digests") {
+    if (a.kind !== "digests" || b.kind !== "digests" || a.digests.length !== b.digests.length) return false;
+    for (let i = 0; i < a.digests.length; i++) if (a.digests[i] !== b.digests[i]) return false;
+    return JSON.stringify(a.wrong) === JSON.stringify(b.wrong);
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /** What a feed saw in a unit, with the runs it counted there (at most the budget left). */
 export interface Accepted {
