@@ -45,6 +45,13 @@ export interface Arith {
   tanh(x: number): number;
   /** round(1 / (1 + e^-x)), the real logistic function rounded once. sigmoid(±0) = 1/2, (+inf) = 1, (-inf) = +0. */
   sigmoid(x: number): number;
+  /**
+   * buf[k] = tanh(buf[k]) for from <= k < to, and sigmoidRange likewise: the same values as a call each, for the cells'
+   * gates. A loop over an array keeps each binary64 in a register, where a call per value that the engine does not
+   * inline boxes its argument and its result (a heap allocation each: most of what a float32 LSTM step allocated).
+   */
+  tanhRange(buf: Float64Array, from: number, to: number): void;
+  sigmoidRange(buf: Float64Array, from: number, to: number): void;
   /** x when x > 0, else +0 (NaN stays NaN). */
   relu(x: number): number;
   /** round(e^x) (softmax's exponentials). exp(±0) = 1, exp(+inf) = +inf, exp(-inf) = +0. */

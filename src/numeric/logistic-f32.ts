@@ -49,9 +49,9 @@ export const TANH64_BOUND = 2 ** -47;
 
 /** sigmoid(x) in binary64, within SIGMOID64_BOUND relatively, for -110 < x < 40. */
 export function sigmoid64(x: number): number {
-  if (x >= 0) return 1 / (1 + expF64(-x));
-  const e = expF64(x);
-  return e / (1 + e);
+  // One call site of expF64 (e^-|x|), so that the engine inlines it into the gates' loops.
+  const e = expF64(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
 /** tanh(x) in binary64, within TANH64_BOUND relatively, for 0 < |x| < 19. */
@@ -76,6 +76,40 @@ export function sigmoid32(x: number): number {
     if (lo === f(y + d)) return lo;
   }
   return sigmoidRounded(x, T32);
+}
+
+/*
+ * The range versions: the same decision as sigmoid32 and tanh32, written out in the loop. Written with a sentinel
+ * (NaN for "undecided") V8 keeps the value tagged and allocates a number per element; the if/else allocates nothing.
+ */
+
+/** buf[k] = sigmoid32(buf[k]) for from <= k < to. */
+export function sigmoid32Range(buf: Float64Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) {
+    const x = buf[k]!;
+    if (x > -110 && x < 40) {
+      const y = sigmoid64(x);
+      const d = y * SIGMOID_E;
+      const lo = f(y - d);
+      if (lo === f(y + d)) buf[k] = lo;
+      else buf[k] = sigmoidRounded(x, T32);
+    } else buf[k] = sigmoidRounded(x, T32);
+  }
+}
+
+/** buf[k] = tanh32(buf[k]) for from <= k < to, likewise. */
+export function tanh32Range(buf: Float64Array, from: number, to: number): void {
+  for (let k = from; k < to; k++) {
+    const x = buf[k]!;
+    const ax = Math.abs(x);
+    if (ax >= 1.1754943508222875e-38 && ax < 19) {
+      const y = tanh64(x);
+      const d = Math.abs(y) * TANH_E;
+      const lo = f(y - d);
+      if (lo === f(y + d)) buf[k] = lo;
+      else buf[k] = tanhRounded(x, T32);
+    } else buf[k] = tanhRounded(x, T32);
+  }
 }
 
 /** round32(tanh x), x a binary32 value. */

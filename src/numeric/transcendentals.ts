@@ -8,7 +8,19 @@ import { cosRounded, sinRounded } from "./trig.js";
 
 export type Transcendentals = Pick<
   Arith,
-  "tanh" | "sigmoid" | "exp" | "log" | "softplus" | "silu" | "erf" | "gelu" | "geluTanh" | "sin" | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "tanhRange"
+  | "sigmoidRange"
+  | "exp"
+  | "log"
+  | "softplus"
+  | "silu"
+  | "erf"
+  | "gelu"
+  | "geluTanh"
+  | "sin"
+  | "cos"
 >;
 
 /**
@@ -21,6 +33,12 @@ export function transcendentalsFor(format: NumberFormat): Transcendentals {
   return {
     tanh: (x) => tanhRounded(x, t),
     sigmoid: (x) => sigmoidRounded(x, t),
+    tanhRange(buf, from, to) {
+      for (let k = from; k < to; k++) buf[k] = tanhRounded(buf[k]!, t);
+    },
+    sigmoidRange(buf, from, to) {
+      for (let k = from; k < to; k++) buf[k] = sigmoidRounded(buf[k]!, t);
+    },
     exp: (x) => expRounded(x, t),
     log: (x) => logRounded(x, t),
     softplus: (x) => softplusRounded(x, t),

@@ -14,8 +14,10 @@ import {
   TANH64_BOUND,
   TANH_E,
   sigmoid32,
+  sigmoid32Range,
   sigmoid64,
   tanh32,
+  tanh32Range,
   tanh64,
 } from "../../src/numeric/logistic-f32.js";
 import { EXP64_BOUND, EXP_E, exp32, expF64 } from "../../src/numeric/exp-f32.js";
@@ -43,9 +45,16 @@ function run(x: number, k: number): number[] {
   return out;
 }
 
-/** Arguments where one of the two functions disagrees with the general path. */
+/** Arguments where one of the two functions, called or over an array (the Range versions), disagrees with the general path. */
 function mismatches(xs: number[]): number[] {
-  return xs.filter((x) => !Object.is(tanh32(x), tanhRounded(x, T)) || !Object.is(sigmoid32(x), sigmoidRounded(x, T)));
+  const sig = Float64Array.from(xs);
+  const th = Float64Array.from(xs);
+  sigmoid32Range(sig, 0, xs.length);
+  tanh32Range(th, 0, xs.length);
+  return xs.filter((x, i) => {
+    const [t, s] = [tanhRounded(x, T), sigmoidRounded(x, T)];
+    return !Object.is(tanh32(x), t) || !Object.is(sigmoid32(x), s) || !Object.is(th[i], t) || !Object.is(sig[i], s);
+  });
 }
 
 /** |approx - ref| / |approx|, exactly (big.js). */
@@ -137,7 +146,25 @@ describe("binary32 sigmoid and tanh", () => {
 
   it("is what float32's Arith computes", () => {
     const a = arithFor(parseFormat("float32"));
-    expect([a.tanh, a.sigmoid]).toEqual([tanh32, sigmoid32]);
+    expect([a.tanh, a.sigmoid, a.tanhRange, a.sigmoidRange]).toEqual([tanh32, sigmoid32, tanh32Range, sigmoid32Range]);
+  });
+
+  it("over an array, only the stretch asked for, in every format's Arith", () => {
+    const rng = new Rng(1704);
+    const xs = Array.from({ length: 64 }, () => Math.fround((rng.float() * 2 - 1) * 6));
+    for (const name of ["float32", "float64", "float16", "bfloat16", "fixed:4.8"]) {
+      const a = arithFor(parseFormat(name));
+      const ys = xs.map(a.round);
+      for (const [range, one] of [
+        [a.sigmoidRange, a.sigmoid],
+        [a.tanhRange, a.tanh],
+      ] as const) {
+        const buf = Float64Array.from(ys);
+        range(buf, 5, 40);
+        const want = ys.map((y, i) => (i >= 5 && i < 40 ? one(y) : y));
+        expect(Array.from(buf), name).toEqual(want);
+      }
+    }
   });
 });
 

@@ -2,6 +2,7 @@
  * The Elman cell, PyTorch's nn.RNN: h' = f(W_ih x + b_ih + W_hh h + b_hh) with f = tanh or relu. Its state is h.
  */
 import * as z from "zod";
+import type { Arith } from "../../numeric/arith.js";
 import { size } from "../file-schema.js";
 import { defineCell, type LayerOf } from "./cell.js";
 import { compiledGates, gateTensors } from "./gated.js";
@@ -21,14 +22,14 @@ export const elman = defineCell({
   compile(w, inputSize, arith) {
     const hidden = w.hidden;
     const g = compiledGates(w, hidden, inputSize, arith);
-    const act = w.nonlinearity === "tanh" ? arith.tanh : arith.relu;
+    const relu = w.nonlinearity === "relu";
     return {
       hidden,
       units: hidden,
       step(state, offset, input, inputOffset) {
         g.ih.apply(input, inputOffset);
         g.hh.apply(state, offset);
-        for (let j = 0; j < hidden; j++) state[offset + j] = act(arith.add(g.gi[j]!, g.gh[j]!));
+        elmanGates(arith, relu, hidden, g.gi, g.gh, state, offset);
       },
     };
   },
@@ -53,3 +54,21 @@ export const elman = defineCell({
 });
 
 export type ElmanLayer = LayerOf<typeof elman>;
+
+/**
+ * h' = f(gi + gh) into the state at offset, gi = W_ih x + b_ih and gh = W_hh h + b_hh (read before h is written):
+ * the cell's step and the dedup walk's shared stepper. tanh over the whole stretch in one call (Arith.tanhRange).
+ */
+export function elmanGates(
+  arith: Arith,
+  relu: boolean,
+  hidden: number,
+  gi: Float64Array,
+  gh: Float64Array,
+  state: Float64Array,
+  offset: number,
+): void {
+  for (let j = 0; j < hidden; j++) state[offset + j] = arith.add(gi[j]!, gh[j]!);
+  if (relu) for (let j = offset; j < offset + hidden; j++) state[j] = arith.relu(state[j]!);
+  else arith.tanhRange(state, offset, offset + hidden);
+}

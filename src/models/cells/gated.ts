@@ -24,7 +24,7 @@ export function gateTensors(g: number, order: string) {
 /**
  * The two gate products of G*hidden rows, input part (ih: W_ih x + b_ih) and hidden part (hh: W_hh h + b_hh), with
  * their outputs gi and gh (each apply rewrites them): kernels prepared once (src/numeric/matvec-kernel.ts), the same bits as
- * Arith.matVec on the rounded, flattened weights.
+ * Arith.matVec on the rounded, flattened weights; and `pre`, G*hidden values of scratch for the gates' arguments.
  */
 export function compiledGates(w: GateTensors, rows: number, inputSize: number, arith: Arith) {
   const wih = flatten(w.weight_ih, rows, inputSize, arith.round);
@@ -33,7 +33,7 @@ export function compiledGates(w: GateTensors, rows: number, inputSize: number, a
   const bhh = roundedVector(w.bias_hh, arith.round);
   const ih = matVecKernel(arith, wih, rows, inputSize, bih);
   const hh = matVecKernel(arith, whh, rows, w.hidden, bhh);
-  return { ih, hh, gi: ih.out, gh: hh.out };
+  return { ih, hh, gi: ih.out, gh: hh.out, pre: new Float64Array(rows) };
 }
 
 /** The PyTorch module of a gated cell that has no settings: its layers are the module's four tensors, as they are. */

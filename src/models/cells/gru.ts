@@ -26,7 +26,7 @@ export const gru = defineCell({
       step(state, offset, input, inputOffset) {
         g.ih.apply(input, inputOffset);
         g.hh.apply(state, offset);
-        gruGates(arith, hidden, g.gi, g.gh, state, offset);
+        gruGates(arith, hidden, g.gi, g.gh, state, offset, g.pre);
       },
     };
   },
@@ -43,12 +43,16 @@ export function gruGates(
   gh: Float64Array,
   state: Float64Array,
   offset: number,
+  pre: Float64Array,
 ): void {
+  // pre: the gates r|z, then n, each activation over its stretch in one call (as lstmGates; the same values).
+  const h2 = 2 * hidden;
+  for (let k = 0; k < h2; k++) pre[k] = arith.add(gi[k]!, gh[k]!);
+  arith.sigmoidRange(pre, 0, h2);
+  for (let j = 0; j < hidden; j++) pre[h2 + j] = arith.add(gi[h2 + j]!, arith.mul(pre[j]!, gh[h2 + j]!));
+  arith.tanhRange(pre, h2, 3 * hidden);
   for (let j = 0; j < hidden; j++) {
-    const r = arith.sigmoid(arith.add(gi[j]!, gh[j]!));
-    const z = arith.sigmoid(arith.add(gi[hidden + j]!, gh[hidden + j]!));
-    const n = arith.tanh(arith.add(gi[2 * hidden + j]!, arith.mul(r, gh[2 * hidden + j]!)));
-    const h = state[offset + j]!;
-    state[offset + j] = arith.add(n, arith.mul(z, arith.sub(h, n)));
+    const n = pre[h2 + j]!;
+    state[offset + j] = arith.add(n, arith.mul(pre[hidden + j]!, arith.sub(state[offset + j]!, n)));
   }
 }

@@ -23,7 +23,7 @@ export const lstm = defineCell({
       step(state, offset, input, inputOffset) {
         g.ih.apply(input, inputOffset);
         g.hh.apply(state, offset);
-        lstmGates(arith, hidden, g.gi, g.gh, state, offset);
+        lstmGates(arith, hidden, g.gi, g.gh, state, offset, g.pre);
       },
     };
   },
@@ -35,6 +35,8 @@ export type LstmLayer = LayerOf<typeof lstm>;
 /**
  * The LSTM's gates from its input part gi (W_ih x + b_ih) and hidden part gh (W_hh h + b_hh), into the state (h at
  * offset, c after it): the cell's step, and the dedup walk's shared stepper, which computes gh once per parent.
+ * `pre` (4 hidden values of scratch) holds the gates i|f|g|o, then tanh(c') in g's place: each activation is applied
+ * to a stretch of it in one call (Arith.sigmoidRange), and each value is the same operations as unit by unit.
  */
 export function lstmGates(
   arith: Arith,
@@ -43,16 +45,22 @@ export function lstmGates(
   gh: Float64Array,
   state: Float64Array,
   offset: number,
+  pre: Float64Array,
 ): void {
+  const h2 = 2 * hidden;
+  const h3 = 3 * hidden;
+  for (let k = 0; k < 4 * hidden; k++) pre[k] = arith.add(gi[k]!, gh[k]!);
+  arith.sigmoidRange(pre, 0, h2);
+  arith.tanhRange(pre, h2, h3);
+  arith.sigmoidRange(pre, h3, 4 * hidden);
   const c0 = offset + hidden;
   for (let j = 0; j < hidden; j++) {
-    const i = arith.sigmoid(arith.add(gi[j]!, gh[j]!));
-    const f = arith.sigmoid(arith.add(gi[hidden + j]!, gh[hidden + j]!));
-    const cand = arith.tanh(arith.add(gi[2 * hidden + j]!, gh[2 * hidden + j]!));
-    const o = arith.sigmoid(arith.add(gi[3 * hidden + j]!, gh[3 * hidden + j]!));
-    const c = arith.add(arith.mul(f, state[c0 + j]!), arith.mul(i, cand));
+    // c' = f c + i g; g's slot then holds c', for tanh.
+    const c = arith.add(arith.mul(pre[hidden + j]!, state[c0 + j]!), arith.mul(pre[j]!, pre[h2 + j]!));
     state[c0 + j] = c;
-    // h is written after every gate of this unit has read the old h through gh, so in-place is safe.
-    state[offset + j] = arith.mul(o, arith.tanh(c));
+    pre[h2 + j] = c;
   }
+  arith.tanhRange(pre, h2, h3);
+  // h is written after every gate has read the old h through gh, so in-place is safe.
+  for (let j = 0; j < hidden; j++) state[offset + j] = arith.mul(pre[h3 + j]!, pre[h2 + j]!);
 }

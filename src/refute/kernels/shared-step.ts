@@ -1,4 +1,5 @@
 import { compiledGates } from "../../models/cells/gated.js";
+import { elmanGates } from "../../models/cells/elman.js";
 import { gruGates } from "../../models/cells/gru.js";
 import { lstmGates } from "../../models/cells/lstm.js";
 import type { RecurrentModel } from "../../models/model.js";
@@ -138,12 +139,9 @@ function build(spec: RecurrentModelSpec, model: RecurrentModel): SharedStepper {
 /** A layer's gates from its input part gi and the parent's hidden part: the cells' own gate functions. */
 function gates(arith: Arith, l: Layer, gi: Float64Array, state: Float64Array): void {
   const { hidden, offset, gh } = l;
-  if (l.cell === "lstm") lstmGates(arith, hidden, gi, gh, state, offset);
-  else if (l.cell === "gru") gruGates(arith, hidden, gi, gh, state, offset);
-  else {
-    const act = l.relu ? arith.relu : arith.tanh;
-    for (let j = 0; j < hidden; j++) state[offset + j] = act(arith.add(gi[j]!, gh[j]!));
-  }
+  if (l.cell === "lstm") lstmGates(arith, hidden, gi, gh, state, offset, l.g.pre);
+  else if (l.cell === "gru") gruGates(arith, hidden, gi, gh, state, offset, l.g.pre);
+  else elmanGates(arith, l.relu, hidden, gi, gh, state, offset);
 }
 
 /**
