@@ -93,7 +93,7 @@ export function checkCommand(program: Command): Command {
         )
         .option(
           "--workers <W>",
-          "worker threads (default: available cores; the result does not depend on it)",
+          "worker threads at most (default: available cores), started only when the search would run for over 4 s in one thread; the result does not depend on it",
           wholeNumber("--workers", 1, 1024),
         )
         .option(

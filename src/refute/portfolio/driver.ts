@@ -9,10 +9,23 @@ export interface UnitStream {
   isLocal(unit: WorkUnit): boolean;
   /** True when the stream is over. */
   accept(unit: WorkUnit, result: WorkResult): boolean;
+  /** Runs still to be dealt (the budget, or a shard's share, less the runs of the units dealt so far). */
+  runsLeft(): number;
 }
 
-/** How long a search runs in the calling thread before it starts workers: small checks never pay for them. */
-export const INLINE_MS = 200;
+/**
+ * How long a search runs in the calling thread before it considers workers: small checks never pay for them. The
+ * pace that decides is measured over the last four fifths of it, once the step is compiled and warm.
+ */
+export const INLINE_MS = 1000;
+
+/**
+ * Workers are started only when the runs left would take longer than this in the calling thread, at its pace so far:
+ * each worker first loads the model and checks its kernels (about half a second of CPU and 25 MB here), and the
+ * thread that sequences competes with them for the cores, so a search that ends sooner is faster without them (the
+ * dedup walk of 2^19 runs of a hidden-8 LSTM: 2.3 s of CPU in one thread, 4.6 s with two workers; bench/README.md).
+ */
+export const WORKERS_PAY_MS = 4000;
 
 /** Where a search's units are computed besides this thread. */
 export interface Helpers {
@@ -32,10 +45,17 @@ export interface Helpers {
 export async function drive(portfolio: UnitStream, runner: UnitRunner, helpers?: Helpers): Promise<void> {
   const started = Date.now();
   const inlineMs = helpers?.inlineMs ?? INLINE_MS;
+  let paced = 0;
+  let pacedFrom: number | undefined;
   while (helpers === undefined || helpers.workers <= 1 || Date.now() - started < inlineMs) {
     const unit = portfolio.next();
     if (!unit || portfolio.accept(unit, resultHere(portfolio, runner, unit))) return;
+    if (pacedFrom !== undefined) paced += unit.runs;
+    else if (Date.now() - started >= inlineMs / 5) pacedFrom = Date.now();
   }
+  // With inlineMs 0 (tests that want the pool) nothing has been paced, and workers start.
+  const msLeft = paced === 0 ? Infinity : (portfolio.runsLeft() * (Date.now() - pacedFrom!)) / paced;
+  if (msLeft < WORKERS_PAY_MS) return driveInline(portfolio, runner);
   const pool = await helpers.start();
   try {
     if (pool.size === 0) driveInline(portfolio, runner);

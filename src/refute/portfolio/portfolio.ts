@@ -104,6 +104,11 @@ export class Portfolio {
     }
   }
 
+  /** Runs of the budget not yet dealt in units. */
+  runsLeft(): number {
+    return Math.max(0, this.budget - this.planned);
+  }
+
   /** True when the feed's units are computed by the feed itself (the driver must accept everything before them). */
   isLocal(unit: WorkUnit): boolean {
     return this.feeds.find((f) => f.feed.name === unit.feed)!.feed.local === true;
