@@ -154,7 +154,8 @@ export function gelu64(x: number): number {
 export function gelu32(x: number): number {
   // ±0 (gelu(-0) = -0) and NaN go to the general path, and so do the far ends: below -14.5 the value is below
   // 2^-150 in magnitude; from 12 on, the general path's own shortcut (x less than 2^-100 x) decides at once.
-  if (x > -14.5 && x < 12 && x !== 0) {
+  // A double that is not a binary32 value (x^2 would not be exact) goes there too.
+  if (x > -14.5 && x < 12 && x !== 0 && f(x) === x) {
     const y = gelu64(x);
     const d = Math.abs(y) * GELU_E;
     const lo = f(y - d);
