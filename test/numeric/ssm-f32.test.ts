@@ -1,7 +1,7 @@
 /**
  * The binary32 fast paths Mamba and S4D run on: softplus (src/numeric/softplus-f32.ts), SiLU (logistic-f32.ts), the
  * exact GELU (gelu-f32.ts), sqrt (sqrt.ts) and the exact sum's rounded quotient (exact-sum.ts, layer norm's mean and
- * variance). For each: the binary64 value is within its claimed bound of big.js's, and the decided value equals the
+ * variance, in layer norm and RMSNorm). For each: the binary64 value is within its claimed bound of big.js's, and the decided value equals the
  * general path's, bit for bit, on special values, seeded random binary32 arguments of every exponent and of model
  * sizes, arguments whose image lies next to a binary32 midpoint (where the fast path must decline), and runs of
  * consecutive binary32 values across the edges of its ranges. Every failure message names its seed.
@@ -20,6 +20,9 @@ import { softplusRounded } from "../../src/numeric/exp-log.js";
 import { siluRounded } from "../../src/numeric/logistic.js";
 import { geluRounded } from "../../src/numeric/gelu.js";
 import { exactSumFor } from "../../src/numeric/exact-sum.js";
+import type { Arith } from "../../src/numeric/arith.js";
+import { applyLayerNorm, type CompiledNorm } from "../../src/models/blocks/layer-norm.js";
+import { applyRmsNorm } from "../../src/models/rms-norm.js";
 import { geluBig, siluBig, softplusBig } from "./transcendental-reference.js";
 import { bigOf, exactAdd, exactOf, refRoundIeee, type Exact } from "./reference.js";
 
@@ -333,6 +336,72 @@ describe("the exact sum's rounded quotient in formats of at most 24 fraction bit
         const got = acc.roundedQuotient(k);
         const want = reference(xs, k, fmt);
         if (!Object.is(got, want)) bad.push(`${name} k=${k} [${xs.join(",")}]: ${got} != ${want}`);
+      }
+      expect(bad, `seed ${seed}`).toEqual([]);
+    }
+  });
+});
+
+describe("layer norm and RMSNorm with the binary64 quotients", () => {
+  /** The two norms as they were, every quotient from the exact accumulator. */
+  function layerNormRef(arith: Arith, v: Float64Array, n: CompiledNorm): void {
+    const acc = exactSumFor(arith.format).accumulator();
+    const d = v.length;
+    for (let c = 0; c < d; c++) acc.add(v[c]!);
+    const mean = acc.roundedQuotient(d);
+    acc.clear();
+    for (let c = 0; c < d; c++) {
+      v[c] = arith.sub(v[c]!, mean);
+      acc.add(arith.mul(v[c]!, v[c]!));
+    }
+    const scale = arith.sqrt(arith.add(acc.roundedQuotient(d), n.eps));
+    for (let c = 0; c < d; c++) v[c] = arith.add(arith.mul(arith.div(v[c]!, scale), n.weight[c]!), n.bias[c]!);
+  }
+  function rmsNormRef(arith: Arith, x: Float64Array, w: Float64Array, eps: number, out: Float64Array): void {
+    const acc = exactSumFor(arith.format).accumulator();
+    for (const v of x) acc.add(arith.mul(v, v));
+    const s = arith.sqrt(arith.add(acc.roundedQuotient(x.length), eps));
+    for (let c = 0; c < x.length; c++) out[c] = arith.mul(arith.div(x[c]!, s), w[c]!);
+  }
+
+  it("give the accumulator's values on seeded vectors: activations, spreads of exponents, ties, non-finite values", () => {
+    for (const name of ["float32", "float16", "bfloat16", "float64"]) {
+      const arith = arithFor(parseFormat(name));
+      const acc = exactSumFor(arith.format).accumulator();
+      const seed = 1806;
+      const rng = new Rng(seed);
+      const bad: string[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const d = 1 + rng.int(80);
+        const kind = i % 6;
+        const v = new Float64Array(d);
+        for (let c = 0; c < d; c++) {
+          let x: number;
+          if (kind === 0) x = (rng.float() * 2 - 1) * 3;
+          else if (kind === 1) x = (rng.float() < 0.5 ? -1 : 1) * 2 ** (rng.float() * 60 - 30);
+          else if (kind === 2)
+            x = c % 2 === 0 ? 1 : -1; // mean 0 or 1/d, variance 1: exact quotients
+          else if (kind === 3)
+            x = 2 ** -20 * rng.int(3) + 100; // a large common part, tiny differences
+          else if (kind === 4) x = [0, -0, 1, 2 ** -140, 2 ** -149][rng.int(5)]!;
+          else x = c === 0 ? [NaN, Infinity, -Infinity, 3e38][rng.int(4)]! : rng.float();
+          v[c] = arith.round(x);
+        }
+        const norm: CompiledNorm = {
+          weight: v.map(() => arith.round(rng.float() * 2)),
+          bias: v.map(() => arith.round(rng.float() - 0.5)),
+          eps: arith.round(2 ** -10 * rng.int(2)),
+        };
+        const got = Float64Array.from(v);
+        const want = Float64Array.from(v);
+        applyLayerNorm(arith, acc, got, norm);
+        layerNormRef(arith, want, norm);
+        const rGot = new Float64Array(d);
+        const rWant = new Float64Array(d);
+        applyRmsNorm(arith, acc, v, 0, d, norm.weight, norm.eps, rGot);
+        rmsNormRef(arith, v, norm.weight, norm.eps, rWant);
+        const same = (a: Float64Array, b: Float64Array) => a.every((x, c) => Object.is(x, b[c]));
+        if (!same(got, want) || !same(rGot, rWant)) bad.push(`${name} [${Array.from(v).join(",")}]`);
       }
       expect(bad, `seed ${seed}`).toEqual([]);
     }
