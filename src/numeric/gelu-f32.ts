@@ -17,16 +17,17 @@
  *   (1.6 + 1 + 2)u + 2^-57.4 < 4.7u. Against x/2 it is at most |x| K S <= 0.549 times as large, and of the other sign
  *   for x < 0, so the sum amplifies its error by at most 0.549 / 0.451 < 1.22, and rounds once: within 6.8u.
  * - 11/16 <= |x| < 14.5: erfc z = e^(-z^2) erfcx(z), erfcx by erf-core.ts's Taylor table around a = i/8 (|h| =
- *   |z - a| <= 1/16), evaluated by Horner in binary64 on the coefficients' high parts. z = |x| / sqrt 2 enters only
- *   through h = (|x| A - a) + |x| B, with A + B = 1/sqrt 2 within 2^-80 and A of 26 bits: |x| A is exact (24 + 26
- *   bits), |x| A - a is exact (Sterbenz: both in [0.43, 10.3] within 1/16 + 2^-22 of each other), and the sum rounds:
- *   h is within u/16 + 2^-75 of z - a. An |h| above 1/16 - 2^-50 (near the middle between two table points) goes to
- *   the general path, so the true |h| <= 1/16 where the table's bound holds. erfcx's logarithmic derivative is
- *   below 1.1 in magnitude for z >= 0.48 (Mills-ratio bounds), so h's error moves it by under 2^-56 relatively.
- *   P, erfcx's value, is within ERFCX_BOUND = 3u relatively: rem (truncation and the stored coefficients), the
- *   dropped low parts of c_0..c_3, and Horner's rounding, per table entry, divided by a lower bound on erfcx over
- *   the entry's interval; `build` computes it for every entry used and throws if any exceeds 3u (none is near it:
- *   the worst is 2.3u). e^(-z^2) by expF64 at the exact -x^2/2: within 2^-51.4. Then
+ *   |z - a| <= 1/16), evaluated by Horner in binary64 on the coefficients' high parts, cut after the terms that
+ *   matter (the rest below 2^-58 c_0). z = |x| / sqrt 2 enters only through h = (|x| A - a) + |x| B, with A + B =
+ *   1/sqrt 2 within 2^-80 and A of 26 bits: |x| A is exact (24 + 26 bits), |x| A - a is exact (Sterbenz: both in
+ *   [0.48, 10.3] within 1/16 + 2^-22 of each other), and the sum rounds: h is within u/16 + 2^-75 of z - a. An |h|
+ *   above 1/16 - 2^-50 (near the middle between two table points) goes to the general path, so the true
+ *   |h| <= 1/16 where the table's bound holds. erfcx's logarithmic derivative is below 1.1 in magnitude for
+ *   z >= 0.48 (Mills-ratio bounds), so h's error moves it by under 2^-56 relatively. P, erfcx's value, is within
+ *   ERFCX_BOUND = 3u relatively: rem (truncation and the stored coefficients), the dropped low parts of c_0..c_3
+ *   and the terms cut, and Horner's rounding, per table entry, divided by a lower bound on erfcx over the entry's
+ *   interval; `build` computes it for every entry used and throws if any exceeds 3u (the worst is 2.3u).
+ *   e^(-z^2) by expF64 at the exact -x^2/2: within 2^-51.4. Then
  *     x < 0: gelu x = (x/2)(E P): two roundings; within 2^-51.4 + 3u + 2u + 2^-56 < 2^-49.9;
  *     x > 0: gelu x = x (1 - (E P)/2): E P/2 <= erfc(0.486)/2 < 0.25, so 1 - it amplifies its error (2^-51.4 + 3u
  *     + u) by under 1/3; 1 - . and x . round (2u): within 2^-50.3.
@@ -102,14 +103,24 @@ function build(): void {
   const coefs: number[] = [];
   let worst = 0;
   for (let i = 0; i < used; i++) {
-    const from = coefs.length;
-    for (let k = 0; k < 4; k++) coefs.push(t.ch[4 * i + k]!);
-    for (let k = t.tailAt[i]!; k < t.tailAt[i + 1]!; k++) coefs.push(t.tail[k]!);
+    const all = [
+      ...Array.from(t.ch.subarray(4 * i, 4 * i + 4)),
+      ...Array.from(t.tail.subarray(t.tailAt[i]!, t.tailAt[i + 1]!)),
+    ];
+    // erf-core keeps terms to 2^-80; binary64 needs far fewer. The last terms go while their sum at |h| = 1/16
+    // stays below 2^-58 c_0, and that sum joins the error (its terms are the stored values: no tail lemma needed).
+    let cut = 0;
+    let n = all.length;
+    while (n > 4 && cut + Math.abs(all[n - 1]!) * 16 ** -(n - 1) <= 2 ** -58 * all[0]!) {
+      n--;
+      cut += Math.abs(all[n]!) * 16 ** -n;
+    }
+    const c = Float64Array.from(all.slice(0, n));
+    coefs.push(...c);
     at.push(coefs.length);
-    const c = Float64Array.from(coefs.slice(from));
-    // The low parts dropped, the table's own bound, Horner; over erfcx's least value on the interval, c_0 minus the
-    // rest at |h| = 1/16 minus those errors.
-    let dropped = 0;
+    // The low parts dropped, the terms cut, the table's own bound, Horner; over erfcx's least value on the
+    // interval, c_0 minus the rest at |h| = 1/16 minus those errors.
+    let dropped = cut * (1 + 2 ** -40);
     for (let k = 0; k < 4; k++) dropped += Math.abs(t.cl[4 * i + k]!) * 16 ** -k;
     const err = dropped + t.rem[i]! + hornerBound(c, 0, c.length, 1 / 16);
     let rest = 0;
