@@ -10,7 +10,7 @@
  * (one rounding fewer than 1/sqrt then a product, and the same real value).
  */
 import type { Arith } from "../numeric/arith.js";
-import type { Accumulator } from "../numeric/exact-sum.js";
+import { quotientOfSum, quotientsInBinary64, type Accumulator } from "../numeric/exact-sum.js";
 
 export function applyRmsNorm(
   arith: Arith,
@@ -22,11 +22,23 @@ export function applyRmsNorm(
   eps: number,
   out: Float64Array,
 ): void {
-  acc.clear();
+  // In formats of at most 24 fraction bits, the quotient is first decided from the binary64 sum of the squares
+  // (>= 0: their own sum of magnitudes) with a proven bound (exact-sum.ts's quotientOfSum); the accumulator decides
+  // what that leaves, and sums with a value that is not finite. The same values either way.
+  let t = 0;
   for (let c = 0; c < d; c++) {
     const x = input[inputOffset + c]!;
-    acc.add(arith.mul(x, x));
+    t += arith.mul(x, x);
   }
-  const s = arith.sqrt(arith.add(acc.roundedQuotient(d), eps));
+  let ms = quotientsInBinary64(arith.format) && t < Infinity ? quotientOfSum(t, t, d, d, arith.round) : NaN;
+  if (ms !== ms) {
+    acc.clear();
+    for (let c = 0; c < d; c++) {
+      const x = input[inputOffset + c]!;
+      acc.add(arith.mul(x, x));
+    }
+    ms = acc.roundedQuotient(d);
+  }
+  const s = arith.sqrt(arith.add(ms, eps));
   for (let c = 0; c < d; c++) out[c] = arith.mul(arith.div(input[inputOffset + c]!, s), weight[c]!);
 }

@@ -1,10 +1,12 @@
 import type { Arith } from "./arith.js";
 import type { IeeeFormat } from "./ieee.js";
 import { checkDot, checkMatVec } from "./arith-check.js";
-import { sqrt64 } from "./sqrt.js";
+import { sqrt32, sqrt64 } from "./sqrt.js";
 import { transcendentalsFor } from "./transcendentals.js";
 import { exp32 } from "./exp-f32.js";
-import { sigmoid32, sigmoid32Range, tanh32, tanh32Range } from "./logistic-f32.js";
+import { sigmoid32, sigmoid32Range, silu32, tanh32, tanh32Range } from "./logistic-f32.js";
+import { softplus32 } from "./softplus-f32.js";
+import { gelu32 } from "./gelu-f32.js";
 
 /** sum of w[i + j] * v[vOffset + j] for j in [0, cols), in order, in binary64. */
 function dot64(w: Float64Array, i: number, cols: number, v: Float64Array, vOffset: number): number {
@@ -76,9 +78,12 @@ export function float32Arith(format: IeeeFormat): Arith {
     tanhRange: tanh32Range,
     sigmoidRange: sigmoid32Range,
     exp: exp32,
+    silu: silu32,
+    softplus: softplus32,
+    gelu: gelu32,
     relu: (x) => (x > 0 ? f(x) : x === x ? 0 : NaN),
     // Correctly rounded: binary64's quotient and root of binary32 values round once more exactly (53 >= 2 * 24 + 2).
     div: (a, b) => f(a / b),
-    sqrt: (x) => f(sqrt64(x)),
+    sqrt: sqrt32,
   };
 }

@@ -267,3 +267,21 @@ export function twoOverSqrtPiDD(): [number, number] {
   if (!built) build();
   return [C2H, C2L];
 }
+
+/**
+ * The erfcx table erfcMid evaluates, for binary64 evaluations of it (gelu-f32.ts): entry i (a = (first + i)/8) has
+ * coefficients c_0..c_3 (ch[4i + k] + cl[4i + k]) and c_4..c_K (tail[tailAt[i] .. tailAt[i + 1])), and rem[i] bounds
+ * |erfcx(a + h) - the polynomial with those coefficients at h| for |h| <= 1/16 (truncation and coefficients).
+ */
+export function erfcxTable(): {
+  first: number;
+  count: number;
+  ch: Float64Array;
+  cl: Float64Array;
+  tail: Float64Array;
+  tailAt: Int32Array;
+  rem: Float64Array;
+} {
+  if (!built) build();
+  return { first: FIRST, count: COUNT, ch: CH, cl: CL, tail: TAIL, tailAt: TAIL_AT, rem: REM };
+}

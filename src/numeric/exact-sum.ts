@@ -155,6 +155,8 @@ function ieeeSum(format: IeeeFormat): ExactSum {
   const magnitude = bias + 1 - qmin;
   // A value is below 2^magnitude units; one more chunk takes the carries of up to 2^20 additions.
   const chunks = Math.ceil(magnitude / CHUNK_BITS) + 2;
+  // The value of a unit of chunk i, 2^(32 i + qmin): exact binary64 scalings (2^-149 .. 2^203 for float32).
+  const scales = Float64Array.from({ length: chunks }, (_, i) => 2 ** (CHUNK_BITS * i + qmin));
   class IeeeAccumulator implements Accumulator {
     readonly c = new Float64Array(chunks);
     lo = chunks;
@@ -215,6 +217,10 @@ function ieeeSum(format: IeeeFormat): ExactSum {
     }
     roundedQuotient(k: number): number {
       if (this.special !== FINITE) return this.rounded();
+      if (m <= 24) {
+        const fast = quotientInBinary64(this, scales, k, format.round);
+        if (fast === fast) return fast;
+      }
       // units / k to m + 3 or more significant bits, the last one sticky (round to odd): rounding that once more to
       // m + 1 bits is the correct rounding of the exact quotient.
       const units = this.units();
@@ -285,6 +291,49 @@ function exactDouble(acc: Chunks, qmin: number): number {
   if (s - a !== b || s - (s - a) !== a) return NaN; // the sum of the two chunks is not a binary64
   const r = s * 2 ** (CHUNK_BITS * lo + qmin);
   return Math.abs(r) >= MIN_NORMAL || r === 0 ? r : NaN;
+}
+
+/**
+ * S / k rounded once by `round` (the rounding of a format of at most 25 significant bits, from binary64), for
+ * S = the sum of n exact binary64 terms, each 0 or at least 2^-1000 in magnitude, given t, their sum added up in
+ * binary64 from +0 in any one order, and b, the sum of their magnitudes added up in the same order (both finite);
+ * NaN when undecided (the caller's exact path then decides). By Higham (Accuracy and Stability, 4.4),
+ * |t - S| <= gamma_(n-1) B, B = sum of the magnitudes (gamma_j = j u / (1 - j u), u = 2^-53), and the computed b is
+ * B within the same factor. With E = (2n + 4) u b, the computed (t - E) / k and (t + E) / k (two roundings each,
+ * of at most u (|t| + E) together with the quotient's, which the 2n + 4 over n - 1 covers with room; a quotient
+ * below 2^-1022 loses at most 2^-1075 more, far inside the room of at least 5 u 2^-1000 / 2^31 for k <= 2^31)
+ * are below and above S / k. Rounding is monotonic: when both ends round to the same value, S / k rounds there too.
+ * E > 0 whenever a term is not 0, so an exact midpoint, or a sum that cancels to 0, is never decided here; when
+ * every term is 0, t = +0 and the answer is +0, as the exact sum's. Layer norm's mean and variance and RMSNorm's
+ * mean square take this path (blocks/layer-norm.ts, rms-norm.ts: the binary64 sums instead of the accumulator),
+ * and so does the accumulator's roundedQuotient: the bigint division was most of their cost.
+ */
+export function quotientOfSum(t: number, b: number, n: number, k: number, round: (x: number) => number): number {
+  const e = (2 * n + 4) * 2 ** -53 * b;
+  const r = round((t - e) / k);
+  return r === round((t + e) / k) ? r : NaN;
+}
+
+/** Whether quotientOfSum applies to sums of the format's values: IEEE, at most 24 fraction bits (2^-149 and up). */
+export function quotientsInBinary64(format: NumberFormat): boolean {
+  return format.kind === "ieee" && (format as IeeeFormat).mantissaBits <= 24;
+}
+
+/**
+ * quotientOfSum for an accumulator's chunks: the terms c[i] 2^(32 i + qmin), each exact in binary64 (an integer
+ * below 2^53 times a power of two, at least 2^-149 and far from binary64's top), added from the top.
+ */
+function quotientInBinary64(acc: Chunks, scales: Float64Array, k: number, round: (x: number) => number): number {
+  const { lo, hi, c } = acc;
+  if (hi < lo) return 0; // the empty sum: +0, as the bigint path gives
+  let t = 0;
+  let b = 0;
+  for (let i = hi; i >= lo; i--) {
+    const v = c[i]! * scales[i]!;
+    t += v;
+    b += Math.abs(v);
+  }
+  return quotientOfSum(t, b, hi - lo + 1, k, round);
 }
 
 /** x = M 2^e exactly (M an integer below 2^53), placed at bit e - qmin of the units. */

@@ -26,7 +26,7 @@
  */
 import { expF64 } from "./exp-f32.js";
 import { float32 } from "./ieee.js";
-import { sigmoidRounded, tanhRounded } from "./logistic.js";
+import { sigmoidRounded, siluRounded, tanhRounded } from "./logistic.js";
 import { targetFor } from "./round-target.js";
 
 const T32 = targetFor(float32);
@@ -46,6 +46,8 @@ const C11 = -1382 / 155925;
  */
 export const SIGMOID64_BOUND = 2 ** -49.4;
 export const TANH64_BOUND = 2 ** -47;
+/** silu64's: x sigmoid64(x), x exact, one more rounding: (1 + 2^-49.4)(1 + u) - 1 < 2^-49.2. */
+export const SILU64_BOUND = 2 ** -49.2;
 
 /** sigmoid(x) in binary64, within SIGMOID64_BOUND relatively, for -110 < x < 40. */
 export function sigmoid64(x: number): number {
@@ -124,4 +126,24 @@ export function tanh32(x: number): number {
     if (lo === f(y + d)) return lo;
   }
   return tanhRounded(x, T32);
+}
+
+/** x / (1 + e^-x) in binary64, within SILU64_BOUND relatively, for -110 < x < 40. */
+export function silu64(x: number): number {
+  return x * sigmoid64(x);
+}
+
+/**
+ * round32(x / (1 + e^-x)), x a binary32 value: Mamba's SiLU (its conv output and its gate, 2 d_inner a step). The
+ * same decision as sigmoid32's, with SIGMOID_E (over twice SILU64_BOUND) as the half-width.
+ */
+export function silu32(x: number): number {
+  // ±0 go to the general path (silu(-0) = -0, which -0 - d would lose), and so do NaN and the far ends.
+  if (x > -110 && x < 40 && x !== 0) {
+    const y = silu64(x);
+    const d = Math.abs(y) * SIGMOID_E;
+    const lo = f(y - d);
+    if (lo === f(y + d)) return lo;
+  }
+  return siluRounded(x, T32);
 }

@@ -57,3 +57,35 @@ export function sqrt64(x: number): number {
   }
   throw new Error(`internal: sqrt(${x}) did not settle`);
 }
+
+const F32 = new Float32Array(1);
+const I32 = new Int32Array(F32.buffer);
+const f = Math.fround;
+
+/**
+ * round32(sqrt x) for a binary32 x, decided in binary64 without bigints: r = round32(Math.sqrt x) is a candidate
+ * (whatever the engine's accuracy), kept only when x lies strictly between the squares of the binary32 midpoints
+ * next to r, which is the definition of r being sqrt x correctly rounded. Those midpoints have at most 25
+ * significant bits, so their squares (at most 50 bits, between 2^-300 and 2^256) are exact in binary64 and the two
+ * comparisons are exact; sqrt x is never a midpoint (its square would have more than 24 bits). Otherwise, and for
+ * arguments that are not positive finite binary32 values, round32(sqrt64 x) decides, which is the same value (the
+ * double rounding is innocuous, 53 >= 2 * 24 + 2): so this is float32's sqrt bit for bit, with no bigint (layer
+ * norm and RMSNorm take one a vector).
+ */
+export function sqrt32(x: number): number {
+  if (x > 0 && x < Infinity && f(x) === x) {
+    const r = f(Math.sqrt(x));
+    if (r > 0 && r < Infinity) {
+      // r's binary32 neighbours: r is positive and finite, so its code steps by one either way (down may be +0).
+      F32[0] = r;
+      I32[0] = I32[0]! + 1;
+      const up = F32[0]!;
+      I32[0] = I32[0]! - 2;
+      const down = F32[0]!;
+      const hi = (r + up) * 0.5;
+      const lo = (r + down) * 0.5;
+      if (lo * lo < x && x < hi * hi) return r;
+    }
+  }
+  return f(sqrt64(x));
+}

@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import type { Arith } from "../../numeric/arith.js";
-import type { Accumulator } from "../../numeric/exact-sum.js";
+import { quotientOfSum, quotientsInBinary64, type Accumulator } from "../../numeric/exact-sum.js";
 import { vector } from "../file-schema.js";
 import { checkVector, asRecord, type Dim, type Path, type Report } from "../shapes.js";
 import type { Vector } from "../spec.js";
@@ -59,18 +59,44 @@ export function identityNorm(d: number, round: (x: number) => number): LayerNorm
 
 /**
  * Layer norm in the format: the mean and the variance are exact sums divided by d and rounded once; then
- * (v - mean) / sqrt(variance + eps) * weight + bias, rounding every operation. In place.
+ * (v - mean) / sqrt(variance + eps) * weight + bias, rounding every operation. In place. In formats of at most 24
+ * fraction bits each quotient is first decided from the sum in binary64 with a proven error bound
+ * (exact-sum.ts's quotientOfSum; the accumulator only when that interval straddles a rounding boundary or a value
+ * is not finite): the same values, without the accumulator's cost.
  */
 export function applyLayerNorm(arith: Arith, acc: Accumulator, v: Float64Array, n: CompiledNorm): void {
   const d = v.length;
-  acc.clear();
-  for (let c = 0; c < d; c++) acc.add(v[c]!);
-  const mean = acc.roundedQuotient(d);
-  acc.clear();
-  for (let c = 0; c < d; c++) {
-    v[c] = arith.sub(v[c]!, mean);
-    acc.add(arith.mul(v[c]!, v[c]!));
+  const fast = quotientsInBinary64(arith.format);
+  let mean = NaN;
+  if (fast) {
+    let t = 0;
+    let b = 0;
+    for (let c = 0; c < d; c++) {
+      const x = v[c]!;
+      t += x;
+      b += Math.abs(x);
+    }
+    if (b < Infinity) mean = quotientOfSum(t, b, d, d, arith.round);
   }
-  const scale = arith.sqrt(arith.add(acc.roundedQuotient(d), n.eps));
+  if (mean !== mean) {
+    acc.clear();
+    for (let c = 0; c < d; c++) acc.add(v[c]!);
+    mean = acc.roundedQuotient(d);
+  }
+  let variance = NaN;
+  let t = 0;
+  for (let c = 0; c < d; c++) {
+    const x = arith.sub(v[c]!, mean);
+    v[c] = x;
+    t += arith.mul(x, x);
+  }
+  // The squares are >= 0 (or NaN): their sum is its own sum of magnitudes.
+  if (fast && t < Infinity) variance = quotientOfSum(t, t, d, d, arith.round);
+  if (variance !== variance) {
+    acc.clear();
+    for (let c = 0; c < d; c++) acc.add(arith.mul(v[c]!, v[c]!));
+    variance = acc.roundedQuotient(d);
+  }
+  const scale = arith.sqrt(arith.add(variance, n.eps));
   for (let c = 0; c < d; c++) v[c] = arith.add(arith.mul(arith.div(v[c]!, scale), n.weight[c]!), n.bias[c]!);
 }
