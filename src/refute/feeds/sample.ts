@@ -2,7 +2,7 @@ import { feed } from "../../models/model.js";
 import type { OneWayReduction } from "../../reductions/applies.js";
 import { Rng } from "../../random.js";
 import { oneWayCollision, wrongAnswer } from "../finding.js";
-import { canonicalNaN, stepper } from "../kernels/step.js";
+import { canonicalNaN, steppers } from "../kernels/step.js";
 import { aliceIds, aliceTokens, firstWrongQuery, messageKey, type SearchSpace } from "../one-way/search-space.js";
 import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
@@ -70,7 +70,8 @@ export function computeSample(plan: SearchPlan, space: SearchSpace): (unit: Work
   const model = space.model;
   // The fixed-point kernel is checked against the model's own step on a few seeded strings before it is trusted.
   const samples = new Rng(0x6f6e6577);
-  const step = stepper(plan.spec, model, () =>
+  // Bob's queries from one final state share its hidden products (the shared stepper, when the model has one).
+  const { step, shared } = steppers(plan.spec, model, () =>
     Array.from({ length: 8 }, () => aliceIds(space, seededString(samples, space))),
   );
   const h0 = model.newState();
@@ -85,7 +86,7 @@ export function computeSample(plan: SearchPlan, space: SearchSpace): (unit: Work
       step(state, aliceIds(space, choices), 0, space.cut);
       canonicalNaN(state);
       digests.push(digestOf(messageKey(space, state), plan.seed));
-      if (firstWrongQuery(space, state, choices, scratch) >= 0) wrong.push(i);
+      if (firstWrongQuery(space, state, choices, scratch, shared) >= 0) wrong.push(i);
     }
     return { kind: "digests", digests, wrong };
   };
