@@ -175,6 +175,7 @@ function gates(arith: Arith, l: Layer, gi: Float64Array, gh: Float64Array, state
 function agrees(batch: BatchStepper, model: RecurrentModel, samples: readonly Int32Array[]): boolean {
   const count = Math.min(samples.length, batch.capacity);
   const length = Math.min(CHECKED, ...samples.slice(0, count).map((s) => s.length));
+  if (length === 0) return false; // nothing checked is nothing trusted
   const theirs = Array.from({ length: count }, () => model.newState());
   const ids = new Int32Array(count);
   batch.reset(count);
