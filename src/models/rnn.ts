@@ -1,5 +1,6 @@
 import { fail } from "../errors.js";
 import { arithFor, type Arith } from "../numeric/arith.js";
+import { matVecKernel } from "../numeric/matvec-kernel.js";
 import { parseFormat } from "../numeric/parse.js";
 import type { Cell } from "./cells/cell.js";
 import { cellOf } from "./cells/index.js";
@@ -44,12 +45,14 @@ export function compileRnn(spec: RecurrentModelSpec): RecurrentModel {
   const labels = spec.labels.length;
   const headW = flatten(spec.head.weight, labels, lastHidden, arith.round);
   const headB = roundedVector(spec.head.bias, arith.round);
-  const logitBuf = new Float64Array(labels);
+  // The head through the prepared product (the WebAssembly kernel for binary32, the same bits as Arith.matVec): a
+  // search's every query ends in a readout, which as a plain loop cost about as much as a whole step at hidden 64.
+  const head = matVecKernel(arith, headW, labels, lastHidden, headB);
   const norm = spec.finalNorm && compileFinalNorm(spec.finalNorm, lastHidden, arith);
   const logits = (state: Float64Array) => {
-    if (norm) arith.matVec(headW, labels, lastHidden, norm(state, lastOffset), headB, logitBuf, 0, 0);
-    else arith.matVec(headW, labels, lastHidden, state, headB, logitBuf, 0, lastOffset);
-    return logitBuf;
+    if (norm) head.apply(norm(state, lastOffset), 0);
+    else head.apply(state, lastOffset);
+    return head.out;
   };
 
   const stateParts = partsOf(cells);

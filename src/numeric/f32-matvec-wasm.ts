@@ -17,6 +17,33 @@
  * W4[(b cols + j) 16 + l] = w[16 b + l][j]; then the bias (padded), the input vector, and the output as binary64.
  */
 
+import {
+  addConst,
+  END,
+  F32_LOAD,
+  F32X4_ADD,
+  F32X4_MUL,
+  F32X4_SPLAT,
+  F64X2_PROMOTE_LOW,
+  get,
+  I32,
+  I32_CONST,
+  I32_SUB,
+  I8X16_SHUFFLE,
+  BR_IF,
+  LOCAL_TEE,
+  LOOP,
+  oneFunctionModule,
+  set,
+  u32,
+  V128,
+  V128_CONST,
+  V128_LOAD,
+  V128_STORE,
+  VOID,
+  wasm,
+} from "./wasm-encode.js";
+
 /**
  * The exported function: mv(w, v, bias, out, blocks, cols), byte addresses, blocks of 16 rows, cols > 0; out is
  * written as binary64 (exactly the binary32 results), so JavaScript reads it as a Float64Array without a copy.
@@ -25,61 +52,6 @@ type Mv = (w: number, v: number, bias: number, out: number, blocks: number, cols
 
 const ROWS_PER_BLOCK = 16;
 
-/** Unsigned LEB128. */
-function u32(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32.const's immediate), for 0 <= n < 2^31. */
-function s32(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>>= 7;
-    if (n === 0 && (b & 0x40) === 0) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
-
-/** A section: id, then its byte length, then its bytes. */
-function section(id: number, bytes: number[]): number[] {
-  return [id, ...u32(bytes.length), ...bytes];
-}
-
-function name(s: string): number[] {
-  return [...u32(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-// Opcodes (WebAssembly core 2.0 and its SIMD proposal, merged in 2.0).
-const I32 = 0x7f;
-const V128 = 0x7b;
-const LOOP = 0x03;
-const VOID = 0x40;
-const END = 0x0b;
-const BR_IF = 0x0d;
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const F32_LOAD = 0x2a;
-const I32_CONST = 0x41;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, ...u32(0x00)];
-const V128_STORE = [SIMD, ...u32(0x0b)];
-const V128_CONST = [SIMD, ...u32(0x0c)];
-const F32X4_SPLAT = [SIMD, ...u32(0x13)];
-const F32X4_ADD = [SIMD, ...u32(0xe4)];
-const F32X4_MUL = [SIMD, ...u32(0xe6)];
-const F64X2_PROMOTE_LOW = [SIMD, ...u32(0x5f)];
-const I8X16_SHUFFLE = [SIMD, ...u32(0x0d)];
 /** The shuffle's lane bytes that bring bytes 8-15 (float lanes 2 and 3) down to the low half. */
 const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 
@@ -95,11 +67,8 @@ const VP = 7; // address of v[j]
 const ACC = 8; // 8, 9, 10, 11: the four accumulators of a block
 const S = 12; // v[j] in every lane
 
-const get = (i: number) => [LOCAL_GET, ...u32(i)];
-const set = (i: number) => [LOCAL_SET, ...u32(i)];
 /** memarg: alignment 2^4 (a hint), offset. */
 const mem16 = (offset: number) => [4, ...u32(offset)];
-const addConst = (i: number, k: number) => [...get(i), I32_CONST, ...s32(k), I32_ADD, ...set(i)];
 
 function body(): number[] {
   const code: number[] = [];
@@ -133,29 +102,9 @@ function body(): number[] {
 
 /** The module's bytes (exported for the test that checks they are the same from run to run and that they validate). */
 export function f32MatVecModuleBytes(): Uint8Array {
-  const type = [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0];
-  const imports = [1, ...name("m"), ...name("mem"), 0x02, 0x00, 1]; // memory, min 1 page, no max
-  const functions = [1, 0];
-  const exports = [1, ...name("mv"), 0x00, 0];
-  const code = [1, ...body()];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0],
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, functions),
-    ...section(7, exports),
-    ...section(10, code),
-  ]);
+  return oneFunctionModule("mv", 6, body());
 }
 
-/** The few WebAssembly JS API members used (the project's TypeScript libraries do not declare them). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: object | null | undefined;
 
 /** The compiled module, or null where this engine has no WebAssembly SIMD (then the plain path is used). */

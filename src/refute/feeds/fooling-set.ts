@@ -5,6 +5,7 @@ import { randomBelow } from "../draws.js";
 import { runAt, twoWayCollision, wrongAnswer } from "../finding.js";
 import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
+import { cutRuns } from "../two-way/cut-runs.js";
 import { digestsFeed, itemAt, putDigest } from "./digests.js";
 
 /**
@@ -33,12 +34,36 @@ function queriedAgree(r: TwoWayReduction, a: bigint, b: bigint): boolean {
   return transcriptBits(runAt(r, u).transcript).equals(transcriptBits(runAt(r, v).transcript));
 }
 
-/** A unit's result: each element's transcript digest, and which elements the protocol answers wrongly. */
-export function computeFoolingSet(plan: SearchPlan, r: TwoWayReduction): (unit: WorkUnit) => WorkResult {
+/** Fooling-set elements run together (src/refute/two-way/cut-runs.ts), where the protocol allows. */
+export const FOOLING_BATCH = 16;
+
+/**
+ * A unit's result: each element's transcript digest, and which elements the protocol answers wrongly. `width`
+ * elements are run at once when the protocol is Theorem 2's at a cut (1: one at a time); the result is the same.
+ */
+export function computeFoolingSet(
+  plan: SearchPlan,
+  r: TwoWayReduction,
+  width = FOOLING_BATCH,
+): (unit: WorkUnit) => WorkResult {
   const value = plan.binding.labelId.get(r.family.value)!;
+  const runs = width > 1 ? cutRuns(plan.spec, r, width) : undefined;
+  const elements: string[][] = [];
   return (unit) => {
     const digests = new Uint32Array(2 * unit.count);
     const wrong: number[] = [];
+    if (runs) {
+      for (let first = 0; first < unit.count; first += runs.width) {
+        const count = Math.min(runs.width, unit.count - first);
+        for (let e = 0; e < count; e++) elements[e] = r.family.element(itemAt(unit, first + e));
+        runs.run(elements, count);
+        for (let e = 0; e < count; e++) {
+          putDigest(runs.key(e), plan.seed, digests, first + e);
+          if (runs.output(e) !== value) wrong.push(first + e);
+        }
+      }
+      return { kind: "digests", digests, wrong };
+    }
     for (let i = 0; i < unit.count; i++) {
       const run = runAt(r, r.family.element(itemAt(unit, i)));
       putDigest(transcriptBits(run.transcript).key(), plan.seed, digests, i);

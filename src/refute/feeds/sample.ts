@@ -2,7 +2,9 @@ import { feed } from "../../models/model.js";
 import type { OneWayReduction } from "../../reductions/applies.js";
 import { Rng } from "../../random.js";
 import { oneWayCollision, wrongAnswer } from "../finding.js";
-import { canonicalNaN, stepper } from "../kernels/step.js";
+import { batchStepper } from "../kernels/batch-step.js";
+import { canonicalNaN, steppers } from "../kernels/step.js";
+import { aliceBlock } from "../one-way/alice-block.js";
 import { aliceIds, aliceTokens, firstWrongQuery, messageKey, type SearchSpace } from "../one-way/search-space.js";
 import type { Feed, WorkResult, WorkUnit } from "../portfolio/feed.js";
 import type { SearchPlan } from "../plan.js";
@@ -65,27 +67,45 @@ export function sampleFeed(plan: SearchPlan, r: OneWayReduction, space: SearchSp
   });
 }
 
-/** A unit's result: each string's message digest, and the strings some query of which the model answers wrongly. */
-export function computeSample(plan: SearchPlan, space: SearchSpace): (unit: WorkUnit) => WorkResult {
+/** Alice's strings stepped together by the sampled search (src/refute/kernels/batch-step.ts), when the model allows. */
+export const SAMPLE_BATCH = 16;
+
+/**
+ * A unit's result: each string's message digest, and the strings some query of which the model answers wrongly.
+ * `width` strings are stepped at once (1: one at a time); the result does not depend on it.
+ */
+export function computeSample(
+  plan: SearchPlan,
+  space: SearchSpace,
+  width = SAMPLE_BATCH,
+): (unit: WorkUnit) => WorkResult {
   const model = space.model;
   // The fixed-point kernel is checked against the model's own step on a few seeded strings before it is trusted.
   const samples = new Rng(0x6f6e6577);
-  const step = stepper(plan.spec, model, () =>
-    Array.from({ length: 8 }, () => aliceIds(space, seededString(samples, space))),
-  );
-  const h0 = model.newState();
-  const state = model.newState();
+  const drawn = Array.from({ length: 8 }, () => aliceIds(space, seededString(samples, space)));
+  // Bob's queries from one final state share its hidden products (the shared stepper, when the model has one).
+  const { step, shared } = steppers(plan.spec, model, () => drawn);
+  // The shared stepper exists when the fixed-point kernel (faster still) does not and the cells are gated ones.
+  const spec = plan.spec?.arch === "recurrent" ? plan.spec : undefined;
+  const batch = shared && width > 1 ? batchStepper(spec, model, drawn, width) : undefined;
+  const block = aliceBlock(space, step, batch);
+  const chosen: Uint8Array[] = [];
   const scratch = model.newState();
   return (unit) => {
     const digests = new Uint32Array(2 * unit.count);
     const wrong: number[] = [];
-    for (let i = 0; i < unit.count; i++) {
-      const choices = choicesOf(space, itemAt(unit, i));
-      state.set(h0);
-      step(state, aliceIds(space, choices), 0, space.cut);
-      canonicalNaN(state);
-      putDigest(messageKey(space, state), plan.seed, digests, i);
-      if (firstWrongQuery(space, state, choices, scratch) >= 0) wrong.push(i);
+    for (let first = 0; first < unit.count; first += block.width) {
+      const count = Math.min(block.width, unit.count - first);
+      for (let e = 0; e < count; e++) chosen[e] = choicesOf(space, itemAt(unit, first + e));
+      block.run(chosen, count);
+      for (let e = 0; e < count; e++) {
+        const i = first + e;
+        const choices = chosen[e]!;
+        const state = block.state(e);
+        canonicalNaN(state);
+        putDigest(messageKey(space, state), plan.seed, digests, i);
+        if (firstWrongQuery(space, state, choices, scratch, shared) >= 0) wrong.push(i);
+      }
     }
     return { kind: "digests", digests, wrong };
   };

@@ -1,12 +1,10 @@
 import { compiledGates } from "../../models/cells/gated.js";
-import { elmanGates } from "../../models/cells/elman.js";
-import { gruGates } from "../../models/cells/gru.js";
-import { lstmGates } from "../../models/cells/lstm.js";
 import type { RecurrentModel } from "../../models/model.js";
-import type { RecurrentLayer, RecurrentModelSpec } from "../../models/spec.js";
+import type { RecurrentModelSpec } from "../../models/spec.js";
 import { flatten } from "../../models/tensors.js";
-import { arithFor, type Arith } from "../../numeric/arith.js";
+import { arithFor } from "../../numeric/arith.js";
 import { parseFormat } from "../../numeric/parse.js";
+import { CHECKED, GATED_CELLS, layerGates, type GatedLayer } from "./gates.js";
 
 /*
  * Batched stepping for a search that steps many states at once: the dedup walk steps every prefix of a level, and
@@ -24,12 +22,6 @@ import { parseFormat } from "../../numeric/parse.js";
  * cells' own (lstmGates, gruGates; Elman's one activation). It is an optimisation, not a second definition: `sharedStepper` checks
  * itself against the model's own step on sample inputs (every child, bit for bit) and gives up on any difference.
  */
-
-/** The cells whose products are separate (input part, hidden part); other models step states one by one. */
-const SHARED_CELLS: ReadonlySet<string> = new Set(["elman", "lstm", "gru"]);
-/** Samples, and positions of each, the self-check runs. */
-const CHECKED = 16;
-type GatedLayer = Extract<RecurrentLayer, { cell: "elman" | "lstm" | "gru" }>;
 
 export interface SharedStepper {
   /** Takes a parent's state: the products that read it alone, computed once for all its children. */
@@ -59,7 +51,7 @@ export function sharedStepper(
   model: RecurrentModel,
   samples: readonly Int32Array[],
 ): SharedStepper | undefined {
-  if (spec?.arch !== "recurrent" || spec.layers.length === 0 || !spec.layers.every((l) => SHARED_CELLS.has(l.cell)))
+  if (spec?.arch !== "recurrent" || spec.layers.length === 0 || !spec.layers.every((l) => GATED_CELLS.has(l.cell)))
     return undefined;
   if (model.outputUnits !== 0) return undefined;
   const stepper = build(spec, model);
@@ -130,18 +122,10 @@ function build(spec: RecurrentModelSpec, model: RecurrentModel): SharedStepper {
           l.g.ih.apply(state, layers[k - 1]!.offset);
           gi = l.g.ih.out;
         }
-        gates(arith, l, gi, state);
+        layerGates(arith, l, gi, l.gh, state, l.offset, l.g.pre);
       }
     },
   };
-}
-
-/** A layer's gates from its input part gi and the parent's hidden part: the cells' own gate functions. */
-function gates(arith: Arith, l: Layer, gi: Float64Array, state: Float64Array): void {
-  const { hidden, offset, gh } = l;
-  if (l.cell === "lstm") lstmGates(arith, hidden, gi, gh, state, offset, l.g.pre);
-  else if (l.cell === "gru") gruGates(arith, hidden, gi, gh, state, offset, l.g.pre);
-  else elmanGates(arith, l.relu, hidden, gi, gh, state, offset);
 }
 
 /**

@@ -306,7 +306,10 @@ export class DedupComputer {
       if (level > layout.cut) {
         if (wrong !== undefined) return;
         const final = this.stateAt(layout.cut, index);
-        if (firstWrongQuery(space, final, layout.choices(layout.cut, index), this.scratch) >= 0) wrong = at;
+        const choices = layout.choices(layout.cut, index);
+        if (firstWrongQuery(space, final, choices, this.scratch, this.shared) >= 0) wrong = at;
+        // The queries took the final state as the shared stepper's parent: a later level's parent is taken again.
+        this.parentLevel = -1;
         return;
       }
       const t = level - 1;

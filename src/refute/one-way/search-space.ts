@@ -2,6 +2,7 @@ import { decodeFrom } from "../../models/decode.js";
 import { encodeState, feed, type RecurrentModel } from "../../models/model.js";
 import { bind, type Binding } from "../../reductions/bind.js";
 import { queriedPositions, type OneWayFamily } from "../../reductions/one-way-family.js";
+import type { SharedStepper } from "../kernels/shared-step.js";
 
 /**
  * A one-way family compiled against one model: token ids for every choice and query, and the label that each
@@ -50,18 +51,30 @@ export function messageKey(space: SearchSpace, state: Float64Array): string {
 /**
  * Bob's side on Alice's final state: the first queried position whose answer is wrong, or -1.
  * `scratch` is a buffer of the state's length, reused across calls.
+ *
+ * Every query's first token is stepped from the one state Alice sent, so with a shared stepper
+ * (src/refute/kernels/shared-step.ts) the products that read that state alone (W_hh h + b_hh of every layer) are
+ * computed once for all the queries, not once a query: the same bits as the model's step (the stepper checked that
+ * of itself). The shared stepper's parent is then this state: a caller that keeps one of its own takes it again.
  */
 export function firstWrongQuery(
   space: SearchSpace,
   state: Float64Array,
   choices: Uint8Array,
   scratch: Float64Array,
+  shared?: SharedStepper,
 ): number {
   if (space.family.continuation) return firstWrongOutput(space, state, choices, scratch);
+  const { model, cut } = space;
+  if (shared) shared.parent(state);
   for (const t of space.queried) {
     scratch.set(state);
-    const label = space.model.readout(feed(space.model, scratch, space.queryIds.get(t)!, space.cut));
-    if (label !== space.answerLabel.get(t)![choices[t]!]) return t;
+    const ids = space.queryIds.get(t)!;
+    if (shared && ids.length > 0) {
+      shared.child(scratch, ids[0]!, cut);
+      for (let k = 1; k < ids.length; k++) model.step(scratch, ids[k]!, cut + k);
+    } else feed(model, scratch, ids, cut);
+    if (model.readout(scratch) !== space.answerLabel.get(t)![choices[t]!]) return t;
   }
   return -1;
 }

@@ -1,6 +1,6 @@
 import type { ModelSpec } from "../../models/spec.js";
 import { Rng } from "../../random.js";
-import { canonicalNaN, stepper } from "../kernels/step.js";
+import { canonicalNaN, steppers } from "../kernels/step.js";
 import { hashWords, subkey } from "../rho/keyed-hash.js";
 import { wordsFor } from "../rho/points.js";
 import type { WalkSpace } from "../rho/walk-space.js";
@@ -29,7 +29,8 @@ export function oneWayWalkSpace(
     for (let t = 0; t < cut; t++) out[t] = field(point, t);
     return out;
   };
-  const feed = stepper(spec, model, () => kernelSamples(space));
+  // The shared stepper (when the model has one) computes the final state's hidden products once for Bob's queries.
+  const { step: feed, shared } = steppers(spec, model, () => kernelSamples(space));
   const h0 = model.newState();
   const state = model.newState();
   const scratch = model.newState();
@@ -57,7 +58,7 @@ export function oneWayWalkSpace(
       canonicalNaN(state);
       hash[0] = hashWords(keys[0], stateWords, stateWords.length);
       hash[1] = hashWords(keys[1], stateWords, stateWords.length);
-      return firstWrongQuery(space, state, choices, scratch) < 0;
+      return firstWrongQuery(space, state, choices, scratch, shared) < 0;
     },
     transcriptKey(x) {
       run(x);
