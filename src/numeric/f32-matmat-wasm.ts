@@ -20,6 +20,8 @@
  */
 
 import {
+  compiledOnce,
+  instanceWithMemory,
   addConst,
   countDown,
   END,
@@ -42,7 +44,6 @@ import {
   V128_LOAD,
   V128_LOAD32_SPLAT,
   VOID,
-  wasm,
 } from "./wasm-encode.js";
 
 /** mm(w, x, bias, out, blocks, pairs, cols): byte addresses, blocks of 16 entries, pairs of rows > 0, cols > 0. */
@@ -146,18 +147,7 @@ export function f32MatMatModuleBytes(): Uint8Array {
   return oneFunctionModule("mm", 7, body());
 }
 
-let compiled: object | null | undefined;
-
-function module(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm === undefined ? null : new wasm.Module(f32MatMatModuleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const module = compiledOnce(f32MatMatModuleBytes);
 
 /** True when this engine runs the kernel. */
 export function f32MatMatAvailable(): boolean {
@@ -202,16 +192,10 @@ export function f32MatMatKernel(
   const xAt = bAt + up16(stride * 4);
   const outAt = xAt + blocks * ENTRIES_PER_BLOCK * cols * 4;
   const bytes = outAt + blocks * ENTRIES_PER_BLOCK * stride * 8;
-  let memory: { buffer: ArrayBuffer };
-  let instance: { exports: Record<string, unknown> };
-  try {
-    memory = new wasm!.Memory({ initial: Math.ceil(bytes / 65536) });
-    instance = new wasm!.Instance(mod, { m: { mem: memory } });
-  } catch {
-    return null; // no room for another memory: the plain path computes the product, with the same bits
-  }
+  const instance = instanceWithMemory(mod, bytes);
+  if (instance === null) return null;
   const mm = instance.exports["mm"] as Mm;
-  const f32 = new Float32Array(memory.buffer);
+  const f32 = new Float32Array(instance.buffer);
   // Each pair of rows column-major: W2[(p cols + j) 2 + i] = w[2 p + i][j] (a last odd row paired with zeros).
   for (let r = 0; r < rows; r++)
     for (let j = 0; j < cols; j++) {
@@ -220,7 +204,7 @@ export function f32MatMatKernel(
     }
   for (let r = 0; r < rows; r++) f32[bAt / 4 + r] = bias === null ? 0 : bias[r]!;
   const x = f32.subarray(xAt / 4, outAt / 4);
-  const out = new Float64Array(memory.buffer, outAt, capacity * stride);
+  const out = new Float64Array(instance.buffer, outAt, capacity * stride);
   return {
     kind: "wasm",
     capacity,

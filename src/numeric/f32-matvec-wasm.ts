@@ -18,6 +18,8 @@
  */
 
 import {
+  compiledOnce,
+  instanceWithMemory,
   addConst,
   END,
   F32_LOAD,
@@ -41,7 +43,6 @@ import {
   V128_LOAD,
   V128_STORE,
   VOID,
-  wasm,
 } from "./wasm-encode.js";
 
 /**
@@ -105,19 +106,7 @@ export function f32MatVecModuleBytes(): Uint8Array {
   return oneFunctionModule("mv", 6, body());
 }
 
-let compiled: object | null | undefined;
-
-/** The compiled module, or null where this engine has no WebAssembly SIMD (then the plain path is used). */
-function module(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm === undefined ? null : new wasm.Module(f32MatVecModuleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const module = compiledOnce(f32MatVecModuleBytes);
 
 /** True when this engine runs the kernel. */
 export function f32MatVecAvailable(): boolean {
@@ -154,18 +143,10 @@ export function f32MatVecKernel(
   const vAt = bAt + padded * 4;
   const outAt = vAt + Math.ceil(cols / 4) * 16;
   const bytes = outAt + padded * 8;
-  let memory: { buffer: ArrayBuffer };
-  let instance: { exports: Record<string, unknown> };
-  try {
-    memory = new wasm!.Memory({ initial: Math.ceil(bytes / 65536) });
-    instance = new wasm!.Instance(mod, { m: { mem: memory } });
-  } catch {
-    // An engine can run out of room for memories (each reserves address space) while many models are alive:
-    // the plain path then computes this product, with the same bits.
-    return null;
-  }
+  const instance = instanceWithMemory(mod, bytes);
+  if (instance === null) return null;
   const mv = instance.exports["mv"] as Mv;
-  const f32 = new Float32Array(memory.buffer);
+  const f32 = new Float32Array(instance.buffer);
   for (let b = 0; b < blocks; b++)
     for (let j = 0; j < cols; j++)
       for (let l = 0; l < ROWS_PER_BLOCK; l++) {
@@ -175,7 +156,7 @@ export function f32MatVecKernel(
   // No bias is a bias of +0: acc is never -0 (above), so acc + 0 = acc, NaN included.
   for (let r = 0; r < rows; r++) f32[bAt / 4 + r] = bias === null ? 0 : bias[r]!;
   const vIn = f32.subarray(vAt / 4, vAt / 4 + cols);
-  const out = new Float64Array(memory.buffer, outAt, rows);
+  const out = new Float64Array(instance.buffer, outAt, rows);
   return {
     kind: "wasm",
     out,

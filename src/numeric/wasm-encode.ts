@@ -96,3 +96,36 @@ export interface WasmApi {
 }
 
 export const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** A module compiled from `bytes` on first use, once; null where this engine has no WebAssembly or no SIMD. */
+export function compiledOnce(bytes: () => Uint8Array): () => object | null {
+  let compiled: object | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = wasm === undefined ? null : new wasm.Module(bytes());
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled;
+  };
+}
+
+/**
+ * An instance of `mod` with a memory of its own of at least `bytes` bytes, or null when the engine has no room for
+ * another memory (each reserves address space, and many models can be alive at once): the caller's plain path then
+ * computes the product, with the same bits.
+ */
+export function instanceWithMemory(
+  mod: object,
+  bytes: number,
+): { readonly buffer: ArrayBuffer; readonly exports: Record<string, unknown> } | null {
+  try {
+    const memory = new wasm!.Memory({ initial: Math.ceil(bytes / 65536) });
+    const instance = new wasm!.Instance(mod, { m: { mem: memory } });
+    return { buffer: memory.buffer, exports: instance.exports };
+  } catch {
+    return null;
+  }
+}
