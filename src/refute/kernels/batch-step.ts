@@ -2,10 +2,8 @@ import { compiledGates } from "../../models/cells/gated.js";
 import type { RecurrentModel } from "../../models/model.js";
 import type { RecurrentModelSpec } from "../../models/spec.js";
 import { flatten, roundedVector } from "../../models/tensors.js";
-import { arithFor } from "../../numeric/arith.js";
 import { matMatKernel, type MatMatKernel } from "../../numeric/matmat-kernel.js";
-import { parseFormat } from "../../numeric/parse.js";
-import { CHECKED, GATED_CELLS, layerGates, type GatedLayer } from "./gates.js";
+import { CHECKED, gatedStack, layerGates, stackInputs, type GatedLayer } from "./gates.js";
 
 /*
  * A block of independent strings stepped together, position by position (the sampled search's strings, the
@@ -57,20 +55,13 @@ export function batchStepper(
   samples: readonly Int32Array[],
   capacity: number,
 ): BatchStepper | undefined {
-  if (spec?.arch !== "recurrent" || spec.layers.length === 0 || !spec.layers.every((l) => GATED_CELLS.has(l.cell)))
-    return undefined;
-  if (model.outputUnits !== 0 || samples.length === 0) return undefined;
+  if (!gatedStack(spec, model) || samples.length === 0) return undefined;
   const stepper = build(spec, model, capacity);
   return agrees(stepper, model, samples) ? stepper : undefined;
 }
 
 function build(spec: RecurrentModelSpec, model: RecurrentModel, capacity: number): BatchStepper {
-  const arith = arithFor(parseFormat(spec.format));
-  const d = spec.embedding[0]?.length ?? 0;
-  const embedding = flatten(spec.embedding, spec.vocab.length, d, arith.round);
-  const positions =
-    spec.positionEmbedding && flatten(spec.positionEmbedding, spec.positionEmbedding.length, d, arith.round);
-  const maxLength = spec.positionEmbedding?.length ?? Infinity;
+  const { arith, d, embedding, positions, maxLength } = stackInputs(spec);
   const units = model.newState().length;
   const states = new Float64Array(capacity * units);
   const views = Array.from({ length: capacity }, (_, e) => states.subarray(e * units, (e + 1) * units));

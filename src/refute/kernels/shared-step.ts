@@ -1,10 +1,7 @@
 import { compiledGates } from "../../models/cells/gated.js";
 import type { RecurrentModel } from "../../models/model.js";
 import type { RecurrentModelSpec } from "../../models/spec.js";
-import { flatten } from "../../models/tensors.js";
-import { arithFor } from "../../numeric/arith.js";
-import { parseFormat } from "../../numeric/parse.js";
-import { CHECKED, GATED_CELLS, layerGates, type GatedLayer } from "./gates.js";
+import { CHECKED, gatedStack, layerGates, stackInputs, type GatedLayer } from "./gates.js";
 
 /*
  * Batched stepping for a search that steps many states at once: the dedup walk steps every prefix of a level, and
@@ -51,9 +48,7 @@ export function sharedStepper(
   model: RecurrentModel,
   samples: readonly Int32Array[],
 ): SharedStepper | undefined {
-  if (spec?.arch !== "recurrent" || spec.layers.length === 0 || !spec.layers.every((l) => GATED_CELLS.has(l.cell)))
-    return undefined;
-  if (model.outputUnits !== 0) return undefined;
+  if (!gatedStack(spec, model)) return undefined;
   const stepper = build(spec, model);
   // The first CHECKED positions of the first samples: every later position runs the same code (a long cut's whole
   // samples would cost more steps than a small search).
@@ -62,12 +57,7 @@ export function sharedStepper(
 }
 
 function build(spec: RecurrentModelSpec, model: RecurrentModel): SharedStepper {
-  const arith = arithFor(parseFormat(spec.format));
-  const d = spec.embedding[0]?.length ?? 0;
-  const embedding = flatten(spec.embedding, spec.vocab.length, d, arith.round);
-  const positions =
-    spec.positionEmbedding && flatten(spec.positionEmbedding, spec.positionEmbedding.length, d, arith.round);
-  const maxLength = spec.positionEmbedding?.length ?? Infinity;
+  const { arith, d, embedding, positions, maxLength } = stackInputs(spec);
   const layers: Layer[] = [];
   let offset = 0;
   let inputSize = d;
