@@ -6,19 +6,10 @@
  * matrix-vector kernels' (matvec-kernel.ts: plain, wasm, or auto for products of at least AUTO_MIN_ENTRIES entries).
  */
 import type { Arith } from "./arith.js";
-import type { IeeeFormat } from "./ieee.js";
 import { f32MatMatKernel, type MatMatKernel } from "./f32-matmat-wasm.js";
-import { kernelChoice } from "./matvec-kernel.js";
+import { wantsF32Kernel } from "./matvec-kernel.js";
 
 export type { MatMatKernel } from "./f32-matmat-wasm.js";
-
-/** Below this many matrix entries the plain loop is about as fast, and the kernel's memory is not paid. */
-const AUTO_MIN_ENTRIES = 256;
-
-function isBinary32(arith: Arith): boolean {
-  const f = arith.format as Partial<IeeeFormat>;
-  return f.kind === "ieee" && f.exponentBits === 8 && f.mantissaBits === 23;
-}
 
 /** Arith.matVec with w, rows, cols and bias fixed, for batches of up to `capacity` vectors (see MatMatKernel). */
 export function matMatKernel(
@@ -31,8 +22,7 @@ export function matMatKernel(
 ): MatMatKernel {
   if (!(rows >= 0 && cols >= 0 && rows * cols <= w.length && (bias === null || rows <= bias.length) && capacity > 0))
     throw new RangeError(`matMat: ${rows}x${cols} out of range (w ${w.length}, bias ${bias?.length ?? "none"})`);
-  const choice = kernelChoice();
-  if (isBinary32(arith) && (choice === "wasm" || (choice === "auto" && rows * cols >= AUTO_MIN_ENTRIES))) {
+  if (wantsF32Kernel(arith, rows, cols)) {
     const kernel = f32MatMatKernel(w, rows, cols, bias, capacity);
     if (kernel !== null) return kernel;
   }

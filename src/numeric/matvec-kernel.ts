@@ -33,6 +33,12 @@ function isBinary32(arith: Arith): boolean {
   return f.kind === "ieee" && f.exponentBits === 8 && f.mantissaBits === 23;
 }
 
+/** Whether a rows x cols product in this format goes to a WebAssembly kernel (the switch above decides). */
+export function wantsF32Kernel(arith: Arith, rows: number, cols: number): boolean {
+  const choice = kernelChoice();
+  return isBinary32(arith) && (choice === "wasm" || (choice === "auto" && rows * cols >= AUTO_MIN_ENTRIES));
+}
+
 /**
  * kernel.out[r] = round(dotRow(r) + bias[r]) (no add when bias is null), reading v from vOffset: Arith.matVec
  * with w, rows, cols and bias fixed, into the kernel's own output. w and bias must not change afterwards (the kernel keeps a copy).
@@ -44,8 +50,7 @@ export function matVecKernel(
   cols: number,
   bias: Float64Array | null,
 ): MatVecKernel {
-  const choice = kernelChoice();
-  if (isBinary32(arith) && (choice === "wasm" || (choice === "auto" && rows * cols >= AUTO_MIN_ENTRIES))) {
+  if (wantsF32Kernel(arith, rows, cols)) {
     if (!(rows >= 0 && cols >= 0 && rows * cols <= w.length && (bias === null || rows <= bias.length)))
       throw new RangeError(`matVec: ${rows}x${cols} out of range (w ${w.length}, bias ${bias?.length ?? "none"})`);
     const kernel = f32MatVecKernel(w, rows, cols, bias);
