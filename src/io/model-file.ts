@@ -1,7 +1,7 @@
 /** Model files: read, validate, name by hash, write. */
 import type { ModelSpec } from "../models/spec.js";
 import { CcboundError } from "../errors.js";
-import { canonicalJson, sha256Hex } from "./canonical.js";
+import { canonicalSha256 } from "./canonical.js";
 import { parseJsonText, readJsonFile } from "./json-text.js";
 import { MODEL_JSON_LIMITS } from "./limits.js";
 import { modelSchema } from "./model-schema.js";
@@ -72,7 +72,7 @@ export function isSafetensorsPath(path: string): boolean {
 
 /** Hex SHA-256 of canonicalJson(spec): independent of key order and whitespace in the file. */
 export function modelSha256(spec: ModelSpec): string {
-  return sha256Hex(canonicalJson(spec));
+  return canonicalSha256(spec);
 }
 
 /** The text ccbound writes for a model: validated, in the schema's key order, one matrix row per line. */

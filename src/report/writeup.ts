@@ -12,7 +12,7 @@
  * Commands take no shell: arguments split on spaces, with '...' and "..." quoting; |, >, <, ;, & and $ outside
  * quotes are refused, so what a writeup shows is exactly what runs.
  */
-import { canonicalJson, sha256Hex } from "../io/canonical.js";
+import { canonicalSha256 } from "../io/canonical.js";
 import { CcboundError } from "../errors.js";
 import { MAX_WRITEUP_COMMANDS } from "../io/limits.js";
 
@@ -207,10 +207,8 @@ function pinBlock(body: readonly { text: string; line: number }[], path: string)
  * joined by "\n", in the order of the file.
  */
 export function checkedOutputsSha256(w: Writeup): string {
-  return sha256Hex(
-    canonicalJson({
-      commands: w.commands.map((c) => ({ command: c.command, exit: c.exit, output: c.output.join("\n") })),
-      pins: w.pins.map((p) => ({ path: p.path, sha256: p.sha256 })),
-    }),
-  );
+  return canonicalSha256({
+    commands: w.commands.map((c) => ({ command: c.command, exit: c.exit, output: c.output.join("\n") })),
+    pins: w.pins.map((p) => ({ path: p.path, sha256: p.sha256 })),
+  });
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, sha256Hex } from "../../src/io/canonical.js";
+import { canonicalJson, canonicalSha256, sha256Hex } from "../../src/io/canonical.js";
 
 /** The same value with every object's keys in a shuffled order. */
 function shuffleKeys(value: unknown, random: () => number): unknown {
@@ -32,7 +32,7 @@ describe("canonicalJson", () => {
   });
 
   it("refuses values JSON cannot hold", () => {
-    for (const bad of [Infinity, NaN, [1, undefined], 10n, () => 1]) {
+    for (const bad of [Infinity, NaN, [1, undefined], [1, NaN], [1, , 2], 10n, () => 1]) {
       expect(() => canonicalJson(bad)).toThrow(TypeError);
     }
   });
@@ -48,6 +48,26 @@ describe("canonicalJson", () => {
       }),
       { seed: 7, numRuns: 300 },
     );
+  });
+});
+
+describe("canonicalSha256", () => {
+  it("is the SHA-256 of canonicalJson, hashed piece by piece (seeded)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalSha256(value)).toBe(sha256Hex(canonicalJson(value)));
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
+  it("hashes text longer than one piece handed to the hash (a model's matrices)", () => {
+    const row = (i: number) => Array.from({ length: 64 }, (_, j) => Math.fround(Math.sin(i * 64 + j)) / 7);
+    const model = { name: "é", weights: Array.from({ length: 600 }, (_, i) => row(i)), bias: [-0, 1e-7, 5e-324] };
+    const text = canonicalJson(model);
+    expect(text.length).toBeGreaterThan(4 * 65536);
+    expect(canonicalSha256(model)).toBe(sha256Hex(text));
+    expect(text).toContain('"bias":[0,1e-7,5e-324]');
   });
 });
 
