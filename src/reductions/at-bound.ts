@@ -1,6 +1,6 @@
 import { CcboundError, fail } from "../errors.js";
 import type { Model } from "../models/compile.js";
-import { makeTask, maxNOf, minNOf, nStep, type TaskOptions } from "../tasks/index.js";
+import { labelsAreN, makeTask, maxNOf, minNOf, nStep, type TaskOptions } from "../tasks/index.js";
 import type { Task, TaskName } from "../tasks/task.js";
 import { reductionFor, type CcReduction } from "./applies.js";
 
@@ -36,12 +36,6 @@ type Probe =
   | { readonly kind: "unfit"; readonly n: number; readonly why: string };
 
 /**
- * Tasks whose labels are the values 0..n-1 (function composition): a model's head fits them at one n only, its
- * number of labels, so that n is the only one to try.
- */
-const LABELS_ARE_N: readonly TaskName[] = ["function-composition"];
-
-/**
  * The least N (of those the task takes, up to maxN) at which the model is below the bound that applies to it on
  * this task. Refused with one line when no bound applies, when the model cannot take the task at the smallest N, or
  * when no N up to the largest the model and the limits take is below the bound.
@@ -59,7 +53,8 @@ export function leastBindingN(
     if (!p) cache.set(n, (p = evaluate(model, name, options, n)));
     return p;
   };
-  if (LABELS_ARE_N.includes(name)) return onlyN(model, name, probe);
+  // its labels fit one n only (the head's number of labels): that n is the only one to try
+  if (labelsAreN(name)) return onlyN(model, name, probe);
   const start = minNOf(name);
   const first = probe(start);
   if (first.kind === "unfit") fail("task-mismatch", `the model does not take ${name} at n = ${start}: ${first.why}`);

@@ -156,6 +156,14 @@ export function nStep(name: TaskName): 1 | 2 {
 }
 const EVEN_N: readonly TaskName[] = ["equality", "disjointness", "dyck"];
 
+/**
+ * Whether the task's labels are the values 0..n-1 (function composition): a model's head fits it at one n only, its
+ * number of labels.
+ */
+export function labelsAreN(name: TaskName): boolean {
+  return name === "function-composition";
+}
+
 /** The task read `--passes` times; one pass is the task itself (its params keep no `passes` key). */
 function passes(task: Task, p: Readonly<Record<string, number>>): Task {
   const k = p["passes"] ?? 1;
