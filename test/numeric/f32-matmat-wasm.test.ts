@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { arithFor, parseFormat } from "../../src/index.js";
 import { f32MatMatAvailable, f32MatMatKernel, f32MatMatModuleBytes } from "../../src/numeric/f32-matmat-wasm.js";
-import { matMatKernel } from "../../src/numeric/matmat-kernel.js";
+import { matMatKernel, type MatMatKernel } from "../../src/numeric/matmat-kernel.js";
 
 const SEED = 23;
 const arith = arithFor(parseFormat("float32"));
@@ -41,6 +41,44 @@ const arbitraryProduct = fc
     }),
   );
 
+type MakeKernel = (
+  w: Float64Array,
+  rows: number,
+  cols: number,
+  bias: Float64Array | null,
+  capacity: number,
+) => MatMatKernel;
+
+/** Runs the property on kernels `make` gives: every entry of every batch has the plain matVec's bits. */
+function entriesAgreeing(make: MakeKernel): number {
+  let entries = 0;
+  fc.assert(
+    fc.property(arbitraryProduct, ({ rows, cols, batch, capacity, w, v, bias, vOffset }) => {
+      const W = Float64Array.from(w);
+      const V = Float64Array.from(v);
+      const B = bias === null ? null : Float64Array.from(bias);
+      const kernel = make(W, rows, cols, B, capacity);
+      // Fill every slot first with other vectors, then the batch: a slot's old vector must not leak.
+      for (let e = 0; e < capacity; e++) kernel.input(e, V, (e * 7) % (V.length - cols + 1));
+      kernel.apply(capacity);
+      for (let e = 0; e < batch; e++) kernel.input(e, V, vOffset + e * cols);
+      kernel.apply(batch);
+      const plain = new Float64Array(rows);
+      for (let e = 0; e < batch; e++) {
+        arith.matVec(W, rows, cols, V, B, plain, 0, vOffset + e * cols);
+        for (let r = 0; r < rows; r++) {
+          const got = kernel.out[e * kernel.stride + r]!;
+          if (!same(got, plain[r]!))
+            throw new Error(`seed ${SEED} ${rows}x${cols} batch ${batch}: entry ${e} row ${r}: ${got} vs ${plain[r]}`);
+        }
+        entries++;
+      }
+    }),
+    { numRuns: 300, seed: SEED },
+  );
+  return entries;
+}
+
 describe("f32 matMat kernel", () => {
   it("is available on this engine, and its module's bytes are the same every time and validate", () => {
     expect(f32MatMatAvailable()).toBe(true);
@@ -52,34 +90,9 @@ describe("f32 matMat kernel", () => {
   });
 
   it("gives every entry the plain matVec's bits on random matrices, batches and biases", () => {
-    let entries = 0;
-    fc.assert(
-      fc.property(arbitraryProduct, ({ rows, cols, batch, capacity, w, v, bias, vOffset }) => {
-        const W = Float64Array.from(w);
-        const V = Float64Array.from(v);
-        const B = bias === null ? null : Float64Array.from(bias);
-        const kernel = f32MatMatKernel(W, rows, cols, B, capacity)!;
-        // Fill every slot first with other vectors, then the batch: a slot's old vector must not leak.
-        for (let e = 0; e < capacity; e++) kernel.input(e, V, (e * 7) % (V.length - cols + 1));
-        kernel.apply(capacity);
-        for (let e = 0; e < batch; e++) kernel.input(e, V, vOffset + e * cols);
-        kernel.apply(batch);
-        const plain = new Float64Array(rows);
-        for (let e = 0; e < batch; e++) {
-          arith.matVec(W, rows, cols, V, B, plain, 0, vOffset + e * cols);
-          for (let r = 0; r < rows; r++) {
-            const got = kernel.out[e * kernel.stride + r]!;
-            if (!same(got, plain[r]!))
-              throw new Error(
-                `seed ${SEED} ${rows}x${cols} batch ${batch}: entry ${e} row ${r}: ${got} vs ${plain[r]}`,
-              );
-          }
-          entries++;
-        }
-      }),
-      { numRuns: 300, seed: SEED },
-    );
-    expect(entries).toBeGreaterThan(300);
+    expect(
+      entriesAgreeing((W, rows, cols, B, capacity) => f32MatMatKernel(W, rows, cols, B, capacity)!),
+    ).toBeGreaterThan(300);
   });
 
   it("keeps +0 where the plain path does: products of -0, and sums that cancel", () => {
@@ -121,6 +134,13 @@ describe("the matMat switch (CCBOUND_KERNELS)", () => {
     delete process.env["CCBOUND_KERNELS"];
     expect(matMatKernel(arith, w, 3, 4, null, 8).kind).toBe("plain"); // auto: too small to pay for the kernel
     expect(matMatKernel(arith, new Float64Array(256 * 64), 256, 64, null, 8).kind).toBe("wasm");
+  });
+
+  it("the kernel as searches get it (the block kernel, the matrix-vector one below 11 entries) gives the plain bits at every batch size", () => {
+    process.env["CCBOUND_KERNELS"] = "wasm";
+    expect(
+      entriesAgreeing((W, rows, cols, B, capacity) => matMatKernel(arith, W, rows, cols, B, capacity)),
+    ).toBeGreaterThan(300);
   });
 
   it("both paths give the same bits in another format's fallback and in binary32", () => {
