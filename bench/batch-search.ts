@@ -6,6 +6,7 @@
  *     --n 1024 --seed 1 > h64.json
  *   node bin/ccbound.js random-model --arch lstm --hidden 64 --format float32 --task equality --n 64 --seed 3 > eq64.json
  *   npx tsx bench/batch-search.ts --sample h64.json --fooling eq64.json [--widths 1,16,32] [--out FILE]
+ *   npx tsx bench/batch-search.ts --rho eq64.json [--rho-bits 6] [--widths 1,16]
  *
  * Why units and not `check`: a random model answers Alice's first string wrongly (index lookup: 63 of 64 queries
  * are wrong), so `check --feeds sample` ends at its first run whatever its budget; a unit is computed whole (every
@@ -19,6 +20,7 @@ import { loadModel } from "../src/cli/load.js";
 import { feed, type RecurrentModel } from "../src/models/model.js";
 import type { TwoWayReduction } from "../src/reductions/applies.js";
 import { computeFoolingSet } from "../src/refute/feeds/fooling-set.js";
+import { rhoWalkerOf } from "../src/refute/feeds/rho.js";
 import { computeSample } from "../src/refute/feeds/sample.js";
 import { steppers } from "../src/refute/kernels/step.js";
 import { aliceIds, firstWrongQuery } from "../src/refute/one-way/search-space.js";
@@ -106,6 +108,32 @@ if (foolingPath !== undefined) {
     compute(unit);
     const seconds = best(() => compute(unit));
     return { width, runsPerSecond: UNIT / seconds };
+  });
+}
+
+// Rho trails on EQ's fooling set: UNIT trails as units of 16 in order (as one thread deals them), each width's walker
+// made afresh for every repetition (a walker keeps the lanes it ran ahead with); runs are the trails' own.
+const rhoPath = flag("rho");
+if (rhoPath !== undefined) {
+  const { model, spec } = loadModel(rhoPath);
+  const plan = planSearch(model, makeTask("equality", 64), { strategy: "rho", spec, budget: UNIT, seed: 1 });
+  if (plan.applies.kind !== "reduction" || plan.applies.reduction.kind !== "two-way") throw new Error("no fooling set");
+  const r = plan.applies.reduction;
+  const k = Number(flag("rho-bits") ?? 6);
+  const params = { seed: 1, distinguishedBits: k, maxTrail: 20 * 2 ** k };
+  result["rho"] = widths.map((width) => {
+    // Made before the clock starts: a walker's self-checks are not the walk.
+    const walkers = Array.from({ length: REPEATS + 1 }, () => rhoWalkerOf(plan, r, params, width));
+    let runs = 0;
+    const walkAll = () => {
+      const walker = walkers.pop()!;
+      runs = 0;
+      for (let first = 0; first < UNIT; first += 16)
+        for (const t of walker.trails(first, Math.min(16, UNIT - first))) runs += t.runs;
+    };
+    walkAll();
+    const seconds = best(walkAll);
+    return { width, distinguishedBits: k, trails: UNIT, runs, runsPerSecond: runs / seconds };
   });
 }
 

@@ -13,14 +13,20 @@ import { feed as feedTokens } from "../../models/model.js";
 /** Trails a rho unit holds at most: about this many runs a unit (a one-layer Transformer's run is far slower). */
 const RUNS_PER_UNIT = { recurrent: 4096, transformer: 256 } as const;
 
-/** The walk of a plan's rho search: over the fooling set (two-way) or Alice's strings (one-way). */
-export function rhoWalkerOf(plan: SearchPlan, r: CcReduction, params: RhoParams): RhoWalker {
+/** Trails walked side by side: points visited as one batch, where the model allows. */
+export const RHO_BATCH = 16;
+
+/**
+ * The walk of a plan's rho search: over the fooling set (two-way) or Alice's strings (one-way), visiting up to
+ * `width` points at once (1: one at a time; the trails are the same).
+ */
+export function rhoWalkerOf(plan: SearchPlan, r: CcReduction, params: RhoParams, width = RHO_BATCH): RhoWalker {
   if (r.kind === "two-way") {
-    const space = walkSpace({ ...r, ...(plan.spec && { spec: plan.spec }) }, plan.seed);
+    const space = walkSpace({ ...r, ...(plan.spec && { spec: plan.spec }) }, plan.seed, width);
     if (!space) throw new Error("rho planned on a fooling set whose size is not a power of two");
     return new RhoWalker(space, params);
   }
-  return new RhoWalker(oneWayWalkSpace(plan.space!, plan.spec, plan.seed), params);
+  return new RhoWalker(oneWayWalkSpace(plan.space!, plan.spec, plan.seed, width), params);
 }
 
 /**
@@ -72,11 +78,9 @@ export function rhoFeed(plan: SearchPlan, r: CcReduction, params: RhoParams): Fe
   };
 }
 
+/** A unit's trails, walked side by side in the walk space's blocks (the same trails as one at a time). */
 export function computeRho(walker: RhoWalker): (unit: WorkUnit) => WorkResult {
-  return (unit) => ({
-    kind: "trails",
-    trails: Array.from({ length: unit.count }, (_, i) => walker.trail(unit.first + i)),
-  });
+  return (unit) => ({ kind: "trails", trails: walker.trails(unit.first, unit.count) });
 }
 
 /** A walk point answered wrongly: a fooling-set element, or one of Alice's strings at its first wrong query. */

@@ -1,21 +1,26 @@
 import type { ModelSpec } from "../../models/spec.js";
 import { Rng } from "../../random.js";
-import { canonicalNaN, steppers } from "../kernels/step.js";
+import { batchStepper } from "../kernels/batch-step.js";
+import type { SharedStepper } from "../kernels/shared-step.js";
+import { canonicalNaN, steppers, type Stepper } from "../kernels/step.js";
 import { hashWords, subkey } from "../rho/keyed-hash.js";
 import { wordsFor } from "../rho/points.js";
-import type { WalkSpace } from "../rho/walk-space.js";
+import type { WalkBlock, WalkSpace } from "../rho/walk-space.js";
+import { aliceBlock } from "./alice-block.js";
 import { firstWrongQuery, messageKey, type SearchSpace } from "./search-space.js";
 
 /**
  * Alice's INDEX strings as walk points, for the rho search on one-way tasks (index lookup, associative recall,
  * nearest neighbour): position t's choice in ceil(log2 |choices|) bits, wrapped into range (so a point is one
  * string). A visit runs Alice's tokens (her message is the transcript) and Bob's query at every position (an error
- * there is a finding by itself, as in the sampled search).
+ * there is a finding by itself, as in the sampled search). Up to `width` points are visited at once where the
+ * model has a batch stepper.
  */
 export function oneWayWalkSpace(
   space: SearchSpace,
   spec: ModelSpec | undefined,
   seed: number,
+  width = 1,
 ): WalkSpace & { choices(point: Uint32Array): Uint8Array } {
   const { model, cut, choiceIds } = space;
   const widths = choiceIds.map((ids) => Math.ceil(Math.log2(ids.length)));
@@ -37,6 +42,7 @@ export function oneWayWalkSpace(
   // The message is the state alone: a layer output past it (Mamba's) is not hashed, as messageKey leaves it out.
   const stateWords = new Uint32Array(state.buffer, 0, 2 * model.stateUnits);
   const keys = [subkey(seed, 1), subkey(seed, 2)] as const;
+  const block = shared && width > 1 ? walkBlock(space, spec, feed, shared, keys, width, decode) : undefined;
   const run = (point: Uint32Array) => {
     decode(point);
     for (let t = 0; t < cut; t++) ids[t] = choiceIds[t]![choices[t]!]!;
@@ -65,6 +71,48 @@ export function oneWayWalkSpace(
       return messageKey(space, state);
     },
     choices: (point) => decode(point, new Uint8Array(cut)),
+    ...(block && { block }),
+  };
+}
+
+/**
+ * The block visit: Alice's strings stepped together to the cut (src/refute/one-way/alice-block.ts), then each final
+ * state hashed and Bob's queries checked from it as `visit` does. Undefined when the batch stepper does not take the
+ * model or differs from its step on the seeded strings.
+ */
+function walkBlock(
+  space: SearchSpace,
+  spec: ModelSpec | undefined,
+  feed: Stepper,
+  shared: SharedStepper,
+  keys: readonly [number, number],
+  width: number,
+  decode: (point: Uint32Array, out: Uint8Array<ArrayBuffer>) => Uint8Array,
+): WalkBlock | undefined {
+  const { model, cut } = space;
+  const batch = batchStepper(spec?.arch === "recurrent" ? spec : undefined, model, kernelSamples(space), width);
+  if (!batch) return undefined;
+  const alice = aliceBlock(space, feed, batch);
+  const chosen = Array.from({ length: alice.width }, () => new Uint8Array(cut));
+  // Each entry's state is a fixed view of the batch's buffer: its message words are a fixed view too.
+  const words = chosen.map((_, e) => {
+    const s = alice.state(e);
+    return new Uint32Array(s.buffer, s.byteOffset, 2 * model.stateUnits);
+  });
+  const scratch = model.newState();
+  return {
+    width: alice.width,
+    visit(xs, count, hashes, right) {
+      for (let e = 0; e < count; e++) decode(xs[e]!, chosen[e]!);
+      alice.run(chosen, count);
+      for (let e = 0; e < count; e++) {
+        const state = alice.state(e);
+        canonicalNaN(state);
+        hashes[2 * e] = hashWords(keys[0], words[e]!, words[e]!.length);
+        hashes[2 * e + 1] = hashWords(keys[1], words[e]!, words[e]!.length);
+        right[e] = firstWrongQuery(space, state, chosen[e]!, scratch, shared) < 0 ? 1 : 0;
+      }
+    },
   };
 }
 

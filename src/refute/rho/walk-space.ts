@@ -14,4 +14,17 @@ export interface WalkSpace {
   /** Runs the element at x; writes its transcript's hash into hash[0..1]; false when the model answers it wrongly. */
   visit(x: Uint32Array, hash: Uint32Array): boolean;
   transcriptKey(x: Uint32Array): string;
+  /** Many points visited at once, where the model allows (a batch of trails walked side by side). */
+  readonly block?: WalkBlock;
+}
+
+/**
+ * Points visited together, as `visit` would one by one: point e's transcript hash in hashes[2e], hashes[2e + 1] and
+ * whether the model answers it rightly in right[e] (1 or 0). The points' runs are stepped as one batch, one
+ * matrix-matrix product per layer a position (src/refute/kernels/batch-step.ts), so every state is the model's own.
+ */
+export interface WalkBlock {
+  /** Most points of one call. */
+  readonly width: number;
+  visit(xs: readonly Uint32Array[], count: number, hashes: Uint32Array, right: Uint8Array): void;
 }

@@ -50,6 +50,26 @@ export interface Trail {
   readonly other?: string;
 }
 
+/**
+ * One trail in progress: its point x (y is scratch for the next), the point Brent's method compares with, and the
+ * counts of both. A walker steps one lane at a time (`trail`) or a block of them side by side (`trails`).
+ */
+class Lane {
+  j = 0;
+  runs = 0;
+  power = 1;
+  lambda = 0;
+  x: Uint32Array;
+  y: Uint32Array;
+  readonly saved: Uint32Array;
+
+  constructor(words: number) {
+    this.x = new Uint32Array(words);
+    this.y = new Uint32Array(words);
+    this.saved = new Uint32Array(words);
+  }
+}
+
 /** f, the distinguished test and the trail starts for one seed and one walk space, with scratch buffers. */
 export class RhoWalker {
   readonly words: number;
@@ -59,9 +79,10 @@ export class RhoWalker {
   private readonly keyDp: number;
   private readonly keyPoint: Uint32Array;
   private readonly hash = new Uint32Array(2);
-  private readonly a: Uint32Array;
-  private readonly b: Uint32Array;
-  private readonly c: Uint32Array;
+  private readonly lane: Lane;
+  /** Lanes and trails walked past the last call's end (`trails`, when its units come in order). */
+  private ahead: { end: number; next: number; live: Lane[]; done: Map<number, Trail> } | undefined;
+  private called = false;
 
   constructor(
     readonly space: WalkSpace,
@@ -74,9 +95,7 @@ export class RhoWalker {
     this.keyStart = subkey(params.seed, 3);
     this.keyDp = subkey(params.seed, 4);
     this.keyPoint = Uint32Array.from({ length: space.words }, (_, w) => subkey(params.seed, 16 + w));
-    this.a = new Uint32Array(space.words);
-    this.b = new Uint32Array(space.words);
-    this.c = new Uint32Array(space.words);
+    this.lane = new Lane(space.words);
   }
 
   /** Trail j's first point. */
@@ -91,9 +110,7 @@ export class RhoWalker {
   step(x: Uint32Array, out: Uint32Array): boolean {
     const { hash } = this;
     if (!this.space.visit(x, hash)) return false;
-    for (let w = 0; w < this.words; w++) out[w] = prf(this.keyPoint[w]!, hash[0]!, hash[1]!);
-    out[this.words - 1]! &= this.topMask;
-    this.space.canonical?.(out);
+    this.pointOf(hash, 0, out);
     return true;
   }
 
@@ -107,25 +124,110 @@ export class RhoWalker {
    * 2^(c/2)); Brent's method notices the repeat at a cost of one comparison a step.
    */
   trail(j: number): Trail {
-    let x = this.start(j, this.a);
-    let y = this.b;
-    const saved = this.c;
-    saved.set(x);
-    let power = 1;
-    let lambda = 0;
-    for (let runs = 1; runs <= this.params.maxTrail; runs++) {
-      if (!this.step(x, y)) return { j, end: "wrong", runs, point: pointHex(x) };
-      [x, y] = [y, x];
-      if (this.distinguished(x)) return { j, end: "dp", runs, point: pointHex(x) };
-      lambda++;
-      if (same(x, saved)) return this.cycle(j, runs, lambda);
-      if (lambda === power) {
-        saved.set(x);
-        power *= 2;
-        lambda = 0;
+    return this.finish(this.begin(this.lane, j));
+  }
+
+  /**
+   * Trails first .. first + count - 1 in order, each as `trail` gives it (a trail is a function of j alone), walked
+   * side by side: every lane's next point is one call of the space's block (one batch of protocol runs), and a lane
+   * whose trail ends takes the next j. Where units come in order (one thread: each call starts where the last ended)
+   * the lanes run on past the unit's end, so that they stay full while its last, longest trails finish, and what they
+   * walked is kept for the next call. Otherwise the lanes stop at the unit's end.
+   */
+  trails(first: number, count: number): Trail[] {
+    const block = this.space.block;
+    const carried = this.ahead?.end === first ? this.ahead : undefined;
+    const ahead = carried ?? { end: first, next: first, live: [], done: new Map<number, Trail>() };
+    // The first call, and every call that follows on from the one before, may run ahead.
+    const inOrder = carried !== undefined || !this.called;
+    this.called = true;
+    this.ahead = undefined;
+    const out = new Array<Trail>(count);
+    const end = first + count;
+    let missing = count;
+    const record = (t: Trail) => {
+      if (t.j >= end) return void ahead.done.set(t.j, t);
+      out[t.j - first] = t;
+      missing--;
+    };
+    for (const t of ahead.done.values()) if (t.j < end) record(t);
+    for (let j = first; j < end; j++) ahead.done.delete(j);
+    const { live } = ahead;
+    // Lanes run ahead by at most one more unit's trails and a block's: what is kept between calls stays bounded.
+    const horizon = end + count + (block?.width ?? 0);
+    const more = () => ahead.next < end || (inOrder && missing > 0 && ahead.next < horizon);
+    if (block) {
+      while (live.length < block.width && more()) live.push(this.begin(new Lane(this.words), ahead.next++));
+      const xs: Uint32Array[] = [];
+      const hashes = new Uint32Array(2 * block.width);
+      const right = new Uint8Array(block.width);
+      while (missing > 0 && live.length > 0) {
+        for (let e = 0; e < live.length; e++) xs[e] = live[e]!.x;
+        block.visit(xs, live.length, hashes, right);
+        let kept = 0;
+        for (let e = 0; e < live.length; e++) {
+          const lane = live[e]!;
+          const ended = this.advanceLane(lane, right[e] === 1, hashes, e);
+          if (ended) record(ended);
+          if (!ended) live[kept++] = lane;
+          else if (more()) live[kept++] = this.begin(lane, ahead.next++);
+        }
+        live.length = kept;
       }
     }
-    return { j, end: "cut", runs: this.params.maxTrail, point: "" };
+    for (const lane of live) if (lane.j < end) record(this.finish(lane));
+    for (; ahead.next < end; ahead.next++) record(this.trail(ahead.next));
+    if (missing !== 0) throw new Error(`rho lanes: ${missing} of trails ${first}..${end - 1} not walked`);
+    if (inOrder && block)
+      this.ahead = { end, next: ahead.next, live: live.filter((l) => l.j >= end), done: ahead.done };
+    return out;
+  }
+
+  private begin(lane: Lane, j: number): Lane {
+    lane.j = j;
+    lane.runs = 0;
+    lane.power = 1;
+    lane.lambda = 0;
+    this.start(j, lane.x);
+    lane.saved.set(lane.x);
+    return lane;
+  }
+
+  /** A lane's trail walked on alone to its end. */
+  private finish(lane: Lane): Trail {
+    for (;;) {
+      const ended = this.advanceLane(lane, this.space.visit(lane.x, this.hash), this.hash, 0);
+      if (ended) return ended;
+    }
+  }
+
+  /**
+   * One run of a lane's trail, given its visit (whether x is answered rightly, and its transcript's hash at
+   * hashes[2e], hashes[2e + 1]): the trail if it ended there.
+   */
+  private advanceLane(lane: Lane, ok: boolean, hashes: Uint32Array, e: number): Trail | undefined {
+    const runs = ++lane.runs;
+    if (!ok) return { j: lane.j, end: "wrong", runs, point: pointHex(lane.x) };
+    this.pointOf(hashes, e, lane.y);
+    [lane.x, lane.y] = [lane.y, lane.x];
+    if (this.distinguished(lane.x)) return { j: lane.j, end: "dp", runs, point: pointHex(lane.x) };
+    lane.lambda++;
+    if (same(lane.x, lane.saved)) return this.cycle(lane.j, runs, lane.lambda);
+    if (lane.lambda === lane.power) {
+      lane.saved.set(lane.x);
+      lane.power *= 2;
+      lane.lambda = 0;
+    }
+    return runs === this.params.maxTrail ? { j: lane.j, end: "cut", runs, point: "" } : undefined;
+  }
+
+  /** The point a transcript hash leads to: P(H), made valid. */
+  private pointOf(hashes: Uint32Array, e: number, out: Uint32Array): void {
+    const h0 = hashes[2 * e]!;
+    const h1 = hashes[2 * e + 1]!;
+    for (let w = 0; w < this.words; w++) out[w] = prf(this.keyPoint[w]!, h0, h1);
+    out[this.words - 1]! &= this.topMask;
+    this.space.canonical?.(out);
   }
 
   /**

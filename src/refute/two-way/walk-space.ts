@@ -8,10 +8,11 @@ import { tokensOf } from "../../reductions/split.js";
 import type { TwoWayFamily } from "../../reductions/two-way-family.js";
 import { Rng } from "../../random.js";
 import { randomBelow } from "../draws.js";
-import { canonicalNaN, stepper } from "../kernels/step.js";
+import { batchStepper } from "../kernels/batch-step.js";
+import { canonicalNaN, steppers } from "../kernels/step.js";
 import { hashString, hashWords, subkey } from "../rho/keyed-hash.js";
 import { pointBits, pointOf, wordsFor } from "../rho/points.js";
-import type { WalkSpace } from "../rho/walk-space.js";
+import type { WalkBlock, WalkSpace } from "../rho/walk-space.js";
 import { tokenFiller, type FillTokens } from "./token-filler.js";
 
 export interface WalkContext {
@@ -23,15 +24,21 @@ export interface WalkContext {
   readonly protocol: SplitProtocol;
 }
 
-export function walkSpace(ctx: WalkContext, seed: number): WalkSpace | undefined {
+/**
+ * The fooling set's elements as walk points (undefined when its size is not a power of two). Up to `width` points are
+ * visited at once where the protocol is Theorem 2's at a cut and the model has a batch stepper.
+ */
+export function walkSpace(ctx: WalkContext, seed: number, width = 1): WalkSpace | undefined {
   const bits = pointBits(ctx.family.size);
   if (bits === undefined) return undefined;
   const fill = tokenFiller(ctx.family, ctx.binding, bits);
   const keys = [subkey(seed, 1), subkey(seed, 2)] as const;
   const value = ctx.binding.labelId.get(ctx.family.value)!;
   const exact = (x: Uint32Array) => protocolRun(ctx, fill, x);
-  const visit = cutVisitor(ctx, fill, keys, value) ?? genericVisitor(exact, keys, value);
-  return { bits, words: wordsFor(bits), visit, transcriptKey: (x) => exact(x).key };
+  const cut = cutVisitor(ctx, fill, keys, value);
+  const visit = cut?.visit ?? genericVisitor(exact, keys, value);
+  const block = cut?.batched && width > 1 ? cutBlock(ctx, fill, keys, value, width) : undefined;
+  return { bits, words: wordsFor(bits), visit, transcriptKey: (x) => exact(x).key, ...(block && { block }) };
 }
 
 /** The protocol's own run on the element at x: its transcript as a key, and its answer. */
@@ -60,26 +67,27 @@ function genericVisitor(
 /**
  * Theorem 2's protocol at a cut without its messages: Alice's state after her tokens is the transcript (its
  * values' exact bits hash as the message's codes do: distinct values have distinct codes), and Bob continues from
- * it to the answer. Steps by the fixed-point kernel when the model has one. Allocates nothing per visit.
+ * it to the answer. Steps by the fixed-point kernel when the model has one (`batched`: it has none, so a batch of
+ * points may be stepped together). Allocates nothing per visit.
  */
 function cutVisitor(
   ctx: WalkContext,
   fill: FillTokens,
   keys: readonly [number, number],
   value: number,
-): Visit | undefined {
+): { visit: Visit; batched: boolean } | undefined {
   const { model, family } = ctx;
   const cut = family.split.alice.length;
   if (model.kind !== "recurrent" || family.split.alice.some((p, i) => p !== i)) return undefined;
   const n = family.split.n;
-  const feed = stepper(ctx.spec, model, () => samples(ctx, fill));
+  const { step: feed, shared } = steppers(ctx.spec, model, () => samples(ctx, fill));
   const ids = new Int32Array(n);
   const h0 = model.newState();
   const alice = model.newState();
   const bob = model.newState();
   // The message is the state alone: a layer output past it (Mamba's) is not hashed, as the protocol does not send it.
   const words = new Uint32Array(alice.buffer, 0, 2 * model.stateUnits);
-  return (x, hash) => {
+  const visit: Visit = (x, hash) => {
     fill(x, ids);
     alice.set(h0);
     feed(alice, ids, 0, cut);
@@ -89,6 +97,53 @@ function cutVisitor(
     bob.set(alice);
     feed(bob, ids, cut, n);
     return model.readout(bob) === value;
+  };
+  return { visit, batched: shared !== undefined };
+}
+
+/**
+ * cutVisitor's runs for a block of points, stepped together (src/refute/kernels/batch-step.ts): Alice's tokens, each
+ * state's canonical bits hashed, then Bob's tokens from that state in place, as `visit` does one at a time. Undefined
+ * when the batch stepper does not take the model or differs from its step on the seeded elements.
+ */
+function cutBlock(
+  ctx: WalkContext,
+  fill: FillTokens,
+  keys: readonly [number, number],
+  value: number,
+  width: number,
+): WalkBlock | undefined {
+  const { model, family } = ctx;
+  if (model.kind !== "recurrent") return undefined;
+  const spec = ctx.spec?.arch === "recurrent" ? ctx.spec : undefined;
+  const batch = batchStepper(spec, model, samples(ctx, fill), width);
+  if (!batch) return undefined;
+  const cut = family.split.alice.length;
+  const n = family.split.n;
+  const ids = Array.from({ length: batch.capacity }, () => new Int32Array(n));
+  const words = ids.map((_, e) => {
+    const s = batch.state(e);
+    return new Uint32Array(s.buffer, s.byteOffset, 2 * model.stateUnits);
+  });
+  const column = new Int32Array(batch.capacity);
+  const stepAt = (count: number, t: number) => {
+    for (let e = 0; e < count; e++) column[e] = ids[e]![t]!;
+    batch.step(column, count, t);
+  };
+  return {
+    width: batch.capacity,
+    visit(xs, count, hashes, right) {
+      for (let e = 0; e < count; e++) fill(xs[e]!, ids[e]!);
+      batch.reset(count);
+      for (let t = 0; t < cut; t++) stepAt(count, t);
+      for (let e = 0; e < count; e++) {
+        canonicalNaN(batch.state(e));
+        hashes[2 * e] = hashWords(keys[0], words[e]!, words[e]!.length);
+        hashes[2 * e + 1] = hashWords(keys[1], words[e]!, words[e]!.length);
+      }
+      for (let t = cut; t < n; t++) stepAt(count, t);
+      for (let e = 0; e < count; e++) right[e] = model.readout(batch.state(e)) === value ? 1 : 0;
+    },
   };
 }
 
