@@ -46,6 +46,18 @@ interface Layer {
 }
 
 /**
+ * Steps entries 0 .. count - 1 of the batch at position t, entry e by its token ids[e][t]: a block of whole inputs
+ * (each entry's ids set before its run) stepped a position at a time.
+ */
+export function columnStepper(batch: BatchStepper, ids: readonly Int32Array[]): (count: number, t: number) => void {
+  const column = new Int32Array(batch.capacity);
+  return (count, t) => {
+    for (let e = 0; e < count; e++) column[e] = ids[e]![t]!;
+    batch.step(column, count, t);
+  };
+}
+
+/**
  * The batch stepper of an Elman, LSTM or GRU stack (any number format) for batches of up to `capacity` strings, or
  * undefined for any other model or when it differs from the model's own step on a sample string.
  */

@@ -43,3 +43,11 @@ export function steppers(
 export function canonicalNaN(state: Float64Array): void {
   for (let i = 0; i < state.length; i++) if (state[i] !== state[i]) state[i] = NaN;
 }
+
+/**
+ * The bits of a state's message, its first `stateUnits` values, as 32-bit words over the same buffer (no copy): what
+ * a search hashes. A layer output past them (Mamba's) is not part of the message, as messageKey leaves it out.
+ */
+export function messageWords(state: Float64Array, model: RecurrentModel): Uint32Array {
+  return new Uint32Array(state.buffer, state.byteOffset, 2 * model.stateUnits);
+}

@@ -1,5 +1,5 @@
 import { absorb, fmix32, subkey } from "../rho/keyed-hash.js";
-import type { Stepper } from "../kernels/step.js";
+import { messageWords, type Stepper } from "../kernels/step.js";
 import type { SharedStepper } from "../kernels/shared-step.js";
 import type { WorkResult, WorkUnit } from "../portfolio/feed.js";
 import { PackedStates, statePacking, type StatePacking } from "./packed-states.js";
@@ -270,7 +270,7 @@ export class DedupComputer {
     this.units = space.model.stateUnits;
     this.h0 = space.model.newState();
     this.state = space.model.newState();
-    this.words = new Uint32Array(this.state.buffer, this.state.byteOffset, 2 * this.units);
+    this.words = messageWords(this.state, space.model);
     this.scratch = space.model.newState();
     this.ids = new Int32Array(Math.max(1, space.cut));
     this.keys = digestKeys(seed);

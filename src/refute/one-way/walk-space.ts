@@ -2,7 +2,7 @@ import type { ModelSpec } from "../../models/spec.js";
 import { Rng } from "../../random.js";
 import { batchStepper } from "../kernels/batch-step.js";
 import type { SharedStepper } from "../kernels/shared-step.js";
-import { canonicalNaN, steppers, type Stepper } from "../kernels/step.js";
+import { canonicalNaN, messageWords, steppers, type Stepper } from "../kernels/step.js";
 import { hashWords, subkey } from "../rho/keyed-hash.js";
 import { wordsFor } from "../rho/points.js";
 import type { WalkBlock, WalkSpace } from "../rho/walk-space.js";
@@ -39,8 +39,7 @@ export function oneWayWalkSpace(
   const h0 = model.newState();
   const state = model.newState();
   const scratch = model.newState();
-  // The message is the state alone: a layer output past it (Mamba's) is not hashed, as messageKey leaves it out.
-  const stateWords = new Uint32Array(state.buffer, 0, 2 * model.stateUnits);
+  const stateWords = messageWords(state, model);
   const keys = [subkey(seed, 1), subkey(seed, 2)] as const;
   const block = shared && width > 1 ? walkBlock(space, spec, feed, shared, keys, width, decode) : undefined;
   const run = (point: Uint32Array) => {
@@ -95,10 +94,7 @@ function walkBlock(
   const alice = aliceBlock(space, feed, batch);
   const chosen = Array.from({ length: alice.width }, () => new Uint8Array(cut));
   // Each entry's state is a fixed view of the batch's buffer: its message words are a fixed view too.
-  const words = chosen.map((_, e) => {
-    const s = alice.state(e);
-    return new Uint32Array(s.buffer, s.byteOffset, 2 * model.stateUnits);
-  });
+  const words = chosen.map((_, e) => messageWords(alice.state(e), model));
   const scratch = model.newState();
   return {
     width: alice.width,

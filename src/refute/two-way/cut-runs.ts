@@ -6,7 +6,7 @@ import type { Split } from "../../reductions/split.js";
 import { Rng } from "../../random.js";
 import { randomBelow } from "../draws.js";
 import { runAt } from "../finding.js";
-import { batchStepper, type BatchStepper } from "../kernels/batch-step.js";
+import { batchStepper, columnStepper, type BatchStepper } from "../kernels/batch-step.js";
 
 /*
  * Theorem 2's protocol at a cut (src/reductions/theorem2.ts) run on a block of fooling-set elements at once: Alice
@@ -71,11 +71,7 @@ function build(r: TwoWayReduction, model: RecurrentModel, batch: BatchStepper): 
   const keys: string[] = [];
   const outputs = new Int32Array(batch.capacity);
   const ids: Int32Array[] = [];
-  const column = new Int32Array(batch.capacity);
-  const stepAt = (count: number, t: number) => {
-    for (let e = 0; e < count; e++) column[e] = ids[e]![t]!;
-    batch.step(column, count, t);
-  };
+  const stepAt = columnStepper(batch, ids);
   return {
     width: batch.capacity,
     run(elements, count) {

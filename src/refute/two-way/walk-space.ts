@@ -8,8 +8,8 @@ import { tokensOf } from "../../reductions/split.js";
 import type { TwoWayFamily } from "../../reductions/two-way-family.js";
 import { Rng } from "../../random.js";
 import { randomBelow } from "../draws.js";
-import { batchStepper } from "../kernels/batch-step.js";
-import { canonicalNaN, steppers } from "../kernels/step.js";
+import { batchStepper, columnStepper } from "../kernels/batch-step.js";
+import { canonicalNaN, messageWords, steppers } from "../kernels/step.js";
 import { hashString, hashWords, subkey } from "../rho/keyed-hash.js";
 import { pointBits, pointOf, wordsFor } from "../rho/points.js";
 import type { WalkBlock, WalkSpace } from "../rho/walk-space.js";
@@ -85,8 +85,7 @@ function cutVisitor(
   const h0 = model.newState();
   const alice = model.newState();
   const bob = model.newState();
-  // The message is the state alone: a layer output past it (Mamba's) is not hashed, as the protocol does not send it.
-  const words = new Uint32Array(alice.buffer, 0, 2 * model.stateUnits);
+  const words = messageWords(alice, model);
   const visit: Visit = (x, hash) => {
     fill(x, ids);
     alice.set(h0);
@@ -121,15 +120,8 @@ function cutBlock(
   const cut = family.split.alice.length;
   const n = family.split.n;
   const ids = Array.from({ length: batch.capacity }, () => new Int32Array(n));
-  const words = ids.map((_, e) => {
-    const s = batch.state(e);
-    return new Uint32Array(s.buffer, s.byteOffset, 2 * model.stateUnits);
-  });
-  const column = new Int32Array(batch.capacity);
-  const stepAt = (count: number, t: number) => {
-    for (let e = 0; e < count; e++) column[e] = ids[e]![t]!;
-    batch.step(column, count, t);
-  };
+  const words = ids.map((_, e) => messageWords(batch.state(e), model));
+  const stepAt = columnStepper(batch, ids);
   return {
     width: batch.capacity,
     visit(xs, count, hashes, right) {
