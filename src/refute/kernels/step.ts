@@ -12,7 +12,24 @@ export type Stepper = (state: Float64Array, ids: Int32Array, from: number, to: n
  * difference); the kernel is some 25x faster.
  */
 export function stepper(spec: ModelSpec | undefined, model: RecurrentModel, samples: () => Int32Array[]): Stepper {
-  return steppers(spec, model, samples).step;
+  return fixedStepper(spec, model, samples) ?? modelStepper(model);
+}
+
+/** The fixed-point kernel's stepper, or undefined when the model file has none that agrees with the model. */
+export function fixedStepper(
+  spec: ModelSpec | undefined,
+  model: RecurrentModel,
+  samples: () => Int32Array[],
+): Stepper | undefined {
+  const kernel = spec?.arch === "recurrent" ? fixedKernel(spec, model, samples()) : undefined;
+  return kernel && ((state, ids, from, to) => kernel.feed(state, ids, from, to, from));
+}
+
+/** The model's own step, token by token. */
+export function modelStepper(model: RecurrentModel): Stepper {
+  return (state, ids, from, to) => {
+    for (let t = from; t < to; t++) model.step(state, ids[t]!, t);
+  };
 }
 
 /**
@@ -27,13 +44,10 @@ export function steppers(
 ): { step: Stepper; shared?: SharedStepper } {
   let drawn: Int32Array[] | undefined;
   const once = () => (drawn ??= samples()); // both self-checks run on the same samples, drawn once
-  const kernel = spec?.arch === "recurrent" ? fixedKernel(spec, model, once()) : undefined;
-  if (kernel) return { step: (state, ids, from, to) => kernel.feed(state, ids, from, to, from) };
-  const step: Stepper = (state, ids, from, to) => {
-    for (let t = from; t < to; t++) model.step(state, ids[t]!, t);
-  };
+  const fixed = fixedStepper(spec, model, once);
+  if (fixed) return { step: fixed };
   const shared = spec?.arch === "recurrent" ? sharedStepper(spec, model, once()) : undefined;
-  return { step, ...(shared && { shared }) };
+  return { step: modelStepper(model), ...(shared && { shared }) };
 }
 
 /**

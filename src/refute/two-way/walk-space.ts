@@ -9,8 +9,8 @@ import type { TwoWayFamily } from "../../reductions/two-way-family.js";
 import { Rng } from "../../random.js";
 import { randomBelow } from "../draws.js";
 import { batchStepper, columnStepper } from "../kernels/batch-step.js";
-import { canonicalNaN, messageWords, steppers } from "../kernels/step.js";
-import { hashString, hashWords, subkey } from "../rho/keyed-hash.js";
+import { canonicalNaN, fixedStepper, messageWords, modelStepper } from "../kernels/step.js";
+import { hashMessage, hashString, messageHashKeys } from "../rho/keyed-hash.js";
 import { pointBits, pointOf, wordsFor } from "../rho/points.js";
 import type { WalkBlock, WalkSpace } from "../rho/walk-space.js";
 import { tokenFiller, type FillTokens } from "./token-filler.js";
@@ -32,7 +32,7 @@ export function walkSpace(ctx: WalkContext, seed: number, width = 1): WalkSpace 
   const bits = pointBits(ctx.family.size);
   if (bits === undefined) return undefined;
   const fill = tokenFiller(ctx.family, ctx.binding, bits);
-  const keys = [subkey(seed, 1), subkey(seed, 2)] as const;
+  const keys = messageHashKeys(seed);
   const value = ctx.binding.labelId.get(ctx.family.value)!;
   const exact = (x: Uint32Array) => protocolRun(ctx, fill, x);
   const cut = cutVisitor(ctx, fill, keys, value);
@@ -80,7 +80,8 @@ function cutVisitor(
   const cut = family.split.alice.length;
   if (model.kind !== "recurrent" || family.split.alice.some((p, i) => p !== i)) return undefined;
   const n = family.split.n;
-  const { step: feed, shared } = steppers(ctx.spec, model, () => samples(ctx, fill));
+  const fixed = fixedStepper(ctx.spec, model, () => samples(ctx, fill));
+  const feed = fixed ?? modelStepper(model);
   const ids = new Int32Array(n);
   const h0 = model.newState();
   const alice = model.newState();
@@ -91,13 +92,12 @@ function cutVisitor(
     alice.set(h0);
     feed(alice, ids, 0, cut);
     canonicalNaN(alice);
-    hash[0] = hashWords(keys[0], words, words.length);
-    hash[1] = hashWords(keys[1], words, words.length);
+    hashMessage(keys, words, hash);
     bob.set(alice);
     feed(bob, ids, cut, n);
     return model.readout(bob) === value;
   };
-  return { visit, batched: shared !== undefined };
+  return { visit, batched: fixed === undefined };
 }
 
 /**
@@ -130,8 +130,7 @@ function cutBlock(
       for (let t = 0; t < cut; t++) stepAt(count, t);
       for (let e = 0; e < count; e++) {
         canonicalNaN(batch.state(e));
-        hashes[2 * e] = hashWords(keys[0], words[e]!, words[e]!.length);
-        hashes[2 * e + 1] = hashWords(keys[1], words[e]!, words[e]!.length);
+        hashMessage(keys, words[e]!, hashes, 2 * e);
       }
       for (let t = cut; t < n; t++) stepAt(count, t);
       for (let e = 0; e < count; e++) right[e] = model.readout(batch.state(e)) === value ? 1 : 0;
