@@ -14,7 +14,7 @@ import { feed as feedTokens } from "../../models/model.js";
 const RUNS_PER_UNIT = { recurrent: 4096, transformer: 256 } as const;
 
 /** Trails walked side by side: points visited as one batch, where the model allows. */
-export const RHO_BATCH = 16;
+const RHO_BATCH = 16;
 
 /**
  * The walk of a plan's rho search: over the fooling set (two-way) or Alice's strings (one-way), visiting up to

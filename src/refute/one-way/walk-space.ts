@@ -3,7 +3,7 @@ import { Rng } from "../../random.js";
 import { batchStepper } from "../kernels/batch-step.js";
 import type { SharedStepper } from "../kernels/shared-step.js";
 import { canonicalNaN, messageWords, steppers, type Stepper } from "../kernels/step.js";
-import { hashWords, subkey } from "../rho/keyed-hash.js";
+import { hashMessage, messageHashKeys } from "../rho/keyed-hash.js";
 import { wordsFor } from "../rho/points.js";
 import type { WalkBlock, WalkSpace } from "../rho/walk-space.js";
 import { aliceBlock } from "./alice-block.js";
@@ -40,7 +40,7 @@ export function oneWayWalkSpace(
   const state = model.newState();
   const scratch = model.newState();
   const stateWords = messageWords(state, model);
-  const keys = [subkey(seed, 1), subkey(seed, 2)] as const;
+  const keys = messageHashKeys(seed);
   const block = shared && width > 1 ? walkBlock(space, spec, feed, shared, keys, width, decode) : undefined;
   const run = (point: Uint32Array) => {
     decode(point);
@@ -61,8 +61,7 @@ export function oneWayWalkSpace(
     visit(x, hash) {
       run(x);
       canonicalNaN(state);
-      hash[0] = hashWords(keys[0], stateWords, stateWords.length);
-      hash[1] = hashWords(keys[1], stateWords, stateWords.length);
+      hashMessage(keys, stateWords, hash);
       return firstWrongQuery(space, state, choices, scratch, shared) < 0;
     },
     transcriptKey(x) {
@@ -104,8 +103,7 @@ function walkBlock(
       for (let e = 0; e < count; e++) {
         const state = alice.state(e);
         canonicalNaN(state);
-        hashes[2 * e] = hashWords(keys[0], words[e]!, words[e]!.length);
-        hashes[2 * e + 1] = hashWords(keys[1], words[e]!, words[e]!.length);
+        hashMessage(keys, words[e]!, hashes, 2 * e);
         right[e] = firstWrongQuery(space, state, chosen[e]!, scratch, shared) < 0 ? 1 : 0;
       }
     },

@@ -40,6 +40,17 @@ export function hashWords(key: number, words: Uint32Array, length: number): numb
   return fmix32(h ^ (length * 4));
 }
 
+/** The two keys a walk hashes a transcript's message under, from the search's seed. */
+export function messageHashKeys(seed: number): readonly [number, number] {
+  return [subkey(seed, 1), subkey(seed, 2)];
+}
+
+/** A message's 64-bit hash: all of its words under each of the two keys, into out[at] and out[at + 1]. */
+export function hashMessage(keys: readonly [number, number], words: Uint32Array, out: Uint32Array, at = 0): void {
+  out[at] = hashWords(keys[0], words, words.length);
+  out[at + 1] = hashWords(keys[1], words, words.length);
+}
+
 /** murmur3 of a string's UTF-16 code units, two to a word. */
 export function hashString(key: number, text: string): number {
   let h = key | 0;

@@ -150,8 +150,11 @@ export class RhoWalker {
       out[t.j - first] = t;
       missing--;
     };
-    for (const t of ahead.done.values()) if (t.j < end) record(t);
-    for (let j = first; j < end; j++) ahead.done.delete(j);
+    for (const [j, t] of ahead.done)
+      if (j < end) {
+        ahead.done.delete(j);
+        record(t);
+      }
     const { live } = ahead;
     // Lanes run ahead by at most one more unit's trails and a block's: what is kept between calls stays bounded.
     const horizon = end + count + (block?.width ?? 0);
