@@ -15,6 +15,7 @@ import { planSearch } from "../../src/refute/plan.js";
 import { cutRuns } from "../../src/refute/two-way/cut-runs.js";
 import { makeTask } from "../../src/tasks/index.js";
 import { KERNELS, withKernel } from "../models/kernels.js";
+import { randomStack } from "./random-stack.js";
 
 /*
  * A block of strings stepped together (src/refute/kernels/batch-step.ts) against the model's own step, one string at
@@ -37,22 +38,6 @@ const arbitraryCase = fc.record({
   capacity: fc.integer({ min: 1, max: 37 }),
   seed: fc.nat(),
 });
-type Case = typeof arbitraryCase extends fc.Arbitrary<infer C> ? C : never;
-
-function caseModel(c: Case, vocab: readonly string[], labels: readonly string[]) {
-  const spec = randomModel({
-    arch: c.arch,
-    hidden: c.hidden,
-    layers: c.layers,
-    format: c.format,
-    vocab: [...vocab],
-    labels: [...labels],
-    seed: c.seed,
-    nonlinearity: c.relu ? "relu" : "tanh",
-    ...(c.positions && { positions: 40 }),
-  }) as RecurrentModelSpec;
-  return { spec, model: compileModel(spec) as RecurrentModel };
-}
 
 function tokens(length: number, vocab: number, seed: number): Int32Array {
   let s = seed >>> 0;
@@ -67,7 +52,7 @@ describe("batched stepping: a block of strings, one matrix-matrix product per la
       fc.assert(
         fc.property(arbitraryCase, (c) =>
           withKernel(kernel, () => {
-            const { spec, model } = caseModel(c, ["a", "b", "c", "d", "e"], ["0", "1"]);
+            const { spec, model } = randomStack(c, ["a", "b", "c", "d", "e"], ["0", "1"]);
             const label = `seed ${SEED} ${JSON.stringify(c)}`;
             const samples = [tokens(6, 5, c.seed), tokens(6, 5, c.seed + 1)];
             const batch = batchStepper(spec, model, samples, c.capacity);
@@ -124,7 +109,7 @@ describe("the sampled search's units: the same with and without batching, on bot
           const task = makeTask(name, 6, name === "index-lookup" ? { alphabet: 3 } : {});
           const results = KERNELS.map((kernel) =>
             withKernel(kernel, () => {
-              const { spec, model } = caseModel(c, task.vocab, task.labels);
+              const { spec, model } = randomStack(c, task.vocab, task.labels);
               const plan = planSearch(model, task, { strategy: "sample", spec, budget: 100, seed: c.seed });
               const items = Array.from({ length: count }, (_, i) => String((i * 7919 + c.seed) % 729));
               const unit = { feed: "sample" as const, first: 0, count, runs: count, items };
@@ -157,7 +142,7 @@ describe("the fooling set's units: Theorem 2's protocol at the cut, run as a blo
               : makeTask("equality", 8, name === "sep" ? { separator: true } : {});
           const results = KERNELS.map((kernel) =>
             withKernel(kernel, () => {
-              const { spec, model } = caseModel(c, task.vocab, task.labels);
+              const { spec, model } = randomStack(c, task.vocab, task.labels);
               const plan = planSearch(model, task, { strategy: "sample", spec, budget: 100, seed: c.seed });
               if (plan.applies.kind !== "reduction" || plan.applies.reduction.kind !== "two-way")
                 throw new Error("no fooling set");

@@ -1,9 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileModel } from "../../src/models/compile.js";
-import type { RecurrentModel } from "../../src/models/model.js";
-import { randomModel } from "../../src/models/random.js";
-import type { RecurrentModelSpec } from "../../src/models/spec.js";
 import { rhoWalkerOf } from "../../src/refute/feeds/rho.js";
 import { planSearch } from "../../src/refute/plan.js";
 import { hashWords } from "../../src/refute/rho/keyed-hash.js";
@@ -12,6 +8,7 @@ import type { WalkSpace } from "../../src/refute/rho/walk-space.js";
 import { RhoWalker, type RhoParams, type Trail } from "../../src/refute/rho/walker.js";
 import { makeTask } from "../../src/tasks/index.js";
 import { KERNELS, withKernel } from "../models/kernels.js";
+import { randomStack } from "./random-stack.js";
 
 /*
  * Rho trails walked side by side (RhoWalker.trails, the walk spaces' blocks) against one trail at a time
@@ -128,16 +125,7 @@ function walkerOf(c: Case, width: number): RhoWalker {
     c.task === "index-lookup"
       ? makeTask("index-lookup", 6, { alphabet: 3 })
       : makeTask(c.task, c.task === "equality" ? 8 : 6);
-  const spec = randomModel({
-    arch: c.arch,
-    hidden: c.hidden,
-    layers: c.layers,
-    format: c.format,
-    vocab: [...task.vocab],
-    labels: [...task.labels],
-    seed: c.seed,
-  }) as RecurrentModelSpec;
-  const model = compileModel(spec) as RecurrentModel;
+  const { spec, model } = randomStack(c, task.vocab, task.labels);
   const plan = planSearch(model, task, { strategy: "rho", spec, budget: 1000, seed: c.seed });
   if (plan.applies.kind !== "reduction" || plan.applies.reduction.kind === "dynamics") throw new Error("no reduction");
   const params: RhoParams = { seed: c.seed, distinguishedBits: c.k, maxTrail: 20 * 2 ** c.k };

@@ -1,14 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileModel } from "../../src/models/compile.js";
-import { feed, type RecurrentModel } from "../../src/models/model.js";
-import { randomModel } from "../../src/models/random.js";
-import type { RecurrentModelSpec } from "../../src/models/spec.js";
+import { feed } from "../../src/models/model.js";
 import { sharedStepper } from "../../src/refute/kernels/shared-step.js";
 import { aliceIds, firstWrongQuery, type SearchSpace } from "../../src/refute/one-way/search-space.js";
 import { kernelSamples } from "../../src/refute/one-way/walk-space.js";
 import { planSearch } from "../../src/refute/plan.js";
 import { makeTask } from "../../src/tasks/index.js";
+import { randomStack } from "./random-stack.js";
 
 /*
  * Bob's queries from one state through the shared stepper (src/refute/one-way/search-space.ts firstWrongQuery):
@@ -49,18 +47,7 @@ describe("firstWrongQuery with Bob's queries sharing the products of Alice's sta
     fc.assert(
       fc.property(arbitraryCase, (c) => {
         const task = makeTask(c.task, 6, c.task === "index-lookup" ? { alphabet: 3 } : {});
-        const spec = randomModel({
-          arch: c.arch,
-          hidden: c.hidden,
-          layers: c.layers,
-          format: c.format,
-          vocab: [...task.vocab],
-          labels: [...task.labels],
-          seed: c.seed,
-          nonlinearity: c.relu ? "relu" : "tanh",
-          ...(c.positions && { positions: 40 }),
-        }) as RecurrentModelSpec;
-        const model = compileModel(spec) as RecurrentModel;
+        const { spec, model } = randomStack(c, task.vocab, task.labels);
         const plan = planSearch(model, task, { strategy: "sample", spec, budget: 10, seed: 1 });
         const space = plan.space!;
         const label = JSON.stringify(c);

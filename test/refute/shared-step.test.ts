@@ -12,6 +12,7 @@ import { kernelSamples } from "../../src/refute/one-way/walk-space.js";
 import { planSearch } from "../../src/refute/plan.js";
 import type { WorkResult } from "../../src/refute/portfolio/feed.js";
 import { makeTask } from "../../src/tasks/index.js";
+import { randomStack } from "./random-stack.js";
 
 /*
  * Batched stepping (src/refute/kernels/shared-step.ts) against the model's own step, one state at a time: every state
@@ -36,39 +37,12 @@ const arbitraryCase = fc.record({
   seed: fc.nat(),
 });
 
-function caseModel(
-  c: {
-    arch: "lstm" | "gru" | "elman";
-    relu: boolean;
-    hidden: number;
-    layers: number;
-    format: string;
-    positions: boolean;
-    seed: number;
-  },
-  vocab: readonly string[],
-  labels: readonly string[],
-) {
-  const spec = randomModel({
-    arch: c.arch,
-    hidden: c.hidden,
-    layers: c.layers,
-    format: c.format,
-    vocab: [...vocab],
-    labels: [...labels],
-    seed: c.seed,
-    nonlinearity: c.relu ? "relu" : "tanh",
-    ...(c.positions && { positions: 40 }),
-  }) as RecurrentModelSpec;
-  return { spec, model: compileModel(spec) as RecurrentModel };
-}
-
 describe("batched stepping: the children of one state from products computed once", () => {
   it("random Elman, LSTM and GRU stacks in six formats: every child of every state equal bit for bit to the model's step", () => {
     const failures: string[] = [];
     fc.assert(
       fc.property(arbitraryCase, (c) => {
-        const { spec, model } = caseModel(c, ["a", "b", "c", "d", "e"], ["0", "1"]);
+        const { spec, model } = randomStack(c, ["a", "b", "c", "d", "e"], ["0", "1"]);
         const label = JSON.stringify(c);
         const shared = sharedStepper(spec, model, [tokens(4, 5, c.seed)]);
         if (!shared) return void failures.push(`${label}: no shared stepper`);
@@ -115,7 +89,7 @@ describe("the dedup walk with batched stepping and its budget's horizon gives th
     fc.assert(
       fc.property(arbitraryCase, fc.constantFrom(2, 3), fc.integer({ min: 50, max: 3000 }), (c, alphabet, budget) => {
         const task = makeTask("index-lookup", 8, { alphabet });
-        const { spec, model } = caseModel(c, task.vocab, task.labels);
+        const { spec, model } = randomStack(c, task.vocab, task.labels);
         const plan = planSearch(model, task, { strategy: "dedup", spec, budget, seed: 3 });
         const space = plan.space!;
         const layout = dedupLayout(space);
@@ -144,7 +118,7 @@ describe("the dedup walk with batched stepping and its budget's horizon gives th
 
   it("keeps only the states that are parents of a run within the budget, each at its packed size", () => {
     const task = makeTask("index-lookup", 12);
-    const { spec, model } = caseModel(
+    const { spec, model } = randomStack(
       { arch: "lstm", relu: false, hidden: 4, layers: 1, format: "float32", positions: false, seed: 2 },
       task.vocab,
       task.labels,
@@ -170,7 +144,7 @@ describe("the dedup walk with batched stepping and its budget's horizon gives th
 
   it("check's report: bytes per kept state are the packed state plus its digest's share of the level's table", () => {
     const task = makeTask("index-lookup", 16);
-    const { spec, model } = caseModel(
+    const { spec, model } = randomStack(
       { arch: "lstm", relu: false, hidden: 8, layers: 1, format: "float32", positions: false, seed: 1 },
       task.vocab,
       task.labels,
